@@ -1,4 +1,6 @@
+import { UserError } from '../errors.ts';
 import type { MasterKey } from '../keys/master-key.ts';
+import { isComment, type TreeMap, type TreeValue } from './tree.ts';
 
 /** The selection options of §3 of the format; at most one is set. */
 export type Selection =
@@ -23,4 +25,212 @@ export interface Metadata {
   readonly macOnlyEncrypted: boolean;
   /** The sops version that wrote the file, e.g. `3.9.0`. */
   readonly version: string;
+}
+
+
+const SELECTION_KINDS = [
+  'unencrypted_suffix',
+  'encrypted_suffix',
+  'unencrypted_regex',
+  'encrypted_regex',
+  'unencrypted_comment_regex',
+  'encrypted_comment_regex',
+] as const;
+
+/** The order sops builds a group in (`stores.Metadata.ToInternal`). */
+const STANZA_ORDER = ['kms', 'gcp_kms', 'hckms', 'azure_kv', 'hc_vault', 'pgp', 'age'] as const;
+
+function badMetadata(message: string): UserError {
+  return new UserError('BAD_METADATA', `sops metadata: ${message}`, {
+    hint: 'the sops block was edited or truncated; restore it from version control',
+  });
+}
+
+function entries(map: TreeMap): Map<string, TreeValue> {
+  const out = new Map<string, TreeValue>();
+  for (const item of map.items) {
+    if (!isComment(item)) out.set(item.key, item.value);
+  }
+  return out;
+}
+
+/** mapstructure's WeaklyTypedInput: scalars of any kind read as their text. */
+function scalarText(value: TreeValue | undefined, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  switch (value.kind) {
+    case 'null':
+      return undefined;
+    case 'str':
+    case 'time':
+      return value.value;
+    case 'int':
+      return value.raw ?? value.value.toString();
+    case 'float':
+      return value.raw ?? String(value.value);
+    case 'bool':
+      return value.value ? 'true' : 'false';
+    default:
+      throw badMetadata(`${field} should be a string`);
+  }
+}
+
+function requiredText(fields: Map<string, TreeValue>, field: string, where: string): string {
+  const text = scalarText(fields.get(field), `${where}.${field}`);
+  if (text === undefined || text === '') throw badMetadata(`${where} has no ${field}`);
+  return text;
+}
+
+function optionalText(fields: Map<string, TreeValue>, field: string, where: string): string | undefined {
+  const text = scalarText(fields.get(field), `${where}.${field}`);
+  return text === '' ? undefined : text;
+}
+
+function listOf(value: TreeValue | undefined, field: string): readonly TreeValue[] {
+  if (value === undefined || value.kind === 'null') return [];
+  if (value.kind === 'str' && value.value === '') return [];
+  if (value.kind !== 'list') throw badMetadata(`${field} should be a list`);
+  return value.items.filter((item) => !isComment(item));
+}
+
+function stanzaFields(value: TreeValue, where: string): Map<string, TreeValue> {
+  if (value.kind !== 'map') throw badMetadata(`${where} should be a map`);
+  return entries(value);
+}
+
+function withCreatedAt<T extends object>(key: T, fields: Map<string, TreeValue>, where: string): T {
+  const createdAt = optionalText(fields, 'created_at', where);
+  return createdAt === undefined ? key : { ...key, createdAt };
+}
+
+function parseStanza(type: (typeof STANZA_ORDER)[number], value: TreeValue, where: string): MasterKey {
+  const f = stanzaFields(value, where);
+  const enc = requiredText(f, 'enc', where);
+  switch (type) {
+    case 'age':
+      return { type, recipient: requiredText(f, 'recipient', where), enc };
+    case 'pgp':
+      return withCreatedAt({ type, fp: optionalText(f, 'fp', where) ?? '', enc }, f, where);
+    case 'kms': {
+      const context: Record<string, string> = {};
+      const rawContext = f.get('context');
+      if (rawContext !== undefined && rawContext.kind !== 'null') {
+        for (const [k, v] of stanzaFields(rawContext, `${where}.context`)) {
+          context[k] = scalarText(v, `${where}.context.${k}`) ?? '';
+        }
+      }
+      const role = optionalText(f, 'role', where);
+      const awsProfile = optionalText(f, 'aws_profile', where);
+      return withCreatedAt(
+        {
+          type,
+          arn: requiredText(f, 'arn', where),
+          context,
+          enc,
+          ...(role === undefined ? {} : { role }),
+          ...(awsProfile === undefined ? {} : { awsProfile }),
+        },
+        f,
+        where,
+      );
+    }
+    case 'gcp_kms':
+      return withCreatedAt({ type, resourceId: requiredText(f, 'resource_id', where), enc }, f, where);
+    case 'azure_kv':
+      return withCreatedAt(
+        {
+          type,
+          vaultUrl: requiredText(f, 'vault_url', where),
+          name: requiredText(f, 'name', where),
+          version: optionalText(f, 'version', where) ?? '',
+          enc,
+        },
+        f,
+        where,
+      );
+    case 'hc_vault':
+      return withCreatedAt(
+        {
+          type,
+          vaultAddress: requiredText(f, 'vault_address', where),
+          enginePath: requiredText(f, 'engine_path', where),
+          keyName: requiredText(f, 'key_name', where),
+          enc,
+        },
+        f,
+        where,
+      );
+    case 'hckms':
+      return withCreatedAt({ type, keyId: requiredText(f, 'key_id', where), enc }, f, where);
+  }
+}
+
+function parseGroup(fields: Map<string, TreeValue>, where: string): MasterKey[] {
+  const group: MasterKey[] = [];
+  for (const type of STANZA_ORDER) {
+    listOf(fields.get(type), `${where}.${type}`).forEach((stanza, i) => {
+      group.push(parseStanza(type, stanza, `${where}.${type}[${i}]`));
+    });
+  }
+  return group;
+}
+
+function parseBool(value: TreeValue | undefined, field: string): boolean {
+  if (value === undefined || value.kind === 'null') return false;
+  if (value.kind === 'bool') return value.value;
+  const text = scalarText(value, field);
+  // strconv.ParseBool, which mapstructure's weak typing uses for strings.
+  if (text === undefined || text === '') return false;
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(text)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(text)) return false;
+  throw badMetadata(`${field} should be true or false`);
+}
+
+/**
+ * Validates the raw `sops` block of any store into `Metadata`, leniently as sops's
+ * mapstructure decoding does (old files write empty key lists as `[]` or null, dotenv and
+ * INI give every value as a string).
+ */
+export function parseMetadata(raw: TreeMap): Metadata {
+  const fields = entries(raw);
+  const flat = parseGroup(fields, 'sops');
+  let keyGroups: MasterKey[][];
+  if (flat.length > 0) {
+    keyGroups = [flat];
+  } else {
+    keyGroups = listOf(fields.get('key_groups'), 'sops.key_groups').map((group, i) =>
+      parseGroup(stanzaFields(group, `sops.key_groups[${i}]`), `sops.key_groups[${i}]`),
+    );
+  }
+  if (keyGroups.length === 0 || keyGroups.every((group) => group.length === 0)) {
+    throw badMetadata('the file lists no master keys, so its data key cannot be recovered');
+  }
+
+  const thresholdText = scalarText(fields.get('shamir_threshold'), 'sops.shamir_threshold');
+  let shamirThreshold = keyGroups.length;
+  if (thresholdText !== undefined && thresholdText !== '' && thresholdText !== '0') {
+    if (!/^\d+$/.test(thresholdText)) throw badMetadata('shamir_threshold should be a whole number');
+    shamirThreshold = Number(thresholdText);
+  }
+
+  const selected = SELECTION_KINDS.flatMap((kind) => {
+    const value = optionalText(fields, kind, 'sops');
+    return value === undefined ? [] : [{ kind, value }];
+  });
+  if (selected.length > 1) {
+    throw badMetadata(`cannot use more than one of ${selected.map((s) => s.kind).join(', ')}`);
+  }
+
+  const lastModified = scalarText(fields.get('lastmodified'), 'sops.lastmodified');
+  if (lastModified === undefined || lastModified === '') throw badMetadata('lastmodified is missing');
+
+  return {
+    keyGroups,
+    shamirThreshold,
+    lastModified,
+    mac: scalarText(fields.get('mac'), 'sops.mac') ?? '',
+    // sops applies this default when loading, so files that omit every option still work.
+    selection: selected[0] ?? { kind: 'unencrypted_suffix', value: '_unencrypted' },
+    macOnlyEncrypted: parseBool(fields.get('mac_only_encrypted'), 'sops.mac_only_encrypted'),
+    version: scalarText(fields.get('version'), 'sops.version') ?? '',
+  };
 }

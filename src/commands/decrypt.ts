@@ -1,0 +1,111 @@
+/**
+ * `decrypt FILE`: byte-identical to `sops -d`. The output is written only after the data key,
+ * every value and the MAC have all checked out, so a failure never leaves partial plaintext
+ * on stdout or in the output file.
+ */
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { DecryptConfig } from '../config.ts';
+import { UserError, withContext } from '../errors.ts';
+import type { Host } from '../host/host.ts';
+import { createKeySources } from '../keys/key-sources.ts';
+import type { Exec } from '../host/exec.ts';
+import { decryptText } from '../sops/decrypt.ts';
+import { extractValue } from '../sops/extract.ts';
+import { formatFromPath, storeFor } from '../sops/formats.ts';
+import type { Branch, Format, TreeValue } from '../sops/tree.ts';
+
+/** Larger inputs are refused before parsing: no real secret file comes near it. */
+export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+export interface DecryptDeps {
+  readonly host: Host;
+  readonly exec: Exec;
+  readonly readStdin: () => Promise<Uint8Array>;
+}
+
+async function readInput(file: string, deps: DecryptDeps): Promise<string> {
+  let data: Uint8Array;
+  try {
+    data = file === '-' ? await deps.readStdin() : await readFile(file);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new UserError('FILE_NOT_FOUND', code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? 'error'})`, {
+      cause,
+    });
+  }
+  if (data.byteLength > MAX_INPUT_BYTES) {
+    throw new UserError('TOO_LARGE', `the file is ${data.byteLength} bytes; the limit is ${MAX_INPUT_BYTES}`);
+  }
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+}
+
+function bytesOfLeaf(value: TreeValue): Uint8Array | undefined {
+  if (value.kind === 'bytes') return value.value;
+  if (value.kind === 'str') return Buffer.from(value.value, 'utf8');
+  return undefined;
+}
+
+/** Renders decrypted branches in the output format (sops's EmitPlainFile / extract). */
+export function renderOutput(branches: readonly Branch[], format: Format, extract: DecryptConfig['extract']): Uint8Array {
+  const store = storeFor(format);
+  const first = branches[0] ?? { kind: 'map', items: [] };
+  if (extract !== undefined) {
+    const value = extractValue(first, extract);
+    if (value.kind === 'map') return Buffer.from(store.emitPlain([value]), 'utf8');
+    const raw = bytesOfLeaf(value);
+    if (raw !== undefined) return raw;
+    if (value.kind === 'int' || value.kind === 'float' || value.kind === 'bool' || value.kind === 'time') {
+      const text = value.kind === 'float' ? (value.raw ?? String(value.value)) : String(value.value);
+      return Buffer.from(`${text}\n`, 'utf8');
+    }
+    throw new UserError('UNSUPPORTED', `--extract of a ${value.kind} is not supported; extract a map or a single value`);
+  }
+  if (format === 'binary') {
+    // Binary files may hold bytes that are not UTF-8; write them as they were.
+    const data = first.items.find((item) => 'key' in item && item.key === 'data');
+    if (data !== undefined && 'key' in data) {
+      const raw = bytesOfLeaf(data.value);
+      if (raw !== undefined) return raw;
+    }
+  }
+  return Buffer.from(store.emitPlain(branches), 'utf8');
+}
+
+/** Writes next to the target and renames, so readers never see a half-written secret. */
+async function writePrivateFile(target: string, data: Uint8Array): Promise<void> {
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const handle = await open(temp, 'wx', 0o600);
+    try {
+      await handle.writeFile(data);
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+  } catch (cause) {
+    await rm(temp, { force: true });
+    throw new UserError('FILE_NOT_FOUND', `cannot write ${target}`, { cause });
+  }
+}
+
+export async function runDecrypt(config: DecryptConfig, deps: DecryptDeps): Promise<void> {
+  const name = config.file === '-' ? 'stdin' : config.file;
+  try {
+    const text = await readInput(config.file, deps);
+    const inputFormat = config.inputType ?? formatFromPath(config.file);
+    const keySources = await createKeySources(config.keys, { host: deps.host, exec: deps.exec });
+    const { branches } = await decryptText(text, inputFormat, {
+      keySources,
+      ignoreMac: config.ignoreMac,
+      mask: (value) => deps.host.setSecret(value),
+      ...(config.keys.decryptionOrder === undefined ? {} : { decryptionOrder: config.keys.decryptionOrder }),
+    });
+    const output = renderOutput(branches, config.outputType ?? inputFormat, config.extract);
+    if (config.output === undefined) deps.host.writeStdout(output);
+    else await writePrivateFile(config.output, output);
+  } catch (error) {
+    throw withContext(`decrypting ${name}`, error);
+  }
+}

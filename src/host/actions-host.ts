@@ -1,0 +1,22 @@
+/** The Action's host, on @actions/core. The only domain-facing file that imports it. */
+import * as core from '@actions/core';
+import type { Host } from './host.ts';
+
+export function createActionsHost(): Host {
+  return {
+    debug: (m) => core.debug(m),
+    info: (m) => core.info(m),
+    warning: (m) => core.warning(m),
+    error: (m) => core.error(m),
+    setSecret: (value) => {
+      core.setSecret(value);
+      // The runner matches masks per line; register each line of a multi-line secret too.
+      for (const line of value.split(/\r?\n/)) if (line.trim() !== '' && line !== value) core.setSecret(line);
+    },
+    setOutput: (n, v) => core.setOutput(n, v),
+    appendSummary: (md) => {
+      void core.summary.addRaw(md, true).write();
+    },
+    writeStdout: (d) => process.stdout.write(d),
+  };
+}

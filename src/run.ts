@@ -1,0 +1,43 @@
+/**
+ * The one core both shells call. Returns an exit code and never calls process.exit:
+ * 0 ok, 1 changes or findings (diff/lint, later), 2 error. User errors print as one line plus
+ * their report and hint, with no stack trace; anything else is a bug and keeps its stack.
+ */
+import { runDecrypt } from './commands/decrypt.ts';
+import type { Config } from './config.ts';
+import { UserError } from './errors.ts';
+import type { Exec } from './host/exec.ts';
+import type { Host } from './host/host.ts';
+
+export interface RunDeps {
+  readonly host: Host;
+  readonly exec: Exec;
+  readonly readStdin: () => Promise<Uint8Array>;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_ERROR = 2;
+
+/** Prints an error the way users should see it. */
+export function reportError(host: Host, error: unknown): void {
+  if (error instanceof UserError) {
+    host.error(error.message);
+    if (error.report !== undefined) host.info(error.report);
+    if (error.hint !== undefined) host.info(`hint: ${error.hint}`);
+    return;
+  }
+  host.error(`internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+}
+
+export async function run(config: Config, deps: RunDeps): Promise<number> {
+  try {
+    switch (config.command) {
+      case 'decrypt':
+        await runDecrypt(config, deps);
+        return EXIT_OK;
+    }
+  } catch (error) {
+    reportError(deps.host, error);
+    return EXIT_ERROR;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The whole decrypt, in sops's five steps: load, recover the data key, decrypt the tree while
+ * hashing it, verify the MAC, emit. Nothing is returned unless every step succeeded, so a
+ * caller can never print partial plaintext.
+ */
+import { UserError } from '../errors.ts';
+import type { KeySource } from '../keys/key-source.ts';
+import { recoverDataKey } from './data-key.ts';
+import { decryptBranches } from './decrypt-tree.ts';
+import { storeFor } from './formats.ts';
+import { verifyMac } from './mac.ts';
+import { parseMetadata, type Metadata } from './metadata.ts';
+import type { Branch, Format } from './tree.ts';
+
+export interface DecryptOptions {
+  /** Where master keys come from; tried in the file's key-group order. */
+  readonly keySources: readonly KeySource[];
+  /** Skip the MAC comparison (values must still authenticate). Only on explicit request. */
+  readonly ignoreMac?: boolean;
+  /** Called with every decrypted value the moment it exists, before anything can fail. */
+  readonly mask?: (value: string) => void;
+  /** Key types to try first in each group (sops's --decryption-order). */
+  readonly decryptionOrder?: readonly string[];
+}
+
+export interface DecryptedDocument {
+  readonly branches: readonly Branch[];
+  readonly metadata: Metadata;
+}
+
+/** Loads, decrypts and verifies one document. Errors name what failed, never a value. */
+export async function decryptText(text: string, format: Format, options: DecryptOptions): Promise<DecryptedDocument> {
+  const loaded = storeFor(format).loadEncrypted(text);
+  if (loaded.metadata === null) {
+    throw new UserError('NO_METADATA', 'the file has no sops metadata, so it is not encrypted with sops', {
+      hint:
+        format === 'binary'
+          ? 'files with an unknown extension are read as sops binary files; pass --input-type if this one is yaml, json, dotenv or ini'
+          : 'encrypt it with sops first, or check that --input-type matches the file',
+    });
+  }
+  const metadata = parseMetadata(loaded.metadata);
+  const dataKey = await recoverDataKey(metadata, options.keySources, {
+    ...(options.decryptionOrder === undefined ? {} : { decryptionOrder: options.decryptionOrder }),
+  });
+  const { branches, mac } = decryptBranches(loaded.branches, metadata, dataKey, options.mask);
+  if (options.ignoreMac !== true) verifyMac(metadata, mac, dataKey);
+  return { branches, metadata };
+}
