@@ -85,8 +85,18 @@ function parseKeys(read: InputReader, env: Readonly<Record<string, string | unde
   };
 }
 
+/** How the shell presents stdout. */
+export interface ShellOptions {
+  /** In the Action, stdout is the job log: plaintext must go to a file instead. */
+  readonly stdoutIsLog: boolean;
+}
+
 /** Builds the Config; every validation error names the input and the expected value. */
-export function parseConfig(read: InputReader, env: Readonly<Record<string, string | undefined>>): Config {
+export function parseConfig(
+  read: InputReader,
+  env: Readonly<Record<string, string | undefined>>,
+  shell: ShellOptions = { stdoutIsLog: false },
+): Config {
   const command = read('command').trim();
   if (!(COMMANDS as readonly string[]).includes(command)) {
     throw new UserError('USAGE', command === '' ? 'no command given' : `unknown command "${command}"`, {
@@ -103,12 +113,18 @@ export function parseConfig(read: InputReader, env: Readonly<Record<string, stri
       hint: 'pass --input-type yaml, json, dotenv, ini or binary',
     });
   }
+  const output = optional(read('output'));
+  if (output === undefined && shell.stdoutIsLog) {
+    throw new UserError('USAGE', 'decrypt needs the output input in the Action, so plaintext never reaches the job log', {
+      hint: 'set output: to a file path, e.g. ${{ runner.temp }}/secret.yaml',
+    });
+  }
   return {
     command: 'decrypt',
     file,
     inputType: inputType === undefined ? undefined : parseFormat(inputType, '--input-type'),
     outputType: outputType === undefined ? undefined : parseFormat(outputType, '--output-type'),
-    output: optional(read('output')),
+    output,
     extract: extract === undefined ? undefined : parseExtractPath(extract),
     ignoreMac: parseBoolean(read, 'ignore-mac'),
     keys: parseKeys(read, env),

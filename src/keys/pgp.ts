@@ -20,6 +20,7 @@ export interface PgpLoadOptions {
 }
 
 const ARMOR_HEADER = '-----BEGIN PGP';
+const PRIVATE_BLOCK = /-----BEGIN PGP PRIVATE KEY BLOCK-----[\s\S]*?-----END PGP PRIVATE KEY BLOCK-----/g;
 
 /** Masks armor as a whole and line by line (a runner masks whole values only). */
 function maskArmor(mask: Mask, armor: string): void {
@@ -45,14 +46,21 @@ async function readKeyFile(file: string, passphrase: string | undefined, mask: M
   const text = bytes.toString('utf8');
   const armored = text.includes(ARMOR_HEADER);
   if (armored) maskArmor(mask, text);
-  let keys: openpgp.PrivateKey[];
+  const keys: openpgp.PrivateKey[] = [];
   try {
-    keys = armored
-      ? await openpgp.readPrivateKeys({ armoredKeys: text })
-      : await openpgp.readPrivateKeys({ binaryKeys: new Uint8Array(bytes) });
+    if (armored) {
+      // `gpg --export-secret-keys -a` of several keys, often followed by public blocks, is
+      // several armor blocks in one file; openpgp.js reads only the first block it is given.
+      for (const block of text.match(PRIVATE_BLOCK) ?? []) {
+        keys.push(...(await openpgp.readPrivateKeys({ armoredKeys: block })));
+      }
+    } else {
+      keys.push(...(await openpgp.readPrivateKeys({ binaryKeys: new Uint8Array(bytes) })));
+    }
   } catch (error) {
     throw new UserError('KEY_SOURCE', `pgp key file ${file}: no private key could be read`, { cause: error });
   }
+  if (keys.length === 0) throw new UserError('KEY_SOURCE', `pgp key file ${file}: no private key found`);
   const unlocked: openpgp.PrivateKey[] = [];
   for (const key of keys) {
     if (key.isDecrypted()) {
@@ -105,7 +113,9 @@ export function createPgpKeySource(keys: readonly openpgp.PrivateKey[], location
       if (matching.length === 0) return null;
       let data: Uint8Array;
       try {
-        ({ data } = await openpgp.decrypt({ message, decryptionKeys: matching, format: 'binary' }));
+        const result = await openpgp.decrypt({ message, decryptionKeys: matching, format: 'binary' });
+        // A non-streamed message decrypts to a plain Uint8Array.
+        data = result.data as Uint8Array;
       } catch (error) {
         // With anonymous recipients only trying tells; none of our keys opened it, so not ours.
         if (anonymous) return null;

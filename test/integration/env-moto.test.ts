@@ -109,7 +109,13 @@ describe('moto component', () => {
     const file = path.join(dir, 'oidc.yaml');
     writeFileSync(file, PLAINTEXT);
     writeFileSync(`${file}.enc.yaml`, await sops(['-e', '--kms', info['kmsKeyArn'] ?? '', file], awsEnv(staticCredentials())));
-    const env = awsEnv({ AWS_ROLE_ARN: info['roleArn'] ?? '', AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile, AWS_ROLE_SESSION_NAME: 'ksd' });
+    const env = awsEnv({
+      AWS_ROLE_ARN: info['roleArn'] ?? '',
+      AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
+      AWS_ROLE_SESSION_NAME: 'ksd',
+      // The SDK's web identity provider builds its STS client without the global AWS_ENDPOINT_URL.
+      AWS_ENDPOINT_URL_STS: info['endpoint'] ?? '',
+    });
     // No static key in this environment: only the web identity exchange can give sops credentials.
     assert.equal(await sops(['-d', `${file}.enc.yaml`], env), PLAINTEXT);
   });

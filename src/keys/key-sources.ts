@@ -1,0 +1,39 @@
+/**
+ * All key sources for one run, built from the Config: local ones (age, OpenPGP) first, then
+ * the cloud ones. Each source decides for itself whether a stanza is its own.
+ */
+import { homedir } from 'node:os';
+import type { KeyConfig } from '../config.ts';
+import { UserError } from '../errors.ts';
+import type { Exec } from '../host/exec.ts';
+import type { Host } from '../host/host.ts';
+import type { KeySource } from './key-source.ts';
+import { buildLocalKeySources } from './local-keys.ts';
+
+export interface KeySourceDeps {
+  readonly host: Host;
+  readonly exec: Exec;
+}
+
+export async function createKeySources(config: KeyConfig, deps: KeySourceDeps): Promise<KeySource[]> {
+  const mask = (value: string): void => deps.host.setSecret(value);
+  // Inline identities (the Action's age-key input) are read exactly like SOPS_AGE_KEY.
+  for (const key of config.ageKeys) mask(key);
+  const env =
+    config.ageKeys.length === 0
+      ? config.env
+      : { ...config.env, SOPS_AGE_KEY: [config.env['SOPS_AGE_KEY'] ?? '', ...config.ageKeys].join('\n').trim() };
+  if (config.pgpKeys.length > 0) {
+    for (const key of config.pgpKeys) mask(key);
+    throw new UserError('UNSUPPORTED', 'the pgp-key input is not wired yet; use pgp-key-file');
+  }
+  return buildLocalKeySources({
+    ageKeyFiles: config.ageKeyFiles,
+    pgpKeyFiles: config.pgpKeyFiles,
+    ...(config.pgpPassphrase === undefined ? {} : { pgpPassphrase: config.pgpPassphrase }),
+    env,
+    homeDir: config.env['HOME'] ?? homedir(),
+    exec: deps.exec,
+    mask,
+  });
+}
