@@ -31,11 +31,9 @@ export function reportError(host: Host, error: unknown): void {
 
 export async function run(config: Config, deps: RunDeps): Promise<number> {
   try {
-    switch (config.command) {
-      case 'decrypt':
-        await runDecrypt(config, deps);
-        return EXIT_OK;
-    }
+    // One command so far; build, diff, apply and lint will dispatch here on config.command.
+    await runDecrypt(config, deps);
+    return EXIT_OK;
   } catch (error) {
     reportError(deps.host, error);
     return EXIT_ERROR;

@@ -182,7 +182,12 @@ function fromBigInt(value: bigint): Buffer {
 
 /** age's SSH stanza tag: the first 4 bytes of SHA-256 of the public key blob, unpadded base64. */
 function sshFingerprint(publicBlob: Uint8Array): string {
-  return createHash('sha256').update(publicBlob).digest().subarray(0, 4).toString('base64').replace(/=+$/, '');
+  return createHash('sha256')
+    .update(publicBlob)
+    .digest()
+    .subarray(0, 4)
+    .toString('base64')
+    .replace(/=+$/, '');
 }
 
 /** Decodes age's unpadded standard base64, rejecting padding and stray characters as Go does. */
@@ -192,7 +197,11 @@ function decodeRawBase64(value: string): Uint8Array | null {
 }
 
 function x25519Private(scalar: Uint8Array): KeyObject {
-  return createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, scalar]), format: 'der', type: 'pkcs8' });
+  return createPrivateKey({
+    key: Buffer.concat([X25519_PKCS8_PREFIX, scalar]),
+    format: 'der',
+    type: 'pkcs8',
+  });
 }
 
 function x25519Public(point: Uint8Array): KeyObject {
@@ -316,7 +325,9 @@ class LockedSshIdentity implements Identity {
 
 /** Parses `-----BEGIN OPENSSH PRIVATE KEY-----` (OpenSSH's `PROTOCOL.key` format). */
 function parseOpenSshKey(pem: string): SshKey {
-  const body = /-----BEGIN OPENSSH PRIVATE KEY-----([\s\S]*?)-----END OPENSSH PRIVATE KEY-----/.exec(pem)?.[1];
+  const body = /-----BEGIN OPENSSH PRIVATE KEY-----([\s\S]*?)-----END OPENSSH PRIVATE KEY-----/.exec(
+    pem,
+  )?.[1];
   if (body === undefined) throw new Error('not an OpenSSH private key');
   const bytes = Buffer.from(body.replace(/\s+/g, ''), 'base64');
   const magic = Buffer.from('openssh-key-v1\0', 'latin1');
@@ -515,7 +526,10 @@ export async function loadAgeKeySource(options: AgeLoadOptions): Promise<KeySour
 
   const ageKey = env[AGE_KEY_ENV];
   if (ageKey === undefined) locations.push(`${AGE_KEY_ENV}: not set`);
-  else await tryLoad(AGE_KEY_ENV, () => Promise.resolve(parseAgeIdentities(ageKey, mask, { multiplePerLine: true })));
+  else
+    await tryLoad(AGE_KEY_ENV, () =>
+      Promise.resolve(parseAgeIdentities(ageKey, mask, { multiplePerLine: true })),
+    );
 
   const ageKeyFile = env[AGE_KEY_FILE_ENV];
   if (ageKeyFile === undefined) locations.push(`${AGE_KEY_FILE_ENV}: not set`);
@@ -563,7 +577,12 @@ export async function loadAgeKeySource(options: AgeLoadOptions): Promise<KeySour
 
   // sops uses os.UserConfigDir(): $XDG_CONFIG_HOME when set, else ~/.config (on Linux).
   const xdg = env['XDG_CONFIG_HOME'];
-  const configDir = xdg !== undefined && xdg !== '' ? xdg : options.homeDir === undefined ? undefined : path.join(options.homeDir, '.config');
+  const configDir =
+    xdg !== undefined && xdg !== ''
+      ? xdg
+      : options.homeDir === undefined
+        ? undefined
+        : path.join(options.homeDir, '.config');
   if (configDir !== undefined) {
     const defaultFile = path.join(configDir, 'sops', 'age', 'keys.txt');
     await tryLoad(defaultFile, async () => parseAgeIdentities(await readFile(defaultFile, 'utf8'), mask));
@@ -599,7 +618,8 @@ function createAgeKeySource(
   const perRecipient = new Map<string, Promise<LoadedIdentity[]>>();
 
   const runCommand = async (command: RecipientCommand, recipient: string): Promise<LoadedIdentity[]> => {
-    if (exec === undefined) throw new UserError('KEY_SOURCE', `${command.envName}: no process runner available`);
+    if (exec === undefined)
+      throw new UserError('KEY_SOURCE', `${command.envName}: no process runner available`);
     const [program = '', ...args] = command.argv;
     let result;
     try {

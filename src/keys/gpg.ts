@@ -80,7 +80,8 @@ export function createGpgKeySource(options: GpgOptions): KeySource {
         throw new UserError('DECRYPT_FAILED', `gpg: ${gpgReason(result.stderr)}`);
       }
       // Old GnuPG exits 0 with no output when it skips AEAD packets it does not know (sops #896).
-      if (result.stdout.length === 0) throw new UserError('DECRYPT_FAILED', 'gpg: decryption returned zero bytes');
+      if (result.stdout.length === 0)
+        throw new UserError('DECRYPT_FAILED', 'gpg: decryption returned zero bytes');
       return result.stdout;
     },
   };

@@ -4,7 +4,6 @@
  */
 import { homedir } from 'node:os';
 import type { KeyConfig } from '../config.ts';
-import { UserError } from '../errors.ts';
 import type { Exec } from '../host/exec.ts';
 import type { Host } from '../host/host.ts';
 import type { KeySource } from './key-source.ts';
@@ -23,13 +22,10 @@ export async function createKeySources(config: KeyConfig, deps: KeySourceDeps): 
     config.ageKeys.length === 0
       ? config.env
       : { ...config.env, SOPS_AGE_KEY: [config.env['SOPS_AGE_KEY'] ?? '', ...config.ageKeys].join('\n').trim() };
-  if (config.pgpKeys.length > 0) {
-    for (const key of config.pgpKeys) mask(key);
-    throw new UserError('UNSUPPORTED', 'the pgp-key input is not wired yet; use pgp-key-file');
-  }
   return buildLocalKeySources({
     ageKeyFiles: config.ageKeyFiles,
     pgpKeyFiles: config.pgpKeyFiles,
+    pgpKeys: config.pgpKeys,
     ...(config.pgpPassphrase === undefined ? {} : { pgpPassphrase: config.pgpPassphrase }),
     env,
     homeDir: config.env['HOME'] ?? homedir(),

@@ -16,6 +16,8 @@ export interface LocalKeyOptions {
   readonly ageKeyFiles?: readonly string[];
   /** `--pgp-key-file`, repeatable. When given, the gpg binary is not used. */
   readonly pgpKeyFiles?: readonly string[];
+  /** Armored private keys as text (the Action's `pgp-key` input). Like key files, they replace gpg. */
+  readonly pgpKeys?: readonly string[];
   /** Unlocks passphrase-protected `--pgp-key-file` keys. */
   readonly pgpPassphrase?: string;
   /** The process environment (`SOPS_AGE_*`, `XDG_CONFIG_HOME`, `GNUPGHOME`, `SOPS_GPG_EXEC`). */
@@ -34,9 +36,11 @@ export interface LocalKeyOptions {
  */
 export async function buildLocalKeySources(options: LocalKeyOptions): Promise<KeySource[]> {
   // The passphrase is masked before anything else can fail and print it.
-  if (options.pgpPassphrase !== undefined && options.pgpPassphrase !== '') options.mask(options.pgpPassphrase);
+  if (options.pgpPassphrase !== undefined && options.pgpPassphrase !== '')
+    options.mask(options.pgpPassphrase);
   const pgpKeyFiles = options.pgpKeyFiles ?? [];
-  if (options.pgpPassphrase !== undefined && pgpKeyFiles.length === 0) {
+  const pgpKeys = options.pgpKeys ?? [];
+  if (options.pgpPassphrase !== undefined && pgpKeyFiles.length === 0 && pgpKeys.length === 0) {
     throw new UserError('USAGE', 'a pgp passphrase was given without --pgp-key-file');
   }
   const age = await loadAgeKeySource({
@@ -47,9 +51,10 @@ export async function buildLocalKeySources(options: LocalKeyOptions): Promise<Ke
     ...(options.homeDir === undefined ? {} : { homeDir: options.homeDir }),
   });
   const pgp =
-    pgpKeyFiles.length > 0
+    pgpKeyFiles.length > 0 || pgpKeys.length > 0
       ? await loadPgpKeySource({
           keyFiles: pgpKeyFiles,
+          keyTexts: pgpKeys,
           mask: options.mask,
           ...(options.pgpPassphrase === undefined ? {} : { passphrase: options.pgpPassphrase }),
         })

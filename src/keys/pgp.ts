@@ -14,6 +14,8 @@ import type { Mask } from './age.ts';
 export interface PgpLoadOptions {
   /** `--pgp-key-file` values: armored or binary private keys, one or more per file. */
   readonly keyFiles: readonly string[];
+  /** Armored private keys given as text (the Action's `pgp-key` input, a secret). */
+  readonly keyTexts?: readonly string[];
   /** Unlocks any passphrase-protected key in those files. */
   readonly passphrase?: string;
   readonly mask: Mask;
@@ -33,16 +35,34 @@ function maskArmor(mask: Mask, armor: string): void {
 }
 
 /** Reads and unlocks the private keys of one file; the armor is masked before parsing. */
-async function readKeyFile(file: string, passphrase: string | undefined, mask: Mask): Promise<openpgp.PrivateKey[]> {
+async function readKeyFile(
+  file: string,
+  passphrase: string | undefined,
+  mask: Mask,
+): Promise<openpgp.PrivateKey[]> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new UserError(missing ? 'FILE_NOT_FOUND' : 'KEY_SOURCE', `pgp key file ${file}: ${missing ? 'not found' : 'cannot be read'}`, {
-      cause: error,
-    });
+    throw new UserError(
+      missing ? 'FILE_NOT_FOUND' : 'KEY_SOURCE',
+      `pgp key file ${file}: ${missing ? 'not found' : 'cannot be read'}`,
+      {
+        cause: error,
+      },
+    );
   }
+  return parseKeys(bytes, file, passphrase, mask);
+}
+
+/** Parses and unlocks armored or binary private keys; `label` names them in errors. */
+async function parseKeys(
+  bytes: Buffer,
+  file: string,
+  passphrase: string | undefined,
+  mask: Mask,
+): Promise<openpgp.PrivateKey[]> {
   const text = bytes.toString('utf8');
   const armored = text.includes(ARMOR_HEADER);
   if (armored) maskArmor(mask, text);
@@ -75,7 +95,9 @@ async function readKeyFile(file: string, passphrase: string | undefined, mask: M
     try {
       unlocked.push(await openpgp.decryptKey({ privateKey: key, passphrase }));
     } catch (error) {
-      throw new UserError('KEY_SOURCE', `pgp key ${fingerprintOf(key)} in ${file}: wrong passphrase`, { cause: error });
+      throw new UserError('KEY_SOURCE', `pgp key ${fingerprintOf(key)} in ${file}: wrong passphrase`, {
+        cause: error,
+      });
     }
   }
   return unlocked;
@@ -94,7 +116,10 @@ function isWildcard(id: openpgp.KeyID): boolean {
  * Builds the OpenPGP source from already unlocked keys. `locations` is what the report
  * prints under "where keys were looked for".
  */
-export function createPgpKeySource(keys: readonly openpgp.PrivateKey[], locations: readonly string[]): KeySource {
+export function createPgpKeySource(
+  keys: readonly openpgp.PrivateKey[],
+  locations: readonly string[],
+): KeySource {
   return {
     name: 'pgp',
     locations,
@@ -145,6 +170,13 @@ export async function loadPgpKeySource(options: PgpLoadOptions): Promise<KeySour
     const found = await readKeyFile(file, options.passphrase, options.mask);
     keys.push(...found);
     locations.push(`--pgp-key-file ${file}: ${found.map(fingerprintOf).join(', ') || 'no keys'}`);
+  }
+  for (const [i, text] of (options.keyTexts ?? []).entries()) {
+    // Masked whole and line by line before parsing, so a parse error cannot print it.
+    maskArmor(options.mask, text);
+    const found = await parseKeys(Buffer.from(text, 'utf8'), `pgp-key input #${i + 1}`, options.passphrase, options.mask);
+    keys.push(...found);
+    locations.push(`pgp-key input #${i + 1}: ${found.map(fingerprintOf).join(', ') || 'no keys'}`);
   }
   return createPgpKeySource(keys, locations);
 }

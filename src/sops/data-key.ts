@@ -166,7 +166,10 @@ export async function recoverDataKey(
   const report = (): string =>
     formatKeyReport({ groups: attempts, threshold: shamir ? metadata.shamirThreshold : 0, sources });
   if (parts.length < required) {
-    throw new UserError('NO_MATCHING_KEY', 'no key could decrypt the data key', { report: report(), hint: HINT });
+    throw new UserError('NO_MATCHING_KEY', 'no key could decrypt the data key', {
+      report: report(),
+      hint: HINT,
+    });
   }
   if (!shamir) {
     const [dataKey] = parts;
@@ -176,13 +179,20 @@ export async function recoverDataKey(
   try {
     dataKey = combineShares(parts);
   } catch (error) {
-    throw new UserError('DECRYPT_FAILED', `could not rebuild the data key from shamir shares: ${errorMessage(error)}`, {
-      cause: error,
-      report: report(),
-    });
+    throw new UserError(
+      'DECRYPT_FAILED',
+      `could not rebuild the data key from shamir shares: ${errorMessage(error)}`,
+      {
+        cause: error,
+        report: report(),
+      },
+    );
   }
   if (dataKey.length !== DATA_KEY_BYTES) {
-    throw new UserError('DECRYPT_FAILED', `the rebuilt data key is ${dataKey.length} bytes, expected ${DATA_KEY_BYTES}`);
+    throw new UserError(
+      'DECRYPT_FAILED',
+      `the rebuilt data key is ${dataKey.length} bytes, expected ${DATA_KEY_BYTES}`,
+    );
   }
   return dataKey;
 }

@@ -10,6 +10,12 @@
 export interface Comment {
   readonly kind: 'comment';
   readonly text: string;
+  /**
+   * YAML only (sops 3.13+ `Comment.Inline`): the comment sat after a value on the same line
+   * and is written back there. Decrypting an encrypted comment loses the flag in sops, so
+   * only cleartext comments keep it. Absent means false.
+   */
+  readonly inline?: boolean;
 }
 
 export interface StrValue {

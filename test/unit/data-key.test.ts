@@ -79,7 +79,8 @@ function readSopsBlock(file: string): Raw {
 
 function stanzas(group: Raw): MasterKey[] {
   const keys: MasterKey[] = [];
-  for (const s of (group['pgp'] ?? []) as Raw[]) keys.push({ type: 'pgp', fp: String(s['fp']), enc: String(s['enc']) });
+  for (const s of (group['pgp'] ?? []) as Raw[])
+    keys.push({ type: 'pgp', fp: String(s['fp']), enc: String(s['enc']) });
   for (const s of (group['age'] ?? []) as Raw[]) {
     keys.push({ type: 'age', recipient: String(s['recipient']), enc: String(s['enc']) });
   }
@@ -88,7 +89,9 @@ function stanzas(group: Raw): MasterKey[] {
 
 function readMetadata(file: string): Metadata & { readonly macEnc: string } {
   const sops = readSopsBlock(file);
-  const groups = Array.isArray(sops['key_groups']) ? (sops['key_groups'] as Raw[]).map(stanzas) : [stanzas(sops)];
+  const groups = Array.isArray(sops['key_groups'])
+    ? (sops['key_groups'] as Raw[]).map(stanzas)
+    : [stanzas(sops)];
   return {
     keyGroups: groups,
     shamirThreshold: Number(sops['shamir_threshold'] ?? 0),
@@ -108,7 +111,9 @@ function decryptMac(metadata: Metadata, dataKey: Uint8Array): string {
   const decipher = createDecipheriv('aes-256-gcm', dataKey, Buffer.from(match[2]!, 'base64'));
   decipher.setAAD(Buffer.from(metadata.lastModified));
   decipher.setAuthTag(Buffer.from(match[3]!, 'base64'));
-  return Buffer.concat([decipher.update(Buffer.from(match[1]!, 'base64')), decipher.final()]).toString('utf8');
+  return Buffer.concat([decipher.update(Buffer.from(match[1]!, 'base64')), decipher.final()]).toString(
+    'utf8',
+  );
 }
 
 async function ageSource(...files: string[]): Promise<KeySource> {
@@ -205,38 +210,41 @@ describe('recoverDataKey with real sops files', () => {
     }
 
     it('fails with one key and reports the threshold and each group', async () => {
-      await assert.rejects(
-        recoverDataKey(metadata, [await ageSource(key(2))]),
-        (error: unknown) => {
-          assert.ok(error instanceof UserError);
-          assert.equal(error.code, 'NO_MATCHING_KEY');
-          const report = error.report ?? '';
-          assert.match(report, /Group 0: FAILED\n {2}age age1\S+: FAILED\n {4}- no identity for this recipient/);
-          assert.match(report, /Group 1: SUCCESS\n {2}age age1\S+: SUCCESS/);
-          assert.match(report, /Group 2: FAILED/);
-          assert.match(report, /Shamir threshold of 2, but only 1 part\(s\)/);
-          assert.match(report, /--age-key-file \S+age-2\.txt: 1 identity/);
-          return true;
-        },
-      );
+      await assert.rejects(recoverDataKey(metadata, [await ageSource(key(2))]), (error: unknown) => {
+        assert.ok(error instanceof UserError);
+        assert.equal(error.code, 'NO_MATCHING_KEY');
+        const report = error.report ?? '';
+        assert.match(
+          report,
+          /Group 0: FAILED\n {2}age age1\S+: FAILED\n {4}- no identity for this recipient/,
+        );
+        assert.match(report, /Group 1: SUCCESS\n {2}age age1\S+: SUCCESS/);
+        assert.match(report, /Group 2: FAILED/);
+        assert.match(report, /Shamir threshold of 2, but only 1 part\(s\)/);
+        assert.match(report, /--age-key-file \S+age-2\.txt: 1 identity/);
+        return true;
+      });
     });
   });
 
   it('a wrong age key gives NO_MATCHING_KEY with a report naming the recipient', async () => {
     const metadata = readMetadata(path.join(flux, 'algorithms', 'age.yaml'));
-    await assert.rejects(recoverDataKey(metadata, [await ageSource(path.join(flux, 'keys', 'age-global.txt'))]), (error) => {
-      assert.ok(error instanceof UserError);
-      assert.equal(error.code, 'NO_MATCHING_KEY');
-      assert.equal(error.message, 'no key could decrypt the data key');
-      assert.ok(error.hint !== undefined && error.hint.includes('--age-key-file'));
-      assert.match(
-        error.report ?? '',
-        /Group 0: FAILED\n {2}age age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29: FAILED\n {4}- no identity for this recipient/,
-      );
-      assert.match(error.report ?? '', /no master key was able to decrypt the file/);
-      assert.match(error.report ?? '', /Keys were looked for in:\n {2}age:\n {4}- --age-key-file /);
-      return true;
-    });
+    await assert.rejects(
+      recoverDataKey(metadata, [await ageSource(path.join(flux, 'keys', 'age-global.txt'))]),
+      (error) => {
+        assert.ok(error instanceof UserError);
+        assert.equal(error.code, 'NO_MATCHING_KEY');
+        assert.equal(error.message, 'no key could decrypt the data key');
+        assert.ok(error.hint !== undefined && error.hint.includes('--age-key-file'));
+        assert.match(
+          error.report ?? '',
+          /Group 0: FAILED\n {2}age age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29: FAILED\n {4}- no identity for this recipient/,
+        );
+        assert.match(error.report ?? '', /no master key was able to decrypt the file/);
+        assert.match(error.report ?? '', /Keys were looked for in:\n {2}age:\n {4}- --age-key-file /);
+        return true;
+      },
+    );
   });
 });
 
@@ -301,9 +309,13 @@ describe('recoverDataKey', () => {
   it('honours a custom decryption order', async () => {
     const calls: string[] = [];
     const group = [ageKey('A1', dataKey), pgpKey('P1', dataKey)];
-    await recoverDataKey(metadataOf([group]), [fakeSource('pgp', ['P1'], calls), fakeSource('age', ['A1'], calls)], {
-      decryptionOrder: ['pgp', 'age'],
-    });
+    await recoverDataKey(
+      metadataOf([group]),
+      [fakeSource('pgp', ['P1'], calls), fakeSource('age', ['A1'], calls)],
+      {
+        decryptionOrder: ['pgp', 'age'],
+      },
+    );
     assert.deepEqual(calls, ['P1']);
   });
 
@@ -361,32 +373,41 @@ describe('recoverDataKey', () => {
   it('fails below the threshold', async () => {
     const shares = splitSecret(dataKey, 3, 3);
     const groups = [[ageKey('A1', shares[0]!)], [ageKey('A2', shares[1]!)], [ageKey('A3', shares[2]!)]];
-    await assert.rejects(recoverDataKey(metadataOf(groups, 3), [fakeSource('age', ['A1', 'A3'])]), (error: unknown) => {
-      assert.ok(error instanceof UserError);
-      assert.equal(error.code, 'NO_MATCHING_KEY');
-      assert.match(error.report ?? '', /Shamir threshold of 3, but only 2 part\(s\)/);
-      return true;
-    });
+    await assert.rejects(
+      recoverDataKey(metadataOf(groups, 3), [fakeSource('age', ['A1', 'A3'])]),
+      (error: unknown) => {
+        assert.ok(error instanceof UserError);
+        assert.equal(error.code, 'NO_MATCHING_KEY');
+        assert.match(error.report ?? '', /Shamir threshold of 3, but only 2 part\(s\)/);
+        return true;
+      },
+    );
   });
 
   it('rejects a 32-byte value where a 33-byte share is expected', async () => {
     const groups = [[ageKey('A1', dataKey)], [ageKey('A2', dataKey)]];
-    await assert.rejects(recoverDataKey(metadataOf(groups, 2), [fakeSource('age', ['A1', 'A2'])]), (error: unknown) => {
-      assert.ok(error instanceof UserError);
-      assert.match(error.report ?? '', /decrypted to 32 bytes, expected 33/);
-      return true;
-    });
+    await assert.rejects(
+      recoverDataKey(metadataOf(groups, 2), [fakeSource('age', ['A1', 'A2'])]),
+      (error: unknown) => {
+        assert.ok(error instanceof UserError);
+        assert.match(error.report ?? '', /decrypted to 32 bytes, expected 33/);
+        return true;
+      },
+    );
   });
 
   it('reports corrupt shares as a combine failure', async () => {
     const share = new Uint8Array(33).fill(1);
     const groups = [[ageKey('A1', share)], [ageKey('A2', share)]];
-    await assert.rejects(recoverDataKey(metadataOf(groups, 2), [fakeSource('age', ['A1', 'A2'])]), (error: unknown) => {
-      assert.ok(error instanceof UserError);
-      assert.equal(error.code, 'DECRYPT_FAILED');
-      assert.match(error.message, /shamir: duplicate share/);
-      return true;
-    });
+    await assert.rejects(
+      recoverDataKey(metadataOf(groups, 2), [fakeSource('age', ['A1', 'A2'])]),
+      (error: unknown) => {
+        assert.ok(error instanceof UserError);
+        assert.equal(error.code, 'DECRYPT_FAILED');
+        assert.match(error.message, /shamir: duplicate share/);
+        return true;
+      },
+    );
   });
 
   it('rejects metadata without keys', async () => {

@@ -58,7 +58,8 @@ describe('combineShares', () => {
     it(`rejects ${name}`, () => {
       assert.throws(
         () => combineShares(shares),
-        (error: unknown) => error instanceof UserError && error.code === 'DECRYPT_FAILED' && message.test(error.message),
+        (error: unknown) =>
+          error instanceof UserError && error.code === 'DECRYPT_FAILED' && message.test(error.message),
       );
     });
   }

@@ -216,7 +216,10 @@ export function resolveTaggedScalar(tag: string, text: string): TreeValue {
 /** A few `time.Parse` elements, enough for go-yaml's four timestamp layouts. */
 class TimeCursor {
   pos = 0;
-  constructor(readonly s: string) {}
+  readonly s: string;
+  constructor(s: string) {
+    this.s = s;
+  }
 
   /** Go `getnum(s, false)`: one digit, or two when the second is a digit too. */
   num12(): number | null {

@@ -1,7 +1,9 @@
 /** Every real component the tests can use. Add one line per component. */
 import type { Component } from '../component.ts';
+import { cliTools } from './cli-tools.ts';
 import { gcpDouble } from './gcp-double.ts';
+import { githubApi } from './github-api.ts';
 import { moto } from './moto.ts';
 import { oidc } from './oidc.ts';
 
-export const components: readonly Component[] = [oidc, moto, gcpDouble];
+export const components: readonly Component[] = [oidc, moto, gcpDouble, githubApi, cliTools];

@@ -179,7 +179,9 @@ describe('awsUriEncode and amzDate', () => {
     ['sops@host=1,2.3', true, 'sops%40host%3D1%2C2.3'],
   ];
   for (const [input, encodeSlash, expected] of cases) {
-    it(`encodes ${JSON.stringify(input)}`, () => assert.equal(awsUriEncode(input, encodeSlash), expected));
+    it(`encodes ${JSON.stringify(input)}`, () => {
+      assert.equal(awsUriEncode(input, encodeSlash), expected);
+    });
   }
   it('formats the time as AWS wants it', () => {
     assert.equal(amzDate(new Date('2024-02-29T23:59:58.123Z')), '20240229T235958Z');

@@ -1,0 +1,215 @@
+/**
+ * The HashiCorp Vault (and OpenBao) transit key source, as sops 3.13's `hcvault` package:
+ * `POST {vault_address}/v1/{engine_path}/decrypt/{key_name}` with `{"ciphertext": enc}` and
+ * the token in `X-Vault-Token`; the answer's `data.plaintext` is base64 of the data key.
+ *
+ * The token is `VAULT_TOKEN`, else `$HOME/.vault-token` (the Vault client's default, which
+ * sops uses). It is sent only to addresses the {@link VaultPolicy} allows: the address comes
+ * from the file, which in a pull request is untrusted.
+ */
+import { readFile as fsReadFile } from 'node:fs/promises';
+import { request as httpsRequest } from 'node:https';
+import path from 'node:path';
+import { UserError } from '../errors.ts';
+import type { Mask } from './age.ts';
+import {
+  checkVaultAddress,
+  describeNetworkError,
+  sanitizeRemoteMessage,
+  sendApproved,
+  type FetchLike,
+  type HttpAnswer,
+  type VaultPolicy,
+} from './endpoint-policy.ts';
+import type { KeySource } from './key-source.ts';
+import type { MasterKey } from './master-key.ts';
+
+/** What {@link createVaultKeySource} needs. */
+export interface VaultKeySourceOptions {
+  /** Read for `VAULT_TOKEN`, `VAULT_NAMESPACE`, `VAULT_CACERT` and `HOME`. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly policy: VaultPolicy;
+  /** Registers a secret with the host so it is never printed. */
+  readonly mask: Mask;
+  /** Reads `~/.vault-token` and `VAULT_CACERT`; tests inject it. */
+  readonly readFile?: (file: string) => Promise<string>;
+  /** The HTTP client; tests inject it. Ignored when `VAULT_CACERT` is set (node:https is used). */
+  readonly fetch?: FetchLike;
+  /** Per-request timeout; default 30 s. */
+  readonly timeoutMs?: number;
+}
+
+type VaultKey = Extract<MasterKey, { type: 'hc_vault' }>;
+
+/** A mount path: slash-separated names; no empty, `.` or `..` segment can climb out of /v1. */
+const ENGINE_PATH_RE = /^[A-Za-z0-9_@.-]+(\/[A-Za-z0-9_@.-]+)*$/;
+const KEY_NAME_RE = /^[A-Za-z0-9_@.-]+$/;
+
+function isSafeSegments(value: string, re: RegExp): boolean {
+  return re.test(value) && value.split('/').every((segment) => segment !== '.' && segment !== '..');
+}
+
+/** Vault answers errors as `{"errors": ["..."]}`. */
+function vaultErrors(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { errors?: unknown };
+    if (Array.isArray(parsed.errors)) {
+      return parsed.errors.filter((e): e is string => typeof e === 'string').join('; ');
+    }
+  } catch {
+    // Not JSON (a proxy's HTML page): the status alone says enough.
+  }
+  return '';
+}
+
+/** node:https with a private CA (`VAULT_CACERT`), which fetch cannot take. */
+function sendWithCa(
+  url: URL,
+  init: { readonly method: string; readonly headers: Readonly<Record<string, string>>; readonly body: string },
+  ca: string,
+  timeoutMs: number,
+): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { method: init.method, headers: init.headers, ca, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        if (status >= 300 && status < 400) {
+          reject(new UserError('KEY_SOURCE', `${url.origin} answered with a redirect (HTTP ${status}), which is not followed`));
+          return;
+        }
+        resolve({ status, body: Buffer.concat(chunks).toString('utf8') });
+      });
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { name: 'TimeoutError' })));
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+/**
+ * Creates the `hc_vault` key source. The token is read and masked lazily, on the first
+ * Vault stanza, so an age-only run never touches `~/.vault-token`.
+ */
+export function createVaultKeySource(options: VaultKeySourceOptions): KeySource {
+  const { env, policy, mask } = options;
+  const read = options.readFile ?? ((file: string) => fsReadFile(file, 'utf8'));
+  const fetchFn = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const home = env['HOME'];
+  const tokenFile = home === undefined || home === '' ? undefined : path.join(home, '.vault-token');
+
+  const envToken = env['VAULT_TOKEN']?.trim();
+  if (envToken !== undefined && envToken !== '') mask(envToken);
+
+  let token: Promise<{ value: string; from: string } | null> | undefined;
+  const loadToken = (): Promise<{ value: string; from: string } | null> => {
+    token ??= (async () => {
+      if (envToken !== undefined && envToken !== '') return { value: envToken, from: 'VAULT_TOKEN' };
+      if (tokenFile === undefined) return null;
+      let text: string;
+      try {
+        text = await read(tokenFile);
+      } catch {
+        return null;
+      }
+      const value = text.trim();
+      if (value === '') return null;
+      mask(value);
+      return { value, from: tokenFile };
+    })();
+    return token;
+  };
+
+  let ca: Promise<string> | undefined;
+  const caFile = env['VAULT_CACERT']?.trim();
+
+  const locations = [
+    `VAULT_TOKEN (${envToken === undefined || envToken === '' ? 'not set' : 'set'})`,
+    ...(tokenFile === undefined ? [] : [tokenFile]),
+    policy.disabledReason !== undefined
+      ? `vault disabled: ${policy.disabledReason}`
+      : policy.allowAll
+        ? 'allowed vault addresses: any (SOPS_HC_VAULT_ALLOWLIST=all)'
+        : `allowed vault addresses: ${policy.addresses.length === 0 ? 'none' : policy.addresses.join(', ')}`,
+    ...(policy.ignoredEntries.length === 0 ? [] : [`ignored allowlist entries (not http(s) URLs): ${policy.ignoredEntries.join(', ')}`]),
+  ];
+
+  async function decryptVault(key: VaultKey): Promise<Uint8Array> {
+    const fail = (reason: string): never => {
+      throw new UserError('KEY_SOURCE', reason);
+    };
+    // Policy first: a refused address must not even cost a token read.
+    const check = checkVaultAddress(policy, key.vaultAddress);
+    if (!check.ok) return fail(check.reason);
+    if (!isSafeSegments(key.enginePath, ENGINE_PATH_RE)) {
+      return fail(`vault engine path ${JSON.stringify(key.enginePath)} is not a plain mount path`);
+    }
+    if (!isSafeSegments(key.keyName, KEY_NAME_RE)) return fail(`vault key name ${JSON.stringify(key.keyName)} is not a plain name`);
+
+    const found = await loadToken();
+    if (found === null) {
+      return fail(`no vault token: set VAULT_TOKEN${tokenFile === undefined ? '' : ` or write ${tokenFile}`}`);
+    }
+
+    const what = `vault transit decrypt with ${key.enginePath}/${key.keyName}`;
+    const base = check.url.pathname === '/' ? '' : check.url.pathname;
+    const url = new URL(`${check.url.origin}${base}/v1/${key.enginePath}/decrypt/${key.keyName}`);
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'x-vault-token': found.value,
+      // Vault's clients send this on every request; some deployments (agent, proxies) require it.
+      'x-vault-request': 'true',
+    };
+    const namespace = env['VAULT_NAMESPACE']?.trim();
+    if (namespace !== undefined && namespace !== '') headers['x-vault-namespace'] = namespace;
+    const body = JSON.stringify({ ciphertext: key.enc });
+
+    let answer: HttpAnswer;
+    try {
+      if (caFile !== undefined && caFile !== '') {
+        ca ??= read(caFile);
+        let caText: string;
+        try {
+          caText = await ca;
+        } catch {
+          return fail(`cannot read VAULT_CACERT file ${caFile}`);
+        }
+        answer = await sendWithCa(url, { method: 'POST', headers, body }, caText, timeoutMs);
+      } else {
+        answer = await sendApproved(fetchFn, url, { method: 'POST', headers, body }, timeoutMs);
+      }
+    } catch (error) {
+      return fail(`${what}: ${describeNetworkError(error, url)}`);
+    }
+
+    const secrets = [found.value, key.enc, body];
+    if (answer.status < 200 || answer.status >= 300) {
+      const detail = sanitizeRemoteMessage(vaultErrors(answer.body), secrets);
+      return fail(`${what} failed: HTTP ${answer.status}${detail === '' ? '' : `: ${detail}`}`);
+    }
+    let plaintext: unknown;
+    try {
+      plaintext = (JSON.parse(answer.body) as { data?: { plaintext?: unknown } }).data?.plaintext;
+    } catch {
+      return fail(`${what}: the answer is not JSON`);
+    }
+    if (typeof plaintext !== 'string') return fail(`${what}: the answer has no data.plaintext`);
+    mask(plaintext);
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(plaintext) || plaintext.length % 4 !== 0) {
+      return fail(`${what}: the answer's plaintext is not base64`);
+    }
+    return new Uint8Array(Buffer.from(plaintext, 'base64'));
+  }
+
+  return {
+    name: 'hc_vault',
+    locations,
+    async decrypt(key: MasterKey): Promise<Uint8Array | null> {
+      if (key.type !== 'hc_vault') return null;
+      return decryptVault(key);
+    },
+  };
+}
