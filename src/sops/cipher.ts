@@ -11,7 +11,8 @@ import type { TreeValue } from './tree.ts';
 // Go RE2 with the same greedy groups and no end anchor, as sops's aes/cipher.go has it.
 const ENC_PATTERN = /^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]/;
 const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a value (a binary file) may start with U+FEFF, and sops keeps it.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export interface EncryptedValue {
   readonly data: Buffer;

@@ -193,7 +193,9 @@ function formatGoV(value: TreeValue | null): string {
     case 'time':
       return timeToGoString(value.value);
     case 'bytes':
-      return `[${Array.from(value.value, String).join(' ')}]`;
+      // A decrypted str that is not UTF-8; Go prints its raw bytes, a JS string can only
+      // approximate them.
+      return new TextDecoder('utf-8', { ignoreBOM: true }).decode(value.value);
     case 'comment':
       return `{${value.text} false}`;
     case 'list':

@@ -144,7 +144,9 @@ export async function waitUntilReady(
       throw new Error(`${what} exited before it was ready; log ${server.logFile}:\n${server.logTail()}`);
     }
     if (Date.now() > deadline) {
-      throw new Error(`${what} was not ready after ${timeoutMs} ms; log ${server.logFile}:\n${server.logTail()}`);
+      throw new Error(
+        `${what} was not ready after ${timeoutMs} ms; log ${server.logFile}:\n${server.logTail()}`,
+      );
     }
     await sleep(250);
   }

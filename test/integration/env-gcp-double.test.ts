@@ -31,7 +31,10 @@ describe('gcp-double component', () => {
   async function idToken(audience: string, claims?: Readonly<Record<string, unknown>>): Promise<string> {
     let requestToken = oidc['requestToken'];
     if (claims !== undefined) {
-      const configured = await fetch(oidc['configureUrl'] ?? '', { method: 'POST', body: JSON.stringify({ claims }) });
+      const configured = await fetch(oidc['configureUrl'] ?? '', {
+        method: 'POST',
+        body: JSON.stringify({ claims }),
+      });
       requestToken = ((await configured.json()) as { requestToken: string }).requestToken;
     }
     const res = await fetch(`${oidc['requestUrl']}&audience=${encodeURIComponent(audience)}`, {
@@ -64,18 +67,35 @@ describe('gcp-double component', () => {
     return body.access_token;
   }
 
-  async function impersonate(federated: string, serviceAccount = info['serviceAccount'] ?? ''): Promise<Response> {
-    return fetch(`${info['iamEndpoint']}/v1/projects/-/serviceAccounts/${serviceAccount}:generateAccessToken`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${federated}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ scope: ['https://www.googleapis.com/auth/cloud-platform'], lifetime: '3600s' }),
-    });
+  async function impersonate(
+    federated: string,
+    serviceAccount = info['serviceAccount'] ?? '',
+  ): Promise<Response> {
+    return fetch(
+      `${info['iamEndpoint']}/v1/projects/-/serviceAccounts/${serviceAccount}:generateAccessToken`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${federated}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          scope: ['https://www.googleapis.com/auth/cloud-platform'],
+          lifetime: '3600s',
+        }),
+      },
+    );
   }
 
-  async function kms(op: 'encrypt' | 'decrypt', body: unknown, token?: string, key = info['keyResourceId']): Promise<Response> {
+  async function kms(
+    op: 'encrypt' | 'decrypt',
+    body: unknown,
+    token?: string,
+    key = info['keyResourceId'],
+  ): Promise<Response> {
     return fetch(`${info['kmsEndpoint']}/v1/${key}:${op}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+      headers: {
+        'content-type': 'application/json',
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      },
       body: JSON.stringify(body),
     });
   }
@@ -95,14 +115,21 @@ describe('gcp-double component', () => {
     };
     const file = path.join(dir, 'secret.yaml');
     writeFileSync(file, PLAINTEXT);
-    const { stdout: encrypted } = await run(toolPath('sops'), ['-e', '--gcp-kms', info['keyResourceId'] ?? '', file], { cwd: dir, env });
+    const { stdout: encrypted } = await run(
+      toolPath('sops'),
+      ['-e', '--gcp-kms', info['keyResourceId'] ?? '', file],
+      { cwd: dir, env },
+    );
     assert.match(encrypted, new RegExp(`resource_id: ${info['keyResourceId']}`));
     assert.doesNotMatch(encrypted, /hunter2/);
     writeFileSync(`${file}.enc.yaml`, encrypted);
     const { stdout } = await run(toolPath('sops'), ['-d', `${file}.enc.yaml`], { cwd: dir, env });
     assert.equal(stdout, PLAINTEXT);
 
-    const requests = (await (await fetch(info['requestsUrl'] ?? '')).json()) as { path: string; principal?: string }[];
+    const requests = (await (await fetch(info['requestsUrl'] ?? '')).json()) as {
+      path: string;
+      principal?: string;
+    }[];
     const principals = requests.filter((r) => r.path.endsWith(':decrypt')).map((r) => r.principal);
     assert.ok(principals.includes(`serviceAccount:${info['serviceAccount']}`));
   });
@@ -115,7 +142,10 @@ describe('gcp-double component', () => {
     assert.equal(name, `${info['keyResourceId']}/cryptoKeyVersions/1`);
     const decrypted = await kms('decrypt', { ciphertext }, token);
     assert.equal(decrypted.status, 200);
-    assert.equal(Buffer.from(((await decrypted.json()) as { plaintext: string }).plaintext, 'base64').toString(), 'data key');
+    assert.equal(
+      Buffer.from(((await decrypted.json()) as { plaintext: string }).plaintext, 'base64').toString(),
+      'data key',
+    );
   });
 
   const refusedExchanges: readonly {
@@ -124,7 +154,11 @@ describe('gcp-double component', () => {
     readonly audience?: string;
     readonly error: string;
   }[] = [
-    { name: 'an ID token for another audience', token: () => idToken('sts.amazonaws.com'), error: 'invalid_grant' },
+    {
+      name: 'an ID token for another audience',
+      token: () => idToken('sts.amazonaws.com'),
+      error: 'invalid_grant',
+    },
     {
       name: 'an expired ID token',
       token: () => idToken(info['tokenAudience'] ?? '', { exp: Math.floor(Date.now() / 1000) - 3600 }),
@@ -148,7 +182,8 @@ describe('gcp-double component', () => {
     {
       name: 'a request for another provider',
       token: () => idToken(info['tokenAudience'] ?? ''),
-      audience: '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/other/providers/other',
+      audience:
+        '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/other/providers/other',
       error: 'invalid_target',
     },
   ];
@@ -164,11 +199,27 @@ describe('gcp-double component', () => {
     const token = await federatedToken();
     const plaintext = Buffer.from('x').toString('base64');
     const cases = [
-      { name: 'no bearer token', res: () => kms('encrypt', { plaintext }), status: 401, reason: 'UNAUTHENTICATED' },
-      { name: 'a token it never issued', res: () => kms('encrypt', { plaintext }, 'ya29.forged'), status: 401, reason: 'UNAUTHENTICATED' },
+      {
+        name: 'no bearer token',
+        res: () => kms('encrypt', { plaintext }),
+        status: 401,
+        reason: 'UNAUTHENTICATED',
+      },
+      {
+        name: 'a token it never issued',
+        res: () => kms('encrypt', { plaintext }, 'ya29.forged'),
+        status: 401,
+        reason: 'UNAUTHENTICATED',
+      },
       {
         name: 'an unknown key',
-        res: () => kms('encrypt', { plaintext }, token, 'projects/ksd-test/locations/global/keyRings/ksd/cryptoKeys/nope'),
+        res: () =>
+          kms(
+            'encrypt',
+            { plaintext },
+            token,
+            'projects/ksd-test/locations/global/keyRings/ksd/cryptoKeys/nope',
+          ),
         status: 404,
         reason: 'NOT_FOUND',
       },
@@ -178,7 +229,12 @@ describe('gcp-double component', () => {
         status: 400,
         reason: 'INVALID_ARGUMENT',
       },
-      { name: 'an unknown service account', res: () => impersonate(token, 'nobody@ksd-test.iam.gserviceaccount.com'), status: 404, reason: 'NOT_FOUND' },
+      {
+        name: 'an unknown service account',
+        res: () => impersonate(token, 'nobody@ksd-test.iam.gserviceaccount.com'),
+        status: 404,
+        reason: 'NOT_FOUND',
+      },
     ];
     for (const { name, res, status, reason } of cases) {
       const response = await res();

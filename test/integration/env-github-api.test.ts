@@ -18,7 +18,10 @@ describe('github-api component', () => {
     info = await requireComponent('github-api');
   });
 
-  function api(path: string, init: { method?: string; body?: unknown; auth?: string | null } = {}): Promise<Response> {
+  function api(
+    path: string,
+    init: { method?: string; body?: unknown; auth?: string | null } = {},
+  ): Promise<Response> {
     const auth = init.auth === undefined ? `token ${info['token']}` : init.auth;
     return fetch(`${info['url']}${path}`, {
       method: init.method ?? 'GET',
@@ -35,9 +38,17 @@ describe('github-api component', () => {
     const issue = 101;
     const ids: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const res = await api(`/repos/${OWNER}/${REPO}/issues/${issue}/comments`, { method: 'POST', body: { body: `comment ${i}` } });
+      const res = await api(`/repos/${OWNER}/${REPO}/issues/${issue}/comments`, {
+        method: 'POST',
+        body: { body: `comment ${i}` },
+      });
       assert.equal(res.status, 201);
-      const created = (await res.json()) as { id: number; body: string; user: { login: string; type: string }; url: string };
+      const created = (await res.json()) as {
+        id: number;
+        body: string;
+        user: { login: string; type: string };
+        url: string;
+      };
       assert.equal(created.body, `comment ${i}`);
       assert.equal(created.user.login, 'github-actions[bot]');
       assert.equal(created.user.type, 'Bot');
@@ -47,7 +58,10 @@ describe('github-api component', () => {
 
     const first = await api(`/repos/${OWNER}/${REPO}/issues/${issue}/comments?per_page=2`);
     const base = `${info['url']}/repos/${OWNER}/${REPO}/issues/${issue}/comments`;
-    assert.equal(first.headers.get('link'), `<${base}?per_page=2&page=2>; rel="next", <${base}?per_page=2&page=3>; rel="last"`);
+    assert.equal(
+      first.headers.get('link'),
+      `<${base}?per_page=2&page=2>; rel="next", <${base}?per_page=2&page=3>; rel="last"`,
+    );
     const middle = await api(`/repos/${OWNER}/${REPO}/issues/${issue}/comments?per_page=2&page=2`);
     assert.equal(
       middle.headers.get('link'),
@@ -65,7 +79,10 @@ describe('github-api component', () => {
     }
     assert.deepEqual(bodies, ['comment 0', 'comment 1', 'comment 2', 'comment 3', 'comment 4']);
 
-    const patched = await api(`/repos/${OWNER}/${REPO}/issues/comments/${ids[2]}`, { method: 'PATCH', body: { body: 'edited' } });
+    const patched = await api(`/repos/${OWNER}/${REPO}/issues/comments/${ids[2]}`, {
+      method: 'PATCH',
+      body: { body: 'edited' },
+    });
     assert.equal(patched.status, 200);
     assert.equal(((await patched.json()) as { body: string }).body, 'edited');
 
@@ -74,7 +91,9 @@ describe('github-api component', () => {
     assert.equal(await deleted.text(), '');
     assert.equal((await api(`/repos/${OWNER}/${REPO}/issues/comments/${ids[0]}`)).status, 404);
 
-    const all = (await (await api(`/repos/${OWNER}/${REPO}/issues/${issue}/comments?per_page=100`)).json()) as { body: string }[];
+    const all = (await (
+      await api(`/repos/${OWNER}/${REPO}/issues/${issue}/comments?per_page=100`)
+    ).json()) as { body: string }[];
     assert.deepEqual(
       all.map((c) => c.body),
       ['comment 1', 'edited', 'comment 3', 'comment 4'],
@@ -83,18 +102,30 @@ describe('github-api component', () => {
 
   const sizes = [
     { name: 'exactly the limit', body: 'x'.repeat(MAX_COMMENT_CHARACTERS), status: 201 },
-    { name: 'the limit in astral characters (counted as characters, not UTF-16 units)', body: '😀'.repeat(MAX_COMMENT_CHARACTERS), status: 201 },
+    {
+      name: 'the limit in astral characters (counted as characters, not UTF-16 units)',
+      body: '😀'.repeat(MAX_COMMENT_CHARACTERS),
+      status: 201,
+    },
     { name: 'one character over the limit', body: 'x'.repeat(MAX_COMMENT_CHARACTERS + 1), status: 422 },
   ];
   for (const { name, body, status } of sizes) {
     it(`answers ${status} to a comment body of ${name}`, async () => {
-      const res = await api(`/repos/${OWNER}/${REPO}/issues/102/comments`, { method: 'POST', body: { body } });
+      const res = await api(`/repos/${OWNER}/${REPO}/issues/102/comments`, {
+        method: 'POST',
+        body: { body },
+      });
       assert.equal(res.status, status);
       if (status === 422) {
         assert.deepEqual(await res.json(), {
           message: 'Validation Failed',
           errors: [
-            { resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' },
+            {
+              resource: 'IssueComment',
+              code: 'custom',
+              field: 'body',
+              message: 'body is too long (maximum is 65536 characters)',
+            },
           ],
           documentation_url: 'https://docs.github.com/rest/issues/comments',
           status: '422',
@@ -116,10 +147,19 @@ describe('github-api component', () => {
 
   it('records each call with method, path and body', async () => {
     await api(`/repos/${OWNER}/${REPO}/issues/104/comments`, { method: 'POST', body: { body: 'recorded' } });
-    const requests = (await (await fetch(info['requestsUrl'] ?? '')).json()) as { method: string; path: string; body: unknown; user?: string }[];
+    const requests = (await (await fetch(info['requestsUrl'] ?? '')).json()) as {
+      method: string;
+      path: string;
+      body: unknown;
+      user?: string;
+    }[];
     assert.ok(
       requests.some(
-        (r) => r.method === 'POST' && r.path === `/repos/${OWNER}/${REPO}/issues/104/comments` && r.user === 'github-actions[bot]' && JSON.stringify(r.body) === '{"body":"recorded"}',
+        (r) =>
+          r.method === 'POST' &&
+          r.path === `/repos/${OWNER}/${REPO}/issues/104/comments` &&
+          r.user === 'github-actions[bot]' &&
+          JSON.stringify(r.body) === '{"body":"recorded"}',
       ),
     );
   });
@@ -134,11 +174,13 @@ describe('GithubApiDouble in process', () => {
 
   it('serves seeded comments from other users and resets', async () => {
     double.seedComment('o', 'r', 1, 'from a human', 'octocat');
-    const res = await fetch(`${double.url}/repos/o/r/issues/1/comments`, { headers: { authorization: 'Bearer t1' } });
+    const res = await fetch(`${double.url}/repos/o/r/issues/1/comments`, {
+      headers: { authorization: 'Bearer t1' },
+    });
     const [comment] = (await res.json()) as { body: string; user: { login: string; type: string } }[];
     assert.equal(comment?.body, 'from a human');
-    assert.equal(comment?.user.login, 'octocat');
-    assert.equal(comment?.user.type, 'User');
+    assert.equal(comment.user.login, 'octocat');
+    assert.equal(comment.user.type, 'User');
     assert.equal(double.requests.length, 1);
     double.reset();
     assert.deepEqual(double.comments('o', 'r', 1), []);

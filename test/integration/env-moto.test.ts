@@ -91,7 +91,10 @@ describe('moto component', () => {
     const { CiphertextBlob } = (await encrypted.json()) as { CiphertextBlob: string };
     const good = await call('Decrypt', { CiphertextBlob, EncryptionContext: { app: 'ksd' } });
     assert.equal(good.status, 200);
-    assert.equal(Buffer.from(((await good.json()) as { Plaintext: string }).Plaintext, 'base64').toString(), 'data key');
+    assert.equal(
+      Buffer.from(((await good.json()) as { Plaintext: string }).Plaintext, 'base64').toString(),
+      'data key',
+    );
     const bad = await call('Decrypt', { CiphertextBlob, EncryptionContext: { app: 'other' } });
     assert.equal(bad.status, 400);
     assert.match(await bad.text(), /InvalidCiphertextException/);
@@ -108,7 +111,10 @@ describe('moto component', () => {
 
     const file = path.join(dir, 'oidc.yaml');
     writeFileSync(file, PLAINTEXT);
-    writeFileSync(`${file}.enc.yaml`, await sops(['-e', '--kms', info['kmsKeyArn'] ?? '', file], awsEnv(staticCredentials())));
+    writeFileSync(
+      `${file}.enc.yaml`,
+      await sops(['-e', '--kms', info['kmsKeyArn'] ?? '', file], awsEnv(staticCredentials())),
+    );
     const env = awsEnv({
       AWS_ROLE_ARN: info['roleArn'] ?? '',
       AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,

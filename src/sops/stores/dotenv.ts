@@ -63,7 +63,11 @@ export const dotenvStore: Store = {
           `cannot use a nested value in a dotenv file; offending key ${JSON.stringify(item.key)}`,
         );
       }
-      const text = value.kind === 'str' ? value.value.replaceAll('\n', '\\n') : valToString(value);
+      // A `bytes` value is a Go string too (decrypted, not UTF-8), so it gets the newline escaping.
+      const text =
+        value.kind === 'str' || value.kind === 'bytes'
+          ? valToString(value).replaceAll('\n', '\\n')
+          : valToString(value);
       out += `${item.key}=${text}\n`;
     }
     return out;

@@ -5,8 +5,6 @@
  * duplicate keys survive, and writes it back with its own encoder followed by `json.Indent`
  * (tab indentation, `": "`, Go's HTML-safe string escaping, a trailing newline).
  */
-import { Buffer } from 'node:buffer';
-
 import { SopsFormatError } from '../../errors.ts';
 import { formatFloatJson, formatIntGo } from '../go-number.ts';
 import type { Branch, LoadedFile, MapItem, Store, TreeMap, TreeValue } from '../tree.ts';
@@ -340,6 +338,53 @@ export function encodeJsonString(value: string): string {
   return out + value.slice(start) + '"';
 }
 
+/** Length of the valid UTF-8 sequence at `i`, or 0 where Go's `utf8.DecodeRune` sees an error. */
+function utf8SequenceLength(bytes: Uint8Array, i: number): number {
+  const b0 = bytes[i] ?? 0;
+  if (b0 < 0x80) return 1;
+  const cont = (k: number, lo = 0x80, hi = 0xbf): boolean => {
+    const b = bytes[i + k];
+    return b !== undefined && b >= lo && b <= hi;
+  };
+  if (b0 >= 0xc2 && b0 <= 0xdf) return cont(1) ? 2 : 0;
+  if (b0 >= 0xe0 && b0 <= 0xef) {
+    const [lo, hi] = b0 === 0xe0 ? [0xa0, 0xbf] : b0 === 0xed ? [0x80, 0x9f] : [0x80, 0xbf];
+    return cont(1, lo, hi) && cont(2) ? 3 : 0;
+  }
+  if (b0 >= 0xf0 && b0 <= 0xf4) {
+    const [lo, hi] = b0 === 0xf0 ? [0x90, 0xbf] : b0 === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+    return cont(1, lo, hi) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+/**
+ * A decrypted `str` that is not UTF-8 reaches the tree as `bytes`. Go's `json.Marshal` writes
+ * such a string with each invalid byte as the escape `\ufffd` and everything else as usual.
+ */
+function encodeJsonBytes(bytes: Uint8Array): string {
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  let out = '"';
+  let start = 0;
+  let i = 0;
+  const flush = (end: number): void => {
+    if (end > start) out += encodeJsonString(decoder.decode(bytes.subarray(start, end))).slice(1, -1);
+  };
+  while (i < bytes.length) {
+    const length = utf8SequenceLength(bytes, i);
+    if (length > 0) {
+      i += length;
+      continue;
+    }
+    flush(i);
+    out += '\\ufffd';
+    i++;
+    start = i;
+  }
+  flush(bytes.length);
+  return out + '"';
+}
+
 function encodeScalar(value: TreeValue): string {
   switch (value.kind) {
     case 'str':
@@ -356,7 +401,7 @@ function encodeScalar(value: TreeValue): string {
       // Go's time.MarshalJSON is the same RFC 3339 text as MarshalText, quoted.
       return `"${value.value}"`;
     case 'bytes':
-      return `"${Buffer.from(value.value).toString('base64')}"`;
+      return encodeJsonBytes(value.value);
     default:
       throw new Error(`not a scalar: ${value.kind}`);
   }

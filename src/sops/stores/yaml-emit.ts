@@ -66,7 +66,24 @@ function isBase60Float(s: string): boolean {
   return /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/.test(s);
 }
 
-const OLD_BOOLS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF']);
+const OLD_BOOLS = new Set([
+  'y',
+  'Y',
+  'yes',
+  'Yes',
+  'YES',
+  'on',
+  'On',
+  'ON',
+  'n',
+  'N',
+  'no',
+  'No',
+  'NO',
+  'off',
+  'Off',
+  'OFF',
+]);
 
 /**
  * `Node.Encode(v)` for a scalar: go-yaml marshals `v` into a throwaway document, then
@@ -90,7 +107,8 @@ function encodeScalar(value: TreeValue): YamlNode {
         text = value.kind === 'str' ? value.value : new TextDecoder().decode(bytes);
       }
       const canUsePlain =
-        explicitTag !== '' || (resolvedTagOf(text) === 'str' && !(isBase60Float(text) || OLD_BOOLS.has(text)));
+        explicitTag !== '' ||
+        (resolvedTagOf(text) === 'str' && !(isBase60Float(text) || OLD_BOOLS.has(text)));
       if (text.includes('\n')) requested = 'literal';
       else if (canUsePlain) requested = 'plain';
       else requested = 'double';
@@ -311,7 +329,9 @@ function nodeEvents(node: YamlNode, tail: string, out: YamlEvent[]): void {
   }
   switch (node.kind) {
     case 'seq':
-      out.push(event('SEQUENCE_START', { tag: longTag(tag), implicit: tag === '', head: utf8.encode(node.head) }));
+      out.push(
+        event('SEQUENCE_START', { tag: longTag(tag), implicit: tag === '', head: utf8.encode(node.head) }),
+      );
       for (const child of node.content) nodeEvents(child, '', out);
       out.push(event('SEQUENCE_END', { line: utf8.encode(node.line), foot: utf8.encode(node.foot) }));
       return;
@@ -438,12 +458,19 @@ function isBreak(b: Uint8Array, i: number): boolean {
   );
 }
 /** Past the end counts as the NUL terminator libyaml relies on. */
-const isBlankz = (b: Uint8Array, i: number): boolean => i >= b.length || at(b, i) === 0 || isBlank(b, i) || isBreak(b, i);
+const isBlankz = (b: Uint8Array, i: number): boolean =>
+  i >= b.length || at(b, i) === 0 || isBlank(b, i) || isBreak(b, i);
 /** go-yaml checks the start of the whole value here, not position i (a libyaml quirk kept). */
 const isBom = (b: Uint8Array): boolean => at(b, 0) === 0xef && at(b, 1) === 0xbb && at(b, 2) === 0xbf;
 const isAlpha = (b: Uint8Array, i: number): boolean => {
   const c = at(b, i);
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x2d;
+  return (
+    (c >= 0x30 && c <= 0x39) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x61 && c <= 0x7a) ||
+    c === 0x5f ||
+    c === 0x2d
+  );
 };
 
 /** `yaml_emitter_analyze_scalar` (the emitter is always in unicode mode here). */
@@ -584,7 +611,10 @@ function selectScalarStyle(requested: ScalarStyle, a: ScalarAnalysis, ctx: Style
     if (ctx.noTag && !ctx.implicit) style = 'single';
   }
   if (style === 'single' && !a.singleQuotedAllowed) style = 'double';
-  if ((style === 'literal' || style === 'folded') && (!a.blockAllowed || ctx.flowLevel > 0 || ctx.simpleKey)) {
+  if (
+    (style === 'literal' || style === 'folded') &&
+    (!a.blockAllowed || ctx.flowLevel > 0 || ctx.simpleKey)
+  ) {
     style = 'double';
   }
   return style;
@@ -602,25 +632,21 @@ class Emitter {
   private indents: number[] = [];
   private indent = -1;
   private flowLevel = 0;
-  private rootContext = false;
-  private sequenceContext = false;
-  private mappingContext = false;
   private simpleKeyContext = false;
   private line = 0;
   private column = 0;
   private whitespace = true;
   private indention = true;
-  private openEnded = false;
   private footIndent = -1;
-  private tagHandle = EMPTY;
-  private tagSuffix = EMPTY;
+  private tagHandle: Uint8Array = EMPTY;
+  private tagSuffix: Uint8Array = EMPTY;
   private scalar: ScalarAnalysis = analyzeScalar(EMPTY);
   private scalarStyle: ScalarStyle = 'plain';
-  private headComment = EMPTY;
-  private lineComment = EMPTY;
-  private footComment = EMPTY;
-  private tailComment = EMPTY;
-  private keyLineComment = EMPTY;
+  private headComment: Uint8Array = EMPTY;
+  private lineComment: Uint8Array = EMPTY;
+  private footComment: Uint8Array = EMPTY;
+  private tailComment: Uint8Array = EMPTY;
+  private keyLineComment: Uint8Array = EMPTY;
 
   constructor(bestIndent: number) {
     this.bestIndent = bestIndent < 2 || bestIndent > 9 ? 2 : bestIndent;
@@ -663,7 +689,7 @@ class Emitter {
   }
 
   private writeAll(s: Uint8Array): void {
-    for (let i = 0; i < s.length; ) i = this.write(s, i);
+    for (let i = 0; i < s.length;) i = this.write(s, i);
   }
 
   private writeBreak(s: Uint8Array, i: number): number {
@@ -691,7 +717,11 @@ class Emitter {
     if (ev.type === 'SCALAR') {
       if (ev.tag.length > 0 && !ev.implicit && !ev.quotedImplicit) this.analyzeTag(ev.tag);
       this.scalar = analyzeScalar(ev.value);
-    } else if ((ev.type === 'SEQUENCE_START' || ev.type === 'MAPPING_START') && ev.tag.length > 0 && !ev.implicit) {
+    } else if (
+      (ev.type === 'SEQUENCE_START' || ev.type === 'MAPPING_START') &&
+      ev.tag.length > 0 &&
+      !ev.implicit
+    ) {
       this.analyzeTag(ev.tag);
     }
   }
@@ -817,7 +847,7 @@ class Emitter {
   private emitDocumentContent(ev: YamlEvent): void {
     this.states.push('DOCUMENT_END');
     this.processHeadComment();
-    this.emitNode(ev, true, false, false, false);
+    this.emitNode(ev, false);
     this.processLineComment(false);
     this.processFootComment();
   }
@@ -875,7 +905,11 @@ class Emitter {
       this.flowLevel++;
     }
     if (ev.type === 'MAPPING_END') {
-      if (this.headComment.length + this.footComment.length + this.tailComment.length > 0 && !first && !trail) {
+      if (
+        this.headComment.length + this.footComment.length + this.tailComment.length > 0 &&
+        !first &&
+        !trail
+      ) {
         this.writeIndicator(',', false, false, false);
       }
       this.processHeadComment();
@@ -901,7 +935,7 @@ class Emitter {
     this.writeIndent();
     this.writeIndicator('-', true, false, true);
     this.states.push('BLOCK_SEQUENCE_ITEM');
-    this.emitNode(ev, false, true, false, false);
+    this.emitNode(ev, false);
     this.processLineComment(false);
     this.processFootComment();
   }
@@ -921,12 +955,12 @@ class Emitter {
     }
     if (this.checkSimpleKey()) {
       this.states.push('BLOCK_MAPPING_SIMPLE_VALUE');
-      this.emitNode(ev, false, false, true, true);
+      this.emitNode(ev, true);
       return;
     }
     this.writeIndicator('?', true, false, true);
     this.states.push('BLOCK_MAPPING_VALUE');
-    this.emitNode(ev, false, false, true, false);
+    this.emitNode(ev, false);
   }
 
   private emitBlockMappingValue(ev: YamlEvent, simple: boolean): void {
@@ -949,15 +983,13 @@ class Emitter {
       }
     }
     this.states.push('BLOCK_MAPPING_KEY');
-    this.emitNode(ev, false, false, true, false);
+    this.emitNode(ev, false);
     this.processLineComment(false);
     this.processFootComment();
   }
 
-  private emitNode(ev: YamlEvent, root: boolean, sequence: boolean, mapping: boolean, simpleKey: boolean): void {
-    this.rootContext = root;
-    this.sequenceContext = sequence;
-    this.mappingContext = mapping;
+  /** `yaml_emitter_emit_node`; only the simple-key context matters for what sops writes. */
+  private emitNode(ev: YamlEvent, simpleKey: boolean): void {
     this.simpleKeyContext = simpleKey;
     switch (ev.type) {
       case 'SCALAR':
@@ -1093,19 +1125,24 @@ class Emitter {
 
   private writeIndent(): void {
     const indent = Math.max(this.indent, 0);
-    if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.putBreak();
+    if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace))
+      this.putBreak();
     if (this.footIndent === indent) this.putBreak();
     while (this.column < indent) this.put(0x20);
     this.whitespace = true;
     this.footIndent = -1;
   }
 
-  private writeIndicator(indicator: string, needWhitespace: boolean, isWhitespace: boolean, isIndention: boolean): void {
+  private writeIndicator(
+    indicator: string,
+    needWhitespace: boolean,
+    isWhitespace: boolean,
+    isIndention: boolean,
+  ): void {
     if (needWhitespace && !this.whitespace) this.put(0x20);
     this.writeAll(utf8.encode(indicator));
     this.whitespace = isWhitespace;
     this.indention = this.indention && isIndention;
-    this.openEnded = false;
   }
 
   private writeTagHandle(value: Uint8Array): void {
@@ -1117,7 +1154,7 @@ class Emitter {
 
   private writeTagContent(value: Uint8Array, needWhitespace: boolean): void {
     if (needWhitespace && !this.whitespace) this.put(0x20);
-    for (let i = 0; i < value.length; ) {
+    for (let i = 0; i < value.length;) {
       const c = String.fromCharCode(at(value, i));
       if (";/?:@&=+$,_.~*'()[]".includes(c) || isAlpha(value, i)) {
         i = this.write(value, i);
@@ -1140,7 +1177,7 @@ class Emitter {
     if (value.length > 0 && !this.whitespace) this.put(0x20);
     let spaces = false;
     let breaks = false;
-    for (let i = 0; i < value.length; ) {
+    for (let i = 0; i < value.length;) {
       if (isSpace(value, i)) {
         if (allowBreaks && !spaces && this.column > BEST_WIDTH && !isSpace(value, i + 1)) {
           this.writeIndent();
@@ -1163,14 +1200,13 @@ class Emitter {
     }
     if (value.length > 0) this.whitespace = false;
     this.indention = false;
-    if (this.rootContext) this.openEnded = true;
   }
 
   private writeSingleQuotedScalar(value: Uint8Array, allowBreaks: boolean): void {
     this.writeIndicator("'", true, false, false);
     let spaces = false;
     let breaks = false;
-    for (let i = 0; i < value.length; ) {
+    for (let i = 0; i < value.length;) {
       if (isSpace(value, i)) {
         if (
           allowBreaks &&
@@ -1207,7 +1243,7 @@ class Emitter {
   private writeDoubleQuotedScalar(value: Uint8Array, allowBreaks: boolean): void {
     let spaces = false;
     this.writeIndicator('"', true, false, false);
-    for (let i = 0; i < value.length; ) {
+    for (let i = 0; i < value.length;) {
       const c = at(value, i);
       if (!isPrintable(value, i) || isBom(value) || isBreak(value, i) || c === 0x22 || c === 0x5c) {
         let w = width(c) || 1;
@@ -1255,7 +1291,6 @@ class Emitter {
     if (isSpace(value, 0) || isBreak(value, 0)) {
       this.writeIndicator(String(this.bestIndent), false, false, false);
     }
-    this.openEnded = false;
     let chomp = '';
     if (value.length === 0) {
       chomp = '-';
@@ -1266,13 +1301,11 @@ class Emitter {
         chomp = '-';
       } else if (i === 0) {
         chomp = '+';
-        this.openEnded = true;
       } else {
         i--;
         while ((at(value, i) & 0xc0) === 0x80) i--;
         if (isBreak(value, i)) {
           chomp = '+';
-          this.openEnded = true;
         }
       }
     }
@@ -1285,7 +1318,7 @@ class Emitter {
     this.processLineComment(true);
     this.whitespace = true;
     let breaks = true;
-    for (let i = 0; i < value.length; ) {
+    for (let i = 0; i < value.length;) {
       if (isBreak(value, i)) {
         i = this.writeBreak(value, i);
         breaks = true;
@@ -1301,7 +1334,7 @@ class Emitter {
   private writeComment(comment: Uint8Array): void {
     let breaks = false;
     let pound = false;
-    for (let i = 0; i < comment.length; ) {
+    for (let i = 0; i < comment.length;) {
       if (isBreak(comment, i)) {
         i = this.writeBreak(comment, i);
         breaks = true;

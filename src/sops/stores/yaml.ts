@@ -166,13 +166,19 @@ function modelDocument(text: string, doc: Document.Parsed): DocumentModel {
     const src = node.srcToken as { items?: unknown[] } | undefined;
     const cstItems = !flow && Array.isArray(src?.items) ? src.items : [];
     const starts = node.items.map((item, i) => {
-      const astStart = isPair(item) ? ((item.key as AstNode | null)?.range?.[0] ?? range[0]) : ((item as AstNode | null)?.range?.[0] ?? range[0]);
+      const astStart = isPair(item)
+        ? ((item.key as AstNode | null)?.range?.[0] ?? range[0])
+        : ((item as AstNode | null)?.range?.[0] ?? range[0]);
       return firstTokenOffset(cstItems[i], astStart);
     });
     const indent = columnOf(text, starts[0] ?? range[0]);
     const parentContainer = parent?.container;
     const indentless =
-      isSeq(node) && !flow && parentContainer?.kind === 'map' && !parentContainer.flow && indent === parentContainer.indent;
+      isSeq(node) &&
+      !flow &&
+      parentContainer?.kind === 'map' &&
+      !parentContainer.flow &&
+      indent === parentContainer.indent;
     const container: Container = {
       node,
       kind: isMap(node) ? 'map' : 'seq',
@@ -189,7 +195,7 @@ function modelDocument(text: string, doc: Document.Parsed): DocumentModel {
         container,
         index,
         start: starts[index] ?? range[0],
-        pair: isPair(item) ? (item as Pair) : null,
+        pair: isPair(item) ? item : null,
         item: isPair(item) ? null : (item as AstNode | null),
       };
       container.entries.push(entry);
@@ -205,7 +211,7 @@ function modelDocument(text: string, doc: Document.Parsed): DocumentModel {
       }
     });
   };
-  addSpan(doc.contents as AstNode | null, null, 'value');
+  addSpan(doc.contents, null, 'value');
   walk(doc.contents, null, 0);
   model.entries.sort((a, b) => a.start - b.start);
   return model;
@@ -258,13 +264,23 @@ function placeOwnLine(model: DocumentModel, offset: number, column: number, comm
 }
 
 /** Where a comment that follows something on its line goes. */
-function placeTrailing(model: DocumentModel, text: string, offset: number, column: number, source: string): void {
+function placeTrailing(
+  model: DocumentModel,
+  text: string,
+  offset: number,
+  column: number,
+  source: string,
+): void {
   let p = offset - 1;
   while (p >= 0 && (text[p] === ' ' || text[p] === '\t')) p--;
   const body = source.slice(1);
   let span: ValueSpan | null = null;
   for (const s of model.spans) {
-    if (s.start <= p && p < Math.max(s.end, s.start + 1) && (span === null || s.end - s.start <= span.end - span.start)) {
+    if (
+      s.start <= p &&
+      p < Math.max(s.end, s.start + 1) &&
+      (span === null || s.end - s.start <= span.end - span.start)
+    ) {
       span = s;
     }
   }
@@ -292,7 +308,8 @@ function placeTrailing(model: DocumentModel, text: string, offset: number, colum
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   let owner: Entry | null = null;
   for (const entry of model.entries) {
-    if (entry.start >= lineStart && entry.start < offset && (owner === null || entry.start > owner.start)) owner = entry;
+    if (entry.start >= lineStart && entry.start < offset && (owner === null || entry.start > owner.start))
+      owner = entry;
   }
   if (owner !== null) {
     place(owner.container, owner.index, { offset, comment: { kind: 'comment', text: body } });
@@ -308,13 +325,15 @@ function placeComments(model: DocumentModel, text: string, comments: readonly Co
     const before = text.slice(lineStart, offset);
     // go-yaml keeps a comment up to the line break; sops drops the leading '#'.
     const trimmed = source.replace(/\r$/, '');
-    if (/^[ \t]*$/.test(before)) placeOwnLine(model, offset, column, { kind: 'comment', text: trimmed.slice(1) });
+    if (/^[ \t]*$/.test(before))
+      placeOwnLine(model, offset, column, { kind: 'comment', text: trimmed.slice(1) });
     else placeTrailing(model, text, offset, column, trimmed);
   }
 }
 
 class TreeBuilder {
   private nodes = 0;
+  private readonly aliases = new Map<AstNode, AstNode>();
   private readonly model: DocumentModel;
   private readonly lines: LineCounter;
 
@@ -339,10 +358,16 @@ class TreeBuilder {
 
   value(node: unknown, depth: number): TreeValue {
     this.count();
-    if (depth > MAX_YAML_DEPTH) throw new SopsFormatError(`YAML nesting is deeper than ${MAX_YAML_DEPTH} levels`);
+    if (depth > MAX_YAML_DEPTH)
+      throw new SopsFormatError(`YAML nesting is deeper than ${MAX_YAML_DEPTH} levels`);
     if (node === null || node === undefined) return { kind: 'null' };
     if (isAlias(node)) {
-      const target = node.resolve(this.model.doc);
+      // The library's resolve() scans the document each time; an alias bomb calls it a lot.
+      let target = this.aliases.get(node);
+      if (target === undefined) {
+        target = node.resolve(this.model.doc);
+        if (target !== undefined) this.aliases.set(node, target);
+      }
       if (target === undefined) {
         throw syntaxError(this.lines, node.range?.[0] ?? 0, `unknown anchor '${node.source}' referenced`);
       }
@@ -358,10 +383,13 @@ class TreeBuilder {
   private scalar(node: AstNode & { type?: string; value: unknown; tag?: string }): TreeValue {
     // Tags the yaml library knows (binary, timestamp, int) replace the value with a parsed
     // one even under the failsafe schema; go-yaml types the source text itself.
-    let text = typeof node.value === 'string' ? node.value : String(node.value ?? '');
+    let text = typeof node.value === 'string' ? node.value : '';
     const source = node.srcToken;
     if (typeof node.value !== 'string' && source !== undefined) {
-      text = CST.resolveAsScalar(source as CST.FlowScalar | CST.BlockScalar)?.value ?? text;
+      const resolved = CST.resolveAsScalar(source as CST.FlowScalar | CST.BlockScalar) as {
+        value: string;
+      } | null;
+      text = resolved?.value ?? text;
     }
     const rawTag = node.tag;
     const tag = rawTag?.startsWith('tag:yaml.org,2002:') === true ? `!!${rawTag.slice(18)}` : rawTag;
@@ -373,10 +401,9 @@ class TreeBuilder {
   key(node: unknown): string {
     const value = node === null || node === undefined ? ({ kind: 'null' } as const) : this.value(node, 0);
     if (value.kind === 'str') return value.value;
-    throw new SopsFormatError(
-      `a mapping key is of type ${value.kind}, but sops only supports string keys`,
-      { hint: 'quote the key' },
-    );
+    throw new SopsFormatError(`a mapping key is of type ${value.kind}, but sops only supports string keys`, {
+      hint: 'quote the key',
+    });
   }
 
   map(node: YAMLMap, depth: number): TreeMap {
@@ -425,7 +452,11 @@ function checkUniqueKeys(node: unknown, lines: LineCounter, depth = 0): void {
       const key = pair.key as AstNode | null;
       if (isScalar(key) && typeof key.value === 'string') {
         if (seen.has(key.value)) {
-          throw syntaxError(lines, key.range?.[0] ?? 0, 'a mapping key is already defined earlier in the same mapping');
+          throw syntaxError(
+            lines,
+            key.range?.[0] ?? 0,
+            'a mapping key is already defined earlier in the same mapping',
+          );
         }
         seen.add(key.value);
       }
@@ -440,30 +471,40 @@ function parseBranches(text: string): Branch[] {
   const lines = new LineCounter();
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, {
+    const parsed: unknown = parseAllDocuments(text, {
       schema: 'failsafe',
       keepSourceTokens: true,
       uniqueKeys: false,
       lineCounter: lines,
       prettyErrors: false,
-    }) as unknown as Document.Parsed[];
+    });
+    // An empty stream comes back as a non-array EmptyStream.
+    docs = Array.isArray(parsed) ? (parsed as Document.Parsed[]) : [];
   } catch (cause) {
     if (cause instanceof RangeError) {
       throw new SopsFormatError(`YAML nesting is deeper than ${MAX_YAML_DEPTH} levels`, { cause });
     }
     throw cause;
   }
-  if (!Array.isArray(docs)) docs = [];
   for (const doc of docs) {
     const error = doc.errors[0];
     if (error !== undefined) {
+      if (error.code === 'RESOURCE_EXHAUSTION') {
+        throw syntaxError(
+          lines,
+          error.pos[0],
+          `nesting or size beyond the parser's limits (more than ${MAX_YAML_DEPTH} levels deep?)`,
+        );
+      }
+      // The code, not the library's message: messages may quote source text, that is, values.
       const what = error.code.toLowerCase().replaceAll('_', ' ');
       throw syntaxError(lines, error.pos[0], what);
     }
   }
   // go-yaml reports EOF for input with no document at all (e.g. only comments).
   if (docs.length === 0) {
-    if (text.length > 0) throw new SopsFormatError('the YAML file has no document (it is empty or only comments)');
+    if (text.length > 0)
+      throw new SopsFormatError('the YAML file has no document (it is empty or only comments)');
     return [];
   }
   const comments = collectComments(text);
@@ -503,7 +544,8 @@ export const yamlStore: Store = {
         // Only the first document's block counts; later copies are dropped (stores.ExtractMetadata).
         if (index === 0) {
           if (metadata !== null) throw new SopsFormatError('the file has more than one sops metadata entry');
-          if (item.value.kind !== 'map') throw new SopsFormatError('the sops metadata entry is not a mapping');
+          if (item.value.kind !== 'map')
+            throw new SopsFormatError('the sops metadata entry is not a mapping');
           metadata = item.value;
         }
       }

@@ -175,13 +175,13 @@ export const kube: Component = {
         name: 'kube-etcd',
         command: toolPath('etcd'),
         args: [
-          '--name=default',
+          '--name=ksd-test',
           `--data-dir=${path.join(runDir, 'kube-etcd', 'data')}`,
           `--listen-client-urls=${etcdEndpoint}`,
           `--advertise-client-urls=${etcdEndpoint}`,
           `--listen-peer-urls=${peerUrl}`,
           `--initial-advertise-peer-urls=${peerUrl}`,
-          `--initial-cluster=default=${peerUrl}`,
+          `--initial-cluster=ksd-test=${peerUrl}`,
           // Throwaway data: durability only slows every write down.
           '--unsafe-no-fsync=true',
         ],

@@ -32,7 +32,11 @@ const ROLE_NAME = 'ksd-deploy';
 async function awsCall(
   endpoint: string,
   service: string,
-  request: { readonly target?: string; readonly json?: unknown; readonly form?: Readonly<Record<string, string>> },
+  request: {
+    readonly target?: string;
+    readonly json?: unknown;
+    readonly form?: Readonly<Record<string, string>>;
+  },
 ): Promise<unknown> {
   const headers: Record<string, string> = {
     authorization: `AWS4-HMAC-SHA256 Credential=test/20250101/${REGION}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
@@ -49,7 +53,10 @@ async function awsCall(
   }
   const res = await fetch(`${endpoint}/`, { method: 'POST', headers, body });
   const text = await res.text();
-  if (!res.ok) throw new Error(`moto ${service} ${request.target ?? request.form?.['Action'] ?? ''} answered ${res.status}: ${text.slice(0, 300)}`);
+  if (!res.ok)
+    throw new Error(
+      `moto ${service} ${request.target ?? request.form?.['Action'] ?? ''} answered ${res.status}: ${text.slice(0, 300)}`,
+    );
   return request.target !== undefined ? (JSON.parse(text) as unknown) : text;
 }
 
@@ -62,11 +69,17 @@ export const moto: Component = {
     const t0 = Date.now();
     rmSync(venv, { recursive: true, force: true });
     await run('python3', ['-m', 'venv', venv]);
-    await run(path.join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `moto[server]==${MOTO_VERSION}`], {
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    await run(
+      path.join(venv, 'bin', 'pip'),
+      ['install', '--quiet', '--disable-pip-version-check', `moto[server]==${MOTO_VERSION}`],
+      {
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
     writeFileSync(marker, `${MOTO_VERSION}\n`);
-    envLog(`moto: installed moto[server]==${MOTO_VERSION} into ${venv} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    envLog(
+      `moto: installed moto[server]==${MOTO_VERSION} into ${venv} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
   },
 
   async start(): Promise<Started> {
@@ -81,7 +94,11 @@ export const moto: Component = {
       await waitUntilReady(server, 'moto', async () => (await fetch(`${endpoint}/moto-api/`)).ok);
       const created = (await awsCall(endpoint, 'kms', {
         target: 'TrentService.CreateKey',
-        json: { Description: 'kustomize-sops-deploy tests', KeyUsage: 'ENCRYPT_DECRYPT', KeySpec: 'SYMMETRIC_DEFAULT' },
+        json: {
+          Description: 'kustomize-sops-deploy tests',
+          KeyUsage: 'ENCRYPT_DECRYPT',
+          KeySpec: 'SYMMETRIC_DEFAULT',
+        },
       })) as { KeyMetadata: { Arn: string; KeyId: string } };
       // A role that trusts the GitHub issuer, so tests can use a realistic role ARN.
       const trust = {
@@ -89,13 +106,20 @@ export const moto: Component = {
         Statement: [
           {
             Effect: 'Allow',
-            Principal: { Federated: `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/token.actions.githubusercontent.com` },
+            Principal: {
+              Federated: `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/token.actions.githubusercontent.com`,
+            },
             Action: 'sts:AssumeRoleWithWebIdentity',
           },
         ],
       };
       await awsCall(endpoint, 'iam', {
-        form: { Action: 'CreateRole', Version: '2010-05-08', RoleName: ROLE_NAME, AssumeRolePolicyDocument: JSON.stringify(trust) },
+        form: {
+          Action: 'CreateRole',
+          Version: '2010-05-08',
+          RoleName: ROLE_NAME,
+          AssumeRolePolicyDocument: JSON.stringify(trust),
+        },
       });
       return {
         info: {

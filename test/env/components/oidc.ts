@@ -71,11 +71,37 @@ export function pullRequestClaims(number = 7, repository = DEFAULT_REPOSITORY, h
 
 /** GitHub's claims_supported, so the discovery document looks like the real one. */
 const CLAIMS_SUPPORTED = [
-  'sub', 'aud', 'exp', 'iat', 'iss', 'jti', 'nbf', 'ref', 'sha', 'repository', 'repository_id',
-  'repository_owner', 'repository_owner_id', 'run_id', 'run_number', 'run_attempt', 'actor',
-  'actor_id', 'workflow', 'workflow_ref', 'workflow_sha', 'head_ref', 'base_ref', 'event_name',
-  'ref_type', 'ref_protected', 'environment', 'job_workflow_ref', 'job_workflow_sha',
-  'repository_visibility', 'runner_environment',
+  'sub',
+  'aud',
+  'exp',
+  'iat',
+  'iss',
+  'jti',
+  'nbf',
+  'ref',
+  'sha',
+  'repository',
+  'repository_id',
+  'repository_owner',
+  'repository_owner_id',
+  'run_id',
+  'run_number',
+  'run_attempt',
+  'actor',
+  'actor_id',
+  'workflow',
+  'workflow_ref',
+  'workflow_sha',
+  'head_ref',
+  'base_ref',
+  'event_name',
+  'ref_type',
+  'ref_protected',
+  'environment',
+  'job_workflow_ref',
+  'job_workflow_sha',
+  'repository_visibility',
+  'runner_environment',
 ];
 
 function base64url(data: Buffer | string): string {
@@ -98,7 +124,11 @@ export class GithubOidcIssuer {
     this.#publicKeyPem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
     const jwk = publicKey.export({ format: 'jwk' });
     // RFC 7638 thumbprint: the members in lexicographic order, no whitespace.
-    const kid = base64url(createHash('sha256').update(JSON.stringify({ e: jwk.e, kty: jwk.kty, n: jwk.n })).digest());
+    const kid = base64url(
+      createHash('sha256')
+        .update(JSON.stringify({ e: jwk.e, kty: jwk.kty, n: jwk.n }))
+        .digest(),
+    );
     this.#jwk = { ...jwk, kid, alg: 'RS256', use: 'sig' };
     this.requestToken = this.#newRequestToken({});
   }
@@ -106,12 +136,14 @@ export class GithubOidcIssuer {
   /** Starts an issuer on a free loopback port with a fresh RSA signing key. */
   static async start(): Promise<GithubOidcIssuer> {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    let issuer: GithubOidcIssuer | undefined;
+    // The handler needs the instance, which needs the server's port: tie the knot through a holder.
+    const holder: { issuer?: GithubOidcIssuer } = {};
     const server = await listenLoopback((req, res, body) => {
-      if (issuer === undefined) return sendJson(res, 503, { message: 'starting' });
-      return issuer.#handle(req, res, body);
+      if (holder.issuer === undefined) sendJson(res, 503, { message: 'starting' });
+      else holder.issuer.#handle(req, res, body);
     });
-    issuer = new GithubOidcIssuer(server, privateKey, publicKey);
+    const issuer = new GithubOidcIssuer(server, privateKey, publicKey);
+    holder.issuer = issuer;
     return issuer;
   }
 
@@ -146,7 +178,7 @@ export class GithubOidcIssuer {
   mint(audience: string, claims: Claims = {}): string {
     const now = Math.floor(Date.now() / 1000);
     // GitHub's example token has nbf 10 minutes before iat and exp 5 minutes after it.
-    const merged: Record<string, unknown> = {
+    const defaults: Record<string, unknown> = {
       jti: randomUUID(),
       ...pushClaims(),
       aud: audience,
@@ -155,11 +187,12 @@ export class GithubOidcIssuer {
       iat: now,
       exp: now + 300,
     };
-    for (const [name, value] of Object.entries(claims)) {
-      if (value === null) delete merged[name];
-      else merged[name] = value;
-    }
-    const header = base64url(JSON.stringify({ typ: 'JWT', alg: 'RS256', x5t: this.#jwk['kid'], kid: this.#jwk['kid'] }));
+    const merged = Object.fromEntries(
+      Object.entries({ ...defaults, ...claims }).filter(([, value]) => value !== null),
+    );
+    const header = base64url(
+      JSON.stringify({ typ: 'JWT', alg: 'RS256', x5t: this.#jwk['kid'], kid: this.#jwk['kid'] }),
+    );
     const payload = base64url(JSON.stringify(merged));
     const signature = sign('RSA-SHA256', Buffer.from(`${header}.${payload}`), this.#privateKey);
     return `${header}.${payload}.${base64url(signature)}`;
@@ -178,7 +211,7 @@ export class GithubOidcIssuer {
   #handle(req: IncomingMessage, res: ServerResponse, body: string): void {
     const url = new URL(req.url ?? '/', this.issuer);
     if (req.method === 'GET' && url.pathname === '/.well-known/openid-configuration') {
-      return sendJson(res, 200, {
+      sendJson(res, 200, {
         issuer: this.issuer,
         jwks_uri: this.jwksUrl,
         subject_types_supported: ['public', 'pairwise'],
@@ -187,24 +220,35 @@ export class GithubOidcIssuer {
         id_token_signing_alg_values_supported: ['RS256'],
         scopes_supported: ['openid'],
       });
+      return;
     }
     if (req.method === 'GET' && url.pathname === '/.well-known/jwks') {
-      return sendJson(res, 200, { keys: [this.#jwk] });
+      sendJson(res, 200, { keys: [this.#jwk] });
+      return;
     }
     if (req.method === 'GET' && url.pathname === '/_apis/token') {
       const match = /^bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
       const claims = match?.[1] === undefined ? undefined : this.#profiles.get(match[1]);
-      if (claims === undefined) return sendJson(res, 401, { message: 'Bad credentials' });
+      if (claims === undefined) {
+        sendJson(res, 401, { message: 'Bad credentials' });
+        return;
+      }
       const repository = typeof claims['repository'] === 'string' ? claims['repository'] : DEFAULT_REPOSITORY;
       // Without an audience GitHub uses the URL of the repository owner.
-      const audience = url.searchParams.get('audience') ?? `https://github.com/${repository.split('/')[0] ?? ''}`;
-      return sendJson(res, 200, { count: 1, value: this.mint(audience, claims) });
+      const audience =
+        url.searchParams.get('audience') ?? `https://github.com/${repository.split('/')[0] ?? ''}`;
+      sendJson(res, 200, { count: 1, value: this.mint(audience, claims) });
+      return;
     }
     if (req.method === 'POST' && url.pathname === '/configure') {
       const parsed = parseJsonBody(body);
       const claims = isRecord(parsed) && isRecord(parsed['claims']) ? parsed['claims'] : undefined;
-      if (claims === undefined) return sendJson(res, 400, { message: 'expected {"claims": {...}}' });
-      return sendJson(res, 200, { requestToken: this.configure(claims), requestUrl: this.requestUrl });
+      if (claims === undefined) {
+        sendJson(res, 400, { message: 'expected {"claims": {...}}' });
+        return;
+      }
+      sendJson(res, 200, { requestToken: this.configure(claims), requestUrl: this.requestUrl });
+      return;
     }
     sendJson(res, 404, { message: 'Not Found' });
   }

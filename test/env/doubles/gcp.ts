@@ -91,12 +91,13 @@ export class GcpDouble {
   }
 
   static async start(options: GcpDoubleOptions): Promise<GcpDouble> {
-    let double: GcpDouble | undefined;
-    const server = await listenLoopback((req, res, body) => {
-      if (double === undefined) return sendJson(res, 503, {});
-      return double.#handle(req, res, body);
+    const holder: { double?: GcpDouble } = {};
+    const server = await listenLoopback(async (req, res, body) => {
+      if (holder.double === undefined) sendJson(res, 503, {});
+      else await holder.double.#handle(req, res, body);
     });
-    double = new GcpDouble(server, options);
+    const double = new GcpDouble(server, options);
+    holder.double = double;
     return double;
   }
 
@@ -134,33 +135,46 @@ export class GcpDouble {
   async #handle(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     const path = decodeURIComponent(url.pathname);
-    let principal: string | undefined;
+    const seen: { principal?: string } = {};
     const record = (): void => {
-      this.requests.push({ method: req.method ?? '', path, status: res.statusCode, ...(principal === undefined ? {} : { principal }) });
+      this.requests.push({ method: req.method ?? '', path, status: res.statusCode, ...seen });
     };
-    if (req.method === 'GET' && path === '/_requests') return sendJson(res, 200, this.requests);
+    if (req.method === 'GET' && path === '/_requests') {
+      sendJson(res, 200, this.requests);
+      return;
+    }
     res.once('finish', record);
 
-    if (req.method !== 'POST') return googleError(res, 404, 'NOT_FOUND', 'The requested URL was not found on this server.');
+    if (req.method !== 'POST') {
+      googleError(res, 404, 'NOT_FOUND', 'The requested URL was not found on this server.');
+      return;
+    }
     if (path === '/v1/token') return this.#exchange(req, res, body);
 
     const bearer = bearerToken(req);
     const issued = bearer === undefined ? undefined : this.#tokens.get(bearer);
     if (issued === undefined || issued.expiresAt < Date.now() / 1000) {
-      return googleError(
+      googleError(
         res,
         401,
         'UNAUTHENTICATED',
         'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
       );
+      return;
     }
-    principal = issued.principal;
+    seen.principal = issued.principal;
 
     const impersonate = /^\/v1\/projects\/-\/serviceAccounts\/([^/:]+):generateAccessToken$/.exec(path);
-    if (impersonate?.[1] !== undefined) return this.#generateAccessToken(res, impersonate[1], body);
+    if (impersonate?.[1] !== undefined) {
+      this.#generateAccessToken(res, impersonate[1], body);
+      return;
+    }
     const kms = /^\/v1\/(projects\/.+):(encrypt|decrypt)$/.exec(path);
-    if (kms?.[1] !== undefined) return this.#kms(res, kms[1], kms[2] === 'encrypt', body);
-    return googleError(res, 404, 'NOT_FOUND', 'The requested URL was not found on this server.');
+    if (kms?.[1] !== undefined) {
+      this.#kms(res, kms[1], kms[2] === 'encrypt', body);
+      return;
+    }
+    googleError(res, 404, 'NOT_FOUND', 'The requested URL was not found on this server.');
   }
 
   async #exchange(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
@@ -169,18 +183,31 @@ export class GcpDouble {
       ? ((v) => (isRecord(v) ? v : {}))(parseJsonBody(body))
       : Object.fromEntries(new URLSearchParams(body));
     if (form['grant_type'] !== 'urn:ietf:params:oauth:grant-type:token-exchange') {
-      return stsError(res, 'unsupported_grant_type', `Unsupported grant type: ${String(form['grant_type'])}`);
+      stsError(res, 'unsupported_grant_type', `Unsupported grant type: ${String(form['grant_type'])}`);
+      return;
     }
     const tokenType = form['subject_token_type'];
-    if (tokenType !== 'urn:ietf:params:oauth:token-type:jwt' && tokenType !== 'urn:ietf:params:oauth:token-type:id_token') {
-      return stsError(res, 'invalid_request', `Invalid subject token type: ${String(tokenType)}`);
+    if (
+      tokenType !== 'urn:ietf:params:oauth:token-type:jwt' &&
+      tokenType !== 'urn:ietf:params:oauth:token-type:id_token'
+    ) {
+      stsError(res, 'invalid_request', `Invalid subject token type: ${String(tokenType)}`);
+      return;
     }
     if (form['audience'] !== this.stsAudience) {
-      return stsError(res, 'invalid_target', 'The target service indicated by the "audience" parameters is invalid.');
+      stsError(
+        res,
+        'invalid_target',
+        'The target service indicated by the "audience" parameters is invalid.',
+      );
+      return;
     }
     const subjectToken = typeof form['subject_token'] === 'string' ? form['subject_token'] : '';
     const verdict = await this.#verifyJwt(subjectToken);
-    if (typeof verdict === 'string') return stsError(res, 'invalid_grant', verdict);
+    if (typeof verdict === 'string') {
+      stsError(res, 'invalid_grant', verdict);
+      return;
+    }
     const accessToken = this.#issue(`federated:${String(verdict['sub'])}`);
     sendJson(res, 200, {
       access_token: accessToken,
@@ -200,23 +227,28 @@ export class GcpDouble {
     let jwk = this.#jwks.find((k) => k['kid'] === header['kid']);
     if (jwk === undefined) {
       // Keys rotate: refetch on a miss, as Google does.
-      const fetched = (await (await fetch(this.#options.jwksUrl)).json()) as { keys?: Record<string, unknown>[] };
+      const fetched = (await (await fetch(this.#options.jwksUrl)).json()) as {
+        keys?: Record<string, unknown>[];
+      };
       this.#jwks = fetched.keys ?? [];
       jwk = this.#jwks.find((k) => k['kid'] === header['kid']);
     }
     if (jwk === undefined) return 'Invalid ID Token: no key in the issuer\'s JWKS matches its "kid".';
-    const key = createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+    const key = createPublicKey({ key: jwk, format: 'jwk' });
     if (!verify('RSA-SHA256', Buffer.from(`${h}.${p}`), key, Buffer.from(s, 'base64url'))) {
       return 'Invalid ID Token: the signature does not match.';
     }
-    if (claims['iss'] !== this.#options.issuer) return `The issuer in ID Token ${String(claims['iss'])} does not match the expected ones.`;
+    if (claims['iss'] !== this.#options.issuer)
+      return `The issuer in ID Token ${String(claims['iss'])} does not match the expected ones.`;
     const audiences = Array.isArray(claims['aud']) ? claims['aud'] : [claims['aud']];
     if (!audiences.includes(this.tokenAudience)) {
       return `The audience in ID Token [${audiences.map(String).join(', ')}] does not match the expected audience ${this.tokenAudience}.`;
     }
     const now = Date.now() / 1000;
-    if (typeof claims['exp'] !== 'number' || claims['exp'] < now - CLOCK_SKEW_S) return 'The ID Token has expired.';
-    if (typeof claims['nbf'] === 'number' && claims['nbf'] > now + CLOCK_SKEW_S) return 'The ID Token is not yet valid.';
+    if (typeof claims['exp'] !== 'number' || claims['exp'] < now - CLOCK_SKEW_S)
+      return 'The ID Token has expired.';
+    if (typeof claims['nbf'] === 'number' && claims['nbf'] > now + CLOCK_SKEW_S)
+      return 'The ID Token is not yet valid.';
     for (const [name, value] of Object.entries(this.#options.requiredClaims ?? {})) {
       if (claims[name] !== value) return 'The given credential is rejected by the attribute condition.';
     }
@@ -231,11 +263,13 @@ export class GcpDouble {
 
   #generateAccessToken(res: ServerResponse, email: string, body: string): void {
     if (!this.#serviceAccounts.has(email)) {
-      return googleError(res, 404, 'NOT_FOUND', `Not found; Gaia id not found for email ${email}`);
+      googleError(res, 404, 'NOT_FOUND', `Not found; Gaia id not found for email ${email}`);
+      return;
     }
     const parsed = parseJsonBody(body);
     if (!isRecord(parsed) || !Array.isArray(parsed['scope']) || parsed['scope'].length === 0) {
-      return googleError(res, 400, 'INVALID_ARGUMENT', 'Request contains an invalid argument.');
+      googleError(res, 400, 'INVALID_ARGUMENT', 'Request contains an invalid argument.');
+      return;
     }
     const expireTime = new Date(Date.now() + TOKEN_LIFETIME_S * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     sendJson(res, 200, { accessToken: this.#issue(`serviceAccount:${email}`), expireTime });
@@ -245,35 +279,67 @@ export class GcpDouble {
     // Encrypt also accepts a version name; the double has one version per key.
     const keyName = name.replace(/\/cryptoKeyVersions\/[^/]+$/, '');
     const secret = this.#keys.get(keyName);
-    if (secret === undefined) return googleError(res, 404, 'NOT_FOUND', `CryptoKey ${keyName} not found.`);
+    if (secret === undefined) {
+      googleError(res, 404, 'NOT_FOUND', `CryptoKey ${keyName} not found.`);
+      return;
+    }
     const parsed = parseJsonBody(body);
     const field = encrypt ? 'plaintext' : 'ciphertext';
-    const input = isRecord(parsed) && typeof parsed[field] === 'string' ? Buffer.from(parsed[field], 'base64') : undefined;
-    if (input === undefined) return googleError(res, 400, 'INVALID_ARGUMENT', `${field} is required.`);
-    const extra = isRecord(parsed) && typeof parsed['additionalAuthenticatedData'] === 'string' ? parsed['additionalAuthenticatedData'] : '';
+    const input =
+      isRecord(parsed) && typeof parsed[field] === 'string'
+        ? Buffer.from(parsed[field], 'base64')
+        : undefined;
+    if (input === undefined) {
+      googleError(res, 400, 'INVALID_ARGUMENT', `${field} is required.`);
+      return;
+    }
+    const extra =
+      isRecord(parsed) && typeof parsed['additionalAuthenticatedData'] === 'string'
+        ? parsed['additionalAuthenticatedData']
+        : '';
     // Bind the ciphertext to its key, so a ciphertext from another key fails like it does on GCP.
     const aad = Buffer.concat([Buffer.from(keyName), Buffer.from([0]), Buffer.from(extra, 'base64')]);
     if (encrypt) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', secret, iv).setAAD(aad);
-      const sealed = Buffer.concat([Buffer.from([1]), iv, cipher.update(input), cipher.final(), cipher.getAuthTag()]);
-      return sendJson(res, 200, {
+      const sealed = Buffer.concat([
+        Buffer.from([1]),
+        iv,
+        cipher.update(input),
+        cipher.final(),
+        cipher.getAuthTag(),
+      ]);
+      sendJson(res, 200, {
         name: `${keyName}/cryptoKeyVersions/1`,
         ciphertext: sealed.toString('base64'),
         verifiedPlaintextCrc32c: false,
         verifiedAdditionalAuthenticatedDataCrc32c: false,
         protectionLevel: 'SOFTWARE',
       });
+      return;
     }
-    const invalid = (): void => googleError(res, 400, 'INVALID_ARGUMENT', 'Decryption failed: the ciphertext is invalid.');
-    if (input.length < 1 + 12 + 16 || input[0] !== 1) return invalid();
+    const invalid = (): void =>
+      googleError(res, 400, 'INVALID_ARGUMENT', 'Decryption failed: the ciphertext is invalid.');
+    if (input.length < 1 + 12 + 16 || input[0] !== 1) {
+      invalid();
+      return;
+    }
     try {
       const decipher = createDecipheriv('aes-256-gcm', secret, input.subarray(1, 13)).setAAD(aad);
       decipher.setAuthTag(input.subarray(input.length - 16));
-      const plaintext = Buffer.concat([decipher.update(input.subarray(13, input.length - 16)), decipher.final()]);
-      return sendJson(res, 200, { plaintext: plaintext.toString('base64'), usedPrimary: true, protectionLevel: 'SOFTWARE' });
+      const plaintext = Buffer.concat([
+        decipher.update(input.subarray(13, input.length - 16)),
+        decipher.final(),
+      ]);
+      sendJson(res, 200, {
+        plaintext: plaintext.toString('base64'),
+        usedPrimary: true,
+        protectionLevel: 'SOFTWARE',
+      });
+      return;
     } catch {
-      return invalid();
+      invalid();
+      return;
     }
   }
 }

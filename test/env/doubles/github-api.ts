@@ -48,7 +48,7 @@ export interface GithubApiDoubleOptions {
 export const DEFAULT_GITHUB_TOKEN = 'ghs_ksdTestToken0000000000000000000000';
 
 function userObject(login: string): Record<string, unknown> {
-  const id = [...login].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 100_000_000, 7);
+  const id = Buffer.from(login).reduce((h, byte) => (h * 31 + byte) % 100_000_000, 7);
   const bot = login.endsWith('[bot]');
   return {
     login,
@@ -58,6 +58,11 @@ function userObject(login: string): Record<string, unknown> {
     site_admin: false,
     html_url: `https://github.com/${bot ? 'apps/' + login.replace('[bot]', '') : login}`,
   };
+}
+
+/** Characters as GitHub (Ruby) counts them: code points, so an emoji is one, not two UTF-16 units. */
+function codePointCount(text: string): number {
+  return Array.from(text).length;
 }
 
 export class GithubApiDouble {
@@ -70,16 +75,19 @@ export class GithubApiDouble {
 
   private constructor(server: LoopbackServer, options: GithubApiDoubleOptions) {
     this.#server = server;
-    this.#tokens = new Map(Object.entries(options.tokens ?? { [DEFAULT_GITHUB_TOKEN]: 'github-actions[bot]' }));
+    this.#tokens = new Map(
+      Object.entries(options.tokens ?? { [DEFAULT_GITHUB_TOKEN]: 'github-actions[bot]' }),
+    );
   }
 
   static async start(options: GithubApiDoubleOptions = {}): Promise<GithubApiDouble> {
-    let double: GithubApiDouble | undefined;
+    const holder: { double?: GithubApiDouble } = {};
     const server = await listenLoopback((req, res, body) => {
-      if (double === undefined) return sendJson(res, 503, {});
-      return double.#handle(req, res, body);
+      if (holder.double === undefined) sendJson(res, 503, {});
+      else holder.double.#handle(req, res, body);
     });
-    double = new GithubApiDouble(server, options);
+    const double = new GithubApiDouble(server, options);
+    holder.double = double;
     return double;
   }
 
@@ -94,13 +102,21 @@ export class GithubApiDouble {
   }
 
   /** Adds a comment as if `user` had written it, without recording a request. */
-  seedComment(owner: string, repo: string, issue: number, body: string, user = 'octocat'): Record<string, unknown> {
+  seedComment(
+    owner: string,
+    repo: string,
+    issue: number,
+    body: string,
+    user = 'octocat',
+  ): Record<string, unknown> {
     return this.#render(this.#create(owner, repo, issue, body, user));
   }
 
   /** The bodies of an issue's comments, oldest first. */
   comments(owner: string, repo: string, issue: number): readonly Record<string, unknown>[] {
-    return this.#comments.filter((c) => c.owner === owner && c.repo === repo && c.issue === issue).map((c) => this.#render(c));
+    return this.#comments
+      .filter((c) => c.owner === owner && c.repo === repo && c.issue === issue)
+      .map((c) => this.#render(c));
   }
 
   close(): Promise<void> {
@@ -136,20 +152,39 @@ export class GithubApiDouble {
     const method = req.method ?? 'GET';
     const body = parseJsonBody(raw);
 
-    if (url.pathname === '/_requests' && method === 'GET') return sendJson(res, 200, this.requests);
+    if (url.pathname === '/_requests' && method === 'GET') {
+      sendJson(res, 200, this.requests);
+      return;
+    }
     if (url.pathname === '/_reset' && method === 'POST') {
       this.reset();
-      return sendJson(res, 200, {});
+      sendJson(res, 200, {});
+      return;
     }
     if (url.pathname === '/_comments' && method === 'POST') {
-      if (!isRecord(body)) return sendJson(res, 400, { message: 'expected {owner, repo, issue, body, user?}' });
-      const seeded = this.seedComment(String(body['owner']), String(body['repo']), Number(body['issue']), String(body['body']), typeof body['user'] === 'string' ? body['user'] : 'octocat');
-      return sendJson(res, 201, seeded);
+      if (!isRecord(body)) {
+        sendJson(res, 400, { message: 'expected {owner, repo, issue, body, user?}' });
+        return;
+      }
+      const seeded = this.seedComment(
+        String(body['owner']),
+        String(body['repo']),
+        Number(body['issue']),
+        String(body['body']),
+        typeof body['user'] === 'string' ? body['user'] : 'octocat',
+      );
+      sendJson(res, 201, seeded);
+      return;
     }
 
     const token = bearerToken(req);
     const user = token === undefined ? undefined : this.#tokens.get(token);
-    this.requests.push({ method, path: `${url.pathname}${url.search}`, body, ...(user === undefined ? {} : { user }) });
+    this.requests.push({
+      method,
+      path: `${url.pathname}${url.search}`,
+      body,
+      ...(user === undefined ? {} : { user }),
+    });
     const headers = {
       'x-github-api-version-selected': '2022-11-28',
       'x-github-media-type': 'github.v3; format=json',
@@ -161,33 +196,53 @@ export class GithubApiDouble {
     const fail = (status: number, message: string, extra: Record<string, unknown> = {}): void =>
       sendJson(res, status, { message, ...extra, documentation_url: DOCS, status: String(status) }, headers);
 
-    if (token === undefined) return fail(401, 'Requires authentication');
-    if (user === undefined) return fail(401, 'Bad credentials');
+    if (token === undefined) {
+      fail(401, 'Requires authentication');
+      return;
+    }
+    if (user === undefined) {
+      fail(401, 'Bad credentials');
+      return;
+    }
 
     const list = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname);
     if (list !== null) {
       const [, owner = '', repo = '', issueText = ''] = list;
       const issue = Number(issueText);
-      if (method === 'GET') return this.#list(res, url, owner, repo, issue, headers, fail);
+      if (method === 'GET') {
+        this.#list(res, url, owner, repo, issue, headers, fail);
+        return;
+      }
       if (method === 'POST') {
         if (this.#rejectsBody(body, fail)) return;
         const created = this.#render(this.#create(owner, repo, issue, (body as { body: string }).body, user));
-        return sendJson(res, 201, created, { ...headers, location: String(created['url']) });
+        sendJson(res, 201, created, { ...headers, location: String(created['url']) });
+        return;
       }
-      return fail(404, 'Not Found');
+      fail(404, 'Not Found');
+      return;
     }
 
     const one = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname);
     if (one !== null) {
       const [, owner, repo, idText] = one;
-      const comment = this.#comments.find((c) => c.id === Number(idText) && c.owner === owner && c.repo === repo);
-      if (comment === undefined) return fail(404, 'Not Found');
-      if (method === 'GET') return sendJson(res, 200, this.#render(comment), headers);
+      const comment = this.#comments.find(
+        (c) => c.id === Number(idText) && c.owner === owner && c.repo === repo,
+      );
+      if (comment === undefined) {
+        fail(404, 'Not Found');
+        return;
+      }
+      if (method === 'GET') {
+        sendJson(res, 200, this.#render(comment), headers);
+        return;
+      }
       if (method === 'PATCH') {
         if (this.#rejectsBody(body, fail)) return;
         comment.body = (body as { body: string }).body;
         comment.updatedAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-        return sendJson(res, 200, this.#render(comment), headers);
+        sendJson(res, 200, this.#render(comment), headers);
+        return;
       }
       if (method === 'DELETE') {
         this.#comments = this.#comments.filter((c) => c !== comment);
@@ -200,13 +255,16 @@ export class GithubApiDouble {
   }
 
   /** Answers GitHub's 422 and returns true when the body is missing or too long. */
-  #rejectsBody(body: unknown, fail: (status: number, message: string, extra?: Record<string, unknown>) => void): boolean {
+  #rejectsBody(
+    body: unknown,
+    fail: (status: number, message: string, extra?: Record<string, unknown>) => void,
+  ): boolean {
     if (!isRecord(body) || typeof body['body'] !== 'string') {
       fail(422, 'Invalid request.\n\n"body" wasn\'t supplied.');
       return true;
     }
     // GitHub counts characters (code points), not UTF-16 units or bytes.
-    if ([...body['body']].length > MAX_COMMENT_CHARACTERS) {
+    if (codePointCount(body['body']) > MAX_COMMENT_CHARACTERS) {
       fail(422, 'Validation Failed', {
         errors: [
           {
@@ -233,7 +291,10 @@ export class GithubApiDouble {
   ): void {
     const perPage = Math.min(Math.max(Number(url.searchParams.get('per_page') ?? '30') || 30, 1), 100);
     const page = Math.max(Number(url.searchParams.get('page') ?? '1') || 1, 1);
-    if (!Number.isInteger(perPage) || !Number.isInteger(page)) return fail(422, 'Validation Failed');
+    if (!Number.isInteger(perPage) || !Number.isInteger(page)) {
+      fail(422, 'Validation Failed');
+      return;
+    }
     const all = this.#comments.filter((c) => c.owner === owner && c.repo === repo && c.issue === issue);
     const lastPage = Math.max(Math.ceil(all.length / perPage), 1);
     const items = all.slice((page - 1) * perPage, page * perPage).map((c) => this.#render(c));

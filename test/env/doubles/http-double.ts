@@ -27,7 +27,8 @@ export async function listenLoopback(handler: Handler): Promise<LoopbackServer> 
       Promise.resolve()
         .then(() => handler(req, res, body))
         .catch((error: unknown) => {
-          if (!res.headersSent) sendJson(res, 500, { message: error instanceof Error ? error.message : String(error) });
+          if (!res.headersSent)
+            sendJson(res, 500, { message: error instanceof Error ? error.message : String(error) });
           else res.end();
         });
     });

@@ -29,6 +29,10 @@ describe('value round trip keeps the Go type', () => {
     const enc = encryptValue({ kind: 'bytes', value: raw }, key, 'data:');
     assert.deepEqual(decryptValue(enc, key, 'data:'), { kind: 'bytes', value: raw });
   });
+  test('a leading byte-order mark is kept', () => {
+    const value: TreeValue = { kind: 'str', value: '\uFEFFbom first' };
+    assert.deepEqual(decryptValue(encryptValue(value, key, 'data:'), key, 'data:'), value);
+  });
   test('the empty string is not encrypted', () => {
     assert.equal(encryptValue({ kind: 'str', value: '' }, key, 'x:'), '');
     assert.deepEqual(decryptValue('', key, 'x:'), { kind: 'str', value: '' });

@@ -63,9 +63,10 @@ test('emits KEY=value lines, #comments, and \\n for newlines', () => {
       { kind: 'comment', text: ' top' },
       { key: 'A', value: str('multi\nline') },
       { key: 'B', value: str('') },
+      { key: 'C', value: { kind: 'bytes', value: new Uint8Array([0x61, 0x0a, 0x62]) } },
     ],
   };
-  assert.equal(dotenvStore.emitPlain([branch]), '# top\nA=multi\\nline\nB=\n');
+  assert.equal(dotenvStore.emitPlain([branch]), '# top\nA=multi\\nline\nB=\nC=a\\nb\n');
 });
 
 test('emits non-string values through ValToString (yaml/flat.out.env)', () => {
