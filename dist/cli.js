@@ -7,12 +7,14 @@ const __filename = __ksdFileURLToPath(import.meta.url);
 const __dirname = __ksdDirname(__filename);
 import {
   EXIT_ERROR,
-  UserError,
   nodeExec,
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-5SMMAWIA.js";
+} from "./chunks/chunk-MUIOYHA7.js";
+import {
+  UserError
+} from "./chunks/chunk-H2QTO6OJ.js";
 
 // src/cli.ts
 import { parseArgs } from "node:util";

@@ -5,14 +5,16 @@ const require = __ksdCreateRequire(import.meta.url);
 const __filename = __ksdFileURLToPath(import.meta.url);
 const __dirname = __ksdDirname(__filename);
 import {
-  __commonJS,
-  __require,
-  __toESM,
   nodeExec,
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-5SMMAWIA.js";
+} from "./chunks/chunk-MUIOYHA7.js";
+import {
+  __commonJS,
+  __require,
+  __toESM
+} from "./chunks/chunk-H2QTO6OJ.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

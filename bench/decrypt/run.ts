@@ -76,8 +76,12 @@ async function ensurePgpKey(): Promise<{ home: string; fp: string; armored: stri
     await mkdir(home, { recursive: true, mode: 0o700 });
     const env = { ...process.env, GNUPGHOME: home };
     process.stderr.write('bench: generating an RSA-4096 OpenPGP key with gpg...\n');
-    await execFileAsync('gpg', ['--batch', '--passphrase', '', '--quick-gen-key', 'bench <bench@example.invalid>', 'rsa4096', 'default', 'never'], { env });
-    await execFileAsync('gpg', ['--batch', '--quick-add-key', await fingerprint(home), 'rsa4096', 'encr', 'never'], { env }).catch(() => undefined);
+    const params = path.join(benchDir, 'gpg-key-params');
+    await writeFile(
+      params,
+      'Key-Type: RSA\nKey-Length: 4096\nSubkey-Type: RSA\nSubkey-Length: 4096\nName-Real: bench\nName-Email: bench@example.invalid\nExpire-Date: 0\n%no-protection\n%commit\n',
+    );
+    await execFileAsync('gpg', ['--batch', '--gen-key', params], { env });
     const { stdout } = await execFileAsync('gpg', ['--batch', '--armor', '--export-secret-keys'], { env });
     await writeFile(armored, stdout, { mode: 0o600 });
   }

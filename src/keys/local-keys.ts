@@ -8,7 +8,6 @@ import type { Exec } from '../host/exec.ts';
 import { loadAgeKeySource, type Mask } from './age.ts';
 import { createGpgKeySource } from './gpg.ts';
 import type { KeySource } from './key-source.ts';
-import { loadPgpKeySource } from './pgp.ts';
 
 /** Options and environment for {@link buildLocalKeySources}. */
 export interface LocalKeyOptions {
@@ -52,7 +51,10 @@ export async function buildLocalKeySources(options: LocalKeyOptions): Promise<Ke
   });
   const pgp =
     pgpKeyFiles.length > 0 || pgpKeys.length > 0
-      ? await loadPgpKeySource({
+      ? // openpgp is large; loading it only when PGP keys are given keeps the age path fast.
+        await (
+          await import('./pgp.ts')
+        ).loadPgpKeySource({
           keyFiles: pgpKeyFiles,
           keyTexts: pgpKeys,
           mask: options.mask,

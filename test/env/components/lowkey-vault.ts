@@ -74,10 +74,9 @@ export const lowkeyVault: Component = {
       );
     } catch (error) {
       const output = (error as { stdout?: string }).stdout ?? '';
-      const reason = output
-        .split('\n')
-        .find((l) => l.includes('[ERROR]'))
-        ?.trim();
+      // Maven prints colour codes even in batch mode; keep the message from [ERROR] on.
+      const line = output.split('\n').find((l) => l.includes('[ERROR]'));
+      const reason = line?.slice(line.indexOf('[ERROR]')).trim();
       throw new Error(`Maven Central did not serve ${ARTIFACT}: ${reason ?? String(error)}`);
     }
     if (!existsSync(jar)) throw new Error(`mvn dependency:copy did not produce ${jar}`);

@@ -138,7 +138,8 @@ describe('property: any tampering gives an error and never output', () => {
   test('renaming a key on the path (the AAD)', () => {
     fc.assert(
       fc.property(fc.constantFrom('password', 'token', 'data'), fc.string({ minLength: 1, maxLength: 5 }), (k, suffix) => {
-        const mutated = text.replace(`"key":"${k}"`, `"key":"${k}${suffix.replace(/["\\]/g, 'x')}"`);
+        // A function replacement, so `$&` and friends in the suffix are taken literally.
+        const mutated = text.replace(`"key":"${k}"`, () => `"key":"${k}${suffix.replace(/["\\]/g, 'x')}"`);
         return !decryptsCleanly(JSON.parse(mutated) as Branch[]);
       }),
       { numRuns: 100 },
@@ -148,7 +149,7 @@ describe('property: any tampering gives an error and never output', () => {
   test('editing any MAC-covered cleartext value', () => {
     fc.assert(
       fc.property(fc.constantFrom('v1', 'Secret', 'db'), fc.string({ minLength: 1, maxLength: 5 }), (value, extra) => {
-        const mutated = text.replace(`"value":"${value}"`, `"value":${JSON.stringify(value + extra)}`);
+        const mutated = text.replace(`"value":"${value}"`, () => `"value":${JSON.stringify(value + extra)}`);
         return !decryptsCleanly(JSON.parse(mutated) as Branch[]);
       }),
       { numRuns: 100 },
