@@ -14,7 +14,14 @@ export default tseslint.config(
       '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@actions/*'], message: 'Only src/host/actions-host.ts and src/index.ts may use @actions/*.' }] },
+        {
+          patterns: [
+            {
+              group: ['@actions/*'],
+              message: 'Only src/host/actions-host.ts and src/index.ts may use @actions/*.',
+            },
+          ],
+        },
       ],
     },
   },

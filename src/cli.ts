@@ -62,7 +62,10 @@ export async function cli(argv: readonly string[]): Promise<number> {
     // parseArgs throws TypeErrors with a code for unknown or malformed flags: user errors.
     const code = (error as { code?: unknown }).code;
     const usage = typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
-    reportError(host, usage ? new UserError('USAGE', (error as Error).message, { hint: 'run with --help' }) : error);
+    reportError(
+      host,
+      usage ? new UserError('USAGE', (error as Error).message, { hint: 'run with --help' }) : error,
+    );
     return EXIT_ERROR;
   }
 }

@@ -115,9 +115,13 @@ export function parseConfig(
   }
   const output = optional(read('output'));
   if (output === undefined && shell.stdoutIsLog) {
-    throw new UserError('USAGE', 'decrypt needs the output input in the Action, so plaintext never reaches the job log', {
-      hint: 'set output: to a file path, e.g. ${{ runner.temp }}/secret.yaml',
-    });
+    throw new UserError(
+      'USAGE',
+      'decrypt needs the output input in the Action, so plaintext never reaches the job log',
+      {
+        hint: 'set output: to a file path, e.g. ${{ runner.temp }}/secret.yaml',
+      },
+    );
   }
   return {
     command: 'decrypt',

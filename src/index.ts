@@ -8,7 +8,11 @@ import { reportError, run } from './run.ts';
 const host = createActionsHost();
 try {
   const config = parseConfig((name) => core.getInput(name), process.env, { stdoutIsLog: true });
-  const code = await run(config, { host, exec: nodeExec, readStdin: () => Promise.resolve(new Uint8Array()) });
+  const code = await run(config, {
+    host,
+    exec: nodeExec,
+    readStdin: () => Promise.resolve(new Uint8Array()),
+  });
   if (code !== 0) core.setFailed(`kustomize-sops-deploy ${config.command} failed`);
 } catch (error) {
   reportError(host, error);

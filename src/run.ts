@@ -26,7 +26,9 @@ export function reportError(host: Host, error: unknown): void {
     if (error.hint !== undefined) host.info(`hint: ${error.hint}`);
     return;
   }
-  host.error(`internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  host.error(
+    `internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
 }
 
 export async function run(config: Config, deps: RunDeps): Promise<number> {

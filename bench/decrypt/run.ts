@@ -28,7 +28,10 @@ const benchDir = path.join(cacheRoot, 'bench', 'decrypt');
 const sops = toolPath('sops');
 
 function secretYaml(i: number): string {
-  const values = Array.from({ length: 5 }, (_, j) => `    key${j}: ${Buffer.from(`value-${i}-${j}-${'x'.repeat(20)}`).toString('base64')}`);
+  const values = Array.from(
+    { length: 5 },
+    (_, j) => `    key${j}: ${Buffer.from(`value-${i}-${j}-${'x'.repeat(20)}`).toString('base64')}`,
+  );
   return `apiVersion: v1\nkind: Secret\nmetadata:\n    name: s${i}\n    namespace: bench\ntype: Opaque\ndata:\n${values.join('\n')}\n`;
 }
 
@@ -42,18 +45,28 @@ async function runPool<T>(items: readonly T[], width: number, fn: (item: T) => P
 }
 
 /** Encrypts `count` files with the real sops unless they are already cached. */
-async function ensureFiles(kind: string, count: number, args: readonly string[], env: Record<string, string>): Promise<string[]> {
+async function ensureFiles(
+  kind: string,
+  count: number,
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<string[]> {
   const dir = path.join(benchDir, kind);
   await mkdir(dir, { recursive: true });
   const files = Array.from({ length: count }, (_, i) => path.join(dir, `secret-${i}.yaml`));
   const missing = files.filter((f) => !existsSync(f));
-  if (missing.length > 0) process.stderr.write(`bench: encrypting ${missing.length} ${kind} files with the real sops...\n`);
+  if (missing.length > 0)
+    process.stderr.write(`bench: encrypting ${missing.length} ${kind} files with the real sops...\n`);
   await runPool(missing, 4, async (file) => {
     const plain = `${file}.plain.yaml`;
     await writeFile(plain, secretYaml(files.indexOf(file)));
-    const { stdout } = await execFileAsync(sops, ['--disable-version-check', 'encrypt', '--encrypted-regex', '^(data|stringData)$', ...args, plain], {
-      env: { ...process.env, ...env },
-    });
+    const { stdout } = await execFileAsync(
+      sops,
+      ['--disable-version-check', 'encrypt', '--encrypted-regex', '^(data|stringData)$', ...args, plain],
+      {
+        env: { ...process.env, ...env },
+      },
+    );
     await writeFile(file, stdout);
   });
   return files;
@@ -89,13 +102,23 @@ async function ensurePgpKey(): Promise<{ home: string; fp: string; armored: stri
 }
 
 async function fingerprint(home: string): Promise<string> {
-  const { stdout } = await execFileAsync('gpg', ['--batch', '--with-colons', '--list-secret-keys'], { env: { ...process.env, GNUPGHOME: home } });
+  const { stdout } = await execFileAsync('gpg', ['--batch', '--with-colons', '--list-secret-keys'], {
+    env: { ...process.env, GNUPGHOME: home },
+  });
   return /^fpr:+([0-9A-F]{40}):/m.exec(stdout)![1]!;
 }
 
 /** Per-file milliseconds for our in-process decrypt (key sources built once, as in a real run). */
-async function timeOurs(files: readonly string[], keys: { ageKeyFiles?: string[]; pgpKeyFiles?: string[] }): Promise<number> {
-  const keySources = await buildLocalKeySources({ ...keys, env: { GNUPGHOME: '/nonexistent' }, exec: nodeExec, mask: () => undefined });
+async function timeOurs(
+  files: readonly string[],
+  keys: { ageKeyFiles?: string[]; pgpKeyFiles?: string[] },
+): Promise<number> {
+  const keySources = await buildLocalKeySources({
+    ...keys,
+    env: { GNUPGHOME: '/nonexistent' },
+    exec: nodeExec,
+    mask: () => undefined,
+  });
   const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
   // One warm-up pass so JIT compilation is not billed to the first files.
   for (const text of texts.slice(0, 20)) await decryptText(text, 'yaml', { keySources });
@@ -125,7 +148,10 @@ async function timeFloor(files: readonly string[]): Promise<number> {
 async function timeSops(files: readonly string[], env: Record<string, string>): Promise<number> {
   const sample = files.slice(0, SOPS_SAMPLE);
   const start = performance.now();
-  for (const file of sample) await execFileAsync(sops, ['--disable-version-check', 'decrypt', file], { env: { ...process.env, ...env } });
+  for (const file of sample)
+    await execFileAsync(sops, ['--disable-version-check', 'decrypt', file], {
+      env: { ...process.env, ...env },
+    });
   return (performance.now() - start) / sample.length;
 }
 
@@ -150,7 +176,9 @@ function peakRss(files: readonly string[], ageKeyFile: string): Promise<number> 
     });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('close', (code) => (code === 0 ? resolve(Number(out)) : reject(new Error(`rss child exited ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(Number(out)) : reject(new Error(`rss child exited ${code}`)),
+    );
   });
 }
 
@@ -176,14 +204,18 @@ async function main(): Promise<void> {
     ['RSA-4096 PGP', pgpFiles.length, pgpOurs, pgpFloor, pgpSops, 5],
   ] as const;
   console.log(`bench/decrypt on Node ${process.version} (${(await readdir(benchDir)).length} cached sets)`);
-  console.log('| files | count | ours/file | AES-GCM floor/file | ours ÷ floor | sops -d/file | sops ÷ ours | target | met |');
+  console.log(
+    '| files | count | ours/file | AES-GCM floor/file | ours ÷ floor | sops -d/file | sops ÷ ours | target | met |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const [name, count, ours, floor, peer, target] of rows) {
     console.log(
       `| ${name} | ${count} | ${fmt(ours)} | ${fmt(floor)} | ${(ours / floor).toFixed(1)}× | ${fmt(peer)} | ${(peer / ours).toFixed(1)}× | ≤ ${target} ms | ${ours <= target ? 'yes' : 'NO'} |`,
     );
   }
-  console.log(`peak RSS decrypting ${ageFiles.length} age files: ${rss.toFixed(1)} MB (target ≤ 150 MB: ${rss <= 150 ? 'met' : 'NOT met'})`);
+  console.log(
+    `peak RSS decrypting ${ageFiles.length} age files: ${rss.toFixed(1)} MB (target ≤ 150 MB: ${rss <= 150 ? 'met' : 'NOT met'})`,
+  );
 }
 
 await main();

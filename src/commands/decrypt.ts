@@ -31,9 +31,13 @@ async function readInput(file: string, deps: DecryptDeps): Promise<string> {
     data = file === '-' ? await deps.readStdin() : await readFile(file);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
-    throw new UserError('FILE_NOT_FOUND', code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? 'error'})`, {
-      cause,
-    });
+    throw new UserError(
+      'FILE_NOT_FOUND',
+      code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? 'error'})`,
+      {
+        cause,
+      },
+    );
   }
   if (data.byteLength > MAX_INPUT_BYTES) {
     throw new UserError('TOO_LARGE', `the file is ${data.byteLength} bytes; the limit is ${MAX_INPUT_BYTES}`);
@@ -48,7 +52,11 @@ function bytesOfLeaf(value: TreeValue): Uint8Array | undefined {
 }
 
 /** Renders decrypted branches in the output format (sops's EmitPlainFile / extract). */
-export function renderOutput(branches: readonly Branch[], format: Format, extract: DecryptConfig['extract']): Uint8Array {
+export function renderOutput(
+  branches: readonly Branch[],
+  format: Format,
+  extract: DecryptConfig['extract'],
+): Uint8Array {
   const store = storeFor(format);
   const first = branches[0] ?? { kind: 'map', items: [] };
   if (extract !== undefined) {
@@ -60,7 +68,10 @@ export function renderOutput(branches: readonly Branch[], format: Format, extrac
       const text = value.kind === 'float' ? (value.raw ?? String(value.value)) : String(value.value);
       return Buffer.from(`${text}\n`, 'utf8');
     }
-    throw new UserError('UNSUPPORTED', `--extract of a ${value.kind} is not supported; extract a map or a single value`);
+    throw new UserError(
+      'UNSUPPORTED',
+      `--extract of a ${value.kind} is not supported; extract a map or a single value`,
+    );
   }
   if (format === 'binary') {
     // Binary files may hold bytes that are not UTF-8; write them as they were.
@@ -75,7 +86,10 @@ export function renderOutput(branches: readonly Branch[], format: Format, extrac
 
 /** Writes next to the target and renames, so readers never see a half-written secret. */
 async function writePrivateFile(target: string, data: Uint8Array): Promise<void> {
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`,
+  );
   try {
     const handle = await open(temp, 'wx', 0o600);
     try {

@@ -24,6 +24,7 @@ import path from 'node:path';
 import { Decrypter, armor, type Identity, type Stanza } from 'age-encryption';
 import { UserError, errorMessage } from '../errors.ts';
 import type { Exec } from '../host/exec.ts';
+import { NativeX25519Identity, decryptAgeFileX25519 } from './age-x25519.ts';
 import type { KeySource } from './key-source.ts';
 import type { MasterKey } from './master-key.ts';
 
@@ -599,6 +600,21 @@ export async function loadAgeKeySource(options: AgeLoadOptions): Promise<KeySour
   return createAgeKeySource(identities, locations, commands, { exec: options.exec, env, mask });
 }
 
+const nativeIdentities = new Map<string, Identity>();
+
+/** X25519 identities go through node:crypto (age-x25519.ts); the rest through age-encryption. */
+function nativeIdentity(identity: LoadedIdentity): LoadedIdentity {
+  if (typeof identity !== 'string') return identity;
+  let native = nativeIdentities.get(identity);
+  if (native === undefined) {
+    const parsed = NativeX25519Identity.parse(identity);
+    if (parsed === null) return identity;
+    native = parsed;
+    nativeIdentities.set(identity, native);
+  }
+  return native;
+}
+
 /** Returns null after the other identities all declined, so "no match" is told from failure. */
 class NoMatchSentinel implements Identity {
   reached = false;
@@ -668,8 +684,17 @@ function createAgeKeySource(
       } catch (error) {
         throw new UserError('DECRYPT_FAILED', 'age: enc is not an ASCII-armored age file', { cause: error });
       }
+      const natives = all.map(nativeIdentity).filter((i) => i instanceof NativeX25519Identity);
+      if (natives.length > 0) {
+        try {
+          const fast = decryptAgeFileX25519(file, natives);
+          if (fast !== null) return fast;
+        } catch (error) {
+          throw new UserError('DECRYPT_FAILED', `age: ${errorMessage(error)}`, { cause: error });
+        }
+      }
       const decrypter = new Decrypter();
-      for (const identity of all) decrypter.addIdentity(identity);
+      for (const identity of all) decrypter.addIdentity(nativeIdentity(identity));
       const sentinel = new NoMatchSentinel();
       decrypter.addIdentity(sentinel);
       try {

@@ -347,7 +347,7 @@ export function createAwsKmsKeySource(options: AwsKmsKeySourceOptions): KeySourc
   const locations = [
     `AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (${envCredentials === undefined ? 'not set' : 'set'})`,
     ...(sharedFile === undefined ? [] : [`${sharedFile} (profiles with static keys)`]),
-    `kms endpoint: ${kmsOverride === undefined || kmsOverride === '' ? "the key's regional AWS endpoint" : kmsOverride}`,
+    `kms endpoint: ${kmsOverride === undefined || kmsOverride === '' ? "the key's regional AWS endpoint" : URL.canParse(kmsOverride) ? new URL(kmsOverride).origin : '(not a URL)'}`,
     `allowed keys: ${
       policy.accounts.length === 0 && policy.keys.length === 0
         ? 'any'

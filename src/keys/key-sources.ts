@@ -21,7 +21,10 @@ export async function createKeySources(config: KeyConfig, deps: KeySourceDeps): 
   const env =
     config.ageKeys.length === 0
       ? config.env
-      : { ...config.env, SOPS_AGE_KEY: [config.env['SOPS_AGE_KEY'] ?? '', ...config.ageKeys].join('\n').trim() };
+      : {
+          ...config.env,
+          SOPS_AGE_KEY: [config.env['SOPS_AGE_KEY'] ?? '', ...config.ageKeys].join('\n').trim(),
+        };
   return buildLocalKeySources({
     ageKeyFiles: config.ageKeyFiles,
     pgpKeyFiles: config.pgpKeyFiles,

@@ -14,7 +14,12 @@ export type MasterKey =
       readonly enc: string;
       readonly createdAt?: string;
     }
-  | { readonly type: 'gcp_kms'; readonly resourceId: string; readonly enc: string; readonly createdAt?: string }
+  | {
+      readonly type: 'gcp_kms';
+      readonly resourceId: string;
+      readonly enc: string;
+      readonly createdAt?: string;
+    }
   | {
       readonly type: 'azure_kv';
       readonly vaultUrl: string;

@@ -174,7 +174,12 @@ export async function loadPgpKeySource(options: PgpLoadOptions): Promise<KeySour
   for (const [i, text] of (options.keyTexts ?? []).entries()) {
     // Masked whole and line by line before parsing, so a parse error cannot print it.
     maskArmor(options.mask, text);
-    const found = await parseKeys(Buffer.from(text, 'utf8'), `pgp-key input #${i + 1}`, options.passphrase, options.mask);
+    const found = await parseKeys(
+      Buffer.from(text, 'utf8'),
+      `pgp-key input #${i + 1}`,
+      options.passphrase,
+      options.mask,
+    );
     keys.push(...found);
     locations.push(`pgp-key input #${i + 1}: ${found.map(fingerprintOf).join(', ') || 'no keys'}`);
   }

@@ -142,7 +142,12 @@ function plaintextOf(value: TreeValue): { type: string; bytes: Buffer } {
  * Encrypts one value as sops does, with a fresh 32-byte IV. The engine only decrypts; this
  * exists for tests, benchmarks and the MAC of files we write in tests.
  */
-export function encryptValue(value: TreeValue, dataKey: Uint8Array, aad: string, iv: Uint8Array = randomBytes(32)): string {
+export function encryptValue(
+  value: TreeValue,
+  dataKey: Uint8Array,
+  aad: string,
+  iv: Uint8Array = randomBytes(32),
+): string {
   if (value.kind === 'str' && value.value === '') return '';
   const { type, bytes } = plaintextOf(value);
   const cipher = createCipheriv('aes-256-gcm', dataKey, iv);

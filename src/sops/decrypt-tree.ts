@@ -33,7 +33,12 @@ function describePath(path: readonly string[]): string {
   return path.length === 0 ? '(top level)' : path.join('.');
 }
 
-function decryptLeaf(value: TreeValue, path: readonly string[], comments: CommentStack, ctx: WalkContext): TreeValue {
+function decryptLeaf(
+  value: TreeValue,
+  path: readonly string[],
+  comments: CommentStack,
+  ctx: WalkContext,
+): TreeValue {
   const isComment = value.kind === 'comment';
   const encrypted = shouldBeEncrypted(ctx.metadata.selection, path, comments, isComment);
   let out: TreeValue = value;
@@ -53,9 +58,13 @@ function decryptLeaf(value: TreeValue, path: readonly string[], comments: Commen
         throw withContext(`value at ${describePath(path)}`, error);
       }
     } else {
-      throw new UserError('BAD_ENC_VALUE', `value at ${describePath(path)} should be encrypted but is a cleartext ${value.kind}`, {
-        hint: 'the file was edited by hand after encryption; re-encrypt it with sops',
-      });
+      throw new UserError(
+        'BAD_ENC_VALUE',
+        `value at ${describePath(path)} should be encrypted but is a cleartext ${value.kind}`,
+        {
+          hint: 'the file was edited by hand after encryption; re-encrypt it with sops',
+        },
+      );
     }
     maskValue(out, ctx.mask);
   }
@@ -77,4 +86,3 @@ export function decryptBranches(
   const out = mapLeaves(branches, (leaf, path, comments) => decryptLeaf(leaf, path, comments, ctx));
   return { branches: out, mac: ctx.mac.digest() };
 }
-

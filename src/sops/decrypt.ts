@@ -29,7 +29,11 @@ export interface DecryptedDocument {
 }
 
 /** Loads, decrypts and verifies one document. Errors name what failed, never a value. */
-export async function decryptText(text: string, format: Format, options: DecryptOptions): Promise<DecryptedDocument> {
+export async function decryptText(
+  text: string,
+  format: Format,
+  options: DecryptOptions,
+): Promise<DecryptedDocument> {
   const loaded = storeFor(format).loadEncrypted(text);
   if (loaded.metadata === null) {
     throw new UserError('NO_METADATA', 'the file has no sops metadata, so it is not encrypted with sops', {

@@ -31,6 +31,10 @@ export function encryptBranches(
     const value = encryptValue(leaf, dataKey, aadForPath(path));
     return leaf.kind === 'comment' ? { kind: 'comment', text: value } : { kind: 'str', value };
   });
-  const mac = encryptValue({ kind: 'str', value: hasher.digest() }, dataKey, formatGoTime(settings.lastModified, 'seconds'));
+  const mac = encryptValue(
+    { kind: 'str', value: hasher.digest() },
+    dataKey,
+    formatGoTime(settings.lastModified, 'seconds'),
+  );
   return { branches: out, mac };
 }

@@ -67,10 +67,14 @@ export function verifyMac(metadata: Metadata, computed: string, dataKey: Uint8Ar
   try {
     stored = decryptValue(metadata.mac, dataKey, aad);
   } catch (cause) {
-    throw new UserError('MAC_MISMATCH', 'the stored MAC cannot be decrypted (sops.mac or sops.lastmodified was altered)', {
-      cause,
-      hint: 'restore the file from version control, or pass --ignore-mac if you accept an unauthenticated file',
-    });
+    throw new UserError(
+      'MAC_MISMATCH',
+      'the stored MAC cannot be decrypted (sops.mac or sops.lastmodified was altered)',
+      {
+        cause,
+        hint: 'restore the file from version control, or pass --ignore-mac if you accept an unauthenticated file',
+      },
+    );
   }
   const storedText = stored.kind === 'str' ? stored.value : '';
   if (storedText === '') {

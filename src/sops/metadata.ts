@@ -27,7 +27,6 @@ export interface Metadata {
   readonly version: string;
 }
 
-
 const SELECTION_KINDS = [
   'unencrypted_suffix',
   'encrypted_suffix',

@@ -9,7 +9,12 @@ import type { Branch, MapItem, TreeList, TreeMap, TreeValue } from './tree.ts';
 /** Called for each leaf (scalars and comments; never maps, lists or nulls). */
 export type LeafVisitor = (leaf: TreeValue, path: readonly string[], comments: CommentStack) => TreeValue;
 
-function walkValue(value: TreeValue, path: readonly string[], comments: CommentStack, visit: LeafVisitor): TreeValue {
+function walkValue(
+  value: TreeValue,
+  path: readonly string[],
+  comments: CommentStack,
+  visit: LeafVisitor,
+): TreeValue {
   switch (value.kind) {
     case 'map':
       return walkMap(value, path, comments, visit);
@@ -31,18 +36,28 @@ function walkMap(map: TreeMap, path: readonly string[], outer: CommentStack, vis
       level.push(item.text);
       const out = visit(item, path, [...outer, level]);
       // sops turns whatever the visitor returns back into a comment key.
-      items.push(out.kind === 'comment' ? out : { kind: 'comment', text: out.kind === 'str' ? out.value : item.text });
+      items.push(
+        out.kind === 'comment' ? out : { kind: 'comment', text: out.kind === 'str' ? out.value : item.text },
+      );
       continue;
     }
     const valueIsComment = item.value.kind === 'comment';
     if (item.value.kind === 'comment') level.push(item.value.text);
-    items.push({ key: item.key, value: walkValue(item.value, [...path, item.key], [...outer, level], visit) });
+    items.push({
+      key: item.key,
+      value: walkValue(item.value, [...path, item.key], [...outer, level], visit),
+    });
     if (!valueIsComment) level = [];
   }
   return { kind: 'map', items };
 }
 
-function walkList(list: TreeList, path: readonly string[], outer: CommentStack, visit: LeafVisitor): TreeList {
+function walkList(
+  list: TreeList,
+  path: readonly string[],
+  outer: CommentStack,
+  visit: LeafVisitor,
+): TreeList {
   let level: string[] = [];
   const items: TreeValue[] = [];
   for (const item of list.items) {

@@ -41,7 +41,12 @@ function assertCleanError(stderr: string): void {
 before(async () => {
   key = await newAgeKey();
   other = await newAgeKey();
-  file = await sopsEncrypt(plaintext, 'secret.yaml', ['--age', key.recipient, '--encrypted-regex', '^(data|stringData)$']);
+  file = await sopsEncrypt(plaintext, 'secret.yaml', [
+    '--age',
+    key.recipient,
+    '--encrypted-regex',
+    '^(data|stringData)$',
+  ]);
 });
 
 describe('CLI: decrypt', () => {
@@ -61,13 +66,24 @@ describe('CLI: decrypt', () => {
   });
 
   test('--extract a single value', async () => {
-    const got = await runCli(['decrypt', '--extract', '["stringData"]["token"]', '--age-key-file', key.file, file]);
+    const got = await runCli([
+      'decrypt',
+      '--extract',
+      '["stringData"]["token"]',
+      '--age-key-file',
+      key.file,
+      file,
+    ]);
     assert.equal(got.code, 0);
     assert.equal(got.stdout.toString(), CANARY);
   });
 
   test('stdin with --input-type', async () => {
-    const got = await runCli(['decrypt', '--input-type', 'yaml', '-'], { SOPS_AGE_KEY: key.identity }, await readFile(file, 'utf8'));
+    const got = await runCli(
+      ['decrypt', '--input-type', 'yaml', '-'],
+      { SOPS_AGE_KEY: key.identity },
+      await readFile(file, 'utf8'),
+    );
     assert.equal(got.code, 0);
     assert.ok(got.stdout.toString().includes(CANARY));
   });
@@ -108,7 +124,11 @@ describe('CLI: decrypt', () => {
 
   const badInputs: [string, (text: string) => string, RegExp][] = [
     ['truncated', (t) => t.slice(0, Math.floor(t.length / 2)), /decrypting .*secret/],
-    ['a bad ENC string', (t) => t.replace(/ENC\[AES256_GCM,data:/, 'ENC[AES256_GCM,dat:'), /data\.password|stringData\.token/],
+    [
+      'a bad ENC string',
+      (t) => t.replace(/ENC\[AES256_GCM,data:/, 'ENC[AES256_GCM,dat:'),
+      /data\.password|stringData\.token/,
+    ],
     ['invalid base64', (t) => t.replace(/iv:[A-Za-z0-9+/]{4}/, 'iv:!!!!'), /base64/],
     ['an unknown type', (t) => t.replace('type:str]', 'type:blob]'), /unknown value type/],
     ['no sops metadata', (t) => t.slice(0, t.indexOf('sops:')), /no sops metadata/],
@@ -134,9 +154,17 @@ describe('CLI: decrypt', () => {
 
   test('a YAML alias bomb is refused', async () => {
     const layers = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) layers.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      layers.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     const bomb = `${file}.bomb.yaml`;
-    await writeFile(bomb, `${layers.join('\n')}\n${(await readFile(file, 'utf8')).slice((await readFile(file, 'utf8')).indexOf('sops:'))}`);
+    await writeFile(
+      bomb,
+      `${layers.join('\n')}\n${(await readFile(file, 'utf8')).slice((await readFile(file, 'utf8')).indexOf('sops:'))}`,
+    );
     const got = await runCli(['decrypt', '--age-key-file', key.file, bomb]);
     assert.equal(got.code, 2);
     assertCleanError(got.stderr);

@@ -182,7 +182,7 @@ export async function goInstall(spec: GoInstallSpec): Promise<void> {
   await serialized(async () => {
     const t0 = Date.now();
     envLog(`${spec.name}: go install ${key} (${spec.binaries.join(', ')})...`);
-    mkdirSync(cacheRoot, { recursive: true });
+    mkdirSync(path.join(cacheRoot, 'tools'), { recursive: true });
     const buildDir = mkdtempSync(path.join(cacheRoot, 'tools', `.build-${spec.name}-`));
     try {
       const env = { ...goEnv(), GOBIN: buildDir };

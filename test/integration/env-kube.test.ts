@@ -79,7 +79,7 @@ describe('kube component', () => {
     const namespace = JSON.parse(await kubectl('get', 'namespace', NAMESPACE, '-o', 'json')) as KubeObject;
     assert.equal(namespace.status?.phase, 'Active');
     const configMap = JSON.parse(
-      await kubectl('get', 'configmap', 'settings', '-n', NAMESPACE, '-o', 'json'),
+      await kubectl('get', 'configmap', 'settings', '-n', NAMESPACE, '--show-managed-fields', '-o', 'json'),
     ) as KubeObject;
     assert.deepEqual(configMap.data, { greeting: 'hello' });
     assert.ok(

@@ -95,10 +95,17 @@ before(async () => {
   ageB = await newAgeKey();
   ageC = await newAgeKey();
   gnupgHome = await mkdtemp(path.join(tmpdir(), 'ksd-gnupg-'));
-  await execFileAsync('gpg', ['--batch', '--import', upstreamPgpKey], { env: { ...process.env, GNUPGHOME: gnupgHome } });
+  await execFileAsync('gpg', ['--batch', '--import', upstreamPgpKey], {
+    env: { ...process.env, GNUPGHOME: gnupgHome },
+  });
 });
 
-async function compare(file: string, sopsEnv: Record<string, string>, ourArgs: readonly string[], ourEnv: Record<string, string>): Promise<void> {
+async function compare(
+  file: string,
+  sopsEnv: Record<string, string>,
+  ourArgs: readonly string[],
+  ourEnv: Record<string, string>,
+): Promise<void> {
   for (const outputType of outputTypes) {
     let want: Buffer | undefined;
     try {
@@ -112,7 +119,11 @@ async function compare(file: string, sopsEnv: Record<string, string>, ourArgs: r
       assert.equal(got.stdout.length, 0);
     } else {
       assert.equal(got.code, 0, `output ${outputType}: ${got.stderr}`);
-      assert.equal(got.stdout.toString('latin1'), want.toString('latin1'), `output ${outputType} differs from sops -d`);
+      assert.equal(
+        got.stdout.toString('latin1'),
+        want.toString('latin1'),
+        `output ${outputType} differs from sops -d`,
+      );
     }
   }
 }
@@ -131,10 +142,30 @@ function storeCases(args: readonly string[]): Case[] {
 describe('age', () => {
   const cases = (): Case[] => [
     ...storeCases(['--age', age.recipient]),
-    { name: 'encrypted_regex (k8s)', file: 'k8s.yaml', content: yamlDoc, args: ['--age', age.recipient, '--encrypted-regex', '^(data|stringData)$'] },
-    { name: 'mac_only_encrypted', file: 'maconly.yaml', content: yamlDoc, args: ['--age', age.recipient, '--encrypted-regex', '^(data|stringData)$', '--mac-only-encrypted'] },
-    { name: 'unencrypted_suffix', file: 'suffix.yaml', content: 'a_unencrypted: 1\nb: two\nn_unencrypted: {x: y}\n', args: ['--age', age.recipient, '--unencrypted-suffix', '_unencrypted'] },
-    { name: 'encrypted_comment_regex', file: 'comments.yaml', content: '# sops:enc\npassword: x\nplain: y\n', args: ['--age', age.recipient, '--encrypted-comment-regex', 'sops:enc'] },
+    {
+      name: 'encrypted_regex (k8s)',
+      file: 'k8s.yaml',
+      content: yamlDoc,
+      args: ['--age', age.recipient, '--encrypted-regex', '^(data|stringData)$'],
+    },
+    {
+      name: 'mac_only_encrypted',
+      file: 'maconly.yaml',
+      content: yamlDoc,
+      args: ['--age', age.recipient, '--encrypted-regex', '^(data|stringData)$', '--mac-only-encrypted'],
+    },
+    {
+      name: 'unencrypted_suffix',
+      file: 'suffix.yaml',
+      content: 'a_unencrypted: 1\nb: two\nn_unencrypted: {x: y}\n',
+      args: ['--age', age.recipient, '--unencrypted-suffix', '_unencrypted'],
+    },
+    {
+      name: 'encrypted_comment_regex',
+      file: 'comments.yaml',
+      content: '# sops:enc\npassword: x\nplain: y\n',
+      args: ['--age', age.recipient, '--encrypted-comment-regex', 'sops:enc'],
+    },
   ];
   test('every store and selection option', async () => {
     for (const c of cases()) {

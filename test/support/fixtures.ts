@@ -25,7 +25,10 @@ export interface Fixture {
   readonly expectError?: string;
 }
 
-const fluxAge = (rel: string, key = fluxKeys.age): Fixture => ({ file: path.join(flux, rel), ageKeyFile: key });
+const fluxAge = (rel: string, key = fluxKeys.age): Fixture => ({
+  file: path.join(flux, rel),
+  ageKeyFile: key,
+});
 const up = (rel: string, expectError?: string): Fixture => ({
   file: path.join(upstream, rel),
   pgpKeyFile: upstreamPgpKey,

@@ -11,7 +11,12 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-function runNode(script: string, args: readonly string[], env: Record<string, string>, input?: string): Promise<RunResult> {
+function runNode(
+  script: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  input?: string,
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(repoRoot, 'dist', script), ...args], {
       env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home', ...env },
@@ -22,12 +27,18 @@ function runNode(script: string, args: readonly string[], env: Record<string, st
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString() }));
+    child.on('close', (code) =>
+      resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString() }),
+    );
     child.stdin.end(input ?? '');
   });
 }
 
-export function runCli(args: readonly string[], env: Record<string, string> = {}, input?: string): Promise<RunResult> {
+export function runCli(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  input?: string,
+): Promise<RunResult> {
   return runNode('cli.js', args, env, input);
 }
 
@@ -37,13 +48,18 @@ export interface ActionResult extends RunResult {
 }
 
 /** Runs dist/index.js with INPUT_* variables and the runner's file commands. */
-export async function runAction(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionResult> {
+export async function runAction(
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+): Promise<ActionResult> {
   const dir = await mkdtemp(path.join(tmpdir(), 'ksd-action-'));
   const outputFile = path.join(dir, 'output');
   const summaryFile = path.join(dir, 'summary');
   await writeFile(outputFile, '');
   await writeFile(summaryFile, '');
-  const inputEnv = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
+  const inputEnv = Object.fromEntries(
+    Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]),
+  );
   const result = await runNode('index.js', [], {
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
@@ -51,7 +67,11 @@ export async function runAction(inputs: Record<string, string>, env: Record<stri
     ...inputEnv,
     ...env,
   });
-  return { ...result, outputs: await readFile(outputFile, 'utf8'), summary: await readFile(summaryFile, 'utf8') };
+  return {
+    ...result,
+    outputs: await readFile(outputFile, 'utf8'),
+    summary: await readFile(summaryFile, 'utf8'),
+  };
 }
 
 /** Removes the runner's `::add-mask::` commands: the only place a secret may legitimately appear. */

@@ -53,7 +53,15 @@ export async function sopsEncrypt(
   const plainPath = path.join(dir, `plain-${fileName}`);
   await writeFile(plainPath, plaintext);
   const type = inputTypeOf(fileName);
-  const encrypted = await runSops(['encrypt', ...(type === undefined ? [] : ['--input-type', type, '--output-type', type]), ...args, plainPath], env);
+  const encrypted = await runSops(
+    [
+      'encrypt',
+      ...(type === undefined ? [] : ['--input-type', type, '--output-type', type]),
+      ...args,
+      plainPath,
+    ],
+    env,
+  );
   const out = path.join(dir, fileName);
   await writeFile(out, encrypted);
   return out;

@@ -92,7 +92,10 @@ test('parseGoFloat errors name no value', () => {
 
 test('formatFloatJson rejects NaN and infinities as Go does', () => {
   for (const x of [NaN, Infinity, -Infinity]) {
-    assert.throws(() => formatFloatJson(x), (error: unknown) => error instanceof UserError && error.code === 'UNSUPPORTED');
+    assert.throws(
+      () => formatFloatJson(x),
+      (error: unknown) => error instanceof UserError && error.code === 'UNSUPPORTED',
+    );
   }
 });
 
@@ -128,11 +131,23 @@ test('valToString formats every scalar kind as sops does', () => {
     [
       {
         kind: 'list',
-        items: [{ kind: 'int', value: 1n }, str('a'), { kind: 'float', value: 1.5 }, { kind: 'bool', value: true }, { kind: 'null' }],
+        items: [
+          { kind: 'int', value: 1n },
+          str('a'),
+          { kind: 'float', value: 1.5 },
+          { kind: 'bool', value: true },
+          { kind: 'null' },
+        ],
       },
       '[1 a 1.5 true <nil>]',
     ],
-    [mapOf([['k', str('v')], ['n', { kind: 'int', value: 2n }]]), '[{k v} {n 2}]'],
+    [
+      mapOf([
+        ['k', str('v')],
+        ['n', { kind: 'int', value: 2n }],
+      ]),
+      '[{k v} {n 2}]',
+    ],
     [{ kind: 'list', items: [{ kind: 'float', value: 1e6 }] }, '[1e+06]'],
   ];
   for (const [value, want] of table) assert.equal(valToString(value), want);
@@ -153,7 +168,20 @@ test('parseGoInt follows strconv.Atoi', () => {
     ['-9223372036854775808', -(2n ** 63n)],
   ];
   for (const [text, want] of good) assert.equal(parseGoInt(text), want, text);
-  for (const bad of ['', '+', '-', ' 1', '1 ', '1_000', '0x10', '1e3', '1.0', '9223372036854775808', '-9223372036854775809', '١']) {
+  for (const bad of [
+    '',
+    '+',
+    '-',
+    ' 1',
+    '1 ',
+    '1_000',
+    '0x10',
+    '1e3',
+    '1.0',
+    '9223372036854775808',
+    '-9223372036854775809',
+    '١',
+  ]) {
     assert.throws(() => parseGoInt(bad), UserError, JSON.stringify(bad));
   }
 });
@@ -161,5 +189,6 @@ test('parseGoInt follows strconv.Atoi', () => {
 test('parseGoBool accepts exactly strconv.ParseBool spellings', () => {
   for (const text of ['1', 't', 'T', 'TRUE', 'true', 'True']) assert.equal(parseGoBool(text), true, text);
   for (const text of ['0', 'f', 'F', 'FALSE', 'false', 'False']) assert.equal(parseGoBool(text), false, text);
-  for (const text of ['', 'yes', 'on', 'tRUE', 'TRUE ', ' true', '2', 'y']) assert.throws(() => parseGoBool(text), UserError, text);
+  for (const text of ['', 'yes', 'on', 'tRUE', 'TRUE ', ' true', '2', 'y'])
+    assert.throws(() => parseGoBool(text), UserError, text);
 });

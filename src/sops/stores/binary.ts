@@ -36,7 +36,9 @@ export const binaryStore: Store = {
   emitPlain(branches: readonly Branch[]): string {
     const data = findData(branches);
     if (data.kind === 'bytes') {
-      throw new SopsFormatError('the binary data is not UTF-8 text', { hint: 'write it with emitBinaryBytes' });
+      throw new SopsFormatError('the binary data is not UTF-8 text', {
+        hint: 'write it with emitBinaryBytes',
+      });
     }
     if (data.kind !== 'str') throw new SopsFormatError('the binary "data" entry is not a string');
     return data.value;

@@ -324,7 +324,8 @@ function emitIni(branches: readonly Branch[]): string {
   for (const branch of branches) {
     for (const item of branch.items) {
       if (!('key' in item)) continue;
-      if (item.key.length === 0) throw new UserError('UNSUPPORTED', 'cannot write an INI section with an empty name');
+      if (item.key.length === 0)
+        throw new UserError('UNSUPPORTED', 'cannot write an INI section with an empty name');
       const section = newSection(item.key);
       sections.push(section);
       const value: TreeValue = item.value;
@@ -346,7 +347,8 @@ function emitIni(branches: readonly Branch[]): string {
           if (lastKey !== undefined) lastKey.comment = entry.text;
           continue;
         }
-        if (entry.key.length === 0) throw new UserError('UNSUPPORTED', 'cannot write an INI key with an empty name');
+        if (entry.key.length === 0)
+          throw new UserError('UNSUPPORTED', 'cannot write an INI key with an empty name');
         lastKey = newKey(section, entry.key, valToString(entry.value));
       }
     }

@@ -249,6 +249,11 @@ export const kube: Component = {
           `--service-account-private-key-file=${sa.privateKeyFile}`,
           `--root-ca-file=${ca.certFile}`,
           '--leader-elect=false',
+          // The default is under /usr/libexec, which it would create on the host.
+          `--flex-volume-plugin-dir=${path.join(runDir, 'kube-controller-manager', 'flexvolume')}`,
+          // The apiserver has no front proxy, so there is no request-header CA to look up
+          // (the lookup would log an error every few seconds).
+          '--authentication-skip-lookup=true',
           '--controllers=*',
         ],
       });

@@ -52,15 +52,22 @@ describe('malformed values give BAD_ENC_VALUE or BAD_FORMAT', () => {
     test(name, () => {
       assert.throws(
         () => decryptValue(value, key, 'k:'),
-        (error: unknown) => error instanceof UserError && error.code === code && !error.message.includes(value),
+        (error: unknown) =>
+          error instanceof UserError && error.code === code && !error.message.includes(value),
       );
     });
   }
   test('the wrong path (AAD) fails authentication', () => {
-    assert.throws(() => decryptValue(good, key, 'other:'), (e: unknown) => e instanceof UserError && e.code === 'DECRYPT_FAILED');
+    assert.throws(
+      () => decryptValue(good, key, 'other:'),
+      (e: unknown) => e instanceof UserError && e.code === 'DECRYPT_FAILED',
+    );
   });
   test('the wrong key fails authentication', () => {
-    assert.throws(() => decryptValue(good, randomBytes(32), 'k:'), (e: unknown) => e instanceof UserError && e.code === 'DECRYPT_FAILED');
+    assert.throws(
+      () => decryptValue(good, randomBytes(32), 'k:'),
+      (e: unknown) => e instanceof UserError && e.code === 'DECRYPT_FAILED',
+    );
   });
   test('parse keeps a 32-byte IV', () => {
     assert.equal(parseEncryptedValue(good).iv.length, 32);

@@ -38,7 +38,10 @@ function metadataFor(mac: string, over: Partial<Metadata> = {}): Metadata {
   };
 }
 
-function roundTrip(branches: Branch[], s: EncryptSettings = settings): { plain: Branch[]; metadata: Metadata; mac: string } {
+function roundTrip(
+  branches: Branch[],
+  s: EncryptSettings = settings,
+): { plain: Branch[]; metadata: Metadata; mac: string } {
   const enc = encryptBranches(branches, s, key);
   const metadata = metadataFor(enc.mac, { selection: s.selection, macOnlyEncrypted: s.macOnlyEncrypted });
   const { branches: plain, mac } = decryptBranches(enc.branches, metadata, key);
@@ -53,7 +56,11 @@ describe('engine', () => {
   });
 
   test('an empty tree hashes to SHA-512 of nothing', () => {
-    const enc = encryptBranches([mapOf([])], { ...settings, selection: { kind: 'unencrypted_suffix', value: '_unencrypted' } }, key);
+    const enc = encryptBranches(
+      [mapOf([])],
+      { ...settings, selection: { kind: 'unencrypted_suffix', value: '_unencrypted' } },
+      key,
+    );
     const { mac } = decryptBranches(enc.branches, metadataFor(enc.mac), key);
     assert.equal(mac, createHash('sha512').digest('hex').toUpperCase());
     assert.ok(mac.startsWith('CF83E135'));
@@ -83,7 +90,10 @@ describe('engine', () => {
     const edited = JSON.parse(JSON.stringify(enc.branches).replace('"db"', '"evil"')) as Branch[];
     const metadata = metadataFor(enc.mac);
     const { mac } = decryptBranches(edited, metadata, key);
-    assert.throws(() => verifyMac(metadata, mac, key), (e: unknown) => e instanceof UserError && e.code === 'MAC_MISMATCH');
+    assert.throws(
+      () => verifyMac(metadata, mac, key),
+      (e: unknown) => e instanceof UserError && e.code === 'MAC_MISMATCH',
+    );
   });
 
   test('a file without a MAC is rejected', () => {
@@ -96,7 +106,14 @@ describe('engine', () => {
   test('a cleartext value under an encrypted path is an error naming the path', () => {
     const tree = secret({ password: 'p' });
     const enc = encryptBranches([tree], settings, key);
-    const tampered = [mapOf([...enc.branches[0]!.items.map((i) => ('key' in i ? [i.key, i.value] as const : null)).filter((x) => x !== null), ['data', mapOf([['n', { kind: 'int', value: 1n }]])]])];
+    const tampered = [
+      mapOf([
+        ...enc.branches[0]!.items.map((i) => ('key' in i ? ([i.key, i.value] as const) : null)).filter(
+          (x) => x !== null,
+        ),
+        ['data', mapOf([['n', { kind: 'int', value: 1n }]])],
+      ]),
+    ];
     assert.throws(() => decryptBranches(tampered, metadataFor(enc.mac), key), /data\.n/);
   });
 });
@@ -137,29 +154,48 @@ describe('property: any tampering gives an error and never output', () => {
 
   test('renaming a key on the path (the AAD)', () => {
     fc.assert(
-      fc.property(fc.constantFrom('password', 'token', 'data'), fc.string({ minLength: 1, maxLength: 5 }), (k, suffix) => {
-        // A function replacement, so `$&` and friends in the suffix are taken literally.
-        const mutated = text.replace(`"key":"${k}"`, () => `"key":"${k}${suffix.replace(/["\\]/g, 'x')}"`);
-        return !decryptsCleanly(JSON.parse(mutated) as Branch[]);
-      }),
+      fc.property(
+        fc.constantFrom('password', 'token', 'data'),
+        fc.string({ minLength: 1, maxLength: 5 }),
+        (k, suffix) => {
+          // A function replacement, so `$&` and friends in the suffix are taken literally.
+          const mutated = text.replace(`"key":"${k}"`, () => `"key":"${k}${suffix.replace(/["\\]/g, 'x')}"`);
+          return !decryptsCleanly(JSON.parse(mutated) as Branch[]);
+        },
+      ),
       { numRuns: 100 },
     );
   });
 
   test('editing any MAC-covered cleartext value', () => {
     fc.assert(
-      fc.property(fc.constantFrom('v1', 'Secret', 'db'), fc.string({ minLength: 1, maxLength: 5 }), (value, extra) => {
-        const mutated = text.replace(`"value":"${value}"`, () => `"value":${JSON.stringify(value + extra)}`);
-        return !decryptsCleanly(JSON.parse(mutated) as Branch[]);
-      }),
+      fc.property(
+        fc.constantFrom('v1', 'Secret', 'db'),
+        fc.string({ minLength: 1, maxLength: 5 }),
+        (value, extra) => {
+          const mutated = text.replace(
+            `"value":"${value}"`,
+            () => `"value":${JSON.stringify(value + extra)}`,
+          );
+          return !decryptsCleanly(JSON.parse(mutated) as Branch[]);
+        },
+      ),
       { numRuns: 100 },
     );
   });
 });
 
 test('values of every type survive the walk inside lists', () => {
-  const values: TreeValue[] = [str('a'), { kind: 'int', value: 5n }, { kind: 'float', value: 0.5 }, { kind: 'bool', value: true }];
+  const values: TreeValue[] = [
+    str('a'),
+    { kind: 'int', value: 5n },
+    { kind: 'float', value: 0.5 },
+    { kind: 'bool', value: true },
+  ];
   const tree = mapOf([['list', { kind: 'list', items: values }]]);
-  const { plain } = roundTrip([tree], { ...settings, selection: { kind: 'unencrypted_suffix', value: '_unencrypted' } });
+  const { plain } = roundTrip([tree], {
+    ...settings,
+    selection: { kind: 'unencrypted_suffix', value: '_unencrypted' },
+  });
   assert.deepEqual(plain, [tree]);
 });

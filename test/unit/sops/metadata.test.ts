@@ -4,7 +4,11 @@ import { UserError } from '../../../src/errors.ts';
 import { parseMetadata } from '../../../src/sops/metadata.ts';
 import { mapOf, str, type TreeValue } from '../../../src/sops/tree.ts';
 
-const age = (recipient: string): TreeValue => mapOf([['recipient', str(recipient)], ['enc', str('---')]]);
+const age = (recipient: string): TreeValue =>
+  mapOf([
+    ['recipient', str(recipient)],
+    ['enc', str('---')],
+  ]);
 const list = (...items: TreeValue[]): TreeValue => ({ kind: 'list', items });
 const base: [string, TreeValue][] = [
   ['lastmodified', str('2024-01-01T00:00:00Z')],
@@ -16,7 +20,16 @@ test('flat keys form one group in sops order (pgp before age)', () => {
   const m = parseMetadata(
     mapOf([
       ['age', list(age('age1a'))],
-      ['pgp', list(mapOf([['fp', str('ABC')], ['enc', str('x')], ['created_at', str('2024-01-01T00:00:00Z')]]))],
+      [
+        'pgp',
+        list(
+          mapOf([
+            ['fp', str('ABC')],
+            ['enc', str('x')],
+            ['created_at', str('2024-01-01T00:00:00Z')],
+          ]),
+        ),
+      ],
       ['kms', { kind: 'null' }],
       ...base,
     ]),
@@ -45,13 +58,27 @@ test('key_groups with a string threshold (dotenv/INI weak typing)', () => {
 
 const bad: [string, [string, TreeValue][], RegExp][] = [
   ['no keys', [...base], /no master keys/],
-  ['two selection options', [['age', list(age('a'))], ['encrypted_regex', str('x')], ['unencrypted_suffix', str('y')], ...base], /more than one/],
-  ['no lastmodified', [['age', list(age('a'))], ['mac', str('x')]], /lastmodified/],
+  [
+    'two selection options',
+    [['age', list(age('a'))], ['encrypted_regex', str('x')], ['unencrypted_suffix', str('y')], ...base],
+    /more than one/,
+  ],
+  [
+    'no lastmodified',
+    [
+      ['age', list(age('a'))],
+      ['mac', str('x')],
+    ],
+    /lastmodified/,
+  ],
   ['age stanza without recipient', [['age', list(mapOf([['enc', str('x')]]))], ...base], /recipient/],
   ['keys that are not a list', [['age', str('nope')], ...base], /should be a list/],
 ];
 for (const [name, items, message] of bad) {
   test(`bad metadata: ${name}`, () => {
-    assert.throws(() => parseMetadata(mapOf(items)), (e: unknown) => e instanceof UserError && e.code === 'BAD_METADATA' && message.test(e.message));
+    assert.throws(
+      () => parseMetadata(mapOf(items)),
+      (e: unknown) => e instanceof UserError && e.code === 'BAD_METADATA' && message.test(e.message),
+    );
   });
 }

@@ -41,9 +41,15 @@ for (const file of textCases) {
 
 test('emitBinaryBytes carries bytes that are not UTF-8 (invalid-utf8.bin)', () => {
   const raw = readFileSync(new URL('invalid-utf8.bin', dir));
-  assert.deepEqual(Buffer.from(emitBinaryBytes(loadBinaryPlainBytes(raw))), readFileSync(new URL('invalid-utf8.dec.bin', dir)));
+  assert.deepEqual(
+    Buffer.from(emitBinaryBytes(loadBinaryPlainBytes(raw))),
+    readFileSync(new URL('invalid-utf8.dec.bin', dir)),
+  );
   // The string API cannot: the invalid bytes turn into U+FFFD on the way in.
-  assert.notDeepEqual(Buffer.from(binaryStore.emitPlain(binaryStore.loadPlain(raw.toString('utf8'))), 'utf8'), raw);
+  assert.notDeepEqual(
+    Buffer.from(binaryStore.emitPlain(binaryStore.loadPlain(raw.toString('utf8'))), 'utf8'),
+    raw,
+  );
 });
 
 test('loadBinaryPlainBytes keeps valid UTF-8 as a string value', () => {
@@ -69,7 +75,13 @@ test('emitPlain takes the first data entry and nothing else', () => {
 
 test('emitPlain errors like sops on bad trees', () => {
   assert.throws(() => binaryStore.emitPlain([]), SopsFormatError);
-  assert.throws(() => binaryStore.emitPlain([mapOf([['data', str('a')]]), mapOf([['data', str('b')]])]), SopsFormatError);
+  assert.throws(
+    () => binaryStore.emitPlain([mapOf([['data', str('a')]]), mapOf([['data', str('b')]])]),
+    SopsFormatError,
+  );
   assert.throws(() => binaryStore.emitPlain([mapOf([['nodata', str('a')]])]), SopsFormatError);
-  assert.throws(() => binaryStore.emitPlain([mapOf([['data', { kind: 'int', value: 1n }]])]), SopsFormatError);
+  assert.throws(
+    () => binaryStore.emitPlain([mapOf([['data', { kind: 'int', value: 1n }]])]),
+    SopsFormatError,
+  );
 });

@@ -19,7 +19,8 @@ const names = readdirSync(dir)
   .map((file) => file.slice(0, -'.env'.length));
 
 function shape(value: TreeValue | Branch): unknown {
-  if (value.kind === 'map') return value.items.map((item) => ('key' in item ? [item.key, shape(item.value)] : '#'));
+  if (value.kind === 'map')
+    return value.items.map((item) => ('key' in item ? [item.key, shape(item.value)] : '#'));
   if (value.kind === 'list') return value.items.map(shape);
   return value.kind === 'comment' ? '#' : '*';
 }
@@ -66,7 +67,10 @@ for (const name of names) {
       const enc = stanza.items.find((item) => 'key' in item && item.key === 'enc');
       // The armored age key was written with literal \n and must come back multi-line.
       assert.ok(enc !== undefined && 'key' in enc && enc.value.kind === 'str');
-      assert.match(enc.value.value, /^-----BEGIN AGE ENCRYPTED FILE-----\n[\s\S]+\n-----END AGE ENCRYPTED FILE-----\n$/);
+      assert.match(
+        enc.value.value,
+        /^-----BEGIN AGE ENCRYPTED FILE-----\n[\s\S]+\n-----END AGE ENCRYPTED FILE-----\n$/,
+      );
       assert.deepEqual(loaded.branches.map(shape), dotenvStore.loadPlain(read(`${name}.env`)).map(shape));
     });
   }

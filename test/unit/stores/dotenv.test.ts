@@ -47,7 +47,8 @@ test('keeps carriage returns, which is what sops does with CRLF files', () => {
 test('a line without "=" is an error naming the line, not its text', () => {
   assert.throws(
     () => load('A=1\nsecretvalue\n'),
-    (error: unknown) => error instanceof SopsFormatError && /line 2/.test(error.message) && !error.message.includes('secret'),
+    (error: unknown) =>
+      error instanceof SopsFormatError && /line 2/.test(error.message) && !error.message.includes('secret'),
   );
   assert.throws(() => load('A=1\n\r\n'), /line 2/);
 });
@@ -105,12 +106,30 @@ test('loadEncrypted moves the sops_ keys into unflattened metadata', () => {
     'A=1\nsops_version=3.13.3\n#c\nsops_age__list_0__map_enc=x\\ny\nsops_age__list_0__map_recipient=r\nB=2\n',
   );
   assert.deepEqual(loaded.branches, [
-    { kind: 'map', items: [{ key: 'A', value: str('1') }, { kind: 'comment', text: 'c' }, { key: 'B', value: str('2') }] },
+    {
+      kind: 'map',
+      items: [
+        { key: 'A', value: str('1') },
+        { kind: 'comment', text: 'c' },
+        { key: 'B', value: str('2') },
+      ],
+    },
   ]);
   assert.deepEqual(
     loaded.metadata,
     mapOf([
-      ['age', { kind: 'list', items: [mapOf([['enc', str('x\ny')], ['recipient', str('r')]])] }],
+      [
+        'age',
+        {
+          kind: 'list',
+          items: [
+            mapOf([
+              ['enc', str('x\ny')],
+              ['recipient', str('r')],
+            ]),
+          ],
+        },
+      ],
       ['version', str('3.13.3')],
     ]),
   );
@@ -118,7 +137,9 @@ test('loadEncrypted moves the sops_ keys into unflattened metadata', () => {
 });
 
 test('the upstream fixture format.enc.env loads, keeping the key "foo " with its space', () => {
-  const loaded = dotenvStore.loadEncrypted(readFileSync(path.join(upstream, 'functional-tests/res/format.enc.env'), 'utf8'));
+  const loaded = dotenvStore.loadEncrypted(
+    readFileSync(path.join(upstream, 'functional-tests/res/format.enc.env'), 'utf8'),
+  );
   assert.deepEqual(
     loaded.branches[0]?.items.map((item) => ('key' in item ? item.key : '#')),
     ['foo '],

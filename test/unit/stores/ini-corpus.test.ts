@@ -19,7 +19,8 @@ const names = readdirSync(dir)
   .map((file) => file.slice(0, -'.ini'.length));
 
 function shape(value: TreeValue | Branch): unknown {
-  if (value.kind === 'map') return value.items.map((item) => ('key' in item ? [item.key, shape(item.value)] : '#'));
+  if (value.kind === 'map')
+    return value.items.map((item) => ('key' in item ? [item.key, shape(item.value)] : '#'));
   if (value.kind === 'list') return value.items.map(shape);
   return value.kind === 'comment' ? '#' : '*';
 }

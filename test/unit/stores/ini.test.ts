@@ -76,7 +76,8 @@ test('syntax errors name the line and never the text', () => {
   for (const [input, pattern] of cases) {
     assert.throws(
       () => load(input),
-      (error: unknown) => error instanceof SopsFormatError && pattern.test(error.message) && !error.message.includes('secret'),
+      (error: unknown) =>
+        error instanceof SopsFormatError && pattern.test(error.message) && !error.message.includes('secret'),
       JSON.stringify(input),
     );
   }
@@ -120,7 +121,10 @@ test('writes sections from every branch, comments with their markers, and quotes
     ],
   ];
   const out = iniStore.emitPlain([mapOf(sections), mapOf([['b', mapOf([['ml', str('1\n2')]])]])]);
-  assert.equal(out, '; section\n# second\n[a]\n; about k\nk        = "  spaced"\nlong_key = `x;y`\n\n[b]\nml = """1\n2"""\n');
+  assert.equal(
+    out,
+    '; section\n# second\n[a]\n; about k\nk        = "  spaced"\nlong_key = `x;y`\n\n[b]\nml = """1\n2"""\n',
+  );
 });
 
 test('refuses trees that go-ini cannot write', () => {
@@ -150,9 +154,19 @@ function pgpEnc(metadata: RawMetadata | null): string {
 
 test('upstream format.enc.ini (literal \\n) and format-2.enc.ini (""" quoted) both load', () => {
   for (const file of ['format.enc.ini', 'format-2.enc.ini']) {
-    const loaded = iniStore.loadEncrypted(readFileSync(path.join(upstream, 'functional-tests/res', file), 'utf8'));
-    assert.deepEqual(metadataKeys(loaded.metadata), ['lastmodified', 'mac', 'pgp', 'unencrypted_suffix', 'version'], file);
-    assert.match(pgpEnc(loaded.metadata), /^-----BEGIN PGP MESSAGE-----\n\n[A-Za-z0-9+/=\n]+\n-----END PGP MESSAGE-----$/, file);
+    const loaded = iniStore.loadEncrypted(
+      readFileSync(path.join(upstream, 'functional-tests/res', file), 'utf8'),
+    );
+    assert.deepEqual(
+      metadataKeys(loaded.metadata),
+      ['lastmodified', 'mac', 'pgp', 'unencrypted_suffix', 'version'],
+      file,
+    );
+    assert.match(
+      pgpEnc(loaded.metadata),
+      /^-----BEGIN PGP MESSAGE-----\n\n[A-Za-z0-9+/=\n]+\n-----END PGP MESSAGE-----$/,
+      file,
+    );
     assert.deepEqual(
       loaded.branches[0]?.items.map((item) => ('key' in item ? item.key : '#')),
       ['DEFAULT', 'foo'],
@@ -174,7 +188,9 @@ test('the [sops] section follows sops ExtractMetadata rules', () => {
   assert.equal(iniStore.loadEncrypted('[a]\nb = c\n').metadata, null);
   assert.equal(iniStore.loadEncrypted('[a]\nb = c\n[sops]\n').metadata, null);
   assert.throws(() => iniStore.loadEncrypted('[sops]\nversion = 1\n[sops]\nversion = 2\n'), /second "sops"/);
-  const loaded = iniStore.loadEncrypted('[a]\nb = c\n[sops]\n; note\nversion = 3.13.3\nage__list_0__map_enc = x\\ny\n');
+  const loaded = iniStore.loadEncrypted(
+    '[a]\nb = c\n[sops]\n; note\nversion = 3.13.3\nage__list_0__map_enc = x\\ny\n',
+  );
   assert.deepEqual(
     loaded.metadata,
     mapOf([

@@ -22,7 +22,8 @@ const names = readdirSync(dir)
 
 /** The structure of a tree with every scalar blanked, to compare plain and encrypted loads. */
 function shape(value: TreeValue | Branch): unknown {
-  if (value.kind === 'map') return value.items.map((item) => ('key' in item ? [item.key, shape(item.value)] : '#'));
+  if (value.kind === 'map')
+    return value.items.map((item) => ('key' in item ? [item.key, shape(item.value)] : '#'));
   if (value.kind === 'list') return value.items.map(shape);
   return value.kind === 'comment' ? '#' : '*';
 }

@@ -2,7 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { emitJsonBranch, encodeJsonString, jsonStore, MAX_JSON_DEPTH } from '../../../src/sops/stores/json.ts';
+import {
+  emitJsonBranch,
+  encodeJsonString,
+  jsonStore,
+  MAX_JSON_DEPTH,
+} from '../../../src/sops/stores/json.ts';
 import { SopsFormatError, UserError } from '../../../src/errors.ts';
 import { mapOf, str } from '../../../src/sops/tree.ts';
 import type { Branch, TreeValue } from '../../../src/sops/tree.ts';
@@ -64,7 +69,8 @@ test('decodes strings as Go does, including broken surrogates', () => {
     ['"raw \ud800 lone"', 'raw \ufffd lone'],
     ['"😀 raw pair"', '😀 raw pair'],
   ];
-  for (const [literal, want] of table) assert.deepEqual(valueOf(load(`{"s": ${literal}}`), 's'), str(want), literal);
+  for (const [literal, want] of table)
+    assert.deepEqual(valueOf(load(`{"s": ${literal}}`), 's'), str(want), literal);
 });
 
 test('ignores anything after the top-level object, as sops never reads it', () => {
@@ -138,10 +144,25 @@ test('emits every tree kind the way sops -d --output-type json does', () => {
     ['bool', { kind: 'bool', value: false }],
     ['null', { kind: 'null' }],
     ['time', { kind: 'time', value: '2024-01-02T03:04:05.5+02:00' }],
-    ['bytes', { kind: 'bytes', value: new Uint8Array([0x3c, 0xff, 0xc3, 0xa9, 0xe2, 0x82, 0x41, 0xed, 0xa0, 0x80]) }],
-    ['list', { kind: 'list', items: [{ kind: 'comment', text: ' c' }, { kind: 'list', items: [] }, mapOf([])] }],
+    [
+      'bytes',
+      { kind: 'bytes', value: new Uint8Array([0x3c, 0xff, 0xc3, 0xa9, 0xe2, 0x82, 0x41, 0xed, 0xa0, 0x80]) },
+    ],
+    [
+      'list',
+      { kind: 'list', items: [{ kind: 'comment', text: ' c' }, { kind: 'list', items: [] }, mapOf([])] },
+    ],
     ['onlycomments', { kind: 'list', items: [{ kind: 'comment', text: 'x' }] }],
-    ['map', { kind: 'map', items: [{ kind: 'comment', text: 'dropped' }, { key: 'k', value: str('v') }] }],
+    [
+      'map',
+      {
+        kind: 'map',
+        items: [
+          { kind: 'comment', text: 'dropped' },
+          { key: 'k', value: str('v') },
+        ],
+      },
+    ],
   ]);
   const expected = [
     '{',
@@ -170,7 +191,10 @@ test('emits every tree kind the way sops -d --output-type json does', () => {
 });
 
 test('emits only the first branch, and an empty tree as {}', () => {
-  assert.equal(jsonStore.emitPlain([mapOf([['a', str('1')]]), mapOf([['b', str('2')]])]), '{\n\t"a": "1"\n}\n');
+  assert.equal(
+    jsonStore.emitPlain([mapOf([['a', str('1')]]), mapOf([['b', str('2')]])]),
+    '{\n\t"a": "1"\n}\n',
+  );
   assert.equal(jsonStore.emitPlain([mapOf([])]), '{}\n');
   assert.throws(() => jsonStore.emitPlain([]), SopsFormatError);
 });
@@ -215,7 +239,13 @@ test('loadEncrypted takes the sops entry out and returns it raw', () => {
     loaded.branches[0]?.items.map((item) => ('key' in item ? item.key : '#')),
     ['a', 'b'],
   );
-  assert.deepEqual(loaded.metadata, mapOf([['kms', { kind: 'null' }], ['version', str('3.13.3')]]));
+  assert.deepEqual(
+    loaded.metadata,
+    mapOf([
+      ['kms', { kind: 'null' }],
+      ['version', str('3.13.3')],
+    ]),
+  );
 });
 
 test('loadEncrypted follows sops ExtractMetadata on odd sops entries', () => {
