@@ -45,11 +45,9 @@ export function decodeBech32(text: string): { hrp: string; data: Uint8Array } | 
     if (v === -1) return null;
     words.push(v);
   }
-  const expanded = [
-    ...[...hrp].map((c) => c.charCodeAt(0) >> 5),
-    0,
-    ...[...hrp].map((c) => c.charCodeAt(0) & 31),
-  ];
+  // The human-readable part is ASCII (checked by the charset test above for the data part).
+  const codes = Array.from({ length: hrp.length }, (_, i) => hrp.charCodeAt(i));
+  const expanded = [...codes.map((c) => c >> 5), 0, ...codes.map((c) => c & 31)];
   if (bech32Polymod([...expanded, ...words]) !== 1) return null;
   // Regroup 5-bit words into bytes, rejecting non-zero padding.
   let acc = 0;
@@ -165,7 +163,7 @@ function parseHeader(
       bodyParts.push(part);
       if (bodyLine.length < 64) break;
     }
-    stanzas.push({ args, body: Buffer.concat(bodyParts) } as unknown as Stanza);
+    stanzas.push({ args, body: Buffer.concat(bodyParts) });
   }
 }
 
