@@ -14,7 +14,13 @@ import {
   timingSafeEqual,
   type KeyObject,
 } from 'node:crypto';
-import type { Identity, Stanza } from 'age-encryption';
+import type { Identity } from 'age-encryption';
+
+/** The parts of an age header stanza this file reads (age-encryption's `Stanza` has the same). */
+interface RawStanza {
+  readonly args: readonly string[];
+  readonly body: Uint8Array;
+}
 
 const BECH32_CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
 const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
@@ -88,7 +94,7 @@ export class NativeX25519Identity implements Identity {
     return new NativeX25519Identity(decoded.data);
   }
 
-  unwrapFileKey(stanzas: Stanza[]): Uint8Array | null {
+  unwrapFileKey(stanzas: readonly RawStanza[]): Uint8Array | null {
     for (const stanza of stanzas) {
       if (stanza.args[0] !== 'X25519' || stanza.args.length !== 2 || stanza.body.length !== 32) continue;
       const share = Buffer.from(stanza.args[1] ?? '', 'base64');
@@ -131,10 +137,10 @@ function rawBase64(text: string): Buffer | null {
 /** Parses an age v1 header; null when it is not one (the caller falls back to age-encryption). */
 function parseHeader(
   file: Uint8Array,
-): { stanzas: Stanza[]; headerNoMac: Buffer; mac: Buffer; payload: Buffer } | null {
+): { stanzas: RawStanza[]; headerNoMac: Buffer; mac: Buffer; payload: Buffer } | null {
   const buf = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
   if (buf.subarray(0, HEADER_INTRO.length).toString('latin1') !== HEADER_INTRO) return null;
-  const stanzas: Stanza[] = [];
+  const stanzas: RawStanza[] = [];
   let at = HEADER_INTRO.length;
   const readLine = (): string | null => {
     const end = buf.indexOf(0x0a, at);
