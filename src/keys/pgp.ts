@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import * as openpgp from 'openpgp';
 import { UserError, errorMessage } from '../errors.ts';
 import type { KeySource } from './key-source.ts';
+import { decryptRsaSessionKey } from './pgp-rsa.ts';
 import type { MasterKey } from './master-key.ts';
 import type { Mask } from './age.ts';
 
@@ -138,7 +139,12 @@ export function createPgpKeySource(
       if (matching.length === 0) return null;
       let data: Uint8Array;
       try {
-        const result = await openpgp.decrypt({ message, decryptionKeys: matching, format: 'binary' });
+        const sessionKey = decryptRsaSessionKey(message, matching);
+        const result = await openpgp.decrypt(
+          sessionKey === null
+            ? { message, decryptionKeys: matching, format: 'binary' }
+            : { message, sessionKeys: sessionKey, format: 'binary' },
+        );
         // A non-streamed message decrypts to a plain Uint8Array.
         data = result.data as Uint8Array;
       } catch (error) {
