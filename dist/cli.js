@@ -11,7 +11,7 @@ import {
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-MUIOYHA7.js";
+} from "./chunks/chunk-DMR3XP76.js";
 import {
   UserError
 } from "./chunks/chunk-H2QTO6OJ.js";
@@ -68,9 +68,12 @@ function createConsoleHost(options = {}) {
 var USAGE = `usage: kustomize-sops-deploy decrypt FILE [--input-type T] [--output-type T] [--output FILE]
                                     [--extract '["a"]["b"]'] [--ignore-mac]
                                     [--age-key-file FILE]... [--pgp-key-file FILE]... [--decryption-order age,pgp]
+                                    [--vault-allowed-address URL]... [--aws-allowed-account ID]...
+                                    [--aws-allowed-key ARN]... [--aws-allowed-role ARN]...
 FILE - reads stdin (needs --input-type). Types: yaml, json, dotenv, ini, binary.
 Keys also come from SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_SSH_PRIVATE_KEY_FILE, ~/.config/sops/age/keys.txt,
-the local gpg keyring, and KSD_PGP_PASSPHRASE for protected OpenPGP keys.`;
+the local gpg keyring, and KSD_PGP_PASSPHRASE for protected OpenPGP keys. AWS KMS uses AWS_* credentials;
+Vault uses VAULT_TOKEN and sends it only to VAULT_ADDR or an allowed address.`;
 async function readStdin() {
   const chunks = [];
   for await (const chunk of process.stdin) chunks.push(chunk);
@@ -91,6 +94,10 @@ async function cli(argv) {
         "age-key-file": { type: "string", multiple: true },
         "pgp-key-file": { type: "string", multiple: true },
         "decryption-order": { type: "string" },
+        "vault-allowed-address": { type: "string", multiple: true },
+        "aws-allowed-account": { type: "string", multiple: true },
+        "aws-allowed-key": { type: "string", multiple: true },
+        "aws-allowed-role": { type: "string", multiple: true },
         help: { type: "boolean", short: "h" }
       }
     });
@@ -111,14 +118,21 @@ async function cli(argv) {
       "age-key-file": (values["age-key-file"] ?? []).join("\n"),
       "pgp-key-file": (values["pgp-key-file"] ?? []).join("\n"),
       "pgp-passphrase": process.env["KSD_PGP_PASSPHRASE"] ?? "",
-      "decryption-order": values["decryption-order"] ?? ""
+      "decryption-order": values["decryption-order"] ?? "",
+      "vault-allowed-addresses": (values["vault-allowed-address"] ?? []).join("\n"),
+      "aws-allowed-accounts": (values["aws-allowed-account"] ?? []).join("\n"),
+      "aws-allowed-keys": (values["aws-allowed-key"] ?? []).join("\n"),
+      "aws-allowed-roles": (values["aws-allowed-role"] ?? []).join("\n")
     };
     const config = parseConfig((name) => flags[name] ?? "", process.env);
     return await run(config, { host, exec: nodeExec, readStdin });
   } catch (error) {
     const code = error.code;
     const usage = typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
-    reportError(host, usage ? new UserError("USAGE", error.message, { hint: "run with --help" }) : error);
+    reportError(
+      host,
+      usage ? new UserError("USAGE", error.message, { hint: "run with --help" }) : error
+    );
     return EXIT_ERROR;
   }
 }

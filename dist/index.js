@@ -9,7 +9,7 @@ import {
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-MUIOYHA7.js";
+} from "./chunks/chunk-DMR3XP76.js";
 import {
   __commonJS,
   __require,
@@ -19655,7 +19655,11 @@ function createActionsHost() {
 var host = createActionsHost();
 try {
   const config = parseConfig((name) => getInput(name), process.env, { stdoutIsLog: true });
-  const code = await run(config, { host, exec: nodeExec, readStdin: () => Promise.resolve(new Uint8Array()) });
+  const code = await run(config, {
+    host,
+    exec: nodeExec,
+    readStdin: () => Promise.resolve(new Uint8Array())
+  });
   if (code !== 0) setFailed(`kustomize-sops-deploy ${config.command} failed`);
 } catch (error2) {
   reportError(host, error2);

@@ -10,9 +10,12 @@ import { EXIT_ERROR, reportError, run } from './run.ts';
 const USAGE = `usage: kustomize-sops-deploy decrypt FILE [--input-type T] [--output-type T] [--output FILE]
                                     [--extract '["a"]["b"]'] [--ignore-mac]
                                     [--age-key-file FILE]... [--pgp-key-file FILE]... [--decryption-order age,pgp]
+                                    [--vault-allowed-address URL]... [--aws-allowed-account ID]...
+                                    [--aws-allowed-key ARN]... [--aws-allowed-role ARN]...
 FILE - reads stdin (needs --input-type). Types: yaml, json, dotenv, ini, binary.
 Keys also come from SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_SSH_PRIVATE_KEY_FILE, ~/.config/sops/age/keys.txt,
-the local gpg keyring, and KSD_PGP_PASSPHRASE for protected OpenPGP keys.`;
+the local gpg keyring, and KSD_PGP_PASSPHRASE for protected OpenPGP keys. AWS KMS uses AWS_* credentials;
+Vault uses VAULT_TOKEN and sends it only to VAULT_ADDR or an allowed address.`;
 
 async function readStdin(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
@@ -35,6 +38,10 @@ export async function cli(argv: readonly string[]): Promise<number> {
         'age-key-file': { type: 'string', multiple: true },
         'pgp-key-file': { type: 'string', multiple: true },
         'decryption-order': { type: 'string' },
+        'vault-allowed-address': { type: 'string', multiple: true },
+        'aws-allowed-account': { type: 'string', multiple: true },
+        'aws-allowed-key': { type: 'string', multiple: true },
+        'aws-allowed-role': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -55,6 +62,10 @@ export async function cli(argv: readonly string[]): Promise<number> {
       'pgp-key-file': (values['pgp-key-file'] ?? []).join('\n'),
       'pgp-passphrase': process.env['KSD_PGP_PASSPHRASE'] ?? '',
       'decryption-order': values['decryption-order'] ?? '',
+      'vault-allowed-addresses': (values['vault-allowed-address'] ?? []).join('\n'),
+      'aws-allowed-accounts': (values['aws-allowed-account'] ?? []).join('\n'),
+      'aws-allowed-keys': (values['aws-allowed-key'] ?? []).join('\n'),
+      'aws-allowed-roles': (values['aws-allowed-role'] ?? []).join('\n'),
     };
     const config = parseConfig((name) => flags[name] ?? '', process.env);
     return await run(config, { host, exec: nodeExec, readStdin });

@@ -22,6 +22,18 @@ export interface KeyConfig {
   readonly pgpPassphrase: string | undefined;
   /** Key types tried first within a key group, as sops's `--decryption-order`. */
   readonly decryptionOrder: readonly string[] | undefined;
+  /**
+   * Vault addresses a file may send our token to (`vault-allowed-addresses`, one per line),
+   * besides VAULT_ADDR and SOPS_HC_VAULT_ALLOWLIST. Repo content is untrusted in PR runs: a
+   * file must not steer credentials to a server the workflow did not name.
+   */
+  readonly vaultAllowedAddresses: readonly string[];
+  /** AWS accounts whose KMS keys and roles files may use (`aws-allowed-accounts`). */
+  readonly awsAllowedAccounts: readonly string[];
+  /** KMS key ARN patterns (`*` wildcards) files may use (`aws-allowed-keys`). */
+  readonly awsAllowedKeys: readonly string[];
+  /** IAM role ARN patterns files may ask us to assume (`aws-allowed-roles`). */
+  readonly awsAllowedRoles: readonly string[];
   /** The process environment, for sops's variables (SOPS_AGE_KEY, VAULT_TOKEN, AWS_*...). */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
@@ -81,6 +93,10 @@ function parseKeys(read: InputReader, env: Readonly<Record<string, string | unde
     pgpKeys: pgpKey.trim() === '' ? [] : [pgpKey],
     pgpPassphrase: read('pgp-passphrase') === '' ? undefined : read('pgp-passphrase'),
     decryptionOrder: order === undefined ? undefined : order.split(',').map((s) => s.trim()),
+    vaultAllowedAddresses: lines(read('vault-allowed-addresses')),
+    awsAllowedAccounts: lines(read('aws-allowed-accounts')),
+    awsAllowedKeys: lines(read('aws-allowed-keys')),
+    awsAllowedRoles: lines(read('aws-allowed-roles')),
     env,
   };
 }

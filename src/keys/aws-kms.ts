@@ -113,7 +113,11 @@ function jsonError(answer: HttpAnswer): { type: string; message: string } {
     const parsed = JSON.parse(answer.body) as Record<string, unknown>;
     const rawType = typeof parsed['__type'] === 'string' ? parsed['__type'] : '';
     const message =
-      typeof parsed['message'] === 'string' ? parsed['message'] : typeof parsed['Message'] === 'string' ? parsed['Message'] : '';
+      typeof parsed['message'] === 'string'
+        ? parsed['message']
+        : typeof parsed['Message'] === 'string'
+          ? parsed['Message']
+          : '';
     return { type: rawType.slice(rawType.lastIndexOf('#') + 1), message };
   } catch {
     return { type: '', message: '' };
@@ -213,7 +217,16 @@ export function createAwsKmsKeySource(options: AwsKmsKeySourceOptions): KeySourc
     headers: Readonly<Record<string, string>>,
     body: string,
   ): Promise<HttpAnswer> {
-    const signed = signRequest({ method: 'POST', url, headers, body, region: arn.region, service, credentials, now: now() });
+    const signed = signRequest({
+      method: 'POST',
+      url,
+      headers,
+      body,
+      region: arn.region,
+      service,
+      credentials,
+      now: now(),
+    });
     try {
       return await sendApproved(fetchFn, url, { method: 'POST', headers: signed.headers, body }, timeoutMs);
     } catch (error) {
@@ -223,7 +236,12 @@ export function createAwsKmsKeySource(options: AwsKmsKeySourceOptions): KeySourc
 
   const assumed = new Map<string, Promise<SourcedCredentials>>();
 
-  function assumeRole(role: string, arn: KmsArn, base: SourcedCredentials, stsUrl: URL): Promise<SourcedCredentials> {
+  function assumeRole(
+    role: string,
+    arn: KmsArn,
+    base: SourcedCredentials,
+    stsUrl: URL,
+  ): Promise<SourcedCredentials> {
     const cacheKey = `${role}\n${stsUrl.href}\n${arn.region}\n${base.from}`;
     let pending = assumed.get(cacheKey);
     if (pending === undefined) {
@@ -244,7 +262,9 @@ export function createAwsKmsKeySource(options: AwsKmsKeySourceOptions): KeySourc
         );
         if (answer.status < 200 || answer.status >= 300) {
           const code = xmlText(answer.body, 'Code') ?? '';
-          const message = sanitizeRemoteMessage(xmlText(answer.body, 'Message') ?? '', [base.credentials.secretAccessKey]);
+          const message = sanitizeRemoteMessage(xmlText(answer.body, 'Message') ?? '', [
+            base.credentials.secretAccessKey,
+          ]);
           throw new UserError(
             'KEY_SOURCE',
             `failed to assume role ${role}: HTTP ${answer.status}${code === '' ? '' : ` ${code}`}${message === '' ? '' : `: ${message}`}`,
@@ -301,9 +321,11 @@ export function createAwsKmsKeySource(options: AwsKmsKeySourceOptions): KeySourc
     } catch {
       throw new UserError('KEY_SOURCE', `kms decrypt with ${key.arn}: the answer is not JSON`);
     }
-    if (typeof plaintext !== 'string') throw new UserError('KEY_SOURCE', `kms decrypt with ${key.arn}: the answer has no Plaintext`);
+    if (typeof plaintext !== 'string')
+      throw new UserError('KEY_SOURCE', `kms decrypt with ${key.arn}: the answer has no Plaintext`);
     mask(plaintext);
-    if (!isBase64(plaintext)) throw new UserError('KEY_SOURCE', `kms decrypt with ${key.arn}: the answer's Plaintext is not base64`);
+    if (!isBase64(plaintext))
+      throw new UserError('KEY_SOURCE', `kms decrypt with ${key.arn}: the answer's Plaintext is not base64`);
     return { ok: true, value: new Uint8Array(Buffer.from(plaintext, 'base64')) };
   }
 

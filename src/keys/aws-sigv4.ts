@@ -96,11 +96,19 @@ function canonicalQuery(url: URL): string {
 
 /** `20150830T123600Z`. */
 export function amzDate(now: Date): string {
-  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** The signing key: the secret, HMAC-chained through date, region, service and `aws4_request`. */
-export function deriveSigningKey(secretAccessKey: string, date: string, region: string, service: string): Buffer {
+export function deriveSigningKey(
+  secretAccessKey: string,
+  date: string,
+  region: string,
+  service: string,
+): Buffer {
   const kDate = hmac(`AWS4${secretAccessKey}`, date);
   const kRegion = hmac(kDate, region);
   const kService = hmac(kRegion, service);

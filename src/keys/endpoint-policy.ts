@@ -42,7 +42,8 @@ export interface VaultPolicy {
 export const VAULT_ALLOWED_ADDRESSES_SETTING = 'vault-allowed-addresses';
 
 /** What a policy check answers: the parsed URL to use, or the reason to refuse. */
-export type EndpointCheck = { readonly ok: true; readonly url: URL } | { readonly ok: false; readonly reason: string };
+export type EndpointCheck =
+  { readonly ok: true; readonly url: URL } | { readonly ok: false; readonly reason: string };
 
 /**
  * Parses a Vault address: http(s) only, no credentials, query or fragment. Returns the URL
@@ -78,7 +79,12 @@ export function buildVaultPolicy(input: {
   const allowlist = (input.env['SOPS_HC_VAULT_ALLOWLIST'] ?? '').trim();
   if (allowlist === 'none') {
     // The stricter word wins over any list: `none` is how a workflow switches Vault off.
-    return { allowAll: false, addresses: [], disabledReason: 'SOPS_HC_VAULT_ALLOWLIST is none', ignoredEntries: [] };
+    return {
+      allowAll: false,
+      addresses: [],
+      disabledReason: 'SOPS_HC_VAULT_ALLOWLIST is none',
+      ignoredEntries: [],
+    };
   }
   const candidates = [
     ...(input.allowedAddresses ?? []),
@@ -129,7 +135,8 @@ export function checkVaultAddress(policy: VaultPolicy, address: string): Endpoin
     );
   });
   if (allowed) return { ok: true, url };
-  const allowedNow = policy.addresses.length === 0 ? 'none, and VAULT_ADDR is not set' : policy.addresses.join(', ');
+  const allowedNow =
+    policy.addresses.length === 0 ? 'none, and VAULT_ADDR is not set' : policy.addresses.join(', ');
   return {
     ok: false,
     reason: `vault address ${shown} is not in the allowed list; add it to ${VAULT_ALLOWED_ADDRESSES_SETTING} (allowed now: ${allowedNow})`,
@@ -170,7 +177,10 @@ export function parseAwsPolicy(input: {
   const accounts = clean(input.accounts);
   for (const account of accounts) {
     if (!ACCOUNT_RE.test(account)) {
-      throw new UserError('USAGE', `${AWS_ALLOWED_ACCOUNTS_SETTING} entry "${account}" is not a 12-digit account ID`);
+      throw new UserError(
+        'USAGE',
+        `${AWS_ALLOWED_ACCOUNTS_SETTING} entry "${account}" is not a 12-digit account ID`,
+      );
     }
   }
   const keys = clean(input.keys);
@@ -222,10 +232,14 @@ const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 /** Parses a KMS key ARN; throws a one-line error naming the ARN when it is not one. */
 export function parseKmsArn(arn: string): KmsArn {
   const match = KMS_ARN_RE.exec(arn);
-  if (match === null) throw new UserError('KEY_SOURCE', `no valid kms key arn found in ${JSON.stringify(arn)}`);
+  if (match === null)
+    throw new UserError('KEY_SOURCE', `no valid kms key arn found in ${JSON.stringify(arn)}`);
   const [, partition = '', region = '', account = ''] = match;
   if (!REGION_RE.test(region)) {
-    throw new UserError('KEY_SOURCE', `kms key arn ${JSON.stringify(arn)} names region ${JSON.stringify(region)}, which is not an aws region`);
+    throw new UserError(
+      'KEY_SOURCE',
+      `kms key arn ${JSON.stringify(arn)} names region ${JSON.stringify(region)}, which is not an aws region`,
+    );
   }
   return { partition, region, account };
 }
@@ -233,7 +247,11 @@ export function parseKmsArn(arn: string): KmsArn {
 const ROLE_ARN_RE = /^arn:aws[\w-]*:iam::(\d{12}):role\/[\w+=,.@/-]+$/;
 
 /** Checks a key ARN against the policy. */
-export function checkAwsKey(policy: AwsPolicy, arn: string, parsed: KmsArn): { ok: true } | { ok: false; reason: string } {
+export function checkAwsKey(
+  policy: AwsPolicy,
+  arn: string,
+  parsed: KmsArn,
+): { ok: true } | { ok: false; reason: string } {
   if (policy.accounts.length === 0 && policy.keys.length === 0) return { ok: true };
   if (policy.accounts.includes(parsed.account) || matchesAny(arn, policy.keys)) return { ok: true };
   return {
@@ -253,7 +271,10 @@ export function checkAwsRole(policy: AwsPolicy, role: string): { ok: true } | { 
       reason: `role ${role} is not allowed: roles named in sops files are assumed only when configured; add it to ${AWS_ALLOWED_ROLES_SETTING}`,
     };
   }
-  return { ok: false, reason: `role ${role} is not in the allowed roles or accounts; add it to ${AWS_ALLOWED_ROLES_SETTING}` };
+  return {
+    ok: false,
+    reason: `role ${role} is not in the allowed roles or accounts; add it to ${AWS_ALLOWED_ROLES_SETTING}`,
+  };
 }
 
 /** DNS suffixes of the partitions whose public endpoints follow `{service}.{region}.{suffix}`. */
@@ -283,14 +304,21 @@ export function resolveAwsEndpoint(
     } catch {
       return { ok: false, reason: `${name} is not a URL` };
     }
-    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username !== '' || url.password !== '') {
+    if (
+      (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+      url.username !== '' ||
+      url.password !== ''
+    ) {
       return { ok: false, reason: `${name} must be an http(s) URL without credentials` };
     }
     return { ok: true, url };
   }
   const suffix = PARTITION_SUFFIX[arn.partition];
   if (suffix === undefined) {
-    return { ok: false, reason: `aws partition ${arn.partition} has no known ${service} endpoint; set ${variable}` };
+    return {
+      ok: false,
+      reason: `aws partition ${arn.partition} has no known ${service} endpoint; set ${variable}`,
+    };
   }
   return { ok: true, url: new URL(`https://${service}.${arn.region}.${suffix}/`) };
 }
@@ -318,7 +346,11 @@ const MAX_ANSWER_CHARS = 1024 * 1024;
 export async function sendApproved(
   fetchFn: FetchLike,
   url: URL,
-  init: { readonly method: string; readonly headers: Readonly<Record<string, string>>; readonly body: string },
+  init: {
+    readonly method: string;
+    readonly headers: Readonly<Record<string, string>>;
+    readonly body: string;
+  },
   timeoutMs: number,
 ): Promise<HttpAnswer> {
   const response = await fetchFn(url.href, {
@@ -330,10 +362,16 @@ export async function sendApproved(
   });
   if (response.status >= 300 && response.status < 400) {
     await response.body?.cancel();
-    throw new UserError('KEY_SOURCE', `${url.origin} answered with a redirect (HTTP ${response.status}), which is not followed`);
+    throw new UserError(
+      'KEY_SOURCE',
+      `${url.origin} answered with a redirect (HTTP ${response.status}), which is not followed`,
+    );
   }
   const text = await response.text();
-  return { status: response.status, body: text.length > MAX_ANSWER_CHARS ? text.slice(0, MAX_ANSWER_CHARS) : text };
+  return {
+    status: response.status,
+    body: text.length > MAX_ANSWER_CHARS ? text.slice(0, MAX_ANSWER_CHARS) : text,
+  };
 }
 
 /**
@@ -346,13 +384,15 @@ export function sanitizeRemoteMessage(message: string, secrets: readonly string[
   for (const secret of secrets) {
     if (secret.length >= 4) text = text.split(secret).join('[redacted]');
   }
-  return text
-    // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .replace(/[A-Za-z0-9+/=_-]{64,}/g, '[redacted]')
-    .trim()
-    .slice(0, 300)
-    .trim();
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+      .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+      .replace(/[A-Za-z0-9+/=_-]{64,}/g, '[redacted]')
+      .trim()
+      .slice(0, 300)
+      .trim()
+  );
 }
 
 /** A network failure (refused, timed out, bad TLS) as a one-line reason. */

@@ -6,8 +6,11 @@ import { homedir } from 'node:os';
 import type { KeyConfig } from '../config.ts';
 import type { Exec } from '../host/exec.ts';
 import type { Host } from '../host/host.ts';
+import { createAwsKmsKeySource } from './aws-kms.ts';
+import { buildVaultPolicy, parseAwsPolicy } from './endpoint-policy.ts';
 import type { KeySource } from './key-source.ts';
 import { buildLocalKeySources } from './local-keys.ts';
+import { createVaultKeySource } from './vault.ts';
 
 export interface KeySourceDeps {
   readonly host: Host;
@@ -25,7 +28,7 @@ export async function createKeySources(config: KeyConfig, deps: KeySourceDeps): 
           ...config.env,
           SOPS_AGE_KEY: [config.env['SOPS_AGE_KEY'] ?? '', ...config.ageKeys].join('\n').trim(),
         };
-  return buildLocalKeySources({
+  const local = await buildLocalKeySources({
     ageKeyFiles: config.ageKeyFiles,
     pgpKeyFiles: config.pgpKeyFiles,
     pgpKeys: config.pgpKeys,
@@ -35,4 +38,16 @@ export async function createKeySources(config: KeyConfig, deps: KeySourceDeps): 
     exec: deps.exec,
     mask,
   });
+  // Policies are validated before any key is tried, so a typo in them fails the run at once.
+  const awsPolicy = parseAwsPolicy({
+    accounts: config.awsAllowedAccounts,
+    keys: config.awsAllowedKeys,
+    roles: config.awsAllowedRoles,
+  });
+  const vaultPolicy = buildVaultPolicy({ allowedAddresses: config.vaultAllowedAddresses, env: config.env });
+  return [
+    ...local,
+    createAwsKmsKeySource({ env: config.env, policy: awsPolicy, mask }),
+    createVaultKeySource({ env: config.env, policy: vaultPolicy, mask }),
+  ];
 }

@@ -65,24 +65,37 @@ function vaultErrors(body: string): string {
 /** node:https with a private CA (`VAULT_CACERT`), which fetch cannot take. */
 function sendWithCa(
   url: URL,
-  init: { readonly method: string; readonly headers: Readonly<Record<string, string>>; readonly body: string },
+  init: {
+    readonly method: string;
+    readonly headers: Readonly<Record<string, string>>;
+    readonly body: string;
+  },
   ca: string,
   timeoutMs: number,
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { method: init.method, headers: init.headers, ca, timeout: timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const status = res.statusCode ?? 0;
-        if (status >= 300 && status < 400) {
-          reject(new UserError('KEY_SOURCE', `${url.origin} answered with a redirect (HTTP ${status}), which is not followed`));
-          return;
-        }
-        resolve({ status, body: Buffer.concat(chunks).toString('utf8') });
-      });
-      res.on('error', reject);
-    });
+    const req = httpsRequest(
+      url,
+      { method: init.method, headers: init.headers, ca, timeout: timeoutMs },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          if (status >= 300 && status < 400) {
+            reject(
+              new UserError(
+                'KEY_SOURCE',
+                `${url.origin} answered with a redirect (HTTP ${status}), which is not followed`,
+              ),
+            );
+            return;
+          }
+          resolve({ status, body: Buffer.concat(chunks).toString('utf8') });
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { name: 'TimeoutError' })));
     req.on('error', reject);
     req.end(init.body);
@@ -134,7 +147,9 @@ export function createVaultKeySource(options: VaultKeySourceOptions): KeySource 
       : policy.allowAll
         ? 'allowed vault addresses: any (SOPS_HC_VAULT_ALLOWLIST=all)'
         : `allowed vault addresses: ${policy.addresses.length === 0 ? 'none' : policy.addresses.join(', ')}`,
-    ...(policy.ignoredEntries.length === 0 ? [] : [`ignored allowlist entries (not http(s) URLs): ${policy.ignoredEntries.join(', ')}`]),
+    ...(policy.ignoredEntries.length === 0
+      ? []
+      : [`ignored allowlist entries (not http(s) URLs): ${policy.ignoredEntries.join(', ')}`]),
   ];
 
   async function decryptVault(key: VaultKey): Promise<Uint8Array> {
@@ -147,11 +162,14 @@ export function createVaultKeySource(options: VaultKeySourceOptions): KeySource 
     if (!isSafeSegments(key.enginePath, ENGINE_PATH_RE)) {
       return fail(`vault engine path ${JSON.stringify(key.enginePath)} is not a plain mount path`);
     }
-    if (!isSafeSegments(key.keyName, KEY_NAME_RE)) return fail(`vault key name ${JSON.stringify(key.keyName)} is not a plain name`);
+    if (!isSafeSegments(key.keyName, KEY_NAME_RE))
+      return fail(`vault key name ${JSON.stringify(key.keyName)} is not a plain name`);
 
     const found = await loadToken();
     if (found === null) {
-      return fail(`no vault token: set VAULT_TOKEN${tokenFile === undefined ? '' : ` or write ${tokenFile}`}`);
+      return fail(
+        `no vault token: set VAULT_TOKEN${tokenFile === undefined ? '' : ` or write ${tokenFile}`}`,
+      );
     }
 
     const what = `vault transit decrypt with ${key.enginePath}/${key.keyName}`;

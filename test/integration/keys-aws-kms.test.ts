@@ -14,7 +14,12 @@ import { promisify } from 'node:util';
 import { Decrypter, armor } from 'age-encryption';
 import { parse } from 'yaml';
 import { UserError } from '../../src/errors.ts';
-import { buggyContextVariants, createAwsKmsKeySource, parseSharedCredentials, roleSessionName } from '../../src/keys/aws-kms.ts';
+import {
+  buggyContextVariants,
+  createAwsKmsKeySource,
+  parseSharedCredentials,
+  roleSessionName,
+} from '../../src/keys/aws-kms.ts';
 import { signRequest } from '../../src/keys/aws-sigv4.ts';
 import { DEFAULT_AWS_POLICY, parseAwsPolicy, type AwsPolicy } from '../../src/keys/endpoint-policy.ts';
 import type { MasterKey } from '../../src/keys/master-key.ts';
@@ -34,7 +39,13 @@ interface Recorded {
 
 /** sops's stanzas as written, read with the yaml package (not our own parser). */
 interface SopsMeta {
-  readonly kms: { arn: string; role?: string; context?: Record<string, string>; enc: string; aws_profile?: string }[];
+  readonly kms: {
+    arn: string;
+    role?: string;
+    context?: Record<string, string>;
+    enc: string;
+    aws_profile?: string;
+  }[];
   readonly age: { recipient: string; enc: string }[];
 }
 
@@ -73,11 +84,23 @@ describe('aws kms key source against moto and the real sops', () => {
       });
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) {
-        if (typeof value === 'string' && name !== 'host' && name !== 'content-length' && name !== 'connection') headers[name] = value;
+        if (
+          typeof value === 'string' &&
+          name !== 'host' &&
+          name !== 'content-length' &&
+          name !== 'connection'
+        )
+          headers[name] = value;
       }
-      const answer = await fetch(`${info['endpoint']!}${req.url ?? '/'}`, { method: req.method ?? 'POST', headers, body });
+      const answer = await fetch(`${info['endpoint']!}${req.url ?? '/'}`, {
+        method: req.method ?? 'POST',
+        headers,
+        body,
+      });
       const text = await answer.text();
-      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+      res.writeHead(answer.status, {
+        'content-type': answer.headers.get('content-type') ?? 'application/json',
+      });
       res.end(text);
     });
   });
@@ -101,12 +124,26 @@ describe('aws kms key source against moto and the real sops', () => {
     };
   }
 
-  async function sopsEncrypt(name: string, args: readonly string[]): Promise<{ text: string; meta: SopsMeta }> {
+  async function sopsEncrypt(
+    name: string,
+    args: readonly string[],
+  ): Promise<{ text: string; meta: SopsMeta }> {
     const plain = path.join(dir, `plain-${name}`);
     await writeFile(plain, PLAINTEXT);
     const { stdout } = await run(
       toolPath('sops'),
-      ['--disable-version-check', 'encrypt', '--input-type', 'yaml', '--output-type', 'yaml', ...args, '--age', recipient, plain],
+      [
+        '--disable-version-check',
+        'encrypt',
+        '--input-type',
+        'yaml',
+        '--output-type',
+        'yaml',
+        ...args,
+        '--age',
+        recipient,
+        plain,
+      ],
       { env: awsEnv() },
     );
     return { text: stdout, meta: (parse(stdout) as { sops: SopsMeta }).sops };
@@ -134,7 +171,12 @@ describe('aws kms key source against moto and the real sops', () => {
   }
 
   it('recovers the data key sops encrypted with a context, the same one age recovers', async () => {
-    const { text, meta } = await sopsEncrypt('context.yaml', ['--kms', info['kmsKeyArn']!, '--encryption-context', 'env:test,app:ksd']);
+    const { text, meta } = await sopsEncrypt('context.yaml', [
+      '--kms',
+      info['kmsKeyArn']!,
+      '--encryption-context',
+      'env:test,app:ksd',
+    ]);
     assert.deepEqual(meta.kms[0]!.context, { app: 'ksd', env: 'test' });
     const masked: string[] = [];
     recorded.length = 0;
@@ -152,7 +194,10 @@ describe('aws kms key source against moto and the real sops', () => {
       CiphertextBlob: meta.kms[0]!.enc,
       EncryptionContext: { app: 'ksd', env: 'test' },
     });
-    assert.match(call.authorization, new RegExp(`Credential=${info['accessKeyId']!}/\\d{8}/us-east-1/kms/aws4_request`));
+    assert.match(
+      call.authorization,
+      new RegExp(`Credential=${info['accessKeyId']!}/\\d{8}/us-east-1/kms/aws4_request`),
+    );
     assert.ok(masked.includes(info['secretAccessKey']!), 'the secret key is masked');
     assert.ok(masked.includes(Buffer.from(dataKey).toString('base64')), 'the plaintext data key is masked');
 
@@ -162,15 +207,28 @@ describe('aws kms key source against moto and the real sops', () => {
   });
 
   it('fails with the status and the AWS error when the context is wrong, naming the key', async () => {
-    const { meta } = await sopsEncrypt('wrong-context.yaml', ['--kms', info['kmsKeyArn']!, '--encryption-context', 'env:test']);
-    await assert.rejects(source(DEFAULT_AWS_POLICY).decrypt(kmsStanza(meta, { context: { env: 'prod' } })), (error: unknown) => {
-      assert.ok(error instanceof UserError);
-      assert.equal(error.code, 'KEY_SOURCE');
-      assert.match(error.message, new RegExp(`^kms decrypt with ${info['kmsKeyArn']!.replace(/[/]/g, '\\/')} failed: HTTP 400 InvalidCiphertextException`));
-      assert.doesNotMatch(error.message, new RegExp(meta.kms[0]!.enc.slice(0, 20).replace(/[+/]/g, '.')));
-      assert.doesNotMatch(error.message, /\n/);
-      return true;
-    });
+    const { meta } = await sopsEncrypt('wrong-context.yaml', [
+      '--kms',
+      info['kmsKeyArn']!,
+      '--encryption-context',
+      'env:test',
+    ]);
+    await assert.rejects(
+      source(DEFAULT_AWS_POLICY).decrypt(kmsStanza(meta, { context: { env: 'prod' } })),
+      (error: unknown) => {
+        assert.ok(error instanceof UserError);
+        assert.equal(error.code, 'KEY_SOURCE');
+        assert.match(
+          error.message,
+          new RegExp(
+            `^kms decrypt with ${info['kmsKeyArn']!.replace(/[/]/g, '\\/')} failed: HTTP 400 InvalidCiphertextException`,
+          ),
+        );
+        assert.doesNotMatch(error.message, new RegExp(meta.kms[0]!.enc.slice(0, 20).replace(/[+/]/g, '.')));
+        assert.doesNotMatch(error.message, /\n/);
+        return true;
+      },
+    );
   });
 
   it('assumes the stanza role through STS (as sops names the session) when the policy allows it', async () => {
@@ -206,9 +264,15 @@ describe('aws kms key source against moto and the real sops', () => {
   });
 
   it('refuses the same role stanza without a role policy, and sends nothing', async () => {
-    const { meta } = await sopsEncrypt('role-refused.yaml', ['--kms', `${info['kmsKeyArn']!}+${info['roleArn']!}`]);
+    const { meta } = await sopsEncrypt('role-refused.yaml', [
+      '--kms',
+      `${info['kmsKeyArn']!}+${info['roleArn']!}`,
+    ]);
     recorded.length = 0;
-    await assert.rejects(source(DEFAULT_AWS_POLICY).decrypt(kmsStanza(meta)), /roles named in sops files are assumed only when configured; add it to aws-allowed-roles/);
+    await assert.rejects(
+      source(DEFAULT_AWS_POLICY).decrypt(kmsStanza(meta)),
+      /roles named in sops files are assumed only when configured; add it to aws-allowed-roles/,
+    );
     assert.equal(recorded.length, 0);
   });
 
@@ -234,7 +298,12 @@ describe('aws kms key source against moto and the real sops', () => {
     const answer = await fetch(url, { method: 'POST', headers: signed.headers, body });
     assert.equal(answer.status, 200);
     const { CiphertextBlob } = (await answer.json()) as { CiphertextBlob: string };
-    const key: MasterKey = { type: 'kms', arn: info['kmsKeyArn']!, context: { a: 'first', b: 'second' }, enc: CiphertextBlob };
+    const key: MasterKey = {
+      type: 'kms',
+      arn: info['kmsKeyArn']!,
+      context: { a: 'first', b: 'second' },
+      enc: CiphertextBlob,
+    };
     assert.deepEqual(await source(DEFAULT_AWS_POLICY).decrypt(key), dataKey);
   });
 
@@ -267,7 +336,11 @@ describe('aws kms key source against moto and the real sops', () => {
   });
 
   it('says plainly when there are no credentials at all', async () => {
-    const kms = createAwsKmsKeySource({ env: { AWS_ENDPOINT_URL: proxy.url }, policy: DEFAULT_AWS_POLICY, mask: () => undefined });
+    const kms = createAwsKmsKeySource({
+      env: { AWS_ENDPOINT_URL: proxy.url },
+      policy: DEFAULT_AWS_POLICY,
+      mask: () => undefined,
+    });
     recorded.length = 0;
     await assert.rejects(
       kms.decrypt({ type: 'kms', arn: info['kmsKeyArn']!, context: {}, enc: 'AAAA' }),
@@ -315,7 +388,9 @@ describe('aws kms helpers', () => {
   });
 
   it('reads profiles from a shared credentials file', () => {
-    const sections = parseSharedCredentials('# c\n[default]\naws_access_key_id=A\n; c\n[profile ci]\n AWS_Secret_Access_Key = B \n');
+    const sections = parseSharedCredentials(
+      '# c\n[default]\naws_access_key_id=A\n; c\n[profile ci]\n AWS_Secret_Access_Key = B \n',
+    );
     assert.equal(sections.get('default')?.get('aws_access_key_id'), 'A');
     assert.equal(sections.get('ci')?.get('aws_secret_access_key'), 'B');
   });

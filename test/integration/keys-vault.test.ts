@@ -61,7 +61,12 @@ describe('vault transit key source against a real vault and the real sops', () =
   let recipient: string;
   const keyName = `key-${randomUUID().slice(0, 8)}`;
 
-  async function vaultApi(method: string, apiPath: string, body?: unknown, token = rootToken): Promise<unknown> {
+  async function vaultApi(
+    method: string,
+    apiPath: string,
+    body?: unknown,
+    token = rootToken,
+  ): Promise<unknown> {
     const res = await fetch(`${address}/v1/${apiPath}`, {
       method,
       headers: { 'x-vault-token': token, 'content-type': 'application/json' },
@@ -87,15 +92,23 @@ describe('vault transit key source against a real vault and the real sops', () =
     recipient = /public key: (age1\S+)/.exec(keygen.stdout)![1]!;
     proxy = await listenLoopback(async (req, res, body) => {
       const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name] = value;
+      for (const [name, value] of Object.entries(req.headers))
+        if (typeof value === 'string') headers[name] = value;
       recorded.push({ url: req.url ?? '', headers, body });
       const forward: Record<string, string> = {};
       for (const [name, value] of Object.entries(headers)) {
         // Vault Community has no namespaces; the header is recorded, not forwarded.
-        if (!['host', 'content-length', 'connection', 'x-vault-namespace'].includes(name)) forward[name] = value;
+        if (!['host', 'content-length', 'connection', 'x-vault-namespace'].includes(name))
+          forward[name] = value;
       }
-      const answer = await fetch(`${address}${req.url ?? '/'}`, { method: req.method ?? 'POST', headers: forward, body });
-      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+      const answer = await fetch(`${address}${req.url ?? '/'}`, {
+        method: req.method ?? 'POST',
+        headers: forward,
+        body,
+      });
+      res.writeHead(answer.status, {
+        'content-type': answer.headers.get('content-type') ?? 'application/json',
+      });
       res.end(await answer.text());
     });
   });
@@ -175,7 +188,10 @@ describe('vault transit key source against a real vault and the real sops', () =
     await vaultApi('PUT', `sys/policies/acl/ksd-${keyName}`, {
       policy: `path "${MOUNT}/decrypt/${keyName}" { capabilities = ["update"] }`,
     });
-    const created = (await vaultApi('POST', 'auth/token/create', { policies: [`ksd-${keyName}`], ttl: '10m' })) as {
+    const created = (await vaultApi('POST', 'auth/token/create', {
+      policies: [`ksd-${keyName}`],
+      ttl: '10m',
+    })) as {
       auth: { client_token: string };
     };
     const home = await mkdtemp(path.join(dir, 'home-'));
@@ -203,7 +219,10 @@ describe('vault transit key source against a real vault and the real sops', () =
     await assert.rejects(source.decrypt(vaultStanza(meta)), (error: unknown) => {
       assert.ok(error instanceof UserError);
       assert.equal(error.code, 'KEY_SOURCE');
-      assert.match(error.message, new RegExp(`^vault transit decrypt with ${MOUNT}/${keyName} failed: HTTP 403: .*permission denied`));
+      assert.match(
+        error.message,
+        new RegExp(`^vault transit decrypt with ${MOUNT}/${keyName} failed: HTTP 403: .*permission denied`),
+      );
       assert.doesNotMatch(error.message, /this-token-does-not-exist/);
       return true;
     });
@@ -219,7 +238,10 @@ describe('vault transit key source against a real vault and the real sops', () =
       mask: () => undefined,
     });
     const key = { ...vaultStanza(meta), keyName: other };
-    await assert.rejects(source.decrypt(key), new RegExp(`^UserError: vault transit decrypt with ${MOUNT}/${other} failed: HTTP 400`));
+    await assert.rejects(
+      source.decrypt(key),
+      new RegExp(`^UserError: vault transit decrypt with ${MOUNT}/${other} failed: HTTP 400`),
+    );
   });
 
   it('says where it looked when there is no token', async () => {
@@ -232,7 +254,9 @@ describe('vault transit key source against a real vault and the real sops', () =
     });
     await assert.rejects(
       source.decrypt(vaultStanza(meta)),
-      new RegExp(`^UserError: no vault token: set VAULT_TOKEN or write ${path.join(home, '.vault-token').replace(/[.]/g, '\\.')}$`),
+      new RegExp(
+        `^UserError: no vault token: set VAULT_TOKEN or write ${path.join(home, '.vault-token').replace(/[.]/g, '\\.')}$`,
+      ),
     );
   });
 
@@ -247,7 +271,9 @@ describe('vault transit key source against a real vault and the real sops', () =
     // The proxy stands in for the attacker's server: the stanza is rewritten to point at it.
     await assert.rejects(
       source.decrypt(vaultStanza(meta, proxy.url)),
-      new RegExp(`^UserError: vault address ${proxy.url.replace(/[.]/g, '\\.')} is not in the allowed list; add it to vault-allowed-addresses`),
+      new RegExp(
+        `^UserError: vault address ${proxy.url.replace(/[.]/g, '\\.')} is not in the allowed list; add it to vault-allowed-addresses`,
+      ),
     );
     assert.equal(recorded.length, 0);
   });
@@ -257,7 +283,13 @@ describe('vault transit key source over TLS with VAULT_CACERT', () => {
   it('trusts the private CA named by VAULT_CACERT, and only then', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'ksd-keys-vault-tls-'));
     const ca = await createCa(dir, 'ca', 'ksd test vault ca');
-    const leaf = await issueCert(dir, 'vault', ca, { commonName: 'vault' }, { kind: 'server', dnsNames: ['localhost'], ips: ['127.0.0.1'] });
+    const leaf = await issueCert(
+      dir,
+      'vault',
+      ca,
+      { commonName: 'vault' },
+      { kind: 'server', dnsNames: ['localhost'], ips: ['127.0.0.1'] },
+    );
     const dataKey = Buffer.alloc(32, 7);
     const calls: string[] = [];
     // A stand-in for Vault's transit decrypt: the point here is the TLS client, not Vault.
@@ -275,7 +307,13 @@ describe('vault transit key source over TLS with VAULT_CACERT', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const address = `https://127.0.0.1:${String((server.address() as { port: number }).port)}`;
-      const key: MasterKey = { type: 'hc_vault', vaultAddress: address, enginePath: 'transit', keyName: 'k', enc: 'vault:v1:AAAA' };
+      const key: MasterKey = {
+        type: 'hc_vault',
+        vaultAddress: address,
+        enginePath: 'transit',
+        keyName: 'k',
+        enc: 'vault:v1:AAAA',
+      };
       const sourceWith = (env: Record<string, string>) =>
         createVaultKeySource({
           env: { VAULT_TOKEN: 'hvs.tls-test', ...env },
@@ -285,7 +323,10 @@ describe('vault transit key source over TLS with VAULT_CACERT', () => {
         });
       assert.deepEqual(await sourceWith({ VAULT_CACERT: ca.certFile }).decrypt(key), new Uint8Array(dataKey));
       assert.deepEqual(calls, ['POST /v1/transit/decrypt/k']);
-      await assert.rejects(sourceWith({}).decrypt(key), /cannot reach https:\/\/127\.0\.0\.1:\d+: \S*(SELF_SIGNED|UNABLE_TO_GET_ISSUER|UNABLE_TO_VERIFY)/);
+      await assert.rejects(
+        sourceWith({}).decrypt(key),
+        /cannot reach https:\/\/127\.0\.0\.1:\d+: \S*(SELF_SIGNED|UNABLE_TO_GET_ISSUER|UNABLE_TO_VERIFY)/,
+      );
       await assert.rejects(
         sourceWith({ VAULT_CACERT: path.join(dir, 'missing.pem') }).decrypt(key),
         /cannot read VAULT_CACERT file .*missing\.pem$/,

@@ -4,11 +4,14 @@
  * sops' `hc_vault` key type uses) and the JWT auth method trusting the run's GitHub OIDC
  * issuer, with a role bound to pushes to main of the default repository.
  *
- * The build needs one patch: vault v1.21.4 compiles against its own sdk/ folder, which the
- * module zip does not carry, and no published sdk version matches it: v0.20.0 lacks the
- * observation API vault uses, v0.21.0 changed `framework.Backend.ActivationFunc` to take a
- * third argument that vault 1.21 does not pass. The build folder gets sdk v0.21.0 with that
- * one field's type restored.
+ * The build patches the sdk: vault v1.21.4 compiles against its own sdk/ folder, which the
+ * module zip does not carry, and no published sdk version matches the 1.21 branch's: v0.20.0
+ * lacks the observation API vault uses; v0.21.0 changed `framework.Backend.ActivationFunc`
+ * to take a third argument vault 1.21 does not pass; the branch also has the later
+ * `LockManager.RestorePolicy` that returns the restored key's name (sdk v0.24.0), whose
+ * go.mod would upgrade grpc and protobuf under all of vault. So the build folder gets sdk
+ * v0.21.0 (the version vault's go.mod names) with those two API points changed to the
+ * branch's, see SDK_PATCHES.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -40,8 +43,45 @@ const SDK_VERSION = 'v0.21.0';
 const wrapperDir = path.join(repoRoot, 'test', 'env', 'vault');
 const buildDir = path.join(cacheRoot, 'build', `vault-${VAULT_VERSION}`);
 
-const SDK_FIELD_FROM = 'ActivationFunc func(context.Context, *logical.Request, string) error';
-const SDK_FIELD_TO = 'ActivationFunc func(context.Context, *logical.Request) error';
+/** Bump when SDK_PATCHES change, so a cached build folder is redone. */
+const SDK_PATCH_LEVEL = `${SDK_VERSION}+ksd2`;
+
+interface SdkPatch {
+  readonly file: string;
+  /** What must be in the file, so a changed sdk fails loudly instead of building something else. */
+  readonly anchor: string;
+  apply(text: string): string;
+}
+
+const RESTORE_POLICY_V021 =
+  'func (lm *LockManager) RestorePolicy(ctx context.Context, storage logical.Storage, name, backup string, force bool) error {';
+
+const SDK_PATCHES: readonly SdkPatch[] = [
+  {
+    file: 'framework/backend.go',
+    anchor: 'ActivationFunc func(context.Context, *logical.Request, string) error',
+    apply: (text) =>
+      text.replace(
+        'ActivationFunc func(context.Context, *logical.Request, string) error',
+        'ActivationFunc func(context.Context, *logical.Request) error',
+      ),
+  },
+  {
+    // sdk v0.24.0's signature: every error return gains an empty name, success returns the name.
+    file: 'helper/keysutil/lock_manager.go',
+    anchor: RESTORE_POLICY_V021,
+    apply: (text) => {
+      const start = text.indexOf(RESTORE_POLICY_V021);
+      const end = text.indexOf('\n}\n', start) + 3;
+      const body = text
+        .slice(start, end)
+        .replace(') error {', ') (string, error) {')
+        .replace(/^(\s*)return (err|fmt\.Errorf\(|errwrap\.Wrapf\()/gm, '$1return "", $2')
+        .replace(/^(\s*)return nil$/gm, '$1return name, nil');
+      return text.slice(0, start) + body + text.slice(end);
+    },
+  },
+];
 
 /** What tests use: the key, the role, the audience its ID tokens must carry. */
 const TRANSIT_PATH = 'transit';
@@ -66,7 +106,7 @@ async function prepareBuildDir(): Promise<void> {
     copyFileSync(path.join(wrapperDir, file), path.join(buildDir, file));
   const sdkDir = path.join(buildDir, 'sdk');
   const marker = path.join(sdkDir, '.ksd-patched');
-  if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === SDK_VERSION) return;
+  if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === SDK_PATCH_LEVEL) return;
   const { stdout } = await run(
     'go',
     ['mod', 'download', '-json', `github.com/hashicorp/vault/sdk@${SDK_VERSION}`],
@@ -81,12 +121,14 @@ async function prepareBuildDir(): Promise<void> {
   rmSync(sdkDir, { recursive: true, force: true });
   cpSync(source, sdkDir, { recursive: true });
   makeWritable(sdkDir);
-  const backend = path.join(sdkDir, 'framework', 'backend.go');
-  const text = readFileSync(backend, 'utf8');
-  if (!text.includes(SDK_FIELD_FROM))
-    throw new Error(`vault sdk ${SDK_VERSION}: ${backend} no longer has the field the build patches`);
-  writeFileSync(backend, text.replace(SDK_FIELD_FROM, SDK_FIELD_TO));
-  writeFileSync(marker, `${SDK_VERSION}\n`);
+  for (const patch of SDK_PATCHES) {
+    const file = path.join(sdkDir, patch.file);
+    const text = readFileSync(file, 'utf8');
+    if (!text.includes(patch.anchor))
+      throw new Error(`vault sdk ${SDK_VERSION}: ${patch.file} no longer has what the build patches`);
+    writeFileSync(file, patch.apply(text));
+  }
+  writeFileSync(marker, `${SDK_PATCH_LEVEL}\n`);
 }
 
 /** One Vault HTTP API call with the root token; throws with Vault's errors on a non-2xx. */

@@ -521,8 +521,7 @@ replace github.com/99designs/keyring => github.com/Jeffail/keyring v1.2.3
 
 replace github.com/ma314smith/signedxml v1.1.1 => github.com/moov-io/signedxml v1.1.1
 
-// vault builds against its own sdk/ folder, which on the 1.21 branch sits between the
-// published sdk v0.20.0 (too old: no observation recording) and v0.21.0 (ActivationFunc
-// already takes a third argument). The build copies sdk v0.21.0 to ./sdk next to this file
-// and changes that one field back (test/env/components/vault.ts).
+// vault builds against its own sdk/ folder, whose 1.21-branch API no published sdk version
+// has. The build copies sdk v0.21.0 to ./sdk next to this file and patches two API points
+// to the branch's (SDK_PATCHES in test/env/components/vault.ts).
 replace github.com/hashicorp/vault/sdk => ./sdk

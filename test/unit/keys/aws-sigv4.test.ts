@@ -124,7 +124,8 @@ describe('signRequest (AWS SigV4 test suite)', () => {
         body: vector.body ?? '',
         region: 'us-east-1',
         service: 'service',
-        credentials: vector.token === undefined ? credentials : { ...credentials, sessionToken: vector.token },
+        credentials:
+          vector.token === undefined ? credentials : { ...credentials, sessionToken: vector.token },
         now,
       });
       assert.equal(
@@ -168,7 +169,10 @@ describe('signRequest (AWS SigV4 test suite)', () => {
       credentials,
       now,
     };
-    assert.notEqual(signRequest({ ...base, body: '{"a":1}' }).signature, signRequest({ ...base, body: '{"a":2}' }).signature);
+    assert.notEqual(
+      signRequest({ ...base, body: '{"a":1}' }).signature,
+      signRequest({ ...base, body: '{"a":2}' }).signature,
+    );
   });
 });
 

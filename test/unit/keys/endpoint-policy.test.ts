@@ -55,7 +55,10 @@ function refusal(check: { readonly ok: true } | { readonly ok: false; readonly r
 describe('vault policy', () => {
   const policy = buildVaultPolicy({
     allowedAddresses: ['https://vault.example.com:8200/', 'https://proxy.example.com/vault'],
-    env: { VAULT_ADDR: 'http://127.0.0.1:8200', SOPS_HC_VAULT_ALLOWLIST: 'https://bao.example.org,not a url' },
+    env: {
+      VAULT_ADDR: 'http://127.0.0.1:8200',
+      SOPS_HC_VAULT_ALLOWLIST: 'https://bao.example.org,not a url',
+    },
   });
 
   it('collects the setting, VAULT_ADDR and SOPS_HC_VAULT_ALLOWLIST, normalised', () => {
@@ -105,16 +108,26 @@ describe('vault policy', () => {
 
   it('allows nothing by default (no VAULT_ADDR, no allowlist), unlike sops', () => {
     const empty = buildVaultPolicy({ env: {} });
-    assert.match(refusal(checkVaultAddress(empty, 'https://vault.example.com')), /allowed now: none, and VAULT_ADDR is not set/);
+    assert.match(
+      refusal(checkVaultAddress(empty, 'https://vault.example.com')),
+      /allowed now: none, and VAULT_ADDR is not set/,
+    );
   });
 
   it('treats SOPS_HC_VAULT_ALLOWLIST=all as any address and none as no address', () => {
-    assert.equal(checkVaultAddress(buildVaultPolicy({ env: { SOPS_HC_VAULT_ALLOWLIST: 'all' } }), 'https://x.example').ok, true);
+    assert.equal(
+      checkVaultAddress(buildVaultPolicy({ env: { SOPS_HC_VAULT_ALLOWLIST: 'all' } }), 'https://x.example')
+        .ok,
+      true,
+    );
     const none = buildVaultPolicy({
       allowedAddresses: ['https://vault.example.com'],
       env: { VAULT_ADDR: 'https://vault.example.com', SOPS_HC_VAULT_ALLOWLIST: 'none' },
     });
-    assert.match(refusal(checkVaultAddress(none, 'https://vault.example.com')), /SOPS_HC_VAULT_ALLOWLIST is none/);
+    assert.match(
+      refusal(checkVaultAddress(none, 'https://vault.example.com')),
+      /SOPS_HC_VAULT_ALLOWLIST is none/,
+    );
   });
 });
 
@@ -141,13 +154,19 @@ describe('aws policy', () => {
   ];
   for (const arn of badArns) {
     it(`refuses ${arn}`, () => {
-      assert.throws(() => parseKmsArn(arn), (error: unknown) => error instanceof UserError && error.code === 'KEY_SOURCE');
+      assert.throws(
+        () => parseKmsArn(arn),
+        (error: unknown) => error instanceof UserError && error.code === 'KEY_SOURCE',
+      );
     });
   }
 
   it('allows any key and no role with nothing configured', () => {
     assert.deepEqual(checkAwsKey(DEFAULT_AWS_POLICY, key, parseKmsArn(key)), { ok: true });
-    assert.match(refusal(checkAwsRole(DEFAULT_AWS_POLICY, 'arn:aws:iam::111122223333:role/sops')), /add it to aws-allowed-roles/);
+    assert.match(
+      refusal(checkAwsRole(DEFAULT_AWS_POLICY, 'arn:aws:iam::111122223333:role/sops')),
+      /add it to aws-allowed-roles/,
+    );
   });
 
   const policy = parseAwsPolicy({
@@ -183,7 +202,10 @@ describe('aws policy', () => {
   it('rejects a policy entry that is neither an account nor an ARN', () => {
     assert.throws(() => parseAwsPolicy({ accounts: ['1234'] }), /not a 12-digit account ID/);
     assert.throws(() => parseAwsPolicy({ keys: ['*'] }), /not an ARN pattern/);
-    assert.throws(() => parseAwsPolicy({ roles: ['sops'] }), /aws-allowed-roles entry "sops" is not an ARN pattern/);
+    assert.throws(
+      () => parseAwsPolicy({ roles: ['sops'] }),
+      /aws-allowed-roles entry "sops" is not an ARN pattern/,
+    );
   });
 
   it('sends to the regional endpoint of the partition unless the environment overrides it', () => {
@@ -193,18 +215,36 @@ describe('aws policy', () => {
     };
     assert.equal(endpoint('kms', key, {}), 'https://kms.eu-west-1.amazonaws.com/');
     assert.equal(endpoint('sts', key, {}), 'https://sts.eu-west-1.amazonaws.com/');
-    assert.equal(endpoint('kms', 'arn:aws-cn:kms:cn-north-1:111122223333:key/x', {}), 'https://kms.cn-north-1.amazonaws.com.cn/');
-    assert.match(endpoint('kms', 'arn:aws-iso:kms:us-iso-east-1:111122223333:key/x', {}), /^refused: .*set AWS_ENDPOINT_URL_KMS/);
-    assert.equal(endpoint('kms', key, { AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' }), 'http://127.0.0.1:5000/');
     assert.equal(
-      endpoint('kms', key, { AWS_ENDPOINT_URL: 'http://127.0.0.1:5000', AWS_ENDPOINT_URL_KMS: 'http://127.0.0.1:6000' }),
+      endpoint('kms', 'arn:aws-cn:kms:cn-north-1:111122223333:key/x', {}),
+      'https://kms.cn-north-1.amazonaws.com.cn/',
+    );
+    assert.match(
+      endpoint('kms', 'arn:aws-iso:kms:us-iso-east-1:111122223333:key/x', {}),
+      /^refused: .*set AWS_ENDPOINT_URL_KMS/,
+    );
+    assert.equal(
+      endpoint('kms', key, { AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' }),
+      'http://127.0.0.1:5000/',
+    );
+    assert.equal(
+      endpoint('kms', key, {
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:5000',
+        AWS_ENDPOINT_URL_KMS: 'http://127.0.0.1:6000',
+      }),
       'http://127.0.0.1:6000/',
     );
     assert.equal(
-      endpoint('sts', key, { AWS_ENDPOINT_URL: 'http://127.0.0.1:5000', AWS_ENDPOINT_URL_KMS: 'http://127.0.0.1:6000' }),
+      endpoint('sts', key, {
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:5000',
+        AWS_ENDPOINT_URL_KMS: 'http://127.0.0.1:6000',
+      }),
       'http://127.0.0.1:5000/',
     );
-    assert.match(endpoint('kms', key, { AWS_ENDPOINT_URL: 'ftp://x' }), /^refused: AWS_ENDPOINT_URL must be an http\(s\) URL/);
+    assert.match(
+      endpoint('kms', key, { AWS_ENDPOINT_URL: 'ftp://x' }),
+      /^refused: AWS_ENDPOINT_URL must be an http\(s\) URL/,
+    );
   });
 });
 
@@ -266,7 +306,10 @@ describe('refused stanzas send nothing', () => {
     });
     await assert.rejects(source.decrypt(vaultKey(evil.url)), (error: unknown) => {
       assert.ok(error instanceof UserError);
-      assert.equal(error.message, `vault address ${evil.url} is not in the allowed list; add it to vault-allowed-addresses (allowed now: ${allowed.url})`);
+      assert.equal(
+        error.message,
+        `vault address ${evil.url} is not in the allowed list; add it to vault-allowed-addresses (allowed now: ${allowed.url})`,
+      );
       assert.doesNotMatch(error.message, /hvs\.test-token-value/);
       return true;
     });
@@ -291,7 +334,13 @@ describe('refused stanzas send nothing', () => {
       ['', 'x'],
       ['transit', 'a/b'],
     ] as const) {
-      const key: MasterKey = { type: 'hc_vault', vaultAddress: allowed.url, enginePath, keyName, enc: 'vault:v1:AAAA' };
+      const key: MasterKey = {
+        type: 'hc_vault',
+        vaultAddress: allowed.url,
+        enginePath,
+        keyName,
+        enc: 'vault:v1:AAAA',
+      };
       await assert.rejects(source.decrypt(key), /is not a plain (mount path|name)/);
     }
     assert.equal(fetchCalls, 0);
@@ -311,7 +360,10 @@ describe('refused stanzas send nothing', () => {
         policy: buildVaultPolicy({ env: { VAULT_ADDR: server.url } }),
         mask,
       });
-      await assert.rejects(source.decrypt(vaultKey(server.url)), /answered with a redirect \(HTTP 307\), which is not followed/);
+      await assert.rejects(
+        source.decrypt(vaultKey(server.url)),
+        /answered with a redirect \(HTTP 307\), which is not followed/,
+      );
       assert.equal(redirected, 1);
       assert.equal(evil.connections(), 0);
     } finally {
@@ -355,7 +407,10 @@ describe('refused stanzas send nothing', () => {
     it(`aws: ${name} fails with the reason, and nothing is contacted`, async () => {
       const source = createAwsKmsKeySource({
         env: awsEnv(evil.url),
-        policy: parseAwsPolicy({ keys: ['arn:aws:kms:us-east-1:123456789012:key/*'], roles: ['arn:aws:iam::123456789012:role/sops'] }),
+        policy: parseAwsPolicy({
+          keys: ['arn:aws:kms:us-east-1:123456789012:key/*'],
+          roles: ['arn:aws:iam::123456789012:role/sops'],
+        }),
         mask,
         fetch: countingFetch,
       });
@@ -371,8 +426,18 @@ describe('refused stanzas send nothing', () => {
   }
 
   it('returns null for stanzas of other types without touching anything', async () => {
-    const aws = createAwsKmsKeySource({ env: awsEnv(evil.url), policy: DEFAULT_AWS_POLICY, mask, fetch: countingFetch });
-    const vault = createVaultKeySource({ env: {}, policy: buildVaultPolicy({ env: {} }), mask, fetch: countingFetch });
+    const aws = createAwsKmsKeySource({
+      env: awsEnv(evil.url),
+      policy: DEFAULT_AWS_POLICY,
+      mask,
+      fetch: countingFetch,
+    });
+    const vault = createVaultKeySource({
+      env: {},
+      policy: buildVaultPolicy({ env: {} }),
+      mask,
+      fetch: countingFetch,
+    });
     const age: MasterKey = { type: 'age', recipient: 'age1xyz', enc: '' };
     assert.equal(await aws.decrypt(age), null);
     assert.equal(await aws.decrypt(vaultKey(evil.url)), null);
