@@ -4,10 +4,11 @@
  * control plane boots; tests that need a component wait for it (state.ts). Teardown stops
  * everything that started, even when tests failed.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { components } from './components/index.ts';
 import type { Started } from './component.ts';
-import { runDir, stateFile } from './paths.ts';
+import { runDir, runsRoot, stateFile } from './paths.ts';
 import type { ComponentState } from './state.ts';
 
 const state: Record<string, ComponentState> = {};
@@ -19,7 +20,11 @@ function record(name: string, value: ComponentState): void {
   writeFileSync(stateFile, JSON.stringify(state, null, 2));
 }
 
-async function prepare(name: string, install: () => Promise<void>, start?: () => Promise<Started>): Promise<void> {
+async function prepare(
+  name: string,
+  install: () => Promise<void>,
+  start?: () => Promise<Started>,
+): Promise<void> {
   const t0 = Date.now();
   try {
     await install();
@@ -37,11 +42,28 @@ async function prepare(name: string, install: () => Promise<void>, start?: () =>
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     record(name, { status: 'failed', error: message });
-    process.stderr.write(`test-env: ${name} FAILED after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${message}\n`);
+    process.stderr.write(
+      `test-env: ${name} FAILED after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${message}\n`,
+    );
+  }
+}
+
+/** Removes the folders of earlier runs whose runner process is gone. */
+function pruneOldRuns(): void {
+  for (const entry of existsSync(runsRoot) ? readdirSync(runsRoot) : []) {
+    const pid = Number(entry);
+    let alive = false;
+    try {
+      alive = Number.isInteger(pid) && pid > 0 && process.kill(pid, 0);
+    } catch {
+      alive = false;
+    }
+    if (!alive) rmSync(path.join(runsRoot, entry), { recursive: true, force: true });
   }
 }
 
 export function globalSetup(): void {
+  pruneOldRuns();
   rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
   writeFileSync(stateFile, '{}');

@@ -13,8 +13,15 @@ export const toolsBin = path.join(cacheRoot, 'tools', 'bin');
 /** Go module and build caches, kept with the tools so rebuilds are incremental. */
 export const goModCache = path.join(cacheRoot, 'go', 'mod');
 export const goBuildCache = path.join(cacheRoot, 'go', 'build');
-/** Per-run state: ports, kubeconfig, certificates, PIDs. Wiped at the start of each run. */
-export const runDir = path.join(cacheRoot, 'run');
+/**
+ * Per-run state: ports, kubeconfig, certificates, logs. One folder per test run (the runner's
+ * pid), so two runs on one machine never clobber each other. The runner sets KSD_RUN_DIR when
+ * this module first loads, and the test processes it spawns inherit it.
+ */
+process.env['KSD_RUN_DIR'] ??= path.join(cacheRoot, 'run', String(process.pid));
+export const runDir = process.env['KSD_RUN_DIR'];
+/** Where every run's folder lives, for pruning runs that are gone. */
+export const runsRoot = path.join(cacheRoot, 'run');
 /** The file global setup writes and tests read to find the started components. */
 export const stateFile = path.join(runDir, 'state.json');
 

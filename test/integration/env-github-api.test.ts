@@ -1,11 +1,12 @@
 /**
  * The GitHub REST API double answers the issue-comment calls as GitHub does: pagination with
  * Link headers, create/update/delete, the 422 for an over-long body, 401s, and it records
- * every call. Uses fetch until @octokit/rest is a devDependency; then these calls should go
- * through Octokit (including `octokit.paginate`) to prove the double against the real client.
+ * every call. The header-level checks use fetch; the last block drives the double with the
+ * real Octokit client (including `octokit.paginate`), as product code will.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Octokit } from '@octokit/rest';
 import { GithubApiDouble, MAX_COMMENT_CHARACTERS } from '../env/doubles/github-api.ts';
 import { requireComponent } from '../env/state.ts';
 
@@ -185,5 +186,37 @@ describe('GithubApiDouble in process', () => {
     double.reset();
     assert.deepEqual(double.comments('o', 'r', 1), []);
     assert.deepEqual(double.requests, []);
+  });
+});
+
+describe('github-api component with the real Octokit client', () => {
+  it('creates, paginates, updates and deletes, and surfaces the 422 for a too-long body', async () => {
+    const info = await requireComponent('github-api');
+    const octokit = new Octokit({ auth: info['token']!, baseUrl: info['url']! });
+    const issue = { owner: OWNER, repo: REPO, issue_number: 4242 };
+    const created = [];
+    for (let i = 0; i < 7; i++) {
+      created.push((await octokit.rest.issues.createComment({ ...issue, body: `octokit ${i}` })).data);
+    }
+    const listed = await octokit.paginate(octokit.rest.issues.listComments, { ...issue, per_page: 3 });
+    assert.deepEqual(
+      listed.map((c) => c.body),
+      created.map((c) => c.body),
+    );
+    const first = created[0]!;
+    await octokit.rest.issues.updateComment({
+      owner: OWNER,
+      repo: REPO,
+      comment_id: first.id,
+      body: 'edited',
+    });
+    await octokit.rest.issues.deleteComment({ owner: OWNER, repo: REPO, comment_id: created[1]!.id });
+    const after = await octokit.paginate(octokit.rest.issues.listComments, { ...issue, per_page: 100 });
+    assert.equal(after.length, 6);
+    assert.equal(after[0]!.body, 'edited');
+    await assert.rejects(
+      octokit.rest.issues.createComment({ ...issue, body: 'x'.repeat(MAX_COMMENT_CHARACTERS + 1) }),
+      (error: unknown) => (error as { status?: number }).status === 422,
+    );
   });
 });

@@ -81,6 +81,8 @@ interface Case {
   readonly file: string;
   readonly content: string;
   readonly args: readonly string[];
+  /** A `.sops.yaml` for options sops has no flag for. */
+  readonly config?: string;
 }
 
 const outputTypes = ['yaml', 'json', 'dotenv', 'ini', 'binary'] as const;
@@ -152,7 +154,8 @@ describe('age', () => {
       name: 'mac_only_encrypted',
       file: 'maconly.yaml',
       content: yamlDoc,
-      args: ['--age', age.recipient, '--encrypted-regex', '^(data|stringData)$', '--mac-only-encrypted'],
+      args: [],
+      config: `creation_rules:\n  - age: ${age.recipient}\n    encrypted_regex: ^(data|stringData)$\n    mac_only_encrypted: true\n`,
     },
     {
       name: 'unencrypted_suffix',
@@ -163,14 +166,35 @@ describe('age', () => {
     {
       name: 'encrypted_comment_regex',
       file: 'comments.yaml',
-      content: '# sops:enc\npassword: x\nplain: y\n',
-      args: ['--age', age.recipient, '--encrypted-comment-regex', 'sops:enc'],
+      content:
+        '# sops:enc\npassword: x\n# a secret note\nplain: y\nlist:\n    # sops:enc\n    - hidden\n    - shown\n',
+      args: [],
+      config: `creation_rules:\n  - age: ${age.recipient}\n    encrypted_comment_regex: sops:enc\n`,
+    },
+    {
+      name: 'unencrypted_comment_regex',
+      file: 'clearcomments.yaml',
+      content: '# sops:clear\npassword: x\nplain: y\n',
+      args: [],
+      config: `creation_rules:\n  - age: ${age.recipient}\n    unencrypted_comment_regex: sops:clear\n`,
+    },
+    {
+      name: 'encrypted_suffix',
+      file: 'encsuffix.yaml',
+      content: 'password_enc: x\nplain: y\nnested: {token_enc: z}\n',
+      args: ['--age', age.recipient, '--encrypted-suffix', '_enc'],
+    },
+    {
+      name: 'unencrypted_regex',
+      file: 'unencregex.yaml',
+      content: 'public_key: x\nprivate_key: y\n',
+      args: ['--age', age.recipient, '--unencrypted-regex', '^public'],
     },
   ];
   test('every store and selection option', async () => {
     for (const c of cases()) {
       await test(c.name, async () => {
-        const file = await sopsEncrypt(c.content, c.file, c.args);
+        const file = await sopsEncrypt(c.content, c.file, c.args, {}, c.config);
         await compare(file, { SOPS_AGE_KEY_FILE: age.file }, ['--age-key-file', age.file], {});
       });
     }
@@ -184,7 +208,7 @@ describe('age', () => {
     );
     const plain = path.join(dir, 'secret.yaml');
     await writeFile(plain, yamlDoc);
-    const encrypted = await runSops(['encrypt', '--config', path.join(dir, '.sops.yaml'), plain]);
+    const encrypted = await runSops(['--config', path.join(dir, '.sops.yaml'), 'encrypt', plain]);
     const file = path.join(dir, 'secret.enc.yaml');
     await writeFile(file, encrypted);
     assert.match(encrypted.toString(), /shamir_threshold: 2/);

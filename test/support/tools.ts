@@ -48,20 +48,20 @@ export async function sopsEncrypt(
   fileName: string,
   args: readonly string[],
   env: Record<string, string> = {},
+  /** A `.sops.yaml` for options that have no flag (mac_only_encrypted, comment regexes, key groups). */
+  config?: string,
 ): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'ksd-sops-'));
   const plainPath = path.join(dir, `plain-${fileName}`);
   await writeFile(plainPath, plaintext);
+  const configArgs: string[] = [];
+  if (config !== undefined) {
+    await writeFile(path.join(dir, '.sops.yaml'), config);
+    configArgs.push('--config', path.join(dir, '.sops.yaml'));
+  }
   const type = inputTypeOf(fileName);
-  const encrypted = await runSops(
-    [
-      'encrypt',
-      ...(type === undefined ? [] : ['--input-type', type, '--output-type', type]),
-      ...args,
-      plainPath,
-    ],
-    env,
-  );
+  const typeArgs = type === undefined ? [] : ['--input-type', type, '--output-type', type];
+  const encrypted = await runSops([...configArgs, 'encrypt', ...typeArgs, ...args, plainPath], env);
   const out = path.join(dir, fileName);
   await writeFile(out, encrypted);
   return out;

@@ -163,7 +163,14 @@ export const vault: Component = {
   async install(): Promise<void> {
     const t0 = Date.now();
     await prepareBuildDir();
-    await goBuild({ name: 'vault', moduleDir: buildDir, packages: ['.'], binaries: ['vault'] });
+    // -s -w: without symbol tables the binary is a third smaller (it is ~500 MB with them).
+    await goBuild({
+      name: 'vault',
+      moduleDir: buildDir,
+      packages: ['.'],
+      binaries: ['vault'],
+      ldflags: '-s -w',
+    });
     const { stdout } = await run(toolPath('vault'), ['version']);
     if (!stdout.includes(`Vault ${VAULT_VERSION}`))
       throw new Error(`built vault reports "${stdout.trim()}", expected ${VAULT_VERSION}`);
