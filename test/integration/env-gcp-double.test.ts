@@ -24,6 +24,8 @@ describe('gcp-double component', () => {
   before(async () => {
     info = await requireComponent('gcp-double');
     oidc = await requireComponent('oidc');
+    // The real sops these tests drive is built by global setup too.
+    await requireComponent('cli-tools');
     dir = mkdtempSync(path.join(tmpdir(), 'ksd-env-gcp-'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));

@@ -24,6 +24,8 @@ describe('moto component', () => {
   before(async () => {
     info = await requireComponent('moto');
     oidc = await requireComponent('oidc');
+    // The real sops these tests drive is built by global setup too.
+    await requireComponent('cli-tools');
     dir = mkdtempSync(path.join(tmpdir(), 'ksd-env-moto-'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));

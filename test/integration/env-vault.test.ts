@@ -25,6 +25,8 @@ describe('vault component', () => {
   before(async () => {
     info = await requireComponent('vault');
     oidc = await requireComponent('oidc');
+    // The real sops these tests drive is built by global setup too.
+    await requireComponent('cli-tools');
     dir = mkdtempSync(path.join(tmpdir(), 'ksd-env-vault-'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
