@@ -10,7 +10,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
@@ -203,7 +203,7 @@ async function main(): Promise<void> {
     ['age', ageFiles.length, ageOurs, ageFloor, ageSops, 1],
     ['RSA-4096 PGP', pgpFiles.length, pgpOurs, pgpFloor, pgpSops, 5],
   ] as const;
-  console.log(`bench/decrypt on Node ${process.version} (${(await readdir(benchDir)).length} cached sets)`);
+  console.log(`bench/decrypt on Node ${process.version}, sops ${SOPS_SAMPLE} files per peer sample`);
   console.log(
     '| files | count | ours/file | AES-GCM floor/file | ours ÷ floor | sops -d/file | sops ÷ ours | target | met |',
   );
