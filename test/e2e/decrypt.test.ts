@@ -146,6 +146,33 @@ describe('CLI: decrypt', () => {
     });
   }
 
+  const hostile: [string, string, () => string, RegExp][] = [
+    [
+      'deeply nested YAML',
+      'deep.yaml',
+      () => `${'a: {'.repeat(5000)}${'}'.repeat(5000)}\n`,
+      /nest|deep|level/i,
+    ],
+    [
+      'deeply nested JSON',
+      'deep.json',
+      () => `{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+      /nest|deep|level/i,
+    ],
+    ['a file over the size limit', 'huge.yaml', () => `a: ${'x'.repeat(65 * 1024 * 1024)}\n`, /limit/],
+  ];
+  for (const [name, fileName, make, message] of hostile) {
+    test(`hostile input: ${name}`, async () => {
+      const hostileFile = `${file}.${fileName}`;
+      await writeFile(hostileFile, make());
+      const got = await runCli(['decrypt', '--age-key-file', key.file, hostileFile]);
+      assert.equal(got.code, 2, got.stderr);
+      assert.equal(got.stdout.length, 0);
+      assertCleanError(got.stderr);
+      assert.match(got.stderr, message);
+    });
+  }
+
   test('a missing file', async () => {
     const got = await runCli(['decrypt', '/nonexistent/secret.yaml']);
     assert.equal(got.code, 2);
