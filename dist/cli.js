@@ -7,11 +7,13 @@ const __filename = __ksdFileURLToPath(import.meta.url);
 const __dirname = __ksdDirname(__filename);
 import {
   EXIT_ERROR,
+  commands,
+  findCommand,
   nodeExec,
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-DMR3XP76.js";
+} from "./chunks/chunk-JTFWUXKM.js";
 import {
   UserError
 } from "./chunks/chunk-H2QTO6OJ.js";
@@ -65,73 +67,66 @@ function createConsoleHost(options = {}) {
 }
 
 // src/cli.ts
-var USAGE = `usage: kustomize-sops-deploy decrypt FILE [--input-type T] [--output-type T] [--output FILE]
-                                    [--extract '["a"]["b"]'] [--ignore-mac]
-                                    [--age-key-file FILE]... [--pgp-key-file FILE]... [--decryption-order age,pgp]
-                                    [--vault-allowed-address URL]... [--aws-allowed-account ID]...
-                                    [--aws-allowed-key ARN]... [--aws-allowed-role ARN]...
-FILE - reads stdin (needs --input-type). Types: yaml, json, dotenv, ini, binary.
-Keys also come from SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_SSH_PRIVATE_KEY_FILE, ~/.config/sops/age/keys.txt,
-the local gpg keyring, and KSD_PGP_PASSPHRASE for protected OpenPGP keys. AWS KMS uses AWS_* credentials;
-Vault uses VAULT_TOKEN and sends it only to VAULT_ADDR or an allowed address.`;
+var ENVIRONMENT = `Keys also come from SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_KEY_CMD, SOPS_AGE_SSH_PRIVATE_KEY_FILE,
+~/.config/sops/age/keys.txt, the local gpg keyring, and KSD_PGP_PASSPHRASE for protected OpenPGP keys.
+AWS KMS uses the AWS_* credentials; Vault uses VAULT_TOKEN and sends it only to VAULT_ADDR or an allowed address.`;
+function usage() {
+  const lines = commands.map((c) => `  kustomize-sops-deploy ${c.usage}
+      ${c.summary}`);
+  return `usage:
+${lines.join("\n")}
+
+${ENVIRONMENT}
+Exit codes: 0 ok, 1 changes or findings, 2 error.`;
+}
 async function readStdin() {
   const chunks = [];
   for await (const chunk of process.stdin) chunks.push(chunk);
   return Buffer.concat(chunks);
 }
+function readArgv(argv) {
+  const [name, ...rest] = argv;
+  if (name === void 0 || name === "--help" || name === "-h" || name === "help") return "help";
+  const command = findCommand(name);
+  if (command === void 0) return { command: name };
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { ...command.flags, help: { type: "boolean", short: "h" } }
+  });
+  if (values["help"] === true) return "help";
+  const inputs = { command: name };
+  for (const [flag, value] of Object.entries(values)) {
+    if (Array.isArray(value)) inputs[flag] = value.join("\n");
+    else if (typeof value === "boolean") inputs[flag] = value ? "true" : "false";
+    else if (typeof value === "string") inputs[flag] = value;
+  }
+  command.positionals.forEach((slot, i) => {
+    inputs[slot.name] = slot.variadic === true ? positionals.slice(i).join("\n") : positionals[i] ?? "";
+  });
+  const extra = command.positionals.some((p) => p.variadic === true) ? void 0 : positionals[command.positionals.length];
+  if (extra !== void 0)
+    throw new UserError("USAGE", `unexpected argument "${extra}"`, { hint: "run with --help" });
+  return inputs;
+}
 async function cli(argv) {
   const host = createConsoleHost({ verbose: process.env["KSD_DEBUG"] === "1" });
   try {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        "input-type": { type: "string" },
-        "output-type": { type: "string" },
-        output: { type: "string" },
-        extract: { type: "string" },
-        "ignore-mac": { type: "boolean" },
-        "age-key-file": { type: "string", multiple: true },
-        "pgp-key-file": { type: "string", multiple: true },
-        "decryption-order": { type: "string" },
-        "vault-allowed-address": { type: "string", multiple: true },
-        "aws-allowed-account": { type: "string", multiple: true },
-        "aws-allowed-key": { type: "string", multiple: true },
-        "aws-allowed-role": { type: "string", multiple: true },
-        help: { type: "boolean", short: "h" }
-      }
-    });
-    if (values.help === true || positionals.length === 0) {
-      process.stderr.write(`${USAGE}
+    const inputs = readArgv(argv);
+    if (inputs === "help") {
+      process.stderr.write(`${usage()}
 `);
-      return values.help === true ? 0 : EXIT_ERROR;
+      return argv.length === 0 ? EXIT_ERROR : 0;
     }
-    if (positionals.length > 2) throw new UserError("USAGE", `unexpected argument "${positionals[2] ?? ""}"`);
-    const flags = {
-      command: positionals[0] ?? "",
-      file: positionals[1] ?? "",
-      "input-type": values["input-type"] ?? "",
-      "output-type": values["output-type"] ?? "",
-      output: values.output ?? "",
-      extract: values.extract ?? "",
-      "ignore-mac": values["ignore-mac"] === true ? "true" : "",
-      "age-key-file": (values["age-key-file"] ?? []).join("\n"),
-      "pgp-key-file": (values["pgp-key-file"] ?? []).join("\n"),
-      "pgp-passphrase": process.env["KSD_PGP_PASSPHRASE"] ?? "",
-      "decryption-order": values["decryption-order"] ?? "",
-      "vault-allowed-addresses": (values["vault-allowed-address"] ?? []).join("\n"),
-      "aws-allowed-accounts": (values["aws-allowed-account"] ?? []).join("\n"),
-      "aws-allowed-keys": (values["aws-allowed-key"] ?? []).join("\n"),
-      "aws-allowed-roles": (values["aws-allowed-role"] ?? []).join("\n")
-    };
-    const config = parseConfig((name) => flags[name] ?? "", process.env);
+    inputs["pgp-passphrase"] ??= process.env["KSD_PGP_PASSPHRASE"] ?? "";
+    const config = parseConfig((name) => inputs[name] ?? "", process.env);
     return await run(config, { host, exec: nodeExec, readStdin });
   } catch (error) {
     const code = error.code;
-    const usage = typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
+    const usageError = typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
     reportError(
       host,
-      usage ? new UserError("USAGE", error.message, { hint: "run with --help" }) : error
+      usageError ? new UserError("USAGE", error.message, { hint: "run with --help" }) : error
     );
     return EXIT_ERROR;
   }

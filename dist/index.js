@@ -9,7 +9,7 @@ import {
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-DMR3XP76.js";
+} from "./chunks/chunk-JTFWUXKM.js";
 import {
   __commonJS,
   __require,

@@ -1,21 +1,21 @@
 #!/usr/bin/env node
-/** The CLI shell: flags into the same input names the Action uses, then the shared run(). */
+/** The CLI shell: argv into the same input names the Action uses, then the shared run(). */
 import { parseArgs } from 'node:util';
+import { commands, findCommand } from './commands/index.ts';
 import { parseConfig } from './config.ts';
 import { UserError } from './errors.ts';
 import { createConsoleHost } from './host/console-host.ts';
 import { nodeExec } from './host/node-exec.ts';
 import { EXIT_ERROR, reportError, run } from './run.ts';
 
-const USAGE = `usage: kustomize-sops-deploy decrypt FILE [--input-type T] [--output-type T] [--output FILE]
-                                    [--extract '["a"]["b"]'] [--ignore-mac]
-                                    [--age-key-file FILE]... [--pgp-key-file FILE]... [--decryption-order age,pgp]
-                                    [--vault-allowed-address URL]... [--aws-allowed-account ID]...
-                                    [--aws-allowed-key ARN]... [--aws-allowed-role ARN]...
-FILE - reads stdin (needs --input-type). Types: yaml, json, dotenv, ini, binary.
-Keys also come from SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_SSH_PRIVATE_KEY_FILE, ~/.config/sops/age/keys.txt,
-the local gpg keyring, and KSD_PGP_PASSPHRASE for protected OpenPGP keys. AWS KMS uses AWS_* credentials;
-Vault uses VAULT_TOKEN and sends it only to VAULT_ADDR or an allowed address.`;
+const ENVIRONMENT = `Keys also come from SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_KEY_CMD, SOPS_AGE_SSH_PRIVATE_KEY_FILE,
+~/.config/sops/age/keys.txt, the local gpg keyring, and KSD_PGP_PASSPHRASE for protected OpenPGP keys.
+AWS KMS uses the AWS_* credentials; Vault uses VAULT_TOKEN and sends it only to VAULT_ADDR or an allowed address.`;
+
+function usage(): string {
+  const lines = commands.map((c) => `  kustomize-sops-deploy ${c.usage}\n      ${c.summary}`);
+  return `usage:\n${lines.join('\n')}\n\n${ENVIRONMENT}\nExit codes: 0 ok, 1 changes or findings, 2 error.`;
+}
 
 async function readStdin(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
@@ -23,59 +23,53 @@ async function readStdin(): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
+/** Turns argv into inputs: flag names are input names; repeated flags join with newlines. */
+function readArgv(argv: readonly string[]): Record<string, string> | 'help' {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') return 'help';
+  const command = findCommand(name);
+  if (command === undefined) return { command: name };
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { ...command.flags, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values['help'] === true) return 'help';
+  const inputs: Record<string, string> = { command: name };
+  for (const [flag, value] of Object.entries(values)) {
+    if (Array.isArray(value)) inputs[flag] = value.join('\n');
+    else if (typeof value === 'boolean') inputs[flag] = value ? 'true' : 'false';
+    else if (typeof value === 'string') inputs[flag] = value;
+  }
+  command.positionals.forEach((slot, i) => {
+    inputs[slot.name] = slot.variadic === true ? positionals.slice(i).join('\n') : (positionals[i] ?? '');
+  });
+  const extra = command.positionals.some((p) => p.variadic === true)
+    ? undefined
+    : positionals[command.positionals.length];
+  if (extra !== undefined)
+    throw new UserError('USAGE', `unexpected argument "${extra}"`, { hint: 'run with --help' });
+  return inputs;
+}
+
 export async function cli(argv: readonly string[]): Promise<number> {
   const host = createConsoleHost({ verbose: process.env['KSD_DEBUG'] === '1' });
   try {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        'input-type': { type: 'string' },
-        'output-type': { type: 'string' },
-        output: { type: 'string' },
-        extract: { type: 'string' },
-        'ignore-mac': { type: 'boolean' },
-        'age-key-file': { type: 'string', multiple: true },
-        'pgp-key-file': { type: 'string', multiple: true },
-        'decryption-order': { type: 'string' },
-        'vault-allowed-address': { type: 'string', multiple: true },
-        'aws-allowed-account': { type: 'string', multiple: true },
-        'aws-allowed-key': { type: 'string', multiple: true },
-        'aws-allowed-role': { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-    if (values.help === true || positionals.length === 0) {
-      process.stderr.write(`${USAGE}\n`);
-      return values.help === true ? 0 : EXIT_ERROR;
+    const inputs = readArgv(argv);
+    if (inputs === 'help') {
+      process.stderr.write(`${usage()}\n`);
+      return argv.length === 0 ? EXIT_ERROR : 0;
     }
-    if (positionals.length > 2) throw new UserError('USAGE', `unexpected argument "${positionals[2] ?? ''}"`);
-    const flags: Record<string, string> = {
-      command: positionals[0] ?? '',
-      file: positionals[1] ?? '',
-      'input-type': values['input-type'] ?? '',
-      'output-type': values['output-type'] ?? '',
-      output: values.output ?? '',
-      extract: values.extract ?? '',
-      'ignore-mac': values['ignore-mac'] === true ? 'true' : '',
-      'age-key-file': (values['age-key-file'] ?? []).join('\n'),
-      'pgp-key-file': (values['pgp-key-file'] ?? []).join('\n'),
-      'pgp-passphrase': process.env['KSD_PGP_PASSPHRASE'] ?? '',
-      'decryption-order': values['decryption-order'] ?? '',
-      'vault-allowed-addresses': (values['vault-allowed-address'] ?? []).join('\n'),
-      'aws-allowed-accounts': (values['aws-allowed-account'] ?? []).join('\n'),
-      'aws-allowed-keys': (values['aws-allowed-key'] ?? []).join('\n'),
-      'aws-allowed-roles': (values['aws-allowed-role'] ?? []).join('\n'),
-    };
-    const config = parseConfig((name) => flags[name] ?? '', process.env);
+    inputs['pgp-passphrase'] ??= process.env['KSD_PGP_PASSPHRASE'] ?? '';
+    const config = parseConfig((name) => inputs[name] ?? '', process.env);
     return await run(config, { host, exec: nodeExec, readStdin });
   } catch (error) {
-    // parseArgs throws TypeErrors with a code for unknown or malformed flags: user errors.
+    // parseArgs throws TypeErrors with an ERR_PARSE_ARGS_* code for bad flags: user errors.
     const code = (error as { code?: unknown }).code;
-    const usage = typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+    const usageError = typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
     reportError(
       host,
-      usage ? new UserError('USAGE', (error as Error).message, { hint: 'run with --help' }) : error,
+      usageError ? new UserError('USAGE', (error as Error).message, { hint: 'run with --help' }) : error,
     );
     return EXIT_ERROR;
   }

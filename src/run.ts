@@ -1,19 +1,14 @@
 /**
  * The one core both shells call. Returns an exit code and never calls process.exit:
- * 0 ok, 1 changes or findings (diff/lint, later), 2 error. User errors print as one line plus
+ * 0 ok, 1 changes or findings (diff/lint), 2 error. User errors print as one line plus
  * their report and hint, with no stack trace; anything else is a bug and keeps its stack.
  */
-import { runDecrypt } from './commands/decrypt.ts';
-import type { Config } from './config.ts';
+import type { CommandDeps } from './commands/command.ts';
+import { findCommand, type Config } from './commands/index.ts';
 import { UserError } from './errors.ts';
-import type { Exec } from './host/exec.ts';
 import type { Host } from './host/host.ts';
 
-export interface RunDeps {
-  readonly host: Host;
-  readonly exec: Exec;
-  readonly readStdin: () => Promise<Uint8Array>;
-}
+export type RunDeps = CommandDeps;
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 2;
@@ -33,9 +28,9 @@ export function reportError(host: Host, error: unknown): void {
 
 export async function run(config: Config, deps: RunDeps): Promise<number> {
   try {
-    // One command so far; build, diff, apply and lint will dispatch here on config.command.
-    await runDecrypt(config, deps);
-    return EXIT_OK;
+    const command = findCommand(config.command);
+    if (command === undefined) throw new Error(`no command ${config.command}`);
+    return await command.run(config, deps);
   } catch (error) {
     reportError(deps.host, error);
     return EXIT_ERROR;

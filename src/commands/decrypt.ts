@@ -6,11 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { DecryptConfig } from '../config.ts';
+import { decryptFlags, parseDecryptConfig, type DecryptConfig } from '../config/decrypt.ts';
 import { UserError, withContext } from '../errors.ts';
-import type { Host } from '../host/host.ts';
+import type { Command, CommandDeps } from './command.ts';
 import { createKeySources } from '../keys/key-sources.ts';
-import type { Exec } from '../host/exec.ts';
 import { decryptText } from '../sops/decrypt.ts';
 import { extractValue } from '../sops/extract.ts';
 import { formatFromPath, storeFor } from '../sops/formats.ts';
@@ -19,11 +18,7 @@ import type { Branch, Format, TreeValue } from '../sops/tree.ts';
 /** Larger inputs are refused before parsing: no real secret file comes near it. */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
-export interface DecryptDeps {
-  readonly host: Host;
-  readonly exec: Exec;
-  readonly readStdin: () => Promise<Uint8Array>;
-}
+type DecryptDeps = CommandDeps;
 
 async function readInput(file: string, deps: DecryptDeps): Promise<string> {
   let data: Uint8Array;
@@ -123,3 +118,19 @@ export async function runDecrypt(config: DecryptConfig, deps: DecryptDeps): Prom
     throw withContext(`decrypting ${name}`, error);
   }
 }
+
+export const decryptCommand: Command<DecryptConfig> = {
+  name: 'decrypt',
+  summary: 'decrypt a sops file, byte-identical to sops -d',
+  usage: `decrypt FILE [--input-type T] [--output-type T] [--output FILE] [--extract '["a"]["b"]'] [--ignore-mac]
+        [--age-key-file FILE]... [--pgp-key-file FILE]... [--decryption-order age,pgp]
+        [--vault-allowed-addresses URL]... [--aws-allowed-accounts ID]... [--aws-allowed-keys ARN]...
+        [--aws-allowed-roles ARN]...`,
+  flags: decryptFlags,
+  positionals: [{ name: 'file' }],
+  parse: parseDecryptConfig,
+  async run(config, deps) {
+    await runDecrypt(config, deps);
+    return 0;
+  },
+};

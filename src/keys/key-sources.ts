@@ -3,7 +3,7 @@
  * the cloud ones. Each source decides for itself whether a stanza is its own.
  */
 import { homedir } from 'node:os';
-import type { KeyConfig } from '../config.ts';
+import type { KeyConfig } from '../config/keys.ts';
 import type { Exec } from '../host/exec.ts';
 import type { Host } from '../host/host.ts';
 import { createAwsKmsKeySource } from './aws-kms.ts';

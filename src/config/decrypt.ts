@@ -1,0 +1,69 @@
+/** Inputs of `decrypt FILE`. */
+import { UserError } from '../errors.ts';
+import { parseExtractPath, type ExtractPath } from '../sops/extract.ts';
+import { parseFormat } from '../sops/formats.ts';
+import type { Format } from '../sops/tree.ts';
+import { optional, parseBoolean, type Env, type InputReader, type ShellOptions } from './inputs.ts';
+import { keyFlags, parseKeys, type KeyConfig } from './keys.ts';
+
+/** `decrypt FILE`: the same output as `sops -d`. */
+export interface DecryptConfig {
+  readonly command: 'decrypt';
+  /** The file to decrypt; `-` reads stdin. */
+  readonly file: string;
+  /** Overrides the format guessed from the file name (sops's --input-type). */
+  readonly inputType: Format | undefined;
+  /** Output format; defaults to the input format (sops's --output-type). */
+  readonly outputType: Format | undefined;
+  /** Write here (mode 0600) instead of stdout. */
+  readonly output: string | undefined;
+  /** Print only this part of the document, e.g. `["data"]["password"]`. */
+  readonly extract: ExtractPath | undefined;
+  /** Accept a file whose MAC does not verify. Values must still authenticate. */
+  readonly ignoreMac: boolean;
+  readonly keys: KeyConfig;
+}
+
+/** CLI flags of `decrypt` (names equal the Action inputs). */
+export const decryptFlags = {
+  ...keyFlags,
+  'input-type': { type: 'string' },
+  'output-type': { type: 'string' },
+  output: { type: 'string' },
+  extract: { type: 'string' },
+  'ignore-mac': { type: 'boolean' },
+} as const;
+
+/** Reads and validates the inputs of `decrypt`. */
+export function parseDecryptConfig(read: InputReader, env: Env, shell: ShellOptions): DecryptConfig {
+  const file = read('file').trim();
+  if (file === '') throw new UserError('USAGE', 'decrypt needs a FILE (or - for stdin)');
+  const inputType = optional(read('input-type'));
+  const outputType = optional(read('output-type'));
+  const extract = optional(read('extract'));
+  if (file === '-' && inputType === undefined) {
+    throw new UserError('USAGE', 'reading stdin needs --input-type', {
+      hint: 'pass --input-type yaml, json, dotenv, ini or binary',
+    });
+  }
+  const output = optional(read('output'));
+  if (output === undefined && shell.stdoutIsLog) {
+    throw new UserError(
+      'USAGE',
+      'decrypt needs the output input in the Action, so plaintext never reaches the job log',
+      {
+        hint: 'set output: to a file path, e.g. ${{ runner.temp }}/secret.yaml',
+      },
+    );
+  }
+  return {
+    command: 'decrypt',
+    file,
+    inputType: inputType === undefined ? undefined : parseFormat(inputType, '--input-type'),
+    outputType: outputType === undefined ? undefined : parseFormat(outputType, '--output-type'),
+    output,
+    extract: extract === undefined ? undefined : parseExtractPath(extract),
+    ignoreMac: parseBoolean(read, 'ignore-mac'),
+    keys: parseKeys(read, env),
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * How inputs are read. Both shells feed the same kebab-case names through `read(name)`: the
+ * Action from `INPUT_<NAME>`, the CLI from its flags. Multi-valued inputs are one value per
+ * line (a repeated CLI flag is joined with newlines).
+ */
+import { UserError } from '../errors.ts';
+
+/** Reads one input; returns '' when it is not set (like `core.getInput`). */
+export type InputReader = (name: string) => string;
+
+/** The process environment, as read once by the shell. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** How the shell presents stdout. */
+export interface ShellOptions {
+  /** In the Action, stdout is the job log: plaintext must go to a file instead. */
+  readonly stdoutIsLog: boolean;
+}
+
+/** Non-empty trimmed lines of a multi-valued input. */
+export function lines(value: string): string[] {
+  return value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+}
+
+/** A trimmed value, or undefined when it is empty. */
+export function optional(value: string): string | undefined {
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/** `true`/`false` (or empty for false); anything else names the input and the choices. */
+export function parseBoolean(read: InputReader, name: string): boolean {
+  const value = read(name).trim();
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new UserError('USAGE', `${name} is "${value}"; expected true or false`);
+}
