@@ -13,7 +13,7 @@ import {
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-JTFWUXKM.js";
+} from "./chunks/chunk-ZW3VEBC7.js";
 import {
   UserError
 } from "./chunks/chunk-H2QTO6OJ.js";

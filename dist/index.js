@@ -9,7 +9,7 @@ import {
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-JTFWUXKM.js";
+} from "./chunks/chunk-ZW3VEBC7.js";
 import {
   __commonJS,
   __require,
