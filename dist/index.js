@@ -9,7 +9,10 @@ import {
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-ZW3VEBC7.js";
+} from "./chunks/chunk-ZTVTTBXV.js";
+import "./chunks/chunk-3BY5MR6F.js";
+import "./chunks/chunk-TJWLVV2D.js";
+import "./chunks/chunk-Q6KUK4YS.js";
 import {
   __commonJS,
   __require,

@@ -1,8 +1,12 @@
 /** Every command, registered once. Add one line per command. */
 import type { Command } from './command.ts';
+import { buildCommand } from './build.ts';
+import { applyCommand } from './apply.ts';
 import { decryptCommand } from './decrypt.ts';
+import { diffCommand } from './diff.ts';
+import { lintCommand } from './lint.ts';
 
-export const commands = [decryptCommand] as const;
+export const commands = [decryptCommand, lintCommand, buildCommand, diffCommand, applyCommand] as const;
 
 /** The config of any registered command. */
 export type Config = ReturnType<(typeof commands)[number]['parse']>;

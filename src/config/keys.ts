@@ -1,4 +1,5 @@
 /** The key inputs every command that decrypts shares (age, OpenPGP, cloud allowlists). */
+import { UserError } from '../errors.ts';
 import { lines, optional, type Env, type InputReader } from './inputs.ts';
 
 /** Where master keys come from. */
@@ -27,8 +28,61 @@ export interface KeyConfig {
   readonly awsAllowedKeys: readonly string[];
   /** IAM role ARN patterns files may ask us to assume (`aws-allowed-roles`). */
   readonly awsAllowedRoles: readonly string[];
+  /**
+   * IAM role to assume with the job's GitHub OIDC token (`aws-role-arn`). Set, it is the KMS
+   * source's credentials; unset, the environment and shared credentials file are used.
+   */
+  readonly awsRoleArn: string | undefined;
+  /** STS region for `aws-role-arn` (`aws-region`); default: each key ARN's region. */
+  readonly awsRegion: string | undefined;
+  /** Lifetime of the web-identity session in seconds (`aws-session-duration`, 900 to 43200). */
+  readonly awsSessionDuration: number | undefined;
+  /** `projects/N/locations/global/workloadIdentityPools/P/providers/Q` (`gcp-workload-identity-provider`). */
+  readonly gcpWorkloadIdentityProvider: string | undefined;
+  /** Service account to impersonate after the exchange (`gcp-service-account`). */
+  readonly gcpServiceAccount: string | undefined;
+  /**
+   * GCP KMS key patterns files may use (`gcp-allowed-keys`; `*` one segment, `**` any).
+   * Empty allows any key: the endpoint is fixed, so a file can only pick a key, and IAM decides.
+   */
+  readonly gcpAllowedKeys: readonly string[];
+  /** App registration (client) id with a GitHub federated credential (`azure-client-id`). */
+  readonly azureClientId: string | undefined;
+  /** Entra tenant id (`azure-tenant-id`). */
+  readonly azureTenantId: string | undefined;
+  /**
+   * Key Vault URLs files may send our Azure token to (`azure-allowed-vaults`). Empty allows
+   * none: the vault URL comes from the file, and the token would go wherever it points.
+   */
+  readonly azureAllowedVaults: readonly string[];
+  /** Vault JWT auth role to log in to with the GitHub OIDC token (`vault-role`). */
+  readonly vaultRole: string | undefined;
+  /** Mount of the JWT auth method (`vault-auth-path`, default `jwt`). */
+  readonly vaultAuthPath: string;
+  /** Audience of the ID token for Vault (`vault-audience`); GitHub's default when unset. */
+  readonly vaultAudience: string | undefined;
+  /** Vault Enterprise namespace (`vault-namespace`); wins over VAULT_NAMESPACE. */
+  readonly vaultNamespace: string | undefined;
+  /** A Vault token given as an input (`vault-token`, a secret); wins over VAULT_TOKEN. */
+  readonly vaultToken: string | undefined;
   /** The process environment, for sops's variables (SOPS_AGE_KEY, VAULT_TOKEN, AWS_*...). */
   readonly env: Env;
+}
+
+const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const ROLE_ARN_RE = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+
+function parseSessionDuration(value: string): number | undefined {
+  const text = value.trim();
+  if (text === '') return undefined;
+  const seconds = Number(text);
+  if (!/^\d+$/.test(text) || seconds < 900 || seconds > 43_200) {
+    throw new UserError(
+      'USAGE',
+      `aws-session-duration is "${text}"; expected whole seconds from 900 to 43200`,
+    );
+  }
+  return seconds;
 }
 
 /** The CLI flags for the key inputs (names equal the Action inputs). */
@@ -40,6 +94,19 @@ export const keyFlags = {
   'aws-allowed-accounts': { type: 'string', multiple: true },
   'aws-allowed-keys': { type: 'string', multiple: true },
   'aws-allowed-roles': { type: 'string', multiple: true },
+  'aws-role-arn': { type: 'string' },
+  'aws-region': { type: 'string' },
+  'aws-session-duration': { type: 'string' },
+  'gcp-workload-identity-provider': { type: 'string' },
+  'gcp-service-account': { type: 'string' },
+  'gcp-allowed-keys': { type: 'string', multiple: true },
+  'azure-client-id': { type: 'string' },
+  'azure-tenant-id': { type: 'string' },
+  'azure-allowed-vaults': { type: 'string', multiple: true },
+  'vault-role': { type: 'string' },
+  'vault-auth-path': { type: 'string' },
+  'vault-audience': { type: 'string' },
+  'vault-namespace': { type: 'string' },
 } as const;
 
 /** Reads the key inputs. Secrets given as text (age-key, pgp-key) are masked by the key sources. */
@@ -47,6 +114,18 @@ export function parseKeys(read: InputReader, env: Env): KeyConfig {
   const ageKey = read('age-key');
   const pgpKey = read('pgp-key');
   const order = optional(read('decryption-order') || (env['SOPS_DECRYPTION_ORDER'] ?? ''));
+  const awsRoleArn = optional(read('aws-role-arn'));
+  if (awsRoleArn !== undefined && !ROLE_ARN_RE.test(awsRoleArn)) {
+    throw new UserError(
+      'USAGE',
+      `aws-role-arn is "${awsRoleArn}"; expected arn:aws:iam::<account>:role/<name>`,
+    );
+  }
+  const awsRegion = optional(read('aws-region'));
+  if (awsRegion !== undefined && !REGION_RE.test(awsRegion)) {
+    throw new UserError('USAGE', `aws-region is "${awsRegion}"; expected a region such as us-east-1`);
+  }
+  const vaultAuthPath = optional(read('vault-auth-path')) ?? 'jwt';
   return {
     ageKeyFiles: lines(read('age-key-file')),
     ageKeys: ageKey.trim() === '' ? [] : [ageKey],
@@ -58,6 +137,21 @@ export function parseKeys(read: InputReader, env: Env): KeyConfig {
     awsAllowedAccounts: lines(read('aws-allowed-accounts')),
     awsAllowedKeys: lines(read('aws-allowed-keys')),
     awsAllowedRoles: lines(read('aws-allowed-roles')),
+    awsRoleArn,
+    awsRegion,
+    awsSessionDuration: parseSessionDuration(read('aws-session-duration')),
+    gcpWorkloadIdentityProvider: optional(read('gcp-workload-identity-provider')),
+    gcpServiceAccount: optional(read('gcp-service-account')),
+    gcpAllowedKeys: lines(read('gcp-allowed-keys')),
+    azureClientId: optional(read('azure-client-id')),
+    azureTenantId: optional(read('azure-tenant-id')),
+    azureAllowedVaults: lines(read('azure-allowed-vaults')),
+    vaultRole: optional(read('vault-role')),
+    // Mount paths have no leading or trailing slash in Vault's API paths.
+    vaultAuthPath: vaultAuthPath.replace(/^\/+|\/+$/g, ''),
+    vaultAudience: optional(read('vault-audience')),
+    vaultNamespace: optional(read('vault-namespace')),
+    vaultToken: optional(read('vault-token')),
     env,
   };
 }

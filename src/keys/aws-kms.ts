@@ -47,12 +47,22 @@ export interface AwsKmsKeySourceOptions {
   readonly now?: () => Date;
   /** Per-request timeout; default 30 s. */
   readonly timeoutMs?: number;
+  /**
+   * Configured credentials (GitHub OIDC web identity, aws-oidc.ts) for the key's ARN. When
+   * set it wins over the environment and over a stanza's `aws_profile`: the workflow chose it.
+   */
+  readonly credentialsProvider?: AwsCredentialsProvider;
+  /** Describes the provider for the key report. */
+  readonly credentialsProviderLocation?: string;
 }
+
+/** Supplies base credentials for a key (before a stanza's role is assumed). */
+export type AwsCredentialsProvider = (arn: KmsArn) => Promise<SourcedCredentials>;
 
 type KmsKey = Extract<MasterKey, { type: 'kms' }>;
 
 /** Where credentials came from, for messages (never the values). */
-interface SourcedCredentials {
+export interface SourcedCredentials {
   readonly credentials: AwsCredentials;
   readonly from: string;
 }
@@ -124,7 +134,8 @@ function jsonError(answer: HttpAnswer): { type: string; message: string } {
   }
 }
 
-function xmlText(xml: string, tag: string): string | undefined {
+/** The text of the first `<tag>` in an AWS query-API answer, unescaped. */
+export function xmlText(xml: string, tag: string): string | undefined {
   const match = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml);
   if (match === null) return undefined;
   return (match[1] ?? '')
@@ -196,7 +207,8 @@ export function createAwsKmsKeySource(options: AwsKmsKeySourceOptions): KeySourc
   }
 
   /** The credentials chain, in the order the SDK sops uses (v2) resolves it. */
-  async function baseCredentials(key: KmsKey): Promise<SourcedCredentials> {
+  async function baseCredentials(key: KmsKey, arn: KmsArn): Promise<SourcedCredentials> {
+    if (options.credentialsProvider !== undefined) return options.credentialsProvider(arn);
     if (key.awsProfile !== undefined && key.awsProfile !== '') return profileCredentials(key.awsProfile);
     if (envCredentials !== undefined) return envCredentials;
     const envProfile = env['AWS_PROFILE']?.trim();
@@ -347,7 +359,7 @@ export function createAwsKmsKeySource(options: AwsKmsKeySourceOptions): KeySourc
       throw new UserError('KEY_SOURCE', `kms stanza for ${key.arn} has an enc value that is not base64`);
     }
 
-    let credentials = await baseCredentials(key);
+    let credentials = await baseCredentials(key, arn);
     if (role !== undefined && stsEndpoint?.ok === true) {
       credentials = await assumeRole(role, arn, credentials, stsEndpoint.url);
     }
@@ -367,6 +379,7 @@ export function createAwsKmsKeySource(options: AwsKmsKeySourceOptions): KeySourc
 
   const kmsOverride = env['AWS_ENDPOINT_URL_KMS']?.trim() || env['AWS_ENDPOINT_URL']?.trim();
   const locations = [
+    ...(options.credentialsProviderLocation === undefined ? [] : [options.credentialsProviderLocation]),
     `AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (${envCredentials === undefined ? 'not set' : 'set'})`,
     ...(sharedFile === undefined ? [] : [`${sharedFile} (profiles with static keys)`]),
     `kms endpoint: ${kmsOverride === undefined || kmsOverride === '' ? "the key's regional AWS endpoint" : URL.canParse(kmsOverride) ? new URL(kmsOverride).origin : '(not a URL)'}`,

@@ -1,26 +1,98 @@
 /**
  * All key sources for one run, built from the Config: local ones (age, OpenPGP) first, then
  * the cloud ones. Each source decides for itself whether a stanza is its own.
+ *
+ * Cloud sources are loaded lazily: their module is imported on the first stanza of their
+ * type, so an age-only run never loads KMS, Vault, GCP or Azure code. They share one paced
+ * HTTP client (bounded concurrency, throttling retries), one GitHub OIDC token provider, and
+ * a cache of unwrapped data keys per ciphertext, so many files naming the same encrypted data
+ * key (one `sops` invocation per file, same key) cost one call.
  */
 import { homedir } from 'node:os';
 import type { KeyConfig } from '../config/keys.ts';
+import { createIdTokenProvider, type IdTokenProvider } from '../github/oidc.ts';
 import type { Exec } from '../host/exec.ts';
 import type { Host } from '../host/host.ts';
-import { createAwsKmsKeySource } from './aws-kms.ts';
-import { buildVaultPolicy, parseAwsPolicy } from './endpoint-policy.ts';
+import type { Mask } from './age.ts';
+import { parseAzureAllowedVaults, parseGcpAllowedKeys } from './cloud-allowlists.ts';
+import { buildVaultPolicy, parseAwsPolicy, type FetchLike } from './endpoint-policy.ts';
 import type { KeySource } from './key-source.ts';
 import { buildLocalKeySources } from './local-keys.ts';
-import { createVaultKeySource } from './vault.ts';
+import type { MasterKey } from './master-key.ts';
+import { createPacedFetch } from './paced-fetch.ts';
 
 export interface KeySourceDeps {
   readonly host: Host;
   readonly exec: Exec;
+  /** The HTTP client for cloud sources; tests inject it. Paced either way. */
+  readonly fetch?: FetchLike;
+  /** Requests in flight at most across all cloud sources; default 16. */
+  readonly concurrency?: number;
+}
+
+/** The stanza without its timestamp: two stanzas that unwrap alike share one cache entry. */
+function cacheKeyOf(key: MasterKey): string {
+  return JSON.stringify(Object.entries(key).filter(([name]) => name !== 'createdAt'));
+}
+
+/**
+ * A source whose module is imported on first use. Until then its locations come from the
+ * configuration; afterwards, from the loaded source (the report is built after decrypting).
+ */
+export function lazyKeySource(
+  name: MasterKey['type'],
+  locations: readonly string[],
+  load: () => Promise<KeySource>,
+  dataKeys: Map<string, Promise<Uint8Array | null>>,
+): KeySource {
+  let loaded: Promise<KeySource> | undefined;
+  let ready: KeySource | undefined;
+  return {
+    name,
+    get locations(): readonly string[] {
+      return ready?.locations ?? locations;
+    },
+    async decrypt(key: MasterKey): Promise<Uint8Array | null> {
+      if (key.type !== name) return null;
+      const cacheKey = cacheKeyOf(key);
+      let pending = dataKeys.get(cacheKey);
+      if (pending === undefined) {
+        pending = (async () => {
+          loaded ??= load();
+          ready = await loaded;
+          return ready.decrypt(key);
+        })();
+        dataKeys.set(cacheKey, pending);
+        // Failures are not cached: a later file may succeed (throttling, a fixed trust policy).
+        pending.catch(() => dataKeys.delete(cacheKey));
+      }
+      const value = await pending;
+      // Each caller gets its own copy: callers may wipe the data key when done.
+      return value === null ? null : new Uint8Array(value);
+    },
+  };
+}
+
+/** Masks credentials from the environment at once, before any cloud module is loaded. */
+function maskEnvironmentSecrets(config: KeyConfig, mask: Mask): void {
+  for (const name of [
+    'VAULT_TOKEN',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'GOOGLE_OAUTH_ACCESS_TOKEN',
+    'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+  ]) {
+    const value = config.env[name]?.trim();
+    if (value !== undefined && value !== '') mask(value);
+  }
+  if (config.vaultToken !== undefined) mask(config.vaultToken);
 }
 
 export async function createKeySources(config: KeyConfig, deps: KeySourceDeps): Promise<KeySource[]> {
   const mask = (value: string): void => deps.host.setSecret(value);
   // Inline identities (the Action's age-key input) are read exactly like SOPS_AGE_KEY.
   for (const key of config.ageKeys) mask(key);
+  maskEnvironmentSecrets(config, mask);
   const env =
     config.ageKeys.length === 0
       ? config.env
@@ -45,9 +117,112 @@ export async function createKeySources(config: KeyConfig, deps: KeySourceDeps): 
     roles: config.awsAllowedRoles,
   });
   const vaultPolicy = buildVaultPolicy({ allowedAddresses: config.vaultAllowedAddresses, env: config.env });
+  const gcpAllowedKeys = parseGcpAllowedKeys(config.gcpAllowedKeys);
+  const azureAllowedVaults = parseAzureAllowedVaults(config.azureAllowedVaults);
+
+  const fetchFn = createPacedFetch(deps.fetch ?? fetch, {
+    ...(deps.concurrency === undefined ? {} : { concurrency: deps.concurrency }),
+  });
+  const idToken: IdTokenProvider = createIdTokenProvider({ env: config.env, mask, fetch: fetchFn });
+  const dataKeys = new Map<string, Promise<Uint8Array | null>>();
+  const cloudEnv =
+    config.vaultToken === undefined ? config.env : { ...config.env, VAULT_TOKEN: config.vaultToken };
+
   return [
     ...local,
-    createAwsKmsKeySource({ env: config.env, policy: awsPolicy, mask }),
-    createVaultKeySource({ env: config.env, policy: vaultPolicy, mask }),
+    lazyKeySource(
+      'kms',
+      [
+        config.awsRoleArn === undefined
+          ? 'aws credentials from the environment'
+          : `github oidc role ${config.awsRoleArn}`,
+      ],
+      async () => {
+        const { createAwsKmsKeySource } = await import('./aws-kms.ts');
+        if (config.awsRoleArn === undefined) {
+          return createAwsKmsKeySource({ env: config.env, policy: awsPolicy, mask, fetch: fetchFn });
+        }
+        const { createAwsWebIdentityCredentials } = await import('./aws-oidc.ts');
+        return createAwsKmsKeySource({
+          env: config.env,
+          policy: awsPolicy,
+          mask,
+          fetch: fetchFn,
+          credentialsProvider: createAwsWebIdentityCredentials({
+            roleArn: config.awsRoleArn,
+            region: config.awsRegion,
+            sessionDurationSeconds: config.awsSessionDuration,
+            env: config.env,
+            idToken,
+            mask,
+            fetch: fetchFn,
+          }),
+          credentialsProviderLocation: `github oidc web identity: role ${config.awsRoleArn}${config.awsRegion === undefined ? '' : ` in ${config.awsRegion}`}`,
+        });
+      },
+      dataKeys,
+    ),
+    lazyKeySource(
+      'hc_vault',
+      [
+        config.vaultRole === undefined
+          ? 'vault token from the environment'
+          : `github oidc jwt login with role ${config.vaultRole}`,
+      ],
+      async () => {
+        const { createVaultKeySource } = await import('./vault.ts');
+        return createVaultKeySource({
+          env: cloudEnv,
+          policy: vaultPolicy,
+          mask,
+          fetch: fetchFn,
+          namespace: config.vaultNamespace,
+          jwtLogin:
+            config.vaultRole === undefined
+              ? undefined
+              : {
+                  role: config.vaultRole,
+                  authPath: config.vaultAuthPath,
+                  audience: config.vaultAudience,
+                  idToken,
+                },
+        });
+      },
+      dataKeys,
+    ),
+    lazyKeySource(
+      'gcp_kms',
+      [`gcp workload identity provider: ${config.gcpWorkloadIdentityProvider ?? 'not set'}`],
+      async () => {
+        const { createGcpKmsKeySource } = await import('./gcp-kms.ts');
+        return createGcpKmsKeySource({
+          env: config.env,
+          mask,
+          workloadIdentityProvider: config.gcpWorkloadIdentityProvider,
+          serviceAccount: config.gcpServiceAccount,
+          allowedKeys: gcpAllowedKeys,
+          idToken,
+          fetch: fetchFn,
+        });
+      },
+      dataKeys,
+    ),
+    lazyKeySource(
+      'azure_kv',
+      [`azure client ${config.azureClientId ?? 'not set'}`],
+      async () => {
+        const { createAzureKvKeySource } = await import('./azure-kv.ts');
+        return createAzureKvKeySource({
+          env: config.env,
+          mask,
+          clientId: config.azureClientId,
+          tenantId: config.azureTenantId,
+          allowedVaults: azureAllowedVaults,
+          idToken,
+          fetch: fetchFn,
+        });
+      },
+      dataKeys,
+    ),
   ];
 }

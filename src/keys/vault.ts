@@ -3,14 +3,17 @@
  * `POST {vault_address}/v1/{engine_path}/decrypt/{key_name}` with `{"ciphertext": enc}` and
  * the token in `X-Vault-Token`; the answer's `data.plaintext` is base64 of the data key.
  *
- * The token is `VAULT_TOKEN`, else `$HOME/.vault-token` (the Vault client's default, which
- * sops uses). It is sent only to addresses the {@link VaultPolicy} allows: the address comes
- * from the file, which in a pull request is untrusted.
+ * The token comes from a JWT login with the job's GitHub OIDC token when `vault-role` is
+ * configured (`POST /v1/auth/{vault-auth-path}/login`, once per Vault address per run, the
+ * token masked at once), else `VAULT_TOKEN`, else `$HOME/.vault-token` (the Vault client's
+ * default, which sops uses). Either is sent only to addresses the {@link VaultPolicy} allows:
+ * the address comes from the file, which in a pull request is untrusted.
  */
 import { readFile as fsReadFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
+import { refusedExchangeMessage, type IdTokenProvider } from '../github/oidc.ts';
 import type { Mask } from './age.ts';
 import {
   checkVaultAddress,
@@ -37,6 +40,20 @@ export interface VaultKeySourceOptions {
   readonly fetch?: FetchLike;
   /** Per-request timeout; default 30 s. */
   readonly timeoutMs?: number;
+  /** `vault-namespace`; wins over `VAULT_NAMESPACE`. */
+  readonly namespace?: string | undefined;
+  /** Log in with the job's GitHub OIDC token instead of using a stored token. */
+  readonly jwtLogin?: VaultJwtLogin | undefined;
+}
+
+/** The JWT auth method login (`vault-role`, `vault-auth-path`, `vault-audience`). */
+export interface VaultJwtLogin {
+  readonly role: string;
+  /** The auth mount, default `jwt`. */
+  readonly authPath: string;
+  /** The `aud` the role binds; GitHub's default audience when undefined. */
+  readonly audience: string | undefined;
+  readonly idToken: IdTokenProvider;
 }
 
 type VaultKey = Extract<MasterKey, { type: 'hc_vault' }>;
@@ -138,8 +155,90 @@ export function createVaultKeySource(options: VaultKeySourceOptions): KeySource 
 
   let ca: Promise<string> | undefined;
   const caFile = env['VAULT_CACERT']?.trim();
+  const namespace = options.namespace?.trim() || env['VAULT_NAMESPACE']?.trim();
+  const jwt = options.jwtLogin;
+
+  /** Sends one request to an approved address, with VAULT_CACERT when set. */
+  async function send(url: URL, headers: Record<string, string>, body: string): Promise<HttpAnswer> {
+    if (caFile !== undefined && caFile !== '') {
+      ca ??= read(caFile);
+      let caText: string;
+      try {
+        caText = await ca;
+      } catch {
+        throw new UserError('KEY_SOURCE', `cannot read VAULT_CACERT file ${caFile}`);
+      }
+      return sendWithCa(url, { method: 'POST', headers, body }, caText, timeoutMs);
+    }
+    return sendApproved(fetchFn, url, { method: 'POST', headers, body }, timeoutMs);
+  }
+
+  function baseHeaders(): Record<string, string> {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      // Vault's clients send this on every request; some deployments (agent, proxies) require it.
+      'x-vault-request': 'true',
+    };
+    if (namespace !== undefined && namespace !== '') headers['x-vault-namespace'] = namespace;
+    return headers;
+  }
+
+  /** JWT logins, one per Vault (address and path) per run. */
+  const logins = new Map<string, Promise<{ value: string; from: string }>>();
+
+  function login(address: URL, settings: VaultJwtLogin): Promise<{ value: string; from: string }> {
+    const base = address.pathname === '/' ? '' : address.pathname;
+    const cacheKey = `${address.origin}${base}`;
+    let pending = logins.get(cacheKey);
+    if (pending !== undefined) return pending;
+    pending = (async () => {
+      const what = `vault jwt login (auth/${settings.authPath}, role ${settings.role})`;
+      if (!isSafeSegments(settings.authPath, ENGINE_PATH_RE)) {
+        throw new UserError(
+          'KEY_SOURCE',
+          `vault-auth-path ${JSON.stringify(settings.authPath)} is not a plain mount path`,
+        );
+      }
+      const token = await settings.idToken(settings.audience);
+      const url = new URL(`${address.origin}${base}/v1/auth/${settings.authPath}/login`);
+      const body = JSON.stringify({ role: settings.role, jwt: token.value });
+      let answer: HttpAnswer;
+      try {
+        answer = await send(url, baseHeaders(), body);
+      } catch (error) {
+        throw new UserError('KEY_SOURCE', `${what}: ${describeNetworkError(error, url)}`);
+      }
+      if (answer.status < 200 || answer.status >= 300) {
+        const detail = sanitizeRemoteMessage(vaultErrors(answer.body), [token.value, body]);
+        throw new UserError(
+          'KEY_SOURCE',
+          refusedExchangeMessage(what, `HTTP ${answer.status}${detail === '' ? '' : `: ${detail}`}`, token),
+        );
+      }
+      let clientToken: unknown;
+      try {
+        clientToken = (JSON.parse(answer.body) as { auth?: { client_token?: unknown } }).auth?.client_token;
+      } catch {
+        clientToken = undefined;
+      }
+      if (typeof clientToken !== 'string' || clientToken === '') {
+        throw new UserError('KEY_SOURCE', `${what}: the answer has no auth.client_token`);
+      }
+      mask(clientToken);
+      return { value: clientToken, from: what };
+    })();
+    logins.set(cacheKey, pending);
+    // A refused login is not cached; the next stanza tries again and reports the same way.
+    pending.catch(() => logins.delete(cacheKey));
+    return pending;
+  }
 
   const locations = [
+    ...(jwt === undefined
+      ? []
+      : [
+          `github oidc jwt login at auth/${jwt.authPath} with role ${jwt.role} (audience ${jwt.audience ?? 'github default'})`,
+        ]),
     `VAULT_TOKEN (${envToken === undefined || envToken === '' ? 'not set' : 'set'})`,
     ...(tokenFile === undefined ? [] : [tokenFile]),
     policy.disabledReason !== undefined
@@ -165,7 +264,7 @@ export function createVaultKeySource(options: VaultKeySourceOptions): KeySource 
     if (!isSafeSegments(key.keyName, KEY_NAME_RE))
       return fail(`vault key name ${JSON.stringify(key.keyName)} is not a plain name`);
 
-    const found = await loadToken();
+    const found = jwt === undefined ? await loadToken() : await login(check.url, jwt);
     if (found === null) {
       return fail(
         `no vault token: set VAULT_TOKEN${tokenFile === undefined ? '' : ` or write ${tokenFile}`}`,
@@ -175,31 +274,14 @@ export function createVaultKeySource(options: VaultKeySourceOptions): KeySource 
     const what = `vault transit decrypt with ${key.enginePath}/${key.keyName}`;
     const base = check.url.pathname === '/' ? '' : check.url.pathname;
     const url = new URL(`${check.url.origin}${base}/v1/${key.enginePath}/decrypt/${key.keyName}`);
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'x-vault-token': found.value,
-      // Vault's clients send this on every request; some deployments (agent, proxies) require it.
-      'x-vault-request': 'true',
-    };
-    const namespace = env['VAULT_NAMESPACE']?.trim();
-    if (namespace !== undefined && namespace !== '') headers['x-vault-namespace'] = namespace;
+    const headers: Record<string, string> = { ...baseHeaders(), 'x-vault-token': found.value };
     const body = JSON.stringify({ ciphertext: key.enc });
 
     let answer: HttpAnswer;
     try {
-      if (caFile !== undefined && caFile !== '') {
-        ca ??= read(caFile);
-        let caText: string;
-        try {
-          caText = await ca;
-        } catch {
-          return fail(`cannot read VAULT_CACERT file ${caFile}`);
-        }
-        answer = await sendWithCa(url, { method: 'POST', headers, body }, caText, timeoutMs);
-      } else {
-        answer = await sendApproved(fetchFn, url, { method: 'POST', headers, body }, timeoutMs);
-      }
+      answer = await send(url, headers, body);
     } catch (error) {
+      if (error instanceof UserError && error.message.startsWith('cannot read VAULT_CACERT')) throw error;
       return fail(`${what}: ${describeNetworkError(error, url)}`);
     }
 

@@ -5,6 +5,7 @@
  * see docs/test-environment.md.
  */
 import type { Component } from '../component.ts';
+import { azureKvDouble } from './azure-kv-double.ts';
 import { cliTools } from './cli-tools.ts';
 import { gcpDouble } from './gcp-double.ts';
 import { githubApi } from './github-api.ts';
@@ -13,4 +14,13 @@ import { moto } from './moto.ts';
 import { oidc } from './oidc.ts';
 import { vault } from './vault.ts';
 
-export const components: readonly Component[] = [oidc, moto, gcpDouble, githubApi, vault, cliTools, kube];
+export const components: readonly Component[] = [
+  oidc,
+  moto,
+  gcpDouble,
+  githubApi,
+  vault,
+  cliTools,
+  kube,
+  azureKvDouble,
+];

@@ -1,0 +1,22 @@
+import { createRequire as __ksdCreateRequire } from 'node:module';
+import { fileURLToPath as __ksdFileURLToPath } from 'node:url';
+import { dirname as __ksdDirname } from 'node:path';
+const require = __ksdCreateRequire(import.meta.url);
+const __filename = __ksdFileURLToPath(import.meta.url);
+const __dirname = __ksdDirname(__filename);
+import {
+  buggyContextVariants,
+  createAwsKmsKeySource,
+  parseSharedCredentials,
+  roleSessionName,
+  xmlText
+} from "./chunk-25HYYDZN.js";
+import "./chunk-Q6KUK4YS.js";
+import "./chunk-H2QTO6OJ.js";
+export {
+  buggyContextVariants,
+  createAwsKmsKeySource,
+  parseSharedCredentials,
+  roleSessionName,
+  xmlText
+};

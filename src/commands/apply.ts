@@ -1,0 +1,37 @@
+/**
+ * `apply --manifests FILE`: staged server-side apply, ApplySet prune and an optional health
+ * wait. Exit 0 on success; 2 on failure, with every object marked applied or not.
+ */
+import { applyFlags, parseApplyConfig, type ApplyConfig } from '../config/apply.ts';
+import { applyObjects, renderApplyText } from '../kube/apply.ts';
+import type { Command } from './command.ts';
+import { loadManifests, openClient } from './kube-run.ts';
+
+export const applyCommand: Command<ApplyConfig> = {
+  name: 'apply',
+  summary: 'server-side apply the manifests in stages, prune the ApplySet, and wait for health',
+  usage: `apply --manifests FILE [--kubeconfig F] [--context C] [--field-manager NAME] [--concurrency N] [--force]
+        [--applyset NAME [--applyset-namespace NS] [--prune]] [--wait] [--timeout 5m]`,
+  flags: applyFlags,
+  positionals: [],
+  parse: parseApplyConfig,
+  async run(config, deps) {
+    const objects = await loadManifests(config.kube.manifests, deps.host);
+    const client = await openClient(config.kube);
+    try {
+      const report = await applyObjects(client, objects, {
+        fieldManager: config.kube.fieldManager,
+        concurrency: config.kube.concurrency,
+        force: config.kube.force,
+        applySet: config.kube.applySet,
+        prune: config.kube.prune,
+        wait: config.wait,
+        timeoutMs: config.timeoutMs,
+      });
+      deps.host.writeStdout(renderApplyText(report));
+      return report.ok ? 0 : 2;
+    } finally {
+      client.close();
+    }
+  },
+};

@@ -1,0 +1,180 @@
+/**
+ * `build PATH`: what the cluster would get. Each target is decrypted in its own private root
+ * with every MAC verified, built with kustomize, and printed as multi-document YAML (or
+ * written, mode 0600, to --output; in the Action always to a file, since stdout is the log).
+ */
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rename, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { buildFlags, parseBuildConfig, type BuildConfig } from '../config/build.ts';
+import { UserError, withContext } from '../errors.ts';
+import { createKeySources } from '../keys/key-sources.ts';
+import { buildTarget, resolveKustomize } from '../kustomize/build.ts';
+import {
+  cacheKeySources,
+  decryptDocument,
+  detectSopsFormat,
+  mapLimit,
+  SecretRegistry,
+} from '../kustomize/stage.ts';
+import { parseVariables } from '../kustomize/substitute.ts';
+import type { KeySource } from '../keys/key-source.ts';
+import type { Command, CommandDeps } from './command.ts';
+
+async function writePrivateFile(target: string, data: string): Promise<void> {
+  const temp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`,
+  );
+  try {
+    const handle = await open(temp, 'wx', 0o600);
+    try {
+      await handle.writeFile(data);
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+  } catch (cause) {
+    await rm(temp, { force: true });
+    throw new UserError('FILE_NOT_FOUND', `cannot write ${target}`, { cause });
+  }
+}
+
+/**
+ * Variables from a `substitute-from` file: a ConfigMap's data, a Secret's data and stringData
+ * (decrypted first when it is a SOPS file; its values are then masked), or dotenv lines.
+ */
+async function loadVariables(
+  file: string,
+  keySources: readonly KeySource[],
+  registry: SecretRegistry,
+): Promise<Map<string, string>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new UserError('FILE_NOT_FOUND', `substitute-from ${file} cannot be read`, { cause });
+  }
+  const format = detectSopsFormat(text);
+  if (format !== undefined) {
+    text = Buffer.from(await decryptDocument(text, format, format, { keySources, registry })).toString(
+      'utf8',
+    );
+  }
+  if (/^\s*(apiVersion|kind)\s*:/m.test(text)) {
+    const vars = new Map<string, string>();
+    for (const doc of parseAllDocuments(text)) {
+      const object = doc.toJS() as {
+        kind?: unknown;
+        data?: Record<string, unknown>;
+        stringData?: Record<string, unknown>;
+      } | null;
+      if (object === null) continue;
+      const secret = object.kind === 'Secret';
+      if (!secret && object.kind !== 'ConfigMap') {
+        throw new UserError(
+          'BAD_FORMAT',
+          `substitute-from ${file} holds a ${String(object.kind)}; expected a ConfigMap or Secret`,
+        );
+      }
+      for (const [key, value] of Object.entries(object.data ?? {})) {
+        const plain = secret ? Buffer.from(String(value), 'base64').toString('utf8') : String(value);
+        if (secret) registry.add(plain);
+        vars.set(key, plain);
+      }
+      for (const [key, value] of Object.entries(object.stringData ?? {})) {
+        if (secret) registry.add(String(value));
+        vars.set(key, String(value));
+      }
+    }
+    return vars;
+  }
+  const entries = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  return parseVariables(entries, `substitute-from ${file}`);
+}
+
+export async function runBuild(config: BuildConfig, deps: CommandDeps): Promise<void> {
+  const registry = new SecretRegistry((value) => deps.host.setSecret(value));
+  const keySources = cacheKeySources(
+    await createKeySources(config.keys, { host: deps.host, exec: deps.exec }),
+  );
+  const tool = await resolveKustomize(config.kustomizePath, { exec: deps.exec, env: config.env });
+  deps.host.info(`building with ${tool.description}`);
+
+  let substitute: { vars: Map<string, string>; strict: boolean } | undefined;
+  if (config.substitute.size > 0 || config.substituteFrom.length > 0 || config.substituteStrict) {
+    // Flux: substituteFrom entries in order, then the inline substitute values win.
+    const vars = new Map<string, string>();
+    for (const file of config.substituteFrom) {
+      for (const [k, v] of await loadVariables(file, keySources, registry)) vars.set(k, v);
+    }
+    for (const [k, v] of config.substitute) vars.set(k, v);
+    substitute = { vars, strict: config.substituteStrict };
+  }
+
+  const results = await mapLimit(config.paths, availableParallelism(), async (target) => {
+    try {
+      const result = await buildTarget(
+        {
+          target,
+          maxFileSize: config.maxFileSize,
+          enableHelm: config.enableHelm,
+          ...(config.root === undefined ? {} : { root: config.root }),
+          ...(config.loadRestrictor === undefined ? {} : { loadRestrictor: config.loadRestrictor }),
+          ...(config.keys.decryptionOrder === undefined
+            ? {}
+            : { decryptionOrder: config.keys.decryptionOrder }),
+          ...(substitute === undefined ? {} : { substitute }),
+        },
+        { host: deps.host, exec: deps.exec, keySources, registry, tool, env: config.env },
+      );
+      deps.host.info(
+        `${target}: ${result.objects.length} objects, ${result.decrypted.length} SOPS files decrypted with MAC verified`,
+      );
+      return result;
+    } catch (error) {
+      throw withContext(`building ${target}`, error);
+    }
+  });
+  const yaml = results
+    .map((r) => r.yaml)
+    .filter((y) => y.trim() !== '')
+    .map((y) => (y.endsWith('\n') ? y : `${y}\n`))
+    .join('---\n');
+
+  let output = config.output;
+  if (output === undefined && config.stdoutIsLog) {
+    // In the Action, stdout is the job log: the manifests (with plaintext Secrets) go to a
+    // private file whose path is the manifests-file output.
+    output = path.join(
+      config.env['RUNNER_TEMP'] ?? tmpdir(),
+      `manifests-${randomBytes(6).toString('hex')}.yaml`,
+    );
+  }
+  if (output === undefined) {
+    deps.host.writeStdout(yaml);
+    return;
+  }
+  await writePrivateFile(output, yaml);
+  deps.host.setOutput('manifests-file', output);
+}
+
+export const buildCommand: Command<BuildConfig> = {
+  name: 'build',
+  summary: 'decrypt in a private root with every MAC verified, then kustomize build',
+  usage: `build PATH... [--output FILE] [--kustomize PATH] [--enable-helm] [--load-restrictor R]
+        [--substitute K=V]... [--substitute-from FILE]... [--substitute-strict] [--max-file-size BYTES]
+        [--age-key-file FILE]... [--pgp-key-file FILE]... [--decryption-order age,pgp]`,
+  flags: buildFlags,
+  positionals: [{ name: 'path', variadic: true }],
+  parse: parseBuildConfig,
+  async run(config, deps) {
+    await runBuild(config, deps);
+    return 0;
+  },
+};

@@ -1,0 +1,63 @@
+/**
+ * `lint [PATH...]`: fails (exit 1) when a plaintext secret would merge. Findings go to stdout
+ * in the chosen format, optionally also as a SARIF file; the `findings` output counts the
+ * findings that were not suppressed.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { lintFlags, parseLintConfig, type LintConfig } from '../config/lint.ts';
+import { UserError } from '../errors.ts';
+import { lintPaths, type LintResult } from '../lint/lint.ts';
+import { renderFindings, renderSarif } from '../lint/render.ts';
+import { parseLintConfig as parseLintFile, type LintFileConfig } from '../lint/suppress.ts';
+import type { Command, CommandDeps } from './command.ts';
+
+/** The suppression file read when `--config` is not given and it exists. */
+export const DEFAULT_LINT_CONFIG = '.ksd-lint.yaml';
+
+async function loadLintFile(config: LintConfig, cwd: string): Promise<LintFileConfig | undefined> {
+  const file = path.resolve(cwd, config.config ?? DEFAULT_LINT_CONFIG);
+  if (config.config === undefined && !existsSync(file)) return undefined;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new UserError('FILE_NOT_FOUND', `--config ${config.config ?? file}: cannot read the file`, {
+      cause,
+    });
+  }
+  return parseLintFile(text, file);
+}
+
+/** Runs the gate and reports; returns the result for callers that want the data. */
+export async function runLint(
+  config: LintConfig,
+  deps: CommandDeps,
+  cwd = process.cwd(),
+): Promise<LintResult> {
+  const result = await lintPaths({
+    paths: config.paths,
+    cwd,
+    exec: deps.exec,
+    config: await loadLintFile(config, cwd),
+  });
+  deps.host.writeStdout(renderFindings(result, config.format));
+  if (config.sarifFile !== undefined)
+    await writeFile(path.resolve(cwd, config.sarifFile), renderSarif(result));
+  deps.host.setOutput('findings', String(result.findings.length));
+  return result;
+}
+
+export const lintCommand: Command<LintConfig> = {
+  name: 'lint',
+  summary: 'fail when a plaintext secret would merge (no keys needed)',
+  usage: 'lint [PATH...] [--format text|json|sarif|github] [--config FILE] [--sarif-file FILE]',
+  flags: lintFlags,
+  positionals: [{ name: 'path', variadic: true }],
+  parse: parseLintConfig,
+  async run(config, deps) {
+    const result = await runLint(config, deps);
+    return result.findings.some((f) => f.severity === 'error') ? 1 : 0;
+  },
+};

@@ -1,0 +1,88 @@
+/** Inputs of `build PATH`. */
+import { UserError } from '../errors.ts';
+import { DEFAULT_MAX_FILE_SIZE } from '../kustomize/stage.ts';
+import { parseVariables } from '../kustomize/substitute.ts';
+import { lines, optional, parseBoolean, type Env, type InputReader, type ShellOptions } from './inputs.ts';
+import { keyFlags, parseKeys, type KeyConfig } from './keys.ts';
+
+/** `build PATH...`: decrypt in a private root, verify every MAC, then kustomize. */
+export interface BuildConfig {
+  readonly command: 'build';
+  /** Directories to build (each holds a kustomization file, or plain manifests). */
+  readonly paths: readonly string[];
+  /** Write the manifests here (mode 0600) instead of stdout. In the Action a file is always used. */
+  readonly output: string | undefined;
+  /** An explicit kustomize binary (`--kustomize` / `kustomize-path`); else PATH, then kubectl. */
+  readonly kustomizePath: string | undefined;
+  /** Passed to kustomize as --enable-helm. */
+  readonly enableHelm: boolean;
+  /** Passed to kustomize as --load-restrictor (LoadRestrictionsRootOnly or LoadRestrictionsNone). */
+  readonly loadRestrictor: string | undefined;
+  /** Encrypted files larger than this many bytes are refused (Flux's cap is 5 MiB). */
+  readonly maxFileSize: number;
+  /** Post-build variables from `--substitute K=V`; later entries win. */
+  readonly substitute: ReadonlyMap<string, string>;
+  /** Files of variables: ConfigMap or Secret manifests (possibly SOPS-encrypted) or dotenv. */
+  readonly substituteFrom: readonly string[];
+  /** An undefined variable with no default is an error. */
+  readonly substituteStrict: boolean;
+  /** The repository root paths must stay in; defaults to the git top level above each path. */
+  readonly root: string | undefined;
+  readonly keys: KeyConfig;
+  /** For finding kustomize on PATH and for RUNNER_TEMP. */
+  readonly env: Env;
+  /** In the Action stdout is the log, so manifests always go to a file. */
+  readonly stdoutIsLog: boolean;
+}
+
+/** CLI flags of `build` (names equal the Action inputs). */
+export const buildFlags = {
+  ...keyFlags,
+  output: { type: 'string' },
+  'kustomize-path': { type: 'string' },
+  kustomize: { type: 'string' },
+  'enable-helm': { type: 'boolean' },
+  'load-restrictor': { type: 'string' },
+  'max-file-size': { type: 'string' },
+  substitute: { type: 'string', multiple: true },
+  'substitute-from': { type: 'string', multiple: true },
+  'substitute-strict': { type: 'boolean' },
+  root: { type: 'string' },
+} as const;
+
+const LOAD_RESTRICTORS = ['LoadRestrictionsRootOnly', 'LoadRestrictionsNone'];
+
+/** Reads and validates the inputs of `build`. */
+export function parseBuildConfig(read: InputReader, env: Env, shell: ShellOptions): BuildConfig {
+  const paths = lines(read('path'));
+  if (paths.length === 0)
+    throw new UserError('USAGE', 'build needs a PATH: the directory with kustomization.yaml');
+  const maxText = optional(read('max-file-size'));
+  const maxFileSize = maxText === undefined ? DEFAULT_MAX_FILE_SIZE : Number(maxText);
+  if (!Number.isSafeInteger(maxFileSize) || maxFileSize <= 0) {
+    throw new UserError('USAGE', `max-file-size is "${maxText ?? ''}"; expected a positive number of bytes`);
+  }
+  const loadRestrictor = optional(read('load-restrictor'));
+  if (loadRestrictor !== undefined && !LOAD_RESTRICTORS.includes(loadRestrictor)) {
+    throw new UserError(
+      'USAGE',
+      `load-restrictor is "${loadRestrictor}"; expected ${LOAD_RESTRICTORS.join(' or ')}`,
+    );
+  }
+  return {
+    command: 'build',
+    paths,
+    output: optional(read('output')),
+    kustomizePath: optional(read('kustomize-path')) ?? optional(read('kustomize')),
+    enableHelm: parseBoolean(read, 'enable-helm'),
+    loadRestrictor,
+    maxFileSize,
+    substitute: parseVariables(lines(read('substitute')), 'substitute'),
+    substituteFrom: lines(read('substitute-from')),
+    substituteStrict: parseBoolean(read, 'substitute-strict'),
+    root: optional(read('root')),
+    keys: parseKeys(read, env),
+    env,
+    stdoutIsLog: shell.stdoutIsLog,
+  };
+}

@@ -1,0 +1,96 @@
+/** Inputs shared by `diff` and `apply`: cluster access, field manager and the ApplySet. */
+import { UserError } from '../errors.ts';
+import { optional, parseBoolean, type Env, type InputReader } from './inputs.ts';
+
+/** How to reach the cluster and what to call ourselves there. */
+export interface KubeConfigInputs {
+  /** The rendered manifests to diff or apply (multi-document YAML, e.g. from `build --output`). */
+  readonly manifests: string;
+  /** A kubeconfig file; otherwise KUBECONFIG, ~/.kube/config or the in-cluster config. */
+  readonly kubeconfig: string | undefined;
+  /** The kubeconfig context; otherwise its current-context. */
+  readonly context: string | undefined;
+  /** Server-side apply field manager. */
+  readonly fieldManager: string;
+  /** Requests in flight at once, within a stage. */
+  readonly concurrency: number;
+  /** Delete and recreate objects whose immutable fields change. */
+  readonly force: boolean;
+  /** Delete members of the ApplySet that are no longer rendered (needs applyset). */
+  readonly prune: boolean;
+  /** The ApplySet parent Secret; undefined means no ApplySet labels and no prune. */
+  readonly applySet: { readonly name: string; readonly namespace: string } | undefined;
+  readonly env: Env;
+}
+
+/** CLI flags shared by diff and apply (names equal the Action inputs). */
+export const kubeFlags = {
+  manifests: { type: 'string' },
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  'field-manager': { type: 'string' },
+  concurrency: { type: 'string' },
+  force: { type: 'boolean' },
+  prune: { type: 'boolean' },
+  applyset: { type: 'string' },
+  'applyset-namespace': { type: 'string' },
+} as const;
+
+const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/** A positive integer input with a default. */
+export function parseCount(read: InputReader, name: string, fallback: number, max: number): number {
+  const raw = optional(read(name));
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new UserError('USAGE', `${name} is "${raw}"; expected a whole number from 1 to ${max}`);
+  }
+  return value;
+}
+
+/** `90`, `30s`, `5m`, `1h`, `1m30s` as milliseconds. */
+export function parseDuration(read: InputReader, name: string, fallbackMs: number): number {
+  const raw = optional(read(name));
+  if (raw === undefined) return fallbackMs;
+  if (/^\d+$/.test(raw)) return Number(raw) * 1000;
+  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(raw);
+  if (match === null || raw === '') throw new UserError('USAGE', `${name} is "${raw}"; expected a duration like 90s, 5m or 1h`);
+  const [, h, m, s] = match;
+  return ((Number(h ?? 0) * 60 + Number(m ?? 0)) * 60 + Number(s ?? 0)) * 1000;
+}
+
+/** Reads the inputs shared by diff and apply. */
+export function parseKubeInputs(read: InputReader, env: Env, command: string): KubeConfigInputs {
+  const manifests = optional(read('manifests'));
+  if (manifests === undefined) {
+    throw new UserError('USAGE', `${command} needs --manifests FILE (rendered YAML, e.g. from build --output)`);
+  }
+  const fieldManager = optional(read('field-manager')) ?? 'kustomize-sops-deploy';
+  if (fieldManager.length > 128) throw new UserError('USAGE', 'field-manager is longer than 128 characters');
+  const applysetName = optional(read('applyset'));
+  const applysetNamespace = optional(read('applyset-namespace')) ?? 'default';
+  for (const [name, value] of [
+    ['applyset', applysetName],
+    ['applyset-namespace', applysetNamespace],
+  ] as const) {
+    if (value !== undefined && !NAME.test(value)) throw new UserError('USAGE', `${name} is "${value}"; expected a lowercase DNS name`);
+  }
+  const prune = parseBoolean(read, 'prune');
+  if (prune && applysetName === undefined) {
+    throw new UserError('USAGE', 'prune needs applyset: the name of the ApplySet parent Secret', {
+      hint: 'pass --applyset NAME [--applyset-namespace NS]',
+    });
+  }
+  return {
+    manifests,
+    kubeconfig: optional(read('kubeconfig')),
+    context: optional(read('context')),
+    fieldManager,
+    concurrency: parseCount(read, 'concurrency', 8, 64),
+    force: parseBoolean(read, 'force'),
+    prune,
+    applySet: applysetName === undefined ? undefined : { name: applysetName, namespace: applysetNamespace },
+    env,
+  };
+}

@@ -1,0 +1,43 @@
+/** Inputs of `lint [PATH...]`. */
+import { UserError } from '../errors.ts';
+import { LINT_FORMATS, type LintFormat } from '../lint/render.ts';
+import { lines, optional, type Env, type InputReader, type ShellOptions } from './inputs.ts';
+
+/** `lint`: the plaintext-secret gate. It needs no keys. */
+export interface LintConfig {
+  readonly command: 'lint';
+  /** Files or directories to lint; defaults to the current directory. */
+  readonly paths: readonly string[];
+  /** How findings are printed; `github` (annotations) by default in the Action, `text` in a terminal. */
+  readonly format: LintFormat;
+  /**
+   * The lint config file with suppressions. Undefined means `.ksd-lint.yaml` in the current
+   * directory when it exists.
+   */
+  readonly config: string | undefined;
+  /** Also write SARIF 2.1.0 here, for the code-scanning upload step. */
+  readonly sarifFile: string | undefined;
+}
+
+/** CLI flags of `lint` (names equal the Action inputs). */
+export const lintFlags = {
+  format: { type: 'string' },
+  config: { type: 'string' },
+  'sarif-file': { type: 'string' },
+} as const;
+
+/** Reads and validates the inputs of `lint`. */
+export function parseLintConfig(read: InputReader, _env: Env, shell: ShellOptions): LintConfig {
+  const format = optional(read('format')) ?? (shell.stdoutIsLog ? 'github' : 'text');
+  if (!(LINT_FORMATS as readonly string[]).includes(format)) {
+    throw new UserError('USAGE', `format is "${format}"; expected one of ${LINT_FORMATS.join(', ')}`);
+  }
+  const paths = lines(read('path'));
+  return {
+    command: 'lint',
+    paths: paths.length === 0 ? ['.'] : paths,
+    format: format as LintFormat,
+    config: optional(read('config')),
+    sarifFile: optional(read('sarif-file')),
+  };
+}

@@ -1,0 +1,225 @@
+/**
+ * The Azure Key Vault key source: `POST {vaultUrl}/keys/{name}/{version}/unwrapkey` with
+ * RSA-OAEP-256 (the same RSA operation sops 3.13's `Decrypt` call performs; unwrapKey is what
+ * the "Key Vault Crypto Service Encryption User" role grants). The stanza's `enc` is base64url
+ * without padding, as sops writes it.
+ *
+ * Credentials: an Entra ID client-credentials grant whose client assertion is the job's GitHub
+ * OIDC token (audience `api://AzureADTokenExchange`), with `azure-client-id` and
+ * `azure-tenant-id`. A FRESH OIDC token is fetched for every exchange: GitHub's tokens live
+ * minutes, and reusing one in a long job is what fails with AADSTS700024 (Azure/login#180).
+ * The access token is reused until shortly before it expires.
+ *
+ * The vault URL comes from the file, and the bearer token goes to it: only vaults listed in
+ * `azure-allowed-vaults` are contacted, and by default none is.
+ */
+import { UserError } from '../errors.ts';
+import { refusedExchangeMessage, type IdTokenProvider } from '../github/oidc.ts';
+import type { Mask } from './age.ts';
+import {
+  describeNetworkError,
+  sanitizeRemoteMessage,
+  sendApproved,
+  type FetchLike,
+  type HttpAnswer,
+} from './endpoint-policy.ts';
+import { AZURE_ALLOWED_VAULTS_SETTING, checkAzureVault, formatVault } from './cloud-allowlists.ts';
+import type { KeySource } from './key-source.ts';
+import type { MasterKey } from './master-key.ts';
+
+/** The audience Entra ID's GitHub federated credentials expect. */
+export const AZURE_OIDC_AUDIENCE = 'api://AzureADTokenExchange';
+const KEY_VAULT_SCOPE = 'https://vault.azure.net/.default';
+const API_VERSION = '7.4';
+const RENEW_BEFORE_MS = 2 * 60_000;
+const NAME_RE = /^[A-Za-z0-9-]{1,127}$/;
+const VERSION_RE = /^[A-Za-z0-9]{0,64}$/;
+const TENANT_RE = /^[A-Za-z0-9.-]+$/;
+
+export interface AzureKvKeySourceOptions {
+  /** For `AZURE_AUTHORITY_HOST` (the SDKs' name; default https://login.microsoftonline.com). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly mask: Mask;
+  readonly clientId?: string | undefined;
+  readonly tenantId?: string | undefined;
+  /** `azure-allowed-vaults`: vault URLs (`https://name.vault.azure.net`). */
+  readonly allowedVaults: readonly string[];
+  readonly idToken: IdTokenProvider;
+  readonly fetch?: FetchLike;
+  readonly timeoutMs?: number;
+  readonly now?: () => number;
+}
+
+type AzureKey = Extract<MasterKey, { type: 'azure_kv' }>;
+
+/** Entra's errors: `{"error", "error_description"}`; Key Vault's: `{"error": {"code", "message"}}`. */
+function azureError(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { error?: unknown; error_description?: unknown };
+    if (typeof parsed.error === 'string') {
+      const description =
+        typeof parsed.error_description === 'string'
+          ? (parsed.error_description.split(/\r?\n/)[0] ?? '')
+          : '';
+      return `${parsed.error}${description === '' ? '' : `: ${description}`}`;
+    }
+    if (typeof parsed.error === 'object' && parsed.error !== null) {
+      const e = parsed.error as { code?: unknown; message?: unknown };
+      return [e.code, e.message].filter((v) => typeof v === 'string').join(': ');
+    }
+  } catch {
+    // Not JSON.
+  }
+  return '';
+}
+
+/** Creates the `azure_kv` source. */
+export function createAzureKvKeySource(options: AzureKvKeySourceOptions): KeySource {
+  const { env, mask } = options;
+  const fetchFn = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const now = options.now ?? Date.now;
+  const clientId = options.clientId?.trim() || undefined;
+  const tenantId = options.tenantId?.trim() || undefined;
+
+  async function post(
+    url: URL,
+    headers: Record<string, string>,
+    body: string,
+    what: string,
+  ): Promise<HttpAnswer> {
+    try {
+      return await sendApproved(fetchFn, url, { method: 'POST', headers, body }, timeoutMs);
+    } catch (error) {
+      throw new UserError('KEY_SOURCE', `${what}: ${describeNetworkError(error, url)}`);
+    }
+  }
+
+  async function exchange(): Promise<{ value: string; expiresAt: number }> {
+    if (clientId === undefined || tenantId === undefined) {
+      throw new UserError(
+        'KEY_SOURCE',
+        'no azure credentials: set azure-client-id and azure-tenant-id (GitHub OIDC federated credential); environment secrets and managed identity are not supported',
+      );
+    }
+    if (!TENANT_RE.test(tenantId))
+      throw new UserError('KEY_SOURCE', `azure-tenant-id "${tenantId}" is not a tenant id or domain`);
+    const authority = (env['AZURE_AUTHORITY_HOST']?.trim() || 'https://login.microsoftonline.com').replace(
+      /\/+$/,
+      '',
+    );
+    let url: URL;
+    try {
+      url = new URL(`${authority}/${tenantId}/oauth2/v2.0/token`);
+    } catch {
+      throw new UserError('KEY_SOURCE', 'AZURE_AUTHORITY_HOST is not a URL');
+    }
+    // A new assertion for each exchange (see the file comment: AADSTS700024).
+    const token = await options.idToken(AZURE_OIDC_AUDIENCE);
+    const body = new URLSearchParams({
+      client_id: clientId,
+      scope: KEY_VAULT_SCOPE,
+      grant_type: 'client_credentials',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: token.value,
+    }).toString();
+    const what = `azure entra (client ${clientId})`;
+    const answer = await post(url, { 'content-type': 'application/x-www-form-urlencoded' }, body, what);
+    if (answer.status !== 200) {
+      const detail = sanitizeRemoteMessage(azureError(answer.body), [token.value, body]);
+      throw new UserError(
+        'KEY_SOURCE',
+        refusedExchangeMessage(what, `HTTP ${answer.status}${detail === '' ? '' : ` ${detail}`}`, token),
+      );
+    }
+    const parsed = JSON.parse(answer.body) as { access_token?: unknown; expires_in?: unknown };
+    if (typeof parsed.access_token !== 'string' || parsed.access_token === '') {
+      throw new UserError('KEY_SOURCE', `${what}: the answer has no access_token`);
+    }
+    mask(parsed.access_token);
+    const lifetime = Number(parsed.expires_in);
+    return {
+      value: parsed.access_token,
+      expiresAt: now() + (Number.isFinite(lifetime) ? lifetime : 3600) * 1000,
+    };
+  }
+
+  let cached: Promise<{ value: string; expiresAt: number }> | undefined;
+  async function accessToken(): Promise<string> {
+    if (cached !== undefined) {
+      const value = await cached.catch(() => undefined);
+      // Short-lived tokens are used up to their end; long ones are renewed a little early.
+      const margin = value === undefined ? 0 : Math.min(RENEW_BEFORE_MS, (value.expiresAt - now()) / 2);
+      if (value !== undefined && value.expiresAt - margin > now()) return value.value;
+    }
+    const pending = exchange();
+    cached = pending;
+    pending.catch(() => {
+      if (cached === pending) cached = undefined;
+    });
+    return (await pending).value;
+  }
+
+  async function decryptAzure(key: AzureKey): Promise<Uint8Array> {
+    // The vault is checked before any token exists: a refused vault costs no exchange.
+    const check = checkAzureVault(options.allowedVaults, key.vaultUrl);
+    if (!check.ok) throw new UserError('KEY_SOURCE', check.reason);
+    if (!NAME_RE.test(key.name))
+      throw new UserError('KEY_SOURCE', `azure key name ${JSON.stringify(key.name)} is not a plain name`);
+    if (!VERSION_RE.test(key.version)) {
+      throw new UserError(
+        'KEY_SOURCE',
+        `azure key version ${JSON.stringify(key.version)} is not a plain version`,
+      );
+    }
+    if (key.enc === '' || !/^[A-Za-z0-9_-]+$/.test(key.enc)) {
+      throw new UserError(
+        'KEY_SOURCE',
+        `azure key vault stanza for ${key.name} has an enc value that is not base64url`,
+      );
+    }
+    const token = await accessToken();
+    const base = check.url.pathname === '/' ? '' : check.url.pathname;
+    const version = key.version === '' ? '' : `/${key.version}`;
+    const url = new URL(
+      `${check.url.origin}${base}/keys/${key.name}${version}/unwrapkey?api-version=${API_VERSION}`,
+    );
+    const what = `azure key vault unwrapKey with ${formatVault(check.url)}/keys/${key.name}${version}`;
+    const answer = await post(
+      url,
+      { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      JSON.stringify({ alg: 'RSA-OAEP-256', value: key.enc }),
+      what,
+    );
+    if (answer.status !== 200) {
+      const detail = sanitizeRemoteMessage(azureError(answer.body), [token, key.enc]);
+      throw new UserError(
+        'KEY_SOURCE',
+        `${what} failed: HTTP ${answer.status}${detail === '' ? '' : ` ${detail}`}`,
+      );
+    }
+    let value: unknown;
+    try {
+      value = (JSON.parse(answer.body) as { value?: unknown }).value;
+    } catch {
+      throw new UserError('KEY_SOURCE', `${what}: the answer is not JSON`);
+    }
+    if (typeof value !== 'string') throw new UserError('KEY_SOURCE', `${what}: the answer has no value`);
+    mask(value);
+    return new Uint8Array(Buffer.from(value, 'base64url'));
+  }
+
+  return {
+    name: 'azure_kv',
+    locations: [
+      clientId === undefined || tenantId === undefined
+        ? 'azure-client-id/azure-tenant-id (not set)'
+        : `github oidc client assertion for client ${clientId} in tenant ${tenantId}`,
+      `allowed vaults: ${options.allowedVaults.length === 0 ? `none (set ${AZURE_ALLOWED_VAULTS_SETTING})` : options.allowedVaults.join(', ')}`,
+    ],
+    async decrypt(key: MasterKey): Promise<Uint8Array | null> {
+      if (key.type !== 'azure_kv') return null;
+      return decryptAzure(key);
+    },
+  };
+}

@@ -1,0 +1,242 @@
+/**
+ * Staged server-side apply, as Flux's ssa package does it: CRDs, Namespaces and
+ * ClusterRoles first (then wait until the CRDs are Established), then `*Class` kinds, then
+ * everything else. Every object of a stage is dry-run before any is written, so one bad
+ * object stops the stage with nothing written; unchanged objects are not written at all.
+ */
+import type { KubeClient, KubeObject } from './client.ts';
+import { applySetId, findPruneCandidates, labelMember, pruneCandidates, readApplySet, writeApplySet } from './applyset.ts';
+import type { ApplySetRef } from './applyset.ts';
+import { waitForHealth } from './health.ts';
+import type { HealthStatus } from './health.ts';
+import { describeRef, groupKindOf, identityKey, refOf, stageOf } from './normalize.ts';
+import type { ObjectRef } from './normalize.ts';
+import { changeScope, describeApiError, mapLimit, planObject } from './plan.ts';
+import type { ObjectPlan } from './plan.ts';
+import { applyObject, deleteObject, FIELD_MANAGER, takeOverClientSideFields, waitForDeletion } from './ssa.ts';
+import type { Logger } from '../host/host.ts';
+import { errorMessage } from '../errors.ts';
+
+export type ApplyStatus = 'created' | 'configured' | 'recreated' | 'unchanged' | 'skipped' | 'deleted' | 'failed' | 'not-applied';
+
+export interface ObjectResult {
+  readonly ref: ObjectRef;
+  readonly status: ApplyStatus;
+  /** Why skipped, failed or recreated; never holds a Secret value. */
+  readonly reason: string | undefined;
+}
+
+export interface ApplyReport {
+  /** Every rendered object, plus pruned ones, in apply order. */
+  readonly objects: readonly ObjectResult[];
+  readonly counts: Readonly<Record<ApplyStatus, number>>;
+  /** False when any object failed, a stage stopped or a health check failed. */
+  readonly ok: boolean;
+  /** The first error, one line, when not ok. */
+  readonly error: string | undefined;
+  /** Readiness of the applied objects, when waited for. */
+  readonly health: readonly HealthStatus[] | undefined;
+}
+
+export interface ApplyOptions {
+  /** Field manager for server-side apply (default `kustomize-sops-deploy`). */
+  readonly fieldManager?: string;
+  /** Objects applied at the same time within a stage (default 8). */
+  readonly concurrency?: number;
+  /** Delete and recreate objects whose immutable fields change. */
+  readonly force?: boolean;
+  /** The ApplySet parent; members get its part-of label. */
+  readonly applySet?: ApplySetRef | undefined;
+  /** Delete members of the ApplySet that are no longer rendered (needs applySet). */
+  readonly prune?: boolean;
+  /** Wait for every applied object to be ready. */
+  readonly wait?: boolean;
+  /** Limit for the health wait and for CRDs to become Established (default 5 minutes). */
+  readonly timeoutMs?: number;
+  readonly logger?: Logger;
+}
+
+const STATUS_OF: Record<ObjectPlan['action'], ApplyStatus> = {
+  create: 'created',
+  configure: 'configured',
+  recreate: 'recreated',
+  unchanged: 'unchanged',
+  skip: 'skipped',
+  error: 'failed',
+};
+
+function emptyCounts(): Record<ApplyStatus, number> {
+  return { created: 0, configured: 0, recreated: 0, unchanged: 0, skipped: 0, deleted: 0, failed: 0, 'not-applied': 0 };
+}
+
+function finish(results: ObjectResult[], error: string | undefined, health?: readonly HealthStatus[]): ApplyReport {
+  const counts = emptyCounts();
+  for (const r of results) counts[r.status]++;
+  return { objects: results, counts, ok: error === undefined, error, health };
+}
+
+async function carryOut(client: KubeClient, plan: ObjectPlan, fieldManager: string, timeoutMs: number): Promise<void> {
+  const info = plan.info;
+  if (info === undefined) throw new Error(`${describeRef(plan.ref)}: kind not served`);
+  if (plan.action === 'recreate') {
+    await deleteObject(client, info, plan.ref);
+    await waitForDeletion(client, info, plan.ref, timeoutMs);
+  } else if (plan.takeover && plan.live !== undefined) {
+    await takeOverClientSideFields(client, info, plan.live, fieldManager);
+  }
+  await applyObject(client, info, plan.ref, plan.object, { fieldManager, dryRun: false });
+}
+
+/**
+ * Applies rendered objects (Secrets already decrypted). Returns a report of every object;
+ * apply failures are in the report (ok false), so callers can say what was and was not applied.
+ */
+export async function applyObjects(client: KubeClient, objects: readonly KubeObject[], options: ApplyOptions = {}): Promise<ApplyReport> {
+  const fieldManager = options.fieldManager ?? FIELD_MANAGER;
+  const concurrency = options.concurrency ?? 8;
+  const timeoutMs = options.timeoutMs ?? 5 * 60_000;
+  const log = options.logger;
+  const id = options.applySet === undefined ? undefined : applySetId(options.applySet);
+  const members = objects.map((o) => {
+    refOf(o);
+    return id === undefined ? o : labelMember(o, id);
+  });
+  const results: ObjectResult[] = [];
+  const notApplied = (from: number): void => {
+    for (const object of members.filter((o) => stageOf(refOf(o)) >= from)) {
+      results.push({ ref: refOf(object), status: 'not-applied', reason: undefined });
+    }
+  };
+
+  const state = options.applySet === undefined ? undefined : await readApplySet(client, options.applySet);
+  const scope = changeScope(members);
+  const context = { client, fieldManager, force: options.force ?? false, ...scope };
+  const applied: KubeObject[] = [];
+  const allPlans: ObjectPlan[] = [];
+
+  for (const stage of [1, 2, 3] as const) {
+    const inStage = members.filter((o) => stageOf(refOf(o)) === stage);
+    if (inStage.length === 0 && stage !== 1) continue;
+    let plans: ObjectPlan[];
+    try {
+      plans = await mapLimit(inStage, concurrency, (object) => planObject(context, object));
+    } catch (error) {
+      notApplied(stage);
+      return finish(results, `stage ${stage}: ${errorMessage(error)}`);
+    }
+    allPlans.push(...plans);
+    const failedPlans = plans.filter((p) => p.action === 'error');
+    if (failedPlans.length > 0) {
+      for (const plan of plans) {
+        results.push({ ref: plan.ref, status: plan.action === 'error' ? 'failed' : 'not-applied', reason: plan.reason });
+      }
+      notApplied(stage + 1);
+      const first = failedPlans[0];
+      return finish(results, `dry run failed for ${failedPlans.length} object(s) in stage ${stage}, nothing in it was written${first === undefined ? '' : `: ${describeRef(first.ref)}: ${first.reason ?? ''}`}`);
+    }
+    const errors: string[] = [];
+    const stageResults = await mapLimit(plans, concurrency, async (plan): Promise<ObjectResult> => {
+      if (plan.action !== 'create' && plan.action !== 'configure' && plan.action !== 'recreate') {
+        return { ref: plan.ref, status: STATUS_OF[plan.action], reason: plan.reason };
+      }
+      try {
+        await carryOut(client, plan, fieldManager, timeoutMs);
+        log?.info(`${describeRef(plan.ref)} ${STATUS_OF[plan.action]}`);
+        return { ref: plan.ref, status: STATUS_OF[plan.action], reason: plan.reason };
+      } catch (error) {
+        const reason = describeApiError(error, plan.ref);
+        errors.push(`${describeRef(plan.ref)}: ${reason}`);
+        return { ref: plan.ref, status: 'failed', reason };
+      }
+    });
+    results.push(...stageResults);
+    for (const plan of plans) if (plan.action !== 'skip') applied.push(plan.object);
+    if (errors.length > 0) {
+      notApplied(stage + 1);
+      return finish(results, `${errors.length} object(s) failed to apply in stage ${stage}: ${errors[0] ?? ''}`);
+    }
+    if (stage === 1) {
+      const crds = inStage.filter((o) => o['kind'] === 'CustomResourceDefinition');
+      if (crds.length > 0) {
+        try {
+          await waitForHealth(client, crds, { timeoutMs, intervalMs: 250 });
+        } catch (error) {
+          notApplied(2);
+          return finish(results, `CustomResourceDefinitions not Established: ${errorMessage(error)}`);
+        }
+        // New kinds are served now; discovery cached before they existed is stale.
+        client.resetDiscovery();
+      }
+      if (options.applySet !== undefined && state !== undefined) {
+        // Record the union before later stages write members, so an interrupted run leaves
+        // nothing that a later prune cannot find.
+        try {
+          await writeApplySet(
+            client,
+            options.applySet,
+            [...state.groupKinds, ...members.map((o) => groupKindOf(refOf(o)))],
+            [...state.namespaces, ...plans.map((p) => p.ref.namespace), ...members.map((o) => refOf(o).namespace)],
+            fieldManager,
+          );
+        } catch (error) {
+          notApplied(2);
+          return finish(results, `writing the ApplySet parent: ${errorMessage(error)}`);
+        }
+      }
+    }
+  }
+
+  if (options.applySet !== undefined && state !== undefined) {
+    const currentKinds = allPlans.map((p) => groupKindOf(p.ref));
+    const currentNamespaces = allPlans.map((p) => p.ref.namespace);
+    try {
+      if (options.prune === true) {
+        const candidates = await findPruneCandidates(client, options.applySet, state, {
+          groupKinds: currentKinds,
+          namespaces: currentNamespaces,
+          keep: new Set(allPlans.map((p) => identityKey(p.ref))),
+        });
+        const deleted = new Set((await pruneCandidates(client, candidates)).map(identityKey));
+        for (const candidate of candidates) {
+          if (candidate.keptBecause !== undefined) {
+            results.push({ ref: candidate.ref, status: 'skipped', reason: `not pruned: ${candidate.keptBecause}` });
+          } else if (deleted.has(identityKey(candidate.ref))) {
+            log?.info(`${describeRef(candidate.ref)} deleted`);
+            results.push({ ref: candidate.ref, status: 'deleted', reason: 'no longer rendered (prune)' });
+          }
+        }
+        const kept = candidates.filter((c) => c.keptBecause !== undefined);
+        await writeApplySet(
+          client,
+          options.applySet,
+          [...currentKinds, ...kept.map((c) => groupKindOf(c.ref))],
+          [...currentNamespaces, ...kept.map((c) => c.ref.namespace)],
+          fieldManager,
+        );
+      }
+    } catch (error) {
+      return finish(results, `prune: ${errorMessage(error)}`);
+    }
+  }
+
+  if (options.wait === true) {
+    try {
+      const health = await waitForHealth(client, applied, { timeoutMs });
+      return finish(results, undefined, health);
+    } catch (error) {
+      return finish(results, errorMessage(error));
+    }
+  }
+  return finish(results, undefined);
+}
+
+/** One line per object and a count line. */
+export function renderApplyText(report: ApplyReport): string {
+  const lines = report.objects.map((r) => `${describeRef(r.ref)} ${r.status}${r.reason === undefined ? '' : ` (${r.reason})`}`);
+  const c = report.counts;
+  lines.push(
+    `${c.created} created, ${c.configured} configured, ${c.recreated} recreated, ${c.unchanged} unchanged, ${c.deleted} deleted, ${c.skipped} skipped, ${c.failed} failed, ${c['not-applied']} not applied`,
+  );
+  if (report.error !== undefined) lines.push(`error: ${report.error}`);
+  return `${lines.join('\n')}\n`;
+}

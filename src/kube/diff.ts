@@ -1,0 +1,142 @@
+/**
+ * `diff`: what applying the objects would change. Each object is dry-run server-side and
+ * compared with the live one, both in normal form; Secrets are compared decrypted and
+ * printed masked. A namespace or CRD that this change creates makes its dependants
+ * `created` (with the rendered body) rather than an error.
+ */
+import { stringify } from 'yaml';
+import type { KubeClient, KubeObject } from './client.ts';
+import { applySetId, findPruneCandidates, labelMember, readApplySet } from './applyset.ts';
+import type { ApplySetRef } from './applyset.ts';
+import { maskSecretPair } from './mask.ts';
+import { describeRef, groupKindOf, identityKey, normalizeObject, objectPath } from './normalize.ts';
+import type { ObjectRef } from './normalize.ts';
+import { changeScope, mapLimit, planObject } from './plan.ts';
+import type { ObjectPlan } from './plan.ts';
+import { FIELD_MANAGER } from './ssa.ts';
+import { unifiedDiff } from './unified-diff.ts';
+
+export type DiffClass = 'created' | 'configured' | 'unchanged' | 'deleted' | 'skipped' | 'failed';
+
+export interface ObjectDiff {
+  readonly ref: ObjectRef;
+  readonly class: DiffClass;
+  /** Why skipped, failed, recreated or created early; no Secret value ever. */
+  readonly reason: string | undefined;
+  /** Unified YAML diff for `configured`, the body for `created`/`deleted`, '' otherwise; Secrets masked. */
+  readonly diff: string;
+}
+
+export interface DiffReport {
+  readonly objects: readonly ObjectDiff[];
+  readonly counts: Readonly<Record<DiffClass, number>>;
+  /** True when anything would be created, configured or deleted. */
+  readonly changed: boolean;
+}
+
+export interface DiffOptions {
+  readonly fieldManager?: string;
+  readonly concurrency?: number;
+  /** Report immutable-field changes as recreations instead of failures. */
+  readonly force?: boolean;
+  /** The ApplySet whose members are labelled and, with `prune`, listed as deleted. */
+  readonly applySet?: ApplySetRef | undefined;
+  readonly prune?: boolean;
+}
+
+function toYaml(object: KubeObject | undefined): string {
+  return object === undefined ? '' : stringify(object, { lineWidth: 0, sortMapEntries: false });
+}
+
+/** The text shown for one planned object (masked, normalised). */
+export function renderPlanDiff(plan: Pick<ObjectPlan, 'ref' | 'live' | 'merged'>, cls: DiffClass): string {
+  const name = describeRef(plan.ref);
+  const before = plan.live === undefined ? undefined : normalizeObject(plan.live);
+  const after = plan.merged === undefined ? undefined : normalizeObject(plan.merged);
+  const masked = maskSecretPair(before, after);
+  if (cls === 'created') return unifiedDiff('', toYaml(masked.after), '/dev/null', `${name} (after)`);
+  if (cls === 'deleted') return unifiedDiff(toYaml(masked.before), '', `${name} (before)`, '/dev/null');
+  if (cls !== 'configured') return '';
+  return unifiedDiff(toYaml(masked.before), toYaml(masked.after), `${name} (live)`, `${name} (after)`);
+}
+
+const CLASS_OF: Record<ObjectPlan['action'], DiffClass> = {
+  create: 'created',
+  configure: 'configured',
+  recreate: 'configured',
+  unchanged: 'unchanged',
+  skip: 'skipped',
+  error: 'failed',
+};
+
+function emptyCounts(): Record<DiffClass, number> {
+  return { created: 0, configured: 0, unchanged: 0, deleted: 0, skipped: 0, failed: 0 };
+}
+
+/** Builds the report from plans (and prune deletions). */
+export function summarizeDiff(entries: readonly ObjectDiff[]): DiffReport {
+  const counts = emptyCounts();
+  for (const entry of entries) counts[entry.class]++;
+  return { objects: entries, counts, changed: counts.created + counts.configured + counts.deleted > 0 };
+}
+
+/** Diffs rendered objects (Secrets already decrypted) against the cluster. Writes nothing. */
+export async function diffObjects(client: KubeClient, objects: readonly KubeObject[], options: DiffOptions = {}): Promise<DiffReport> {
+  const id = options.applySet === undefined ? undefined : applySetId(options.applySet);
+  const members = id === undefined ? objects : objects.map((o) => labelMember(o, id));
+  const scope = changeScope(members);
+  const context = {
+    client,
+    fieldManager: options.fieldManager ?? FIELD_MANAGER,
+    force: options.force ?? false,
+    ...scope,
+  };
+  const plans = await mapLimit(members, options.concurrency ?? 8, (object) => planObject(context, object));
+  const entries: ObjectDiff[] = plans.map((plan) => {
+    const cls = CLASS_OF[plan.action];
+    return { ref: plan.ref, class: cls, reason: plan.reason ?? (plan.takeover ? 'fields owned by client-side kubectl apply are taken over' : undefined), diff: renderPlanDiff(plan, cls) };
+  });
+  if (options.prune === true && options.applySet !== undefined) {
+    const state = await readApplySet(client, options.applySet);
+    if (state.exists) {
+      const candidates = await findPruneCandidates(client, options.applySet, state, {
+        groupKinds: plans.map((p) => groupKindOf(p.ref)),
+        namespaces: plans.map((p) => p.ref.namespace),
+        keep: new Set(plans.map((p) => identityKey(p.ref))),
+      });
+      for (const candidate of candidates) {
+        if (candidate.keptBecause !== undefined) {
+          entries.push({ ref: candidate.ref, class: 'skipped', reason: `not pruned: ${candidate.keptBecause}`, diff: '' });
+          continue;
+        }
+        const live = (await client.request('GET', objectPath(candidate.info, candidate.ref))).body as KubeObject;
+        entries.push({ ref: candidate.ref, class: 'deleted', reason: 'no longer rendered (prune)', diff: renderPlanDiff({ ref: candidate.ref, live, merged: undefined }, 'deleted') });
+      }
+    }
+  }
+  return summarizeDiff(entries);
+}
+
+const VERB: Record<DiffClass, string> = {
+  created: 'created',
+  configured: 'configured',
+  unchanged: 'unchanged',
+  deleted: 'deleted',
+  skipped: 'skipped',
+  failed: 'failed',
+};
+
+/** One line per object, then the diffs of created, configured and deleted objects. */
+export function renderDiffText(report: DiffReport, options: { unchanged?: boolean } = {}): string {
+  const lines: string[] = [];
+  for (const entry of report.objects) {
+    if (entry.class === 'unchanged' && options.unchanged !== true) continue;
+    lines.push(`${describeRef(entry.ref)} ${VERB[entry.class]}${entry.reason === undefined ? '' : ` (${entry.reason})`}`);
+  }
+  const c = report.counts;
+  lines.push(
+    `${c.created} created, ${c.configured} configured, ${c.deleted} deleted, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed`,
+  );
+  const diffs = report.objects.filter((e) => e.diff !== '').map((e) => e.diff);
+  return `${[...lines, ...(diffs.length === 0 ? [] : ['', ...diffs])].join('\n').replace(/\n*$/, '')}\n`;
+}

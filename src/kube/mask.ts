@@ -1,0 +1,81 @@
+/**
+ * Secret masking for diffs, with Flux's tokens: a value that is the same on both sides
+ * becomes `***`, a changed one `*** (before)` / `*** (after)`, an added or removed key `***`.
+ * Values are compared decrypted (base64 `data` decoded, `stringData` as UTF-8), so a changed
+ * Secret shows as changed while neither its value nor its base64 ever appears.
+ */
+import type { KubeObject } from './client.ts';
+
+export const MASK = '***';
+export const MASK_BEFORE = '*** (before)';
+export const MASK_AFTER = '*** (after)';
+
+/** kubectl's client-side apply copies the whole object, values included, into this annotation. */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The decoded value of every key in data and stringData (stringData wins, as on the server). */
+export function secretValues(secret: KubeObject): Map<string, Buffer> {
+  const values = new Map<string, Buffer>();
+  const data = secret['data'];
+  if (isRecord(data)) {
+    for (const [key, value] of Object.entries(data)) {
+      values.set(key, typeof value === 'string' ? Buffer.from(value, 'base64') : Buffer.alloc(0));
+    }
+  }
+  const stringData = secret['stringData'];
+  if (isRecord(stringData)) {
+    for (const [key, value] of Object.entries(stringData)) {
+      values.set(key, Buffer.from(typeof value === 'string' ? value : '', 'utf8'));
+    }
+  }
+  return values;
+}
+
+function replaceValues(secret: KubeObject, token: (key: string) => string): void {
+  for (const field of ['data', 'stringData'] as const) {
+    const map = secret[field];
+    if (!isRecord(map)) continue;
+    for (const key of Object.keys(map)) map[key] = token(key);
+  }
+  const metadata = secret['metadata'];
+  if (isRecord(metadata) && isRecord(metadata['annotations']) && LAST_APPLIED in metadata['annotations']) {
+    metadata['annotations'][LAST_APPLIED] = MASK;
+  }
+}
+
+function isSecret(object: KubeObject | undefined): object is KubeObject {
+  return object !== undefined && object['kind'] === 'Secret' && (object['apiVersion'] === 'v1' || object['apiVersion'] === undefined);
+}
+
+/**
+ * Masks a pair of the same Secret (either side may be absent). Returns copies; objects that
+ * are not Secrets are returned as they are.
+ */
+export function maskSecretPair(
+  before: KubeObject | undefined,
+  after: KubeObject | undefined,
+): { before: KubeObject | undefined; after: KubeObject | undefined } {
+  if (!isSecret(before) && !isSecret(after)) return { before, after };
+  const oldCopy = before === undefined ? undefined : structuredClone(before);
+  const newCopy = after === undefined ? undefined : structuredClone(after);
+  const oldValues = oldCopy === undefined ? new Map<string, Buffer>() : secretValues(oldCopy);
+  const newValues = newCopy === undefined ? new Map<string, Buffer>() : secretValues(newCopy);
+  const token = (key: string, side: 'before' | 'after'): string => {
+    const oldValue = oldValues.get(key);
+    const newValue = newValues.get(key);
+    if (oldValue === undefined || newValue === undefined || oldValue.equals(newValue)) return MASK;
+    return side === 'before' ? MASK_BEFORE : MASK_AFTER;
+  };
+  if (oldCopy !== undefined) replaceValues(oldCopy, (key) => token(key, 'before'));
+  if (newCopy !== undefined) replaceValues(newCopy, (key) => token(key, 'after'));
+  return { before: oldCopy, after: newCopy };
+}
+
+/** Masks one Secret on its own (e.g. a created or deleted one). */
+export function maskSecret(object: KubeObject): KubeObject {
+  return maskSecretPair(object, undefined).before ?? object;
+}

@@ -1,0 +1,218 @@
+/**
+ * `buildTarget`: walk the graph, stage and decrypt it privately, run kustomize on the
+ * plaintext, decrypt what is still encrypted the way Flux does, substitute post-build
+ * variables, and remove the private root whatever happened. The library entry diff and apply
+ * build on.
+ */
+import { access, constants } from 'node:fs/promises';
+import path from 'node:path';
+import { parseAllDocuments, type Document } from 'yaml';
+import { UserError } from '../errors.ts';
+import type { Exec } from '../host/exec.ts';
+import type { Host } from '../host/host.ts';
+import type { KeySource } from '../keys/key-source.ts';
+import { walkGraph } from './graph.ts';
+import { decryptAfterBuild } from './post-build.ts';
+import { stageGraph, type SecretRegistry } from './stage.ts';
+import { substituteDocument } from './substitute.ts';
+
+/** How kustomize is invoked: `kustomize build DIR` or `kubectl kustomize DIR`. */
+export interface KustomizeTool {
+  readonly command: string;
+  /** Arguments before the directory: `['build']` or `['kustomize']`. */
+  readonly prefix: readonly string[];
+  /** For the log, e.g. `kustomize v5.8.3 (/usr/local/bin/kustomize)`. */
+  readonly description: string;
+}
+
+export interface BuildOptions {
+  /** The directory to build. */
+  readonly target: string;
+  /** The root paths must stay in; defaults to the git top level above the target. */
+  readonly root?: string;
+  readonly enableHelm?: boolean;
+  readonly loadRestrictor?: string;
+  readonly maxFileSize?: number;
+  readonly decryptionOrder?: readonly string[];
+  /** Post-build substitution, when requested. */
+  readonly substitute?: { readonly vars: ReadonlyMap<string, string>; readonly strict: boolean };
+}
+
+export interface BuildDeps {
+  readonly host: Host;
+  readonly exec: Exec;
+  /** Already wrapped with cacheKeySources, so a data key is unwrapped once per run. */
+  readonly keySources: readonly KeySource[];
+  readonly registry: SecretRegistry;
+  readonly tool: KustomizeTool;
+  /** The environment kustomize runs in. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Parent of the private root (tests); defaults to tmpfs / RUNNER_TEMP / the OS temp. */
+  readonly stagingParent?: string;
+  readonly signals?: NodeJS.EventEmitter | null;
+}
+
+export interface BuildResult {
+  /** Multi-document YAML, as `kustomize build` prints it. */
+  readonly yaml: string;
+  /** The same objects, parsed. */
+  readonly objects: readonly unknown[];
+  /** The kustomize that built it. */
+  readonly tool: string;
+  /** Files that were SOPS-encrypted, relative to the repository root. */
+  readonly decrypted: readonly string[];
+}
+
+async function isExecutable(file: string): Promise<boolean> {
+  try {
+    await access(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function onPath(
+  name: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<string | undefined> {
+  for (const dir of (env['PATH'] ?? '').split(path.delimiter)) {
+    if (dir === '') continue;
+    const candidate = path.join(dir, name);
+    if (await isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+async function versionOf(exec: Exec, command: string, args: readonly string[]): Promise<string> {
+  try {
+    const result = await exec.run(command, args, { timeoutMs: 30_000 });
+    const text = Buffer.from(result.stdout).toString('utf8');
+    return /v?\d+\.\d+\.\d+[^\s"]*/.exec(text)?.[0] ?? 'unknown version';
+  } catch {
+    return 'unknown version';
+  }
+}
+
+/**
+ * The first of: the explicit path (`--kustomize` / `kustomize-path`), `kustomize` on PATH,
+ * `kubectl kustomize`.
+ */
+export async function resolveKustomize(
+  explicit: string | undefined,
+  deps: { readonly exec: Exec; readonly env: Readonly<Record<string, string | undefined>> },
+): Promise<KustomizeTool> {
+  if (explicit !== undefined) {
+    if (!(await isExecutable(explicit))) {
+      throw new UserError('FILE_NOT_FOUND', `kustomize-path ${explicit} is not an executable file`);
+    }
+    const version = await versionOf(deps.exec, explicit, ['version']);
+    return { command: explicit, prefix: ['build'], description: `kustomize ${version} (${explicit})` };
+  }
+  const kustomize = await onPath('kustomize', deps.env);
+  if (kustomize !== undefined) {
+    const version = await versionOf(deps.exec, kustomize, ['version']);
+    return { command: kustomize, prefix: ['build'], description: `kustomize ${version} (${kustomize})` };
+  }
+  const kubectl = await onPath('kubectl', deps.env);
+  if (kubectl !== undefined) {
+    const version = await versionOf(deps.exec, kubectl, ['version', '--client']);
+    return {
+      command: kubectl,
+      prefix: ['kustomize'],
+      description: `kubectl kustomize, kubectl ${version} (${kubectl})`,
+    };
+  }
+  throw new UserError('FILE_NOT_FOUND', 'neither kustomize nor kubectl was found on PATH', {
+    hint: 'install kustomize, or pass --kustomize /path/to/kustomize (the kustomize-path input)',
+  });
+}
+
+/**
+ * kustomize never needs key material, and a helm chart or plugin it runs should not see it
+ * either: sops and cloud credentials are removed from its environment.
+ */
+function kustomizeEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (/^(SOPS_|VAULT_TOKEN$|AWS_SECRET_ACCESS_KEY$|AWS_SESSION_TOKEN$|INPUT_)/.test(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+function renderDocuments(docs: readonly Document[]): string {
+  return docs.map((doc) => doc.toString({ lineWidth: 0 })).join('---\n');
+}
+
+/** Builds one target. The private root is gone when this returns or throws. */
+export async function buildTarget(options: BuildOptions, deps: BuildDeps): Promise<BuildResult> {
+  const graph = await walkGraph(options.target, options.root === undefined ? {} : { root: options.root });
+  for (const remote of graph.remote)
+    deps.host.info(`${options.target}: remote resource ${remote} is fetched by kustomize`);
+  const staged = await stageGraph(graph, {
+    keySources: deps.keySources,
+    registry: deps.registry,
+    ...(options.maxFileSize === undefined ? {} : { maxFileSize: options.maxFileSize }),
+    ...(options.decryptionOrder === undefined ? {} : { decryptionOrder: options.decryptionOrder }),
+    ...(deps.stagingParent === undefined ? {} : { parent: deps.stagingParent }),
+    ...(deps.signals === undefined ? {} : { signals: deps.signals }),
+  });
+  let output: string;
+  try {
+    const args = [
+      ...deps.tool.prefix,
+      staged.target,
+      ...(options.enableHelm === true ? ['--enable-helm'] : []),
+      ...(options.loadRestrictor === undefined ? [] : ['--load-restrictor', options.loadRestrictor]),
+    ];
+    const result = await deps.exec.run(deps.tool.command, args, {
+      cwd: staged.target,
+      env: kustomizeEnv(deps.env),
+    });
+    if (result.exitCode !== 0) {
+      // kustomize names files by their private path and may quote decrypted content: show
+      // repository paths, with every known secret masked.
+      const stderr = deps.registry.redact(result.stderr).split(staged.dir).join(graph.root).trim();
+      const first = stderr.split('\n').find((line) => line.trim() !== '') ?? `exit code ${result.exitCode}`;
+      throw new UserError('BAD_FORMAT', `kustomize build ${options.target} failed: ${first}`, {
+        report: stderr,
+      });
+    }
+    output = Buffer.from(result.stdout).toString('utf8');
+  } finally {
+    await staged.cleanup();
+  }
+
+  const docs = parseAllDocuments(output).filter((doc) => doc.contents !== null);
+  for (const doc of docs) {
+    if (doc.errors.length > 0)
+      throw new UserError('BAD_FORMAT', `kustomize printed YAML that does not parse for ${options.target}`);
+  }
+  let changed = await decryptAfterBuild(docs, {
+    keySources: deps.keySources,
+    registry: deps.registry,
+    log: deps.host,
+    ...(options.decryptionOrder === undefined ? {} : { decryptionOrder: options.decryptionOrder }),
+  });
+  if (options.substitute !== undefined) {
+    for (const doc of docs) {
+      if (
+        substituteDocument(doc, {
+          vars: options.substitute.vars,
+          strict: options.substitute.strict,
+          isSecret: (text) => deps.registry.touches(text),
+        })
+      ) {
+        changed = true;
+      }
+    }
+  }
+  return {
+    // Unchanged output is kept byte for byte as kustomize printed it.
+    yaml: changed ? renderDocuments(docs) : output,
+    objects: docs.map((doc) => doc.toJS() as unknown),
+    tool: deps.tool.description,
+    decrypted: staged.decrypted,
+  };
+}

@@ -1,0 +1,488 @@
+/**
+ * The kustomization graph: every local file kustomize could read for a target, found by
+ * walking each field that names a file, recursively. Whatever is not in this graph is not
+ * copied into the private build root, so kustomize cannot read it; whatever is in it must stay
+ * inside the repository root, symlinks resolved, because the repository is untrusted input in
+ * a PR run and a `../../` entry must not pull a runner file into a Secret.
+ */
+import { lstat, readFile, readdir, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { UserError } from '../errors.ts';
+import { formatFromPath } from '../sops/formats.ts';
+import type { Format } from '../sops/tree.ts';
+
+/** The file names kustomize recognises, in its order. */
+export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
+
+/**
+ * Why a file is in the graph, which decides how a SOPS file in it is decrypted: manifests by
+ * their own extension, generator `files` by the key's extension (as Flux), env files as dotenv.
+ */
+export type FileRole =
+  | { readonly kind: 'kustomization' }
+  | { readonly kind: 'manifest' }
+  | { readonly kind: 'generator-file'; readonly key: string }
+  | { readonly kind: 'env' }
+  | { readonly kind: 'config' };
+
+export interface GraphFile {
+  /** Path relative to the repository root, with `/` separators. */
+  readonly rel: string;
+  /** The real file to copy (symlinks resolved, checked to be inside the root). */
+  readonly source: string;
+  readonly role: FileRole;
+  /** The kustomization file and field that first reached it, for error messages. */
+  readonly via: string;
+}
+
+export interface KustomizeGraph {
+  /** The repository root every path must stay in (real path). */
+  readonly root: string;
+  /** The target directory relative to the root (`.` for the root itself). */
+  readonly target: string;
+  /** Every file to copy, by `rel`. The first role that reached a file wins. */
+  readonly files: ReadonlyMap<string, GraphFile>;
+  /** Directories copied whole (helm chart homes), relative to the root. */
+  readonly dirs: ReadonlySet<string>;
+  /**
+   * Kustomization files to write because the directory had none (Flux generates one for a
+   * directory of plain manifests), by rel path, with their content.
+   */
+  readonly generated: ReadonlyMap<string, string>;
+  /** Remote resources left to kustomize, for the log. */
+  readonly remote: readonly string[];
+}
+
+/** Anything kustomize fetches itself rather than reading from the tree. */
+export function isRemote(entry: string): boolean {
+  return (
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) ||
+    entry.startsWith('git@') ||
+    entry.startsWith('git::') ||
+    /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(entry)
+  );
+}
+
+/** An inline document where a path could also stand (patchesStrategicMerge, transformers). */
+function isInline(entry: string): boolean {
+  return entry.includes('\n');
+}
+
+/**
+ * The root used to confine paths: the nearest ancestor of the target holding `.git` (the
+ * repository), or the target itself when there is none. Using the target alone outside a
+ * repository is the safe choice: a base two folders up then fails loudly instead of reaching
+ * the whole disk.
+ */
+export async function findRepositoryRoot(target: string): Promise<string> {
+  let dir = path.resolve(target);
+  for (;;) {
+    try {
+      await lstat(path.join(dir, '.git'));
+      return dir;
+    } catch {
+      // not here; go up
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve(target);
+    dir = parent;
+  }
+}
+
+function toRel(root: string, abs: string): string {
+  return path.relative(root, abs).split(path.sep).join('/') || '.';
+}
+
+function inside(root: string, abs: string): boolean {
+  const rel = path.relative(root, abs);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+interface WalkState {
+  readonly root: string;
+  readonly realRoot: string;
+  readonly files: Map<string, GraphFile>;
+  readonly dirs: Set<string>;
+  readonly generated: Map<string, string>;
+  readonly remote: string[];
+  readonly visited: Set<string>;
+}
+
+type Entry = { readonly where: string; readonly value: string };
+
+function stringList(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((v): v is string => typeof v === 'string');
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+function records(value: unknown): Record<string, unknown>[] {
+  return Array.isArray(value) ? value.map(record) : [];
+}
+
+/**
+ * Resolves an entry to an absolute lexical path and its real path, refusing anything that
+ * leaves the root either lexically (`..`) or through a symlink.
+ */
+async function resolveEntry(
+  state: WalkState,
+  dir: string,
+  entry: Entry,
+  kustomizationRel: string,
+): Promise<{ abs: string; real: string; isDir: boolean } | undefined> {
+  const abs = path.resolve(dir, entry.value);
+  const where = `${kustomizationRel}: ${entry.where} "${entry.value}"`;
+  if (!inside(state.root, abs)) {
+    throw new UserError('USAGE', `${where} leaves the repository root ${state.root}`, {
+      hint: 'kustomize may only read files inside the repository; move the file in or build from a higher directory',
+    });
+  }
+  let real: string;
+  try {
+    real = await realpath(abs);
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new UserError('FILE_NOT_FOUND', `${where} cannot be read`, { cause });
+  }
+  if (!inside(state.realRoot, real)) {
+    throw new UserError('USAGE', `${where} is a symlink that leaves the repository root ${state.root}`, {
+      hint: 'replace the symlink with the file itself',
+    });
+  }
+  const info = await stat(real);
+  return { abs, real, isDir: info.isDirectory() };
+}
+
+function addFile(state: WalkState, abs: string, real: string, role: FileRole, via: string): void {
+  const rel = toRel(state.root, abs);
+  if (!state.files.has(rel)) state.files.set(rel, { rel, source: real, role, via });
+}
+
+async function findKustomizationFile(dir: string): Promise<string | undefined> {
+  const found: string[] = [];
+  for (const name of KUSTOMIZATION_FILE_NAMES) {
+    try {
+      if ((await lstat(path.join(dir, name))).isFile() || (await stat(path.join(dir, name))).isFile()) {
+        found.push(name);
+      }
+    } catch {
+      // absent
+    }
+  }
+  if (found.length > 1) {
+    throw new UserError('BAD_FORMAT', `${dir} holds more than one kustomization file (${found.join(', ')})`, {
+      hint: 'keep exactly one of kustomization.yaml, kustomization.yml or Kustomization',
+    });
+  }
+  return found[0];
+}
+
+/** The manifests Flux's generator would list for a directory without a kustomization file. */
+async function generateKustomization(dir: string): Promise<string[]> {
+  const resources: string[] = [];
+  const walk = async (current: string): Promise<void> => {
+    const entries = (await readdir(current, { withFileTypes: true })).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const abs = path.join(current, entry.name);
+      const rel = path.relative(dir, abs).split(path.sep).join('/');
+      if (entry.isDirectory()) {
+        if ((await findKustomizationFile(abs)) !== undefined) resources.push(rel);
+        else await walk(abs);
+        continue;
+      }
+      if (!/\.(ya?ml|json)$/.test(entry.name)) continue;
+      // Flux lists only files that hold Kubernetes objects, so stray YAML (values files,
+      // CI config) does not break the build.
+      const text = await readFile(abs, 'utf8');
+      const docs = parseAllDocuments(text);
+      const list = Array.isArray(docs) ? docs : [docs];
+      const isObject = list.some((doc) => {
+        const value = record(doc.toJS() as unknown);
+        return typeof value['apiVersion'] === 'string' && typeof value['kind'] === 'string';
+      });
+      if (isObject) resources.push(rel);
+    }
+  };
+  await walk(dir);
+  return resources;
+}
+
+async function walkDirectory(
+  state: WalkState,
+  dir: string,
+  via: string,
+  allowGenerate: boolean,
+): Promise<void> {
+  const real = await realpath(dir);
+  if (state.visited.has(real)) return;
+  state.visited.add(real);
+  const dirRel = toRel(state.root, dir);
+  const fileName = await findKustomizationFile(dir);
+  if (fileName === undefined) {
+    if (!allowGenerate) {
+      throw new UserError('FILE_NOT_FOUND', `${via} is a directory with no kustomization file`, {
+        hint: 'add a kustomization.yaml there, or list its files instead of the directory',
+      });
+    }
+    const resources = await generateKustomization(dir);
+    const relFile = dirRel === '.' ? 'kustomization.yaml' : `${dirRel}/kustomization.yaml`;
+    const content = [
+      'apiVersion: kustomize.config.k8s.io/v1beta1',
+      'kind: Kustomization',
+      'resources:',
+      ...resources.map((r) => `  - ${JSON.stringify(r)}`),
+      '',
+    ].join('\n');
+    state.generated.set(
+      relFile,
+      resources.length === 0 ? content.replace('resources:\n', 'resources: []\n') : content,
+    );
+    for (const resource of resources) {
+      const abs = path.join(dir, resource);
+      const resolved = await resolveEntry(state, dir, { where: 'resources', value: resource }, relFile);
+      if (resolved === undefined) continue;
+      if (resolved.isDir) await walkDirectory(state, abs, `${relFile}: resources "${resource}"`, false);
+      else addFile(state, abs, resolved.real, { kind: 'manifest' }, `${relFile}: resources`);
+    }
+    return;
+  }
+  const fileAbs = path.join(dir, fileName);
+  const kustomizationRel = toRel(state.root, fileAbs);
+  const fileReal = await realpath(fileAbs);
+  if (!inside(state.realRoot, fileReal)) {
+    throw new UserError(
+      'USAGE',
+      `${kustomizationRel} is a symlink that leaves the repository root ${state.root}`,
+    );
+  }
+  addFile(state, fileAbs, fileReal, { kind: 'kustomization' }, via);
+  let doc: Record<string, unknown>;
+  try {
+    doc = record(parseYaml(await readFile(fileReal, 'utf8')) as unknown);
+  } catch (cause) {
+    throw new UserError('BAD_FORMAT', `${kustomizationRel} is not valid YAML`, { cause });
+  }
+  await walkKustomization(state, dir, kustomizationRel, doc);
+}
+
+/** One entry that must name an existing local file (or, when `dirOk`, a kustomization directory). */
+async function visitPath(
+  state: WalkState,
+  dir: string,
+  kustomizationRel: string,
+  entry: Entry,
+  role: FileRole,
+  options: { readonly dirOk?: boolean; readonly remoteOk?: boolean; readonly optional?: boolean } = {},
+): Promise<void> {
+  const resolved =
+    options.remoteOk === true && isRemote(entry.value) && !entry.value.startsWith('./')
+      ? undefined
+      : await resolveEntry(state, dir, entry, kustomizationRel);
+  if (resolved === undefined) {
+    if (options.remoteOk === true && isRemote(entry.value)) {
+      state.remote.push(entry.value);
+      return;
+    }
+    if (options.optional === true) return;
+    throw new UserError(
+      'FILE_NOT_FOUND',
+      `${kustomizationRel}: ${entry.where} "${entry.value}" does not exist`,
+    );
+  }
+  if (resolved.isDir) {
+    if (options.dirOk !== true) {
+      throw new UserError(
+        'BAD_FORMAT',
+        `${kustomizationRel}: ${entry.where} "${entry.value}" is a directory, expected a file`,
+      );
+    }
+    await walkDirectory(state, resolved.abs, `${kustomizationRel}: ${entry.where} "${entry.value}"`, false);
+    return;
+  }
+  addFile(state, resolved.abs, resolved.real, role, `${kustomizationRel}: ${entry.where}`);
+}
+
+async function visitWholeDir(
+  state: WalkState,
+  dir: string,
+  kustomizationRel: string,
+  entry: Entry,
+): Promise<void> {
+  const resolved = await resolveEntry(state, dir, entry, kustomizationRel);
+  if (resolved === undefined || !resolved.isDir) return;
+  // Every file under the chart home is checked like any other entry: a chart may not carry
+  // a symlink out of the repository either.
+  const walk = async (current: string): Promise<void> => {
+    for (const child of await readdir(current, { withFileTypes: true })) {
+      const abs = path.join(current, child.name);
+      const sub = await resolveEntry(
+        state,
+        current,
+        { where: entry.where, value: child.name },
+        kustomizationRel,
+      );
+      if (sub === undefined) continue;
+      if (sub.isDir) await walk(abs);
+      else addFile(state, abs, sub.real, { kind: 'config' }, `${kustomizationRel}: ${entry.where}`);
+    }
+  };
+  state.dirs.add(toRel(state.root, resolved.abs));
+  await walk(resolved.abs);
+}
+
+/** `key=path` or `path`; the key defaults to the file's base name, as kustomize does. */
+export function parseFileSource(source: string): { key: string; file: string } {
+  const eq = source.indexOf('=');
+  if (eq < 0) return { key: path.posix.basename(source), file: source };
+  return { key: source.slice(0, eq), file: source.slice(eq + 1) };
+}
+
+async function walkKustomization(
+  state: WalkState,
+  dir: string,
+  kustomizationRel: string,
+  k: Record<string, unknown>,
+): Promise<void> {
+  const manifest: FileRole = { kind: 'manifest' };
+  const config: FileRole = { kind: 'config' };
+  const visit = (where: string, value: string, role: FileRole, options?: Parameters<typeof visitPath>[5]) =>
+    visitPath(state, dir, kustomizationRel, { where, value }, role, options);
+
+  for (const field of ['resources', 'bases', 'components'] as const) {
+    for (const value of stringList(k[field])) {
+      await visit(field, value, manifest, { dirOk: true, remoteOk: true });
+    }
+  }
+  for (const field of ['secretGenerator', 'configMapGenerator'] as const) {
+    for (const generator of records(k[field])) {
+      for (const source of stringList(generator['files'])) {
+        const { key, file } = parseFileSource(source);
+        await visit(`${field} files`, file, { kind: 'generator-file', key });
+      }
+      for (const env of [...stringList(generator['envs']), ...stringList([generator['env']])]) {
+        await visit(`${field} envs`, env, { kind: 'env' });
+      }
+    }
+  }
+  for (const patch of records(k['patches'])) {
+    if (typeof patch['path'] === 'string') await visit('patches', patch['path'], manifest);
+  }
+  for (const value of stringList(k['patchesStrategicMerge'])) {
+    if (!isInline(value)) await visit('patchesStrategicMerge', value, manifest);
+  }
+  for (const patch of records(k['patchesJson6902'])) {
+    if (typeof patch['path'] === 'string') await visit('patchesJson6902', patch['path'], manifest);
+  }
+  for (const value of stringList(k['crds'])) await visit('crds', value, config);
+  const openapi = record(k['openapi']);
+  if (typeof openapi['path'] === 'string') await visit('openapi.path', openapi['path'], config);
+  for (const value of stringList(k['configurations'])) await visit('configurations', value, config);
+  for (const replacement of records(k['replacements'])) {
+    if (typeof replacement['path'] === 'string') await visit('replacements', replacement['path'], config);
+  }
+  for (const field of ['transformers', 'generators', 'validators'] as const) {
+    for (const value of stringList(k[field])) {
+      if (!isInline(value)) await visit(field, value, manifest, { dirOk: true, remoteOk: true });
+    }
+  }
+  const helmGlobals = record(k['helmGlobals']);
+  const chartHome = typeof helmGlobals['chartHome'] === 'string' ? helmGlobals['chartHome'] : 'charts';
+  if (typeof helmGlobals['configHome'] === 'string') {
+    await visitWholeDir(state, dir, kustomizationRel, {
+      where: 'helmGlobals.configHome',
+      value: helmGlobals['configHome'],
+    });
+  }
+  const charts = records(k['helmCharts']);
+  if (charts.length > 0) {
+    await visitWholeDir(state, dir, kustomizationRel, { where: 'helmGlobals.chartHome', value: chartHome });
+  }
+  for (const chart of charts) {
+    if (typeof chart['valuesFile'] === 'string') {
+      await visit('helmCharts valuesFile', chart['valuesFile'], config, { remoteOk: true });
+    }
+    for (const value of stringList(chart['additionalValuesFiles'])) {
+      await visit('helmCharts additionalValuesFiles', value, config, { remoteOk: true });
+    }
+  }
+}
+
+/**
+ * Walks the target's kustomization graph. `root` defaults to the repository root found from
+ * the target (see findRepositoryRoot).
+ */
+export async function walkGraph(
+  target: string,
+  options: { readonly root?: string } = {},
+): Promise<KustomizeGraph> {
+  const absTarget = path.resolve(target);
+  let info;
+  try {
+    info = await stat(absTarget);
+  } catch (cause) {
+    throw new UserError('FILE_NOT_FOUND', `build target ${target} does not exist`, { cause });
+  }
+  if (!info.isDirectory()) {
+    throw new UserError('USAGE', `build target ${target} is not a directory`, {
+      hint: 'pass the directory that holds kustomization.yaml',
+    });
+  }
+  const root = path.resolve(options.root ?? (await findRepositoryRoot(absTarget)));
+  if (!inside(root, absTarget)) {
+    throw new UserError('USAGE', `build target ${target} is outside the root ${root}`);
+  }
+  const state: WalkState = {
+    root,
+    realRoot: await realpath(root),
+    files: new Map(),
+    dirs: new Set(),
+    generated: new Map(),
+    remote: [],
+    visited: new Set(),
+  };
+  const realTarget = await realpath(absTarget);
+  if (!inside(state.realRoot, realTarget)) {
+    throw new UserError('USAGE', `build target ${target} is a symlink that leaves the root ${root}`);
+  }
+  await walkDirectory(state, absTarget, `build target ${target}`, true);
+  return {
+    root,
+    target: toRel(root, absTarget),
+    files: state.files,
+    dirs: state.dirs,
+    generated: state.generated,
+    remote: state.remote,
+  };
+}
+
+/**
+ * The sops format to read a graph file in, or undefined for files kustomize reads as
+ * configuration only. Generator `files` take the key's extension (Flux: `config.json=x.enc`
+ * is JSON, a key with no known extension is binary); env files are dotenv.
+ */
+export function formatForRole(file: GraphFile): Format | undefined {
+  switch (file.role.kind) {
+    case 'kustomization':
+      return undefined;
+    case 'manifest':
+    case 'config': {
+      const format = formatFromPath(file.rel);
+      return format === 'yaml' || format === 'json' ? format : undefined;
+    }
+    case 'generator-file':
+      return formatFromPath(file.role.key);
+    case 'env': {
+      const format = formatFromPath(file.rel);
+      return format === 'binary' ? 'dotenv' : format;
+    }
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Flux-compatible decryption after the build, for what could not be decrypted before it:
+ * resources that come out of kustomize still encrypted (from a remote base), and Secret
+ * `data` values that are whole SOPS documents. Everything local was already decrypted, with
+ * its MAC verified, in the private build root, so in a repository without remote bases this
+ * finds nothing to do.
+ */
+import { Document } from 'yaml';
+import { UserError, withContext } from '../errors.ts';
+import { formatFromPath } from '../sops/formats.ts';
+import type { Format } from '../sops/tree.ts';
+import { decryptDocument, detectSopsFormat, type SecretRegistry } from './stage.ts';
+import type { KeySource } from '../keys/key-source.ts';
+import type { Logger } from '../host/host.ts';
+
+export const DECRYPT_ANNOTATION = 'kustomize.toolkit.fluxcd.io/decrypt';
+
+export interface PostBuildOptions {
+  readonly keySources: readonly KeySource[];
+  readonly registry: SecretRegistry;
+  readonly decryptionOrder?: readonly string[];
+  readonly log: Logger;
+}
+
+type KubeObject = {
+  apiVersion?: unknown;
+  kind?: unknown;
+  metadata?: { name?: unknown; namespace?: unknown; annotations?: Record<string, unknown> };
+  data?: unknown;
+  sops?: unknown;
+};
+
+/** Flux's IsDecryptionDisabled: the annotation, compared case-insensitively. */
+export function isDecryptionDisabled(object: KubeObject): boolean {
+  const value = object.metadata?.annotations?.[DECRYPT_ANNOTATION];
+  return typeof value === 'string' && value.toLowerCase() === 'disabled';
+}
+
+function describe(object: KubeObject): string {
+  const kind = typeof object.kind === 'string' ? object.kind : 'object';
+  const name = typeof object.metadata?.name === 'string' ? object.metadata.name : '?';
+  const ns = typeof object.metadata?.namespace === 'string' ? `${object.metadata.namespace}/` : '';
+  return `${kind} ${ns}${name}`;
+}
+
+/** The output format for a Secret data key, Flux's formatForPath plus `.dockerconfigjson`. */
+export function formatForDataKey(key: string): Format {
+  if (key === '.dockerconfigjson' || key.endsWith('.dockerconfigjson')) return 'json';
+  return formatFromPath(key);
+}
+
+/**
+ * Decrypts, in place, every built document Flux would decrypt. Returns whether anything
+ * changed. A v1 Secret that still carries sops metadata afterwards is an error: applying it
+ * would store ciphertext in the cluster.
+ */
+export async function decryptAfterBuild(docs: Document[], options: PostBuildOptions): Promise<boolean> {
+  let changed = false;
+  for (const [index, doc] of docs.entries()) {
+    const object = doc.toJS() as KubeObject | null;
+    if (object === null || typeof object !== 'object') continue;
+    const name = describe(object);
+    const disabled = isDecryptionDisabled(object);
+    if (!disabled && object.sops !== undefined) {
+      // Flux decrypts such a resource as JSON and cannot check its MAC, since kustomize has
+      // changed MAC-covered fields (name prefix, labels). Each value still authenticates.
+      options.log.warning(
+        `${name} came out of kustomize still encrypted (a remote base?); decrypted after the build, without its MAC check`,
+      );
+      try {
+        const out = await decryptDocument(JSON.stringify(object), 'json', 'json', {
+          keySources: options.keySources,
+          registry: options.registry,
+          ignoreMac: true,
+          ...(options.decryptionOrder === undefined ? {} : { decryptionOrder: options.decryptionOrder }),
+        });
+        docs[index] = new Document(JSON.parse(Buffer.from(out).toString('utf8')) as unknown);
+        changed = true;
+      } catch (error) {
+        throw withContext(`decrypting ${name} after the build`, error);
+      }
+      continue;
+    }
+    if (!disabled && object.kind === 'Secret' && typeof object.data === 'object' && object.data !== null) {
+      for (const [key, value] of Object.entries(object.data as Record<string, unknown>)) {
+        if (typeof value !== 'string') continue;
+        const text = Buffer.from(value, 'base64').toString('utf8');
+        const input = detectSopsFormat(text);
+        if (input === undefined) continue;
+        try {
+          // The document inside a data value is intact, so its MAC is checked.
+          const out = await decryptDocument(text, input, formatForDataKey(key), {
+            keySources: options.keySources,
+            registry: options.registry,
+            wholeIsValue: true,
+            ...(options.decryptionOrder === undefined ? {} : { decryptionOrder: options.decryptionOrder }),
+          });
+          const encoded = Buffer.from(out).toString('base64');
+          options.registry.add(encoded, { lines: false });
+          doc.setIn(['data', key], encoded);
+          changed = true;
+        } catch (error) {
+          throw withContext(`decrypting ${name} data key ${key}`, error);
+        }
+      }
+    }
+    if (object.apiVersion === 'v1' && object.kind === 'Secret' && object.sops !== undefined) {
+      throw new UserError('BAD_FORMAT', `${name} still carries sops metadata after the build`, {
+        hint: `remove the ${DECRYPT_ANNOTATION}: disabled annotation, or do not ship this Secret encrypted`,
+      });
+    }
+  }
+  return changed;
+}

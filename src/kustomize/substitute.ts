@@ -1,0 +1,188 @@
+/**
+ * Flux's post-build variable substitution (`spec.postBuild`), applied to each built object:
+ * `${var}`, `${var:=default}` and the bash operators Flux's envsubst supports; `$${var}` is an
+ * escape for a literal `${var}`. An object labelled or annotated
+ * `kustomize.toolkit.fluxcd.io/substitute: disabled` is left alone, and no scalar that holds a
+ * decrypted value is ever touched: a secret that happens to contain `${x}` must reach the
+ * cluster as it was written.
+ *
+ * Flux substitutes the YAML text and parses it again, so `replicas: ${N}` becomes a number;
+ * working on plain scalars and re-resolving them gives the same result without re-parsing.
+ */
+import { parse as parseYaml, visit, type Document } from 'yaml';
+import { UserError } from '../errors.ts';
+
+export const SUBSTITUTE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/substitute';
+
+/** Flux refuses variable names that are not shell identifiers. */
+export const VARIABLE_NAME = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
+
+export interface SubstituteOptions {
+  readonly vars: ReadonlyMap<string, string>;
+  /** An undefined variable with no default is an error (Flux's `substitute: strict`). */
+  readonly strict: boolean;
+  /** Says whether a scalar holds a decrypted value; such scalars are never substituted. */
+  readonly isSecret?: (text: string) => boolean;
+}
+
+function closingBrace(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}') {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
+}
+
+function evaluate(expression: string, options: SubstituteOptions, where: string): string {
+  if (expression.startsWith('#')) {
+    const name = expression.slice(1);
+    // bash counts characters (code points), not UTF-16 units.
+    // eslint-disable-next-line @typescript-eslint/no-misused-spread
+    if (VARIABLE_NAME.test(name)) return String([...(options.vars.get(name) ?? '')].length);
+  }
+  const match = /^([_a-zA-Z][_a-zA-Z0-9]*)(.*)$/s.exec(expression);
+  if (match === null) {
+    throw new UserError('BAD_FORMAT', `${where}: "\${${expression}}" is not a variable reference`);
+  }
+  const name = match[1] ?? '';
+  const rest = match[2] ?? '';
+  const value = options.vars.get(name);
+  const undefinedError = (): UserError =>
+    new UserError('USAGE', `${where}: variable ${name} is not set`, {
+      hint: 'pass it with --substitute NAME=VALUE or --substitute-from, give it a default (${NAME:=default}), or turn strict mode off',
+    });
+  const defaulted = (op: string, emptyCounts: boolean): string | undefined => {
+    if (!rest.startsWith(op)) return undefined;
+    const fallback = substituteText(rest.slice(op.length), options, where);
+    if (value === undefined || (emptyCounts && value === '')) return fallback;
+    return value;
+  };
+  const result =
+    defaulted(':=', true) ?? defaulted(':-', true) ?? defaulted('=', false) ?? defaulted('-', false);
+  if (result !== undefined) return result;
+  if (value === undefined && options.strict) throw undefinedError();
+  const v = value ?? '';
+  switch (rest) {
+    case '':
+      return v;
+    case '^':
+      return v.slice(0, 1).toUpperCase() + v.slice(1);
+    case '^^':
+      return v.toUpperCase();
+    case ',':
+      return v.slice(0, 1).toLowerCase() + v.slice(1);
+    case ',,':
+      return v.toLowerCase();
+  }
+  throw new UserError('UNSUPPORTED', `${where}: the operator in "\${${expression}}" is not supported`, {
+    hint: 'use ${var}, ${var:=default}, ${var:-default}, ${#var}, or the case operators ^ ^^ , ,,',
+  });
+}
+
+/** Substitutes one string. `where` names the object for errors; values never appear in them. */
+export function substituteText(text: string, options: SubstituteOptions, where: string): string {
+  if (!text.includes('$')) return text;
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const dollar = text.indexOf('$', i);
+    if (dollar < 0) {
+      out += text.slice(i);
+      break;
+    }
+    out += text.slice(i, dollar);
+    if (text.startsWith('$${', dollar)) {
+      // The escape: `$${var}` stays as the literal `${var}`.
+      const close = closingBrace(text, dollar + 2);
+      const end = close < 0 ? text.length : close + 1;
+      out += text.slice(dollar + 1, end);
+      i = end;
+      continue;
+    }
+    if (text[dollar + 1] === '{') {
+      const close = closingBrace(text, dollar + 1);
+      if (close < 0) {
+        out += text.slice(dollar);
+        break;
+      }
+      out += evaluate(text.slice(dollar + 2, close), options, where);
+      i = close + 1;
+      continue;
+    }
+    out += '$';
+    i = dollar + 1;
+  }
+  return out;
+}
+
+/** Whether the object opts out of substitution by label or annotation, as Flux reads it. */
+export function isSubstitutionDisabled(object: unknown): boolean {
+  const metadata = (object as { metadata?: { labels?: unknown; annotations?: unknown } } | null)?.metadata;
+  for (const map of [metadata?.labels, metadata?.annotations]) {
+    const value = (map as Record<string, unknown> | undefined)?.[SUBSTITUTE_ANNOTATION];
+    if (typeof value === 'string' && value.toLowerCase() === 'disabled') return true;
+  }
+  return false;
+}
+
+function describe(object: unknown): string {
+  const o = object as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } } | null;
+  const kind = typeof o?.kind === 'string' ? o.kind : 'object';
+  const name = typeof o?.metadata?.name === 'string' ? o.metadata.name : '?';
+  const ns = typeof o?.metadata?.namespace === 'string' ? `${o.metadata.namespace}/` : '';
+  return `${kind} ${ns}${name}`;
+}
+
+/**
+ * Substitutes variables in every scalar (keys included) of one built document, in place.
+ * Returns whether anything changed.
+ */
+export function substituteDocument(doc: Document, options: SubstituteOptions): boolean {
+  const object = doc.toJS() as unknown;
+  if (object === null || isSubstitutionDisabled(object)) return false;
+  const where = `substituting ${describe(object)}`;
+  let changed = false;
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value !== 'string' || !node.value.includes('$')) return;
+      if (options.isSecret?.(node.value) === true) return;
+      const next = substituteText(node.value, options, where);
+      if (next === node.value) return;
+      changed = true;
+      if (node.type === 'PLAIN' || node.type === undefined) {
+        // Flux re-parses the substituted text, so a plain `${N}` becomes whatever N reads as.
+        let resolved: unknown = next;
+        try {
+          resolved = parseYaml(next) as unknown;
+        } catch {
+          resolved = next;
+        }
+        // A substitution never turns a scalar into a map or a list.
+        node.value = resolved !== null && typeof resolved === 'object' ? next : resolved;
+      } else {
+        node.value = next;
+      }
+    },
+  });
+  return changed;
+}
+
+/** Parses `K=V` entries (the `substitute` input) into variables, checking each name. */
+export function parseVariables(entries: readonly string[], source: string): Map<string, string> {
+  const vars = new Map<string, string>();
+  for (const entry of entries) {
+    const eq = entry.indexOf('=');
+    const name = eq < 0 ? entry : entry.slice(0, eq);
+    if (eq < 0 || !VARIABLE_NAME.test(name)) {
+      throw new UserError('USAGE', `${source}: "${name}" is not NAME=VALUE with a shell-style name`, {
+        hint: 'names are letters, digits and _, and do not start with a digit',
+      });
+    }
+    vars.set(name, entry.slice(eq + 1));
+  }
+  return vars;
+}

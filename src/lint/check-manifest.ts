@@ -1,0 +1,258 @@
+/**
+ * Rules on YAML and JSON files: plaintext Secrets (`plaintext-secret`), plaintext values in
+ * sops files (`unencrypted-value`), files that a creation rule says must be encrypted
+ * (`creation-rule-unencrypted`) and malformed sops data (`sops-structure`). Each document of
+ * a multi-document file is its own object, with its own suppression annotation.
+ */
+import type { Selection } from '../sops/metadata.ts';
+import { shouldBeEncrypted } from '../sops/selection.ts';
+import { isComment, type TreeMap, type TreeValue } from '../sops/tree.ts';
+import { finding, type Finding, type RuleId } from './rules.ts';
+import { checkMetadata, encProblem } from './sops-checks.ts';
+import type { CreationRule } from './sops-config.ts';
+import {
+  astChild,
+  isParseFailure,
+  parseSource,
+  positionOf,
+  redactedLine,
+  walkLeaves,
+  type ParsedSource,
+  type PositionedLeaf,
+  type SourceDocument,
+} from './source-tree.ts';
+import { parseIgnoreAnnotation, type Waiver } from './suppress.ts';
+
+/** The annotation that waives rules for one object: `<rule>[,<rule>]: <reason>`. */
+export const IGNORE_ANNOTATION = 'kustomize-sops-deploy/lint-ignore';
+
+/** A finding with the annotation waivers of the object it is in. */
+export interface LocatedFinding {
+  readonly finding: Finding;
+  readonly waivers: readonly Waiver[];
+}
+
+export interface ManifestInput {
+  /** Display path (relative to the current directory). */
+  readonly file: string;
+  readonly text: string;
+  readonly format: 'yaml' | 'json';
+  /** The creation rule of the nearest `.sops.yaml` that matches this file, if any. */
+  readonly creationRule: CreationRule | undefined;
+}
+
+const TEMPLATE = /\{\{[\s\S]*\}\}|\$\{[^}]*\}|^\$[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A value that is a template or a variable reference, not a secret. */
+export function isTemplate(value: string): boolean {
+  return TEMPLATE.test(value);
+}
+
+function entry(map: TreeValue | undefined, key: string): TreeValue | undefined {
+  if (map?.kind !== 'map') return undefined;
+  for (const item of map.items) if (!isComment(item) && item.key === key) return item.value;
+  return undefined;
+}
+
+function text(value: TreeValue | undefined): string | undefined {
+  return value?.kind === 'str' ? value.value : undefined;
+}
+
+/** A leaf that holds something worth protecting: not empty, not null, not a template. */
+function holdsValue(value: TreeValue): boolean {
+  if (value.kind === 'null' || value.kind === 'comment') return false;
+  if (value.kind === 'str') return value.value !== '' && !isTemplate(value.value);
+  return value.kind !== 'map' && value.kind !== 'list';
+}
+
+function objectName(tree: TreeMap): string {
+  const kind = text(entry(tree, 'kind'));
+  if (kind === undefined) return 'the document';
+  const meta = entry(tree, 'metadata');
+  const name = text(entry(meta, 'name'));
+  const namespace = text(entry(meta, 'namespace'));
+  if (name === undefined) return kind;
+  return `${kind} ${namespace === undefined ? '' : `${namespace}/`}${name}`;
+}
+
+function waiversOf(tree: TreeMap): Waiver[] {
+  const value = text(entry(entry(entry(tree, 'metadata'), 'annotations'), IGNORE_ANNOTATION));
+  return value === undefined ? [] : parseIgnoreAnnotation(value);
+}
+
+function quoteKeys(keys: readonly string[]): string {
+  const shown = keys.slice(0, 5).map((k) => JSON.stringify(k));
+  return keys.length > 5 ? `${shown.join(', ')} and ${keys.length - 5} more` : shown.join(', ');
+}
+
+class ManifestChecker {
+  readonly out: LocatedFinding[] = [];
+  private waivers: readonly Waiver[] = [];
+  private readonly input: ManifestInput;
+  private readonly source: ParsedSource;
+
+  constructor(input: ManifestInput, source: ParsedSource) {
+    this.input = input;
+    this.source = source;
+  }
+
+  add(rule: RuleId, offset: number, message: string): void {
+    const at = { file: this.input.file, ...positionOf(this.source, offset) };
+    this.out.push({
+      finding: finding(rule, at, message, redactedLine(this.source.text, this.source.lines, offset)),
+      waivers: this.waivers,
+    });
+  }
+
+  run(): void {
+    const docs = this.source.documents;
+    const first = docs[0];
+    const fileMetadata = first === undefined ? undefined : entry(first.tree, 'sops');
+    let fileSelection: Selection | undefined;
+    if (first !== undefined && fileMetadata !== undefined) {
+      fileSelection = this.checkBlock(first, fileMetadata);
+    }
+    for (const doc of docs) {
+      this.waivers = waiversOf(doc.tree);
+      const own = entry(doc.tree, 'sops');
+      if (fileMetadata !== undefined) {
+        // sops reads only the first document's block; a later document's copy is not checked.
+        if (fileSelection !== undefined) this.checkEncrypted(doc, fileSelection);
+      } else if (own !== undefined) {
+        const selection = this.checkBlock(doc, own);
+        if (selection !== undefined) this.checkEncrypted(doc, selection);
+      } else {
+        this.checkPlain(doc);
+      }
+    }
+  }
+
+  /** Rule `sops-structure` on a metadata block; returns the selection when it is known. */
+  private checkBlock(doc: SourceDocument, raw: TreeValue): Selection | undefined {
+    this.waivers = waiversOf(doc.tree);
+    const block = astChild(doc.ast, 'sops');
+    const at = block?.offset ?? 0;
+    if (raw.kind !== 'map') {
+      this.add('sops-structure', at, 'the sops metadata entry is not a mapping');
+      return undefined;
+    }
+    const { metadata, problems } = checkMetadata(raw);
+    for (const problem of problems) {
+      const fieldAt = problem.field === undefined ? undefined : astChild(block?.node ?? null, problem.field);
+      this.add('sops-structure', fieldAt?.offset ?? at, `${objectName(doc.tree)}: ${problem.message}`);
+    }
+    return metadata?.selection;
+  }
+
+  /** Rule `unencrypted-value`, and malformed ENC values. */
+  private checkEncrypted(doc: SourceDocument, selection: Selection): void {
+    const name = objectName(doc.tree);
+    this.walk(doc, (leaf) => {
+      const encrypted = shouldBeEncrypted(selection, leaf.path, leaf.comments, false);
+      const value = leaf.value;
+      if (value.kind === 'str' && value.value.startsWith('ENC[')) {
+        const problem = encProblem(value.value);
+        if (problem !== undefined)
+          this.add('sops-structure', leaf.offset, `${name}: key ${keyPath(leaf)}: ${problem}`);
+        return;
+      }
+      if (!encrypted) return;
+      if (value.kind === 'str' && value.value === '') return;
+      this.add(
+        'unencrypted-value',
+        leaf.offset,
+        `${name}: key ${keyPath(leaf)} is plaintext, but the file's ${selection.kind} rule says it must be encrypted`,
+      );
+    });
+  }
+
+  private checkPlain(doc: SourceDocument): void {
+    const tree = doc.tree;
+    const kind = text(entry(tree, 'kind'));
+    const apiVersion = text(entry(tree, 'apiVersion'));
+    let reported = false;
+    if (kind === 'Secret' && (apiVersion === undefined || apiVersion === 'v1')) {
+      reported = this.checkSecret(doc);
+    }
+    const rule = this.input.creationRule;
+    // Other Kubernetes objects (ConfigMaps, Deployments) are not meant to be encrypted even when
+    // a broad path_regex such as `.*\.yaml` covers them, as the Flux guide writes it.
+    const otherObject = kind !== undefined && apiVersion !== undefined && kind !== 'Secret';
+    if (rule === undefined || reported || otherObject) return;
+    let first: PositionedLeaf | undefined;
+    this.walk(doc, (leaf) => {
+      if (
+        first === undefined &&
+        holdsValue(leaf.value) &&
+        shouldBeEncrypted(rule.selection, leaf.path, leaf.comments, false)
+      ) {
+        first = leaf;
+      }
+    });
+    if (first === undefined) return;
+    const regex =
+      rule.pathRegex === undefined ? 'a catch-all rule' : `path_regex ${JSON.stringify(rule.pathRegex)}`;
+    this.add(
+      'creation-rule-unencrypted',
+      first.offset,
+      `${objectName(tree)}: .sops.yaml creation rule ${rule.number} (${regex}) matches this file, but it is not encrypted (key ${keyPath(first)} would be)`,
+    );
+  }
+
+  /** Rule `plaintext-secret`; returns whether it reported. */
+  private checkSecret(doc: SourceDocument): boolean {
+    let reported = false;
+    for (const field of ['data', 'stringData']) {
+      const map = entry(doc.tree, field);
+      if (map?.kind !== 'map') continue;
+      const keys = map.items.flatMap((item) =>
+        !isComment(item) && holdsValue(item.value) ? [item.key] : [],
+      );
+      const firstKey = keys[0];
+      if (firstKey === undefined) continue;
+      const fieldAst = astChild(doc.ast, field);
+      const at = astChild(fieldAst?.node ?? null, firstKey)?.offset ?? fieldAst?.offset ?? 0;
+      this.add(
+        'plaintext-secret',
+        at,
+        `${objectName(doc.tree)} has plaintext ${field} (${keys.length === 1 ? 'key' : 'keys'} ${quoteKeys(keys)}) and no sops metadata`,
+      );
+      reported = true;
+    }
+    return reported;
+  }
+
+  private walk(doc: SourceDocument, visit: (leaf: PositionedLeaf) => void): void {
+    const rootOffset = (doc.ast as { range?: readonly number[] } | null)?.range?.[0] ?? 0;
+    walkLeaves(doc.tree, doc.ast, rootOffset, visit, [], [], 'sops');
+  }
+}
+
+function keyPath(leaf: PositionedLeaf): string {
+  return JSON.stringify(leaf.path.join('.'));
+}
+
+/**
+ * Runs the manifest rules on one YAML or JSON file. A file that does not parse gives one
+ * `unparseable-file` warning (Helm templates are expected to fail), never an exception.
+ */
+export function checkManifest(input: ManifestInput): LocatedFinding[] {
+  const source = parseSource(input.text, input.format);
+  if (isParseFailure(source)) {
+    const lines = input.text.slice(0, source.offset).split('\n');
+    const at = { file: input.file, line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
+    return [
+      {
+        finding: finding(
+          'unparseable-file',
+          at,
+          `the file does not parse as ${input.format.toUpperCase()} (${source.reason}); it was not checked`,
+        ),
+        waivers: [],
+      },
+    ];
+  }
+  const checker = new ManifestChecker(input, source);
+  checker.run();
+  return checker.out;
+}

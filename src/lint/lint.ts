@@ -1,0 +1,144 @@
+/**
+ * `lintPaths`: the plaintext-secret gate. Reads every file under the given paths (git's view
+ * of them, see walk-files.ts), runs the rules that apply to each, and applies suppressions.
+ * It needs no keys, so it runs the same on pull requests from forks.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Exec } from '../host/exec.ts';
+import { formatFromPath } from '../sops/formats.ts';
+import { checkFlatFile } from './check-flat-file.ts';
+import { checkKustomization, KUSTOMIZATION_NAMES } from './check-kustomization.ts';
+import { checkManifest, type LocatedFinding } from './check-manifest.ts';
+import { checkText } from './check-text.ts';
+import type { Finding, SuppressedFinding } from './rules.ts';
+import { matchCreationRule, parseSopsConfig, type SopsConfig } from './sops-config.ts';
+import { suppressed, waiverReason, type LintFileConfig } from './suppress.ts';
+import { listFiles } from './walk-files.ts';
+
+/** Files larger than this are not read: no manifest or secret file comes near it. */
+export const MAX_LINT_BYTES = 4 * 1024 * 1024;
+
+export interface LintOptions {
+  /** Files or directories; findings name files relative to `cwd`. */
+  readonly paths: readonly string[];
+  readonly cwd: string;
+  readonly exec: Exec;
+  /** The lint config file (suppressions), if any. */
+  readonly config: LintFileConfig | undefined;
+}
+
+export interface LintResult {
+  /** Sorted by file, line and column. */
+  readonly findings: readonly Finding[];
+  /** Findings waived by an annotation or a config entry, each with its reason. */
+  readonly suppressed: readonly SuppressedFinding[];
+  readonly filesChecked: number;
+}
+
+// A cheap test before parsing: a file with none of these cannot hold a Secret or sops data.
+const MANIFEST_HINT = /Secret|sops/;
+const ENCRYPTED_HINT = /^sops:|"sops"\s*:|^sops_mac=|^\[sops\]/m;
+
+/**
+ * True when every YAML document starts a Kubernetes object at column 0 (`apiVersion:` and
+ * `kind:`), so a file with no `Secret` and no `sops` in it holds only objects that the creation
+ * rule check skips anyway; parsing it would find nothing.
+ */
+function onlyKubernetesObjects(text: string): boolean {
+  return text
+    .split(/^---[^\n]*$/m)
+    .filter((doc) => /^[^#\s]/m.test(doc))
+    .every((doc) => /^apiVersion:[ \t]*\S/m.test(doc) && /^kind:[ \t]*\S/m.test(doc));
+}
+
+/** Finds and caches the nearest `.sops.yaml` for each directory, as sops searches parents. */
+class SopsConfigFinder {
+  private readonly byDir = new Map<string, SopsConfig | undefined>();
+
+  find(dir: string): SopsConfig | undefined {
+    if (this.byDir.has(dir)) return this.byDir.get(dir);
+    const candidate = path.join(dir, '.sops.yaml');
+    let found: SopsConfig | undefined;
+    if (existsSync(candidate) && statSync(candidate).isFile()) {
+      found = parseSopsConfig(readFileSync(candidate, 'utf8'), candidate);
+    } else {
+      const parent = path.dirname(dir);
+      found = parent === dir ? undefined : this.find(parent);
+    }
+    this.byDir.set(dir, found);
+    return found;
+  }
+}
+
+function readText(file: string): string | undefined {
+  let data: Buffer;
+  try {
+    if (statSync(file).size > MAX_LINT_BYTES) return undefined;
+    data = readFileSync(file);
+  } catch {
+    return undefined; // deleted from the work tree, a submodule, unreadable: nothing to lint
+  }
+  // A NUL byte in the first 8 KiB marks a binary file, as git decides it.
+  if (data.subarray(0, 8192).includes(0)) return undefined;
+  return data.toString('utf8');
+}
+
+async function lintFile(
+  absolute: string,
+  display: string,
+  text: string,
+  configs: SopsConfigFinder,
+): Promise<LocatedFinding[]> {
+  const base = path.basename(absolute);
+  // The two config files name rules and reasons, not secrets.
+  if (base === '.sops.yaml' || base === '.ksd-lint.yaml') return [];
+  const out: LocatedFinding[] = [];
+  const encrypted = ENCRYPTED_HINT.test(text);
+  if (!encrypted) out.push(...checkText(display, text).map((f) => ({ finding: f, waivers: [] })));
+  if (KUSTOMIZATION_NAMES.has(base)) {
+    out.push(...(await checkKustomization(display, absolute, text)));
+    return out;
+  }
+  const format = formatFromPath(absolute);
+  const config = configs.find(path.dirname(absolute));
+  const creationRule = config === undefined ? undefined : matchCreationRule(config, absolute);
+  if (format === 'yaml' || format === 'json') {
+    const relevant = MANIFEST_HINT.test(text);
+    if (relevant || (creationRule !== undefined && !(format === 'yaml' && onlyKubernetesObjects(text)))) {
+      out.push(...checkManifest({ file: display, text, format, creationRule }));
+    }
+  } else if (encrypted || creationRule !== undefined) {
+    out.push(...checkFlatFile({ file: display, text, format, creationRule }));
+  }
+  return out;
+}
+
+function compare(a: Finding, b: Finding): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule);
+}
+
+/** Lints every file under `options.paths`. */
+export async function lintPaths(options: LintOptions): Promise<LintResult> {
+  const files = new Set<string>();
+  for (const target of options.paths) {
+    for (const file of await listFiles(path.resolve(options.cwd, target), options.exec)) files.add(file);
+  }
+  const configs = new SopsConfigFinder();
+  const findings: Finding[] = [];
+  const waived: SuppressedFinding[] = [];
+  let filesChecked = 0;
+  for (const absolute of [...files].sort()) {
+    const text = readText(absolute);
+    if (text === undefined) continue;
+    filesChecked++;
+    const display = path.relative(options.cwd, absolute).split(path.sep).join('/');
+    for (const { finding, waivers } of await lintFile(absolute, display, text, configs)) {
+      const reason = waiverReason(finding, absolute, waivers, options.config);
+      if (reason === undefined) findings.push(finding);
+      else waived.push(suppressed(finding, reason));
+    }
+  }
+  return { findings: findings.sort(compare), suppressed: waived.sort(compare), filesChecked };
+}

@@ -1,0 +1,123 @@
+/**
+ * The lint rules: stable ids (they appear in suppressions, SARIF and annotations, so they
+ * never change meaning), a severity, a one-line description and the fix hint.
+ */
+
+/** `error` fails the gate (exit 1); `warning` is reported only. */
+export type Severity = 'error' | 'warning';
+
+export type RuleId =
+  | 'plaintext-secret'
+  | 'unencrypted-value'
+  | 'creation-rule-unencrypted'
+  | 'generator-plaintext'
+  | 'sops-structure'
+  | 'private-key-material'
+  | 'unparseable-file';
+
+/** One problem, as data. Lines and columns are 1-based and point at the offending key. */
+export interface Finding {
+  /** Relative to the current directory, with `/` separators. */
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly rule: RuleId;
+  readonly severity: Severity;
+  /** Names the object and the key; never the value. */
+  readonly message: string;
+  readonly hint: string;
+  /** The source line with every value replaced by `***`, for caret snippets. */
+  readonly snippet?: string;
+}
+
+/** A finding that an annotation or a config entry waived, with the reason it gave. */
+export interface SuppressedFinding extends Finding {
+  readonly reason: string;
+}
+
+export interface RuleInfo {
+  readonly id: RuleId;
+  readonly severity: Severity;
+  readonly description: string;
+  readonly hint: string;
+}
+
+/** Every rule, in the order the issue lists them. */
+export const RULES: readonly RuleInfo[] = [
+  {
+    id: 'plaintext-secret',
+    severity: 'error',
+    description: 'A Kubernetes Secret has data or stringData and no sops metadata',
+    hint: "encrypt it: sops --encrypt --encrypted-regex '^(data|stringData)$' --in-place FILE",
+  },
+  {
+    id: 'unencrypted-value',
+    severity: 'error',
+    description: "A value that the file's own sops selection rules say must be encrypted is plaintext",
+    hint: 'a key was added or edited after encryption; edit the file with `sops FILE` so it is re-encrypted',
+  },
+  {
+    id: 'creation-rule-unencrypted',
+    severity: 'error',
+    description: 'A .sops.yaml creation rule matches the file, but the file is not encrypted',
+    hint: 'encrypt it with `sops --encrypt --in-place FILE`, or narrow the rule path_regex',
+  },
+  {
+    id: 'generator-plaintext',
+    severity: 'error',
+    description: 'A kustomize secretGenerator takes a secret from a literal or a plaintext file',
+    hint: 'move the value into a sops-encrypted env or file source and reference that instead',
+  },
+  {
+    id: 'sops-structure',
+    severity: 'error',
+    description: 'The sops metadata or an ENC[...] value is malformed, so the file cannot be decrypted',
+    hint: 'the file was edited or truncated by hand; restore it from version control or re-encrypt it',
+  },
+  {
+    id: 'private-key-material',
+    severity: 'warning',
+    description: 'A private key block or a well-known token shape is in an unencrypted file',
+    hint: 'remove it from the repository (and rotate it), or encrypt the file with sops',
+  },
+  {
+    id: 'unparseable-file',
+    severity: 'warning',
+    description: 'A file that looks like a manifest does not parse, so it was not checked',
+    hint: 'templates (Helm, envsubst) are expected here; otherwise fix the syntax',
+  },
+];
+
+const byId = new Map(RULES.map((rule) => [rule.id, rule]));
+
+/** The catalog entry of a rule. */
+export function ruleInfo(id: RuleId): RuleInfo {
+  const rule = byId.get(id);
+  if (rule === undefined) throw new Error(`unknown lint rule ${id}`);
+  return rule;
+}
+
+/** True for a known rule id (suppression entries name rules by id). */
+export function isRuleId(value: string): value is RuleId {
+  return byId.has(value as RuleId);
+}
+
+/** A finding of `rule` with the catalog's severity and hint. */
+export function finding(
+  rule: RuleId,
+  at: { readonly file: string; readonly line: number; readonly column: number },
+  message: string,
+  snippet?: string,
+): Finding {
+  const info = ruleInfo(rule);
+  return {
+    file: at.file,
+    line: at.line,
+    column: at.column,
+    rule,
+    severity: info.severity,
+    message,
+    hint: info.hint,
+    ...(snippet === undefined ? {} : { snippet }),
+  };
+}

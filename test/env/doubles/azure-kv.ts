@@ -1,0 +1,349 @@
+/**
+ * A DOUBLE of Microsoft Entra ID's token endpoint and Azure Key Vault's key operations,
+ * written here because lowkey-vault (the Key Vault emulator) cannot be had on this machine
+ * (see docs/test-environment.md). It speaks the real wire format for what a sops `azure_kv`
+ * key and GitHub workload identity federation need:
+ *
+ * - `POST /{tenant}/oauth2/v2.0/token` (Entra, client credentials with a client assertion):
+ *   the assertion is a GitHub OIDC JWT, checked for real: RS256 signature against the
+ *   issuer's JWKS, `iss`, `aud` = `api://AzureADTokenExchange`, `exp`/`nbf` (AADSTS700024 when
+ *   outside), and `sub` against the app's federated credential subjects (AADSTS70021).
+ *   Answers an access token whose lifetime is configurable, so tests can outlive it.
+ * - `POST /keys/{name}/{version}/{wrapkey|unwrapkey|encrypt|decrypt}?api-version=...` (Key
+ *   Vault): RSA-OAEP-256 (and RSA-OAEP) with an RSA key held only in the double; values are
+ *   base64url, as in the real API. Needs a bearer token the double issued and has not expired.
+ *
+ * It is not Microsoft's service: error texts are modelled on the real ones, and there is one
+ * vault per double at its root URL. `GET /_requests` lists the calls (never bodies).
+ */
+import {
+  constants,
+  createPublicKey,
+  generateKeyPairSync,
+  privateDecrypt,
+  publicEncrypt,
+  randomBytes,
+  verify,
+} from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { bearerToken, isRecord, listenLoopback, parseJsonBody, sendJson } from './http-double.ts';
+import type { LoopbackServer } from './http-double.ts';
+
+export const AZURE_TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
+
+export interface AzureKvDoubleOptions {
+  readonly issuer: string;
+  readonly jwksUrl: string;
+  readonly tenantId: string;
+  readonly clientId: string;
+  /** The federated credentials' subjects (`repo:o/r:ref:refs/heads/main`). */
+  readonly subjects: readonly string[];
+  /** Key names; each gets one RSA-2048 version. */
+  readonly keys?: readonly string[];
+  /** Access token lifetime in seconds; default 3600. */
+  readonly tokenLifetimeSeconds?: number;
+}
+
+/** One call the double received; bodies are never recorded (they carry key material). */
+export interface AzureRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  /** For token calls: the assertion's jti, so tests can see each exchange used a new one. */
+  readonly assertionId?: string;
+}
+
+interface VaultKey {
+  readonly version: string;
+  readonly privateKey: KeyObject;
+  readonly publicKey: KeyObject;
+}
+
+const CLOCK_SKEW_S = 0;
+
+function decodeSegment(segment: string | undefined): unknown {
+  if (segment === undefined) return undefined;
+  try {
+    return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Entra's OAuth error body. */
+function entraError(
+  res: ServerResponse,
+  status: number,
+  error: string,
+  code: number,
+  description: string,
+): void {
+  sendJson(res, status, {
+    error,
+    error_description: `AADSTS${code}: ${description}\r\nTrace ID: 00000000-0000-0000-0000-000000000000\r\nTimestamp: ${new Date().toISOString()}`,
+    error_codes: [code],
+  });
+}
+
+/** Key Vault's error body. */
+function vaultError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { error: { code, message } });
+}
+
+export class AzureKvDouble {
+  readonly #server: LoopbackServer;
+  readonly #options: AzureKvDoubleOptions;
+  readonly #keys = new Map<string, VaultKey>();
+  readonly #tokens = new Map<string, number>();
+  #jwks: readonly Record<string, unknown>[] = [];
+  readonly requests: AzureRequest[] = [];
+  /** Seconds; tests may shorten it while running. */
+  tokenLifetimeSeconds: number;
+
+  private constructor(server: LoopbackServer, options: AzureKvDoubleOptions) {
+    this.#server = server;
+    this.#options = options;
+    this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
+    for (const key of options.keys ?? []) this.addKey(key);
+  }
+
+  static async start(options: AzureKvDoubleOptions): Promise<AzureKvDouble> {
+    const holder: { double?: AzureKvDouble } = {};
+    const server = await listenLoopback(async (req, res, body) => {
+      if (holder.double === undefined) sendJson(res, 503, {});
+      else await holder.double.#handle(req, res, body);
+    });
+    const double = new AzureKvDouble(server, options);
+    holder.double = double;
+    return double;
+  }
+
+  /** The vault URL (`https://name.vault.azure.net` in Azure) and the authority host. */
+  get url(): string {
+    return this.#server.url;
+  }
+
+  /** Creates a key with one version; returns that version. */
+  addKey(name: string): string {
+    const existing = this.#keys.get(name);
+    if (existing !== undefined) return existing.version;
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const version = randomBytes(16).toString('hex');
+    this.#keys.set(name, { version, privateKey, publicKey });
+    return version;
+  }
+
+  keyVersion(name: string): string | undefined {
+    return this.#keys.get(name)?.version;
+  }
+
+  close(): Promise<void> {
+    return this.#server.close();
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url);
+    const path = url.pathname;
+    if (req.method === 'GET' && path === '/_requests') {
+      sendJson(res, 200, this.requests);
+      return;
+    }
+    const seen: { assertionId?: string } = {};
+    res.once('finish', () => {
+      this.requests.push({ method: req.method ?? '', path, status: res.statusCode, ...seen });
+    });
+    const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(path);
+    if (req.method === 'POST' && token?.[1] !== undefined) {
+      await this.#token(res, token[1], body, seen);
+      return;
+    }
+    const op = /^\/keys\/([^/]+)(?:\/([^/]*))?\/(wrapkey|unwrapkey|encrypt|decrypt)$/.exec(path);
+    if (req.method === 'POST' && op?.[1] !== undefined && op[3] !== undefined) {
+      this.#keyOperation(req, res, url, op[1], op[2] ?? '', op[3], body);
+      return;
+    }
+    vaultError(res, 404, 'NotFound', 'The requested resource was not found.');
+  }
+
+  async #token(
+    res: ServerResponse,
+    tenant: string,
+    body: string,
+    seen: { assertionId?: string },
+  ): Promise<void> {
+    const form = Object.fromEntries(new URLSearchParams(body));
+    if (tenant !== this.#options.tenantId) {
+      entraError(res, 400, 'invalid_request', 90002, `Tenant '${tenant}' not found.`);
+      return;
+    }
+    if (form['grant_type'] !== 'client_credentials') {
+      entraError(res, 400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
+      return;
+    }
+    if (form['client_id'] !== this.#options.clientId) {
+      entraError(
+        res,
+        400,
+        'unauthorized_client',
+        700016,
+        `Application with identifier '${form['client_id'] ?? ''}' was not found in the directory '${tenant}'.`,
+      );
+      return;
+    }
+    if (form['client_assertion_type'] !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') {
+      entraError(
+        res,
+        401,
+        'invalid_client',
+        7000218,
+        "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+      );
+      return;
+    }
+    if (form['scope'] !== 'https://vault.azure.net/.default') {
+      entraError(
+        res,
+        400,
+        'invalid_scope',
+        1002012,
+        `The provided value for scope ${form['scope'] ?? ''} is not valid.`,
+      );
+      return;
+    }
+    const assertion = form['client_assertion'] ?? '';
+    const [h, p, s] = assertion.split('.');
+    const header = decodeSegment(h);
+    const claims = decodeSegment(p);
+    if (!isRecord(header) || !isRecord(claims) || s === undefined) {
+      entraError(res, 401, 'invalid_client', 50027, 'JWT token is invalid or malformed.');
+      return;
+    }
+    if (typeof claims['jti'] === 'string') seen.assertionId = claims['jti'];
+    let jwk = this.#jwks.find((k) => k['kid'] === header['kid']);
+    if (jwk === undefined) {
+      const fetched = (await (await fetch(this.#options.jwksUrl)).json()) as {
+        keys?: Record<string, unknown>[];
+      };
+      this.#jwks = fetched.keys ?? [];
+      jwk = this.#jwks.find((k) => k['kid'] === header['kid']);
+    }
+    if (
+      header['alg'] !== 'RS256' ||
+      jwk === undefined ||
+      !verify(
+        'RSA-SHA256',
+        Buffer.from(`${h}.${p}`),
+        createPublicKey({ key: jwk, format: 'jwk' }),
+        Buffer.from(s, 'base64url'),
+      )
+    ) {
+      entraError(res, 401, 'invalid_client', 5002738, 'Invalid JWT token. The token signature is not valid.');
+      return;
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const exp = typeof claims['exp'] === 'number' ? claims['exp'] : 0;
+    const nbf = typeof claims['nbf'] === 'number' ? claims['nbf'] : 0;
+    if (exp < now - CLOCK_SKEW_S || nbf > now + CLOCK_SKEW_S) {
+      entraError(
+        res,
+        401,
+        'invalid_client',
+        700024,
+        `Client assertion is not within its valid time range. Current time: ${new Date(now * 1000).toISOString()}, assertion valid from ${new Date(nbf * 1000).toISOString()}, expiry time of assertion ${new Date(exp * 1000).toISOString()}.`,
+      );
+      return;
+    }
+    const audiences = Array.isArray(claims['aud']) ? claims['aud'] : [claims['aud']];
+    if (
+      claims['iss'] !== this.#options.issuer ||
+      !audiences.includes(AZURE_TOKEN_EXCHANGE_AUDIENCE) ||
+      !this.#options.subjects.includes(String(claims['sub']))
+    ) {
+      entraError(
+        res,
+        400,
+        'invalid_request',
+        70021,
+        `No matching federated identity record found for presented assertion. Assertion Issuer: '${String(claims['iss'])}'. Assertion Subject: '${String(claims['sub'])}'. Assertion Audience: '${audiences.map(String).join(',')}'.`,
+      );
+      return;
+    }
+    const accessToken = `eyJ0eXAi.double-${randomBytes(24).toString('base64url')}`;
+    this.#tokens.set(accessToken, Date.now() + this.tokenLifetimeSeconds * 1000);
+    sendJson(res, 200, {
+      token_type: 'Bearer',
+      expires_in: this.tokenLifetimeSeconds,
+      ext_expires_in: this.tokenLifetimeSeconds,
+      access_token: accessToken,
+    });
+  }
+
+  #keyOperation(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    name: string,
+    version: string,
+    op: string,
+    body: string,
+  ): void {
+    if (url.searchParams.get('api-version') === null) {
+      vaultError(res, 400, 'BadParameter', 'The api-version query parameter must be specified.');
+      return;
+    }
+    const bearer = bearerToken(req);
+    const expiresAt = bearer === undefined ? undefined : this.#tokens.get(bearer);
+    if (expiresAt === undefined || expiresAt < Date.now()) {
+      vaultError(
+        res,
+        401,
+        'Unauthorized',
+        expiresAt === undefined
+          ? 'AKV10000: Request is missing a Bearer or PoP token.'
+          : 'AKV10022: Invalid audience or the token has expired.',
+      );
+      return;
+    }
+    const key = this.#keys.get(name);
+    if (key === undefined || (version !== '' && version !== key.version)) {
+      vaultError(
+        res,
+        404,
+        'KeyNotFound',
+        `A key with (name/id) ${name}${version === '' ? '' : `/${version}`} was not found in this key vault.`,
+      );
+      return;
+    }
+    const parsed = parseJsonBody(body);
+    const alg = isRecord(parsed) ? parsed['alg'] : undefined;
+    const value = isRecord(parsed) && typeof parsed['value'] === 'string' ? parsed['value'] : undefined;
+    if (
+      (alg !== 'RSA-OAEP-256' && alg !== 'RSA-OAEP') ||
+      value === undefined ||
+      !/^[A-Za-z0-9_-]*$/.test(value)
+    ) {
+      vaultError(res, 400, 'BadParameter', 'Property alg or value is invalid.');
+      return;
+    }
+    const oaepHash = alg === 'RSA-OAEP-256' ? 'sha256' : 'sha1';
+    const input = Buffer.from(value, 'base64url');
+    let output: Buffer;
+    try {
+      output =
+        op === 'wrapkey' || op === 'encrypt'
+          ? publicEncrypt({ key: key.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash }, input)
+          : privateDecrypt(
+              { key: key.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash },
+              input,
+            );
+    } catch {
+      vaultError(res, 400, 'BadParameter', 'Unwrap failed: the ciphertext is invalid for this key.');
+      return;
+    }
+    sendJson(res, 200, {
+      kid: `${this.url}/keys/${name}/${key.version}`,
+      value: output.toString('base64url'),
+    });
+  }
+}

@@ -1,0 +1,265 @@
+/**
+ * `build` against the real kustomize: the Flux testdata (including the cases Flux fails on),
+ * overlays over encrypted Secrets, MAC failures, the canary leak check and a kill mid-build.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseKeys } from '../../src/config/keys.ts';
+import { errorMessage } from '../../src/errors.ts';
+import { createMemoryHost } from '../../src/host/memory-host.ts';
+import { nodeExec } from '../../src/host/node-exec.ts';
+import { createKeySources } from '../../src/keys/key-sources.ts';
+import { buildTarget, resolveKustomize, type KustomizeTool } from '../../src/kustomize/build.ts';
+import { cacheKeySources, SecretRegistry } from '../../src/kustomize/stage.ts';
+import { repoRoot } from '../env/paths.ts';
+import { newAgeKey, sopsEncrypt, tool } from '../support/tools.ts';
+
+const FLUX = '/work/shared/fixtures/flux-testdata/internal/controller/testdata/sops';
+const KEYS = path.join(FLUX, 'keys');
+
+let kustomize: KustomizeTool;
+before(async () => {
+  kustomize = await resolveKustomize(await tool('kustomize'), { exec: nodeExec, env: process.env });
+});
+
+async function build(target: string, keyFiles: { age?: string[]; pgp?: string[] }, parent?: string) {
+  const host = createMemoryHost();
+  const env = { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home' };
+  const keys = parseKeys(
+    (name) =>
+      name === 'age-key-file'
+        ? (keyFiles.age ?? []).join('\n')
+        : name === 'pgp-key-file'
+          ? (keyFiles.pgp ?? []).join('\n')
+          : '',
+    env,
+  );
+  const keySources = cacheKeySources(await createKeySources(keys, { host, exec: nodeExec }));
+  const registry = new SecretRegistry((v) => host.setSecret(v));
+  const result = await buildTarget(
+    { target },
+    {
+      host,
+      exec: nodeExec,
+      keySources,
+      registry,
+      tool: kustomize,
+      env,
+      ...(parent === undefined ? {} : { stagingParent: parent }),
+      signals: null,
+    },
+  );
+  return { result, host };
+}
+
+type Obj = {
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+};
+function secretValue(objects: readonly unknown[], name: string, key: string): string | undefined {
+  const o = (objects as Obj[]).find((x) => x.kind === 'Secret' && x.metadata.name === name);
+  if (o === undefined) return undefined;
+  if (o.stringData?.[key] !== undefined) return o.stringData[key];
+  const data = o.data?.[key];
+  return data === undefined ? undefined : Buffer.from(data, 'base64').toString('utf8');
+}
+
+describe('the Flux testdata', () => {
+  const allKeys = {
+    age: [path.join(KEYS, 'age.txt'), path.join(KEYS, 'age-pq.txt'), path.join(KEYS, 'age-global.txt')],
+    pgp: [path.join(KEYS, 'pgp.asc')],
+  };
+
+  test('the whole tree (minus the remote base) builds with every value decrypted', async () => {
+    // Flux's root kustomization: namePrefix over everything, an encrypted patch over an
+    // encrypted base, and a component with an encrypted secretGenerator.
+    const dir = await mkdtemp(path.join(tmpdir(), 'ksd-flux-'));
+    await cp(FLUX, dir, { recursive: true });
+    const k = await readFile(path.join(dir, 'kustomization.yaml'), 'utf8');
+    await writeFile(path.join(dir, 'kustomization.yaml'), k.replace('  - remote\n', ''));
+    const { result, host } = await build(dir, allKeys);
+    const cases: [string, string, string][] = [
+      ['sops-algo-age', 'key', 'value'],
+      ['sops-algo-age-pq', 'key', 'value'],
+      ['sops-algo-pgp', 'key', 'value'],
+      ['sops-envs-secret', 'key', 'value'],
+      ['sops-files-secret', 'key', 'value'],
+      ['sops-patches-secret', 'key', 'merge1'],
+      ['sops-patches-secret', 'merge2', 'merge2'],
+      ['sops-inside-secret', 'key', 'value'],
+      ['sops-component', 'key', 'value'],
+    ];
+    for (const [name, key, value] of cases)
+      assert.equal(secretValue(result.objects, name, key), value, `${name} ${key}`);
+    assert.doesNotMatch(result.yaml, /ENC\[AES256_GCM/);
+    assert.ok(
+      host.secrets.includes('merge1') && host.secrets.includes(Buffer.from('merge1').toString('base64')),
+    );
+    assert.ok(result.decrypted.includes('patches/merge1.yaml'));
+  });
+
+  test('the global key decrypts global/', async () => {
+    const { result } = await build(path.join(FLUX, 'global'), allKeys);
+    assert.equal(secretValue(result.objects, 'global-age-secret', 'key'), 'global-value');
+  });
+
+  test('without the key, the error names the kustomization entry and the file', async () => {
+    await assert.rejects(
+      build(path.join(FLUX, 'envs'), { age: [path.join(KEYS, 'age-global.txt')] }),
+      (error) => {
+        assert.match(
+          errorMessage(error),
+          /^kustomization\.yaml: secretGenerator envs: decrypting env\.env: no key could decrypt/,
+        );
+        return true;
+      },
+    );
+  });
+});
+
+describe('overlays, the canary, and failures', () => {
+  const CANARY = 'canary-7f3a9c-do-not-leak';
+  let repo: string;
+  let keyFile: string;
+  before(async () => {
+    const key = await newAgeKey();
+    keyFile = key.file;
+    repo = await mkdtemp(path.join(tmpdir(), 'ksd-canary-'));
+    await mkdir(path.join(repo, '.git'));
+    await mkdir(path.join(repo, 'base'));
+    await mkdir(path.join(repo, 'overlay'));
+    const secret = await sopsEncrypt(
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: ${CANARY}\n`,
+      'secret.yaml',
+      ['--age', key.recipient, '--encrypted-regex', '^(data|stringData)$'],
+    );
+    await cp(secret, path.join(repo, 'base', 'secret.yaml'));
+    const env = await sopsEncrypt(`TOKEN=${CANARY}-env\n`, 'app.env', ['--age', key.recipient]);
+    await cp(env, path.join(repo, 'base', 'app.env'));
+    await writeFile(
+      path.join(repo, 'base', 'kustomization.yaml'),
+      'resources: [secret.yaml]\nsecretGenerator: [{name: app, envs: [app.env]}]\n',
+    );
+    await writeFile(
+      path.join(repo, 'overlay', 'kustomization.yaml'),
+      'namespace: prod\nnamePrefix: p-\nlabels: [{pairs: {env: prod}}]\nresources: [../base]\npatches: [{path: patch.yaml}]\n',
+    );
+    await writeFile(
+      path.join(repo, 'overlay', 'patch.yaml'),
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  annotations:\n    patched: "yes"\n',
+    );
+  });
+
+  function assertNoLeak(text: string): void {
+    for (const form of [
+      CANARY,
+      Buffer.from(CANARY).toString('base64'),
+      `${CANARY}-env`,
+      Buffer.from(`${CANARY}-env`).toString('base64'),
+    ]) {
+      assert.equal(text.includes(form), false, 'a planted secret leaked');
+    }
+  }
+
+  test('namePrefix, namespace, labels and a patch over encrypted Secrets, with no leak', async () => {
+    const parent = await mkdtemp(path.join(tmpdir(), 'ksd-parent-'));
+    const { result, host } = await build(path.join(repo, 'overlay'), { age: [keyFile] }, parent);
+    const db = (result.objects as Obj[]).find((o) => o.metadata.name === 'p-db');
+    assert.ok(db !== undefined);
+    assert.equal(db.metadata.namespace, 'prod');
+    assert.deepEqual(db.metadata.labels, { env: 'prod' });
+    assert.match(result.yaml, /patched: "yes"/);
+    assert.equal(secretValue(result.objects, 'p-db', 'password'), CANARY);
+    assert.ok((result.objects as Obj[]).some((o) => o.metadata.name.startsWith('p-app-')));
+    assertNoLeak(host.logs.join('\n'));
+    assert.ok(host.secrets.includes(CANARY) && host.secrets.includes(Buffer.from(CANARY).toString('base64')));
+    assert.deepEqual(await readdir(parent), []);
+  });
+
+  test('a MAC mismatch fails with no leak and no leftover file', async () => {
+    const tampered = await mkdtemp(path.join(tmpdir(), 'ksd-tamper-'));
+    await cp(repo, tampered, { recursive: true });
+    const file = path.join(tampered, 'base', 'secret.yaml');
+    // The name is not encrypted but the MAC covers it: a renamed Secret must not verify.
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace('name: db', 'name: evil'));
+    const parent = await mkdtemp(path.join(tmpdir(), 'ksd-parent-'));
+    let message = '';
+    try {
+      await build(path.join(tampered, 'overlay'), { age: [keyFile] }, parent);
+    } catch (error) {
+      message = errorMessage(error);
+    }
+    assert.match(message, /base\/kustomization\.yaml: resources: decrypting base\/secret\.yaml: .*MAC/i);
+    assertNoLeak(message);
+    assert.deepEqual(await readdir(parent), []);
+  });
+
+  test('a kustomize failure shows its stderr with secrets masked and leaves nothing', async () => {
+    const broken = await mkdtemp(path.join(tmpdir(), 'ksd-broken-'));
+    await cp(repo, broken, { recursive: true });
+    // Two resources with the same id: kustomize fails after reading the decrypted files.
+    await writeFile(
+      path.join(broken, 'overlay', 'kustomization.yaml'),
+      'resources: [../base, ../base/secret.yaml]\n',
+    );
+    const parent = await mkdtemp(path.join(tmpdir(), 'ksd-parent-'));
+    let message = '';
+    try {
+      await build(path.join(broken, 'overlay'), { age: [keyFile] }, parent);
+    } catch (error) {
+      message = `${errorMessage(error)}\n${String((error as { report?: string }).report)}`;
+    }
+    assert.match(message, /kustomize build .* failed/);
+    assert.doesNotMatch(message, /ksd-build-/);
+    assertNoLeak(message);
+    assert.deepEqual(await readdir(parent), []);
+  });
+
+  test('SIGTERM mid-build removes the private root', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ksd-kill-'));
+    const marker = path.join(dir, 'target.txt');
+    const fake = path.join(dir, 'kustomize');
+    // A kustomize that records where it was asked to build, then hangs.
+    await writeFile(
+      fake,
+      `#!/bin/sh\nif [ "$1" = version ]; then echo v5.0.0; exit 0; fi\necho "$2" > ${marker}\nsleep 30\n`,
+    );
+    await chmod(fake, 0o755);
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(repoRoot, 'src', 'cli.ts'),
+        'build',
+        path.join(repo, 'overlay'),
+        '--age-key-file',
+        keyFile,
+        '--kustomize',
+        fake,
+      ],
+      { env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home' }, stdio: 'ignore' },
+    );
+    let target = '';
+    for (let i = 0; i < 200 && target === ''; i++) {
+      await sleep(50);
+      target = await readFile(marker, 'utf8').then(
+        (t) => t.trim(),
+        () => '',
+      );
+    }
+    assert.match(target, /ksd-build-/);
+    const privateRoot = target.slice(0, target.indexOf('/', target.indexOf('ksd-build-')));
+    assert.ok((await readdir(privateRoot)).length > 0, 'the private root existed mid-build');
+    const exited = new Promise((resolve) => child.on('close', resolve));
+    child.kill('SIGTERM');
+    await exited;
+    await assert.rejects(readdir(privateRoot), { code: 'ENOENT' });
+  });
+});

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { formatForRole, parseFileSource, walkGraph } from '../../../src/kustomize/graph.ts';
+
+async function tree(files: Record<string, string>): Promise<string> {
+  const root = await mkdtemp(path.join(tmpdir(), 'ksd-graph-'));
+  await mkdir(path.join(root, '.git'));
+  for (const [rel, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(root, rel)), { recursive: true });
+    await writeFile(path.join(root, rel), content);
+  }
+  return root;
+}
+
+const fieldCases: { field: string; kustomization: string; expect: string }[] = [
+  { field: 'resources (file)', kustomization: 'resources: [a.yaml]', expect: 'app/a.yaml' },
+  { field: 'resources (dir)', kustomization: 'resources: [sub]', expect: 'app/sub/b.yaml' },
+  { field: 'bases', kustomization: 'bases: [sub]', expect: 'app/sub/kustomization.yaml' },
+  { field: 'components', kustomization: 'components: [sub]', expect: 'app/sub/b.yaml' },
+  {
+    field: 'secretGenerator files key=path',
+    kustomization: 'secretGenerator: [{name: s, files: [k.json=f.enc]}]',
+    expect: 'app/f.enc',
+  },
+  {
+    field: 'configMapGenerator envs',
+    kustomization: 'configMapGenerator: [{name: c, envs: [e.env]}]',
+    expect: 'app/e.env',
+  },
+  { field: 'patches path', kustomization: 'patches: [{path: p.yaml}]', expect: 'app/p.yaml' },
+  { field: 'patchesStrategicMerge', kustomization: 'patchesStrategicMerge: [p.yaml]', expect: 'app/p.yaml' },
+  {
+    field: 'patchesJson6902',
+    kustomization: 'patchesJson6902: [{path: p.yaml, target: {kind: X, name: y}}]',
+    expect: 'app/p.yaml',
+  },
+  { field: 'crds', kustomization: 'crds: [c.json]', expect: 'app/c.json' },
+  { field: 'openapi.path', kustomization: 'openapi: {path: c.json}', expect: 'app/c.json' },
+  { field: 'configurations', kustomization: 'configurations: [a.yaml]', expect: 'app/a.yaml' },
+  { field: 'replacements', kustomization: 'replacements: [{path: a.yaml}]', expect: 'app/a.yaml' },
+  { field: 'transformers', kustomization: 'transformers: [a.yaml]', expect: 'app/a.yaml' },
+  { field: 'generators', kustomization: 'generators: [sub]', expect: 'app/sub/b.yaml' },
+  { field: 'validators', kustomization: 'validators: [a.yaml]', expect: 'app/a.yaml' },
+  {
+    field: 'helmCharts valuesFile',
+    kustomization: 'helmCharts: [{name: x, valuesFile: v.yaml}]',
+    expect: 'app/v.yaml',
+  },
+  {
+    field: 'helmCharts additionalValuesFiles',
+    kustomization: 'helmCharts: [{name: x, additionalValuesFiles: [v.yaml]}]',
+    expect: 'app/v.yaml',
+  },
+  {
+    field: 'helm chartHome',
+    kustomization: 'helmGlobals: {chartHome: mycharts}\nhelmCharts: [{name: x}]',
+    expect: 'app/mycharts/x/Chart.yaml',
+  },
+];
+
+const common = {
+  'app/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
+  'app/sub/kustomization.yaml': 'resources: [b.yaml]\n',
+  'app/sub/b.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n',
+  'app/f.enc': '{}',
+  'app/e.env': 'A=1\n',
+  'app/p.yaml': 'x: 1\n',
+  'app/c.json': '{}',
+  'app/v.yaml': 'a: 1\n',
+  'app/mycharts/x/Chart.yaml': 'name: x\n',
+  'outside.yaml': 'a: 1\n',
+};
+
+for (const { field, kustomization, expect } of fieldCases) {
+  test(`the graph follows ${field}`, async () => {
+    const root = await tree({ ...common, 'app/kustomization.yaml': `${kustomization}\n` });
+    const graph = await walkGraph(path.join(root, 'app'));
+    assert.ok(graph.files.has(expect), `${expect} in ${[...graph.files.keys()].join(', ')}`);
+    assert.equal(graph.files.has('outside.yaml'), false);
+  });
+}
+
+test('generator files take the format from the key, env files are dotenv', async () => {
+  const root = await tree({
+    ...common,
+    'app/kustomization.yaml': 'secretGenerator: [{name: s, files: [k.json=f.enc, e.env], envs: [f.enc]}]\n',
+  });
+  const graph = await walkGraph(path.join(root, 'app'));
+  assert.equal(formatForRole(graph.files.get('app/f.enc')!), 'json');
+  assert.equal(formatForRole(graph.files.get('app/e.env')!), 'dotenv');
+  assert.deepEqual(parseFileSource('a/b.txt'), { key: 'b.txt', file: 'a/b.txt' });
+});
+
+const escapes: { name: string; files: Record<string, string>; link?: [string, string]; message: RegExp }[] = [
+  {
+    name: '.. in resources',
+    files: { 'app/kustomization.yaml': 'resources: [../../etc/passwd]\n' },
+    message: /app\/kustomization\.yaml: resources "\.\.\/\.\.\/etc\/passwd" leaves the repository root/,
+  },
+  {
+    name: '.. in a generator',
+    files: { 'app/kustomization.yaml': 'secretGenerator: [{name: s, files: [k=../../../x]}]\n' },
+    message: /secretGenerator files "\.\.\/\.\.\/\.\.\/x" leaves/,
+  },
+  {
+    name: 'a symlink out',
+    files: { 'app/kustomization.yaml': 'resources: [link.yaml]\n' },
+    link: ['/etc/hostname', 'app/link.yaml'],
+    message: /resources "link\.yaml" is a symlink that leaves/,
+  },
+  {
+    name: 'a missing file',
+    files: { 'app/kustomization.yaml': 'patches: [{path: nope.yaml}]\n' },
+    message: /app\/kustomization\.yaml: patches "nope\.yaml" does not exist/,
+  },
+];
+for (const c of escapes) {
+  test(`the graph refuses ${c.name}`, async () => {
+    const root = await tree(c.files);
+    if (c.link !== undefined) await symlink(c.link[0], path.join(root, c.link[1]));
+    await assert.rejects(walkGraph(path.join(root, 'app')), c.message);
+  });
+}
+
+test('remote resources pass through, a directory of plain manifests gets a kustomization', async () => {
+  const root = await tree({
+    'app/kustomization.yaml': 'resources: [https://example.com/x.yaml, github.com/org/repo//dir?ref=v1]\n',
+    'plain/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
+    'plain/values.yaml': 'replicas: 2\n',
+  });
+  const graph = await walkGraph(path.join(root, 'app'));
+  assert.deepEqual(graph.remote, ['https://example.com/x.yaml', 'github.com/org/repo//dir?ref=v1']);
+  const plain = await walkGraph(path.join(root, 'plain'));
+  const generated = plain.generated.get('plain/kustomization.yaml') ?? '';
+  assert.match(generated, /- "a\.yaml"/);
+  assert.doesNotMatch(generated, /values\.yaml/);
+});
