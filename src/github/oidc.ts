@@ -44,7 +44,7 @@ export interface IdTokenProviderOptions {
 }
 
 /** The usual reasons a job has no token or a provider refuses it, for every such message. */
-export const OIDC_CAUSES = 'check: trust policy sub/aud, `id-token: write`, fork PRs get no token';
+export const OIDC_CAUSES = 'check: trust policy sub/aud, `id-token: write`, fork PRs (no token)';
 
 /** Key reports show one line of at most this many characters per reason (data-key.ts). */
 const REPORT_LINE_LIMIT = 300;
@@ -90,7 +90,13 @@ export function readClaims(token: string): TokenClaims {
  * repository is left out when the subject already names it (GitHub's default subjects do).
  */
 export function describeClaims(claims: TokenClaims): string {
-  const shown = (value: string | undefined): string => (value === undefined ? '(none)' : value);
+  // Long values (GCP's audience is a provider URL) are cut in the middle to keep the line short.
+  const shown = (value: string | undefined): string =>
+    value === undefined
+      ? '(none)'
+      : value.length <= 64
+        ? value
+        : `${value.slice(0, 30)}...${value.slice(-31)}`;
   const repository =
     claims.repository !== undefined && claims.sub?.startsWith(`repo:${claims.repository}:`) === true
       ? ''
@@ -106,7 +112,7 @@ export function describeClaims(claims: TokenClaims): string {
 export function refusedExchangeMessage(provider: string, detail: string, token: IdToken): string {
   const expired =
     token.claims.exp !== undefined && token.claims.exp * 1000 < Date.now() ? ' (token expired)' : '';
-  const head = `${provider} refused oidc token ${describeClaims(token.claims)}${expired}`;
+  const head = `${provider} refused the oidc token ${describeClaims(token.claims)}${expired}`;
   const tail = `; ${OIDC_CAUSES}`;
   if (detail === '') return `${head}${tail}`;
   const room = Math.max(40, REPORT_LINE_LIMIT - head.length - tail.length - 2);

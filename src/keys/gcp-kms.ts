@@ -130,7 +130,7 @@ export function createGcpKmsKeySource(options: GcpKmsKeySourceOptions): KeySourc
       subject_token: token.value,
       subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
     }).toString();
-    const what = 'gcp sts token exchange';
+    const what = 'gcp sts';
     const answer = await post(
       endpoint(env, 'KSD_GCP_STS_ENDPOINT', 'https://sts.googleapis.com/v1/token'),
       { 'content-type': 'application/x-www-form-urlencoded' },

@@ -111,13 +111,13 @@ describe('gcp kms with github oidc workload identity federation', () => {
       name: 'a token from another repository (attribute condition)',
       claims: { repository: 'evil/fork' },
       expect:
-        /gcp sts token exchange refused oidc token sub=repo:octo-org\/octo-repo:ref:refs\/heads\/main aud=https:\/\/iam\.googleapis\.com\/projects\/\S+ repository=evil\/fork: HTTP 400 invalid_grant: The given credential is rejected by the attribute condition\.; check: /,
+        /gcp sts refused the oidc token sub=repo:octo-org\/octo-repo:ref:refs\/heads\/main aud=https:\/\/iam\.googleapis\.com\/projects\/\S+\.\.\.\S+ repository=evil\/fork: HTTP 400 invalid_grant: The given credential is rejected by the attribute condition\.; check: /,
     },
     {
       name: 'an expired token',
       claims: { exp: Math.floor(Date.now() / 1000) - 3600 },
       expect:
-        /gcp sts token exchange refused oidc token .* \(token expired\): HTTP 400 invalid_grant: The ID Token has expired\.; check: /,
+        /gcp sts refused the oidc token .* \(token expired\): HTTP 400 invalid_grant: The ID Token has expired\.; check: /,
     },
   ];
   for (const { name, claims, expect } of refusals) {

@@ -48,13 +48,13 @@ describe('vault transit with a github oidc jwt login', () => {
       name: 'a pull request run the role does not bind',
       claims: () => pullRequestClaims(),
       expect:
-        /vault jwt login \(auth\/jwt, role github-deploy\) refused oidc token sub=repo:octo-org\/octo-repo:pull_request aud=https:\/\/vault\.ksd\.test: HTTP 400: .*claim "ref" does not match.*; check: trust policy sub\/aud/,
+        /vault jwt login \(auth\/jwt, role github-deploy\) refused the oidc token sub=repo:octo-org\/octo-repo:pull_request aud=https:\/\/vault\.ksd\.test: HTTP 400: .*claim "ref" does not match.*; check: trust policy sub\/aud/,
     },
     {
       name: 'an expired token',
       claims: () => ({ exp: Math.floor(Date.now() / 1000) - 3600 }),
       expect:
-        /refused oidc token sub=repo:octo-org\/octo-repo:ref:refs\/heads\/main aud=\S+ \(token expired\): HTTP 400: error validating token.*; check: /,
+        /refused the oidc token sub=repo:octo-org\/octo-repo:ref:refs\/heads\/main aud=\S+ \(token expired\): HTTP 400: error validating token.*; check: /,
     },
   ];
   for (const { name, claims, expect } of refusals) {

@@ -136,12 +136,12 @@ describe('claims in messages', () => {
     };
     assert.equal(
       refusedExchangeMessage('aws sts', 'HTTP 403 AccessDenied', live),
-      `aws sts refused oidc token sub=s aud=a repository=o/r: HTTP 403 AccessDenied; ${OIDC_CAUSES}`,
+      `aws sts refused the oidc token sub=s aud=a repository=o/r: HTTP 403 AccessDenied; ${OIDC_CAUSES}`,
     );
     const expired = { value: 'x', claims: { ...live.claims, exp: 1 } };
     assert.equal(
       refusedExchangeMessage('vault', '', expired),
-      `vault refused oidc token sub=s aud=a repository=o/r (token expired); ${OIDC_CAUSES}`,
+      `vault refused the oidc token sub=s aud=a repository=o/r (token expired); ${OIDC_CAUSES}`,
     );
     // Long provider answers are cut so the whole line fits the key report's 300 characters.
     const long = refusedExchangeMessage('vault', 'x'.repeat(500), live);
