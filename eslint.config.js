@@ -26,7 +26,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/host/actions-host.ts', 'src/index.ts'],
+    files: ['src/host/actions-host.ts', 'src/index.ts', 'src/post.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

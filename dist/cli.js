@@ -13,13 +13,14 @@ import {
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-ZTVTTBXV.js";
-import "./chunks/chunk-3BY5MR6F.js";
-import "./chunks/chunk-TJWLVV2D.js";
-import "./chunks/chunk-Q6KUK4YS.js";
+} from "./chunks/chunk-YVGDLV7O.js";
+import "./chunks/chunk-KU5N5J7X.js";
+import "./chunks/chunk-CDJOHBWD.js";
+import "./chunks/chunk-MAVRW6PT.js";
 import {
   UserError
-} from "./chunks/chunk-H2QTO6OJ.js";
+} from "./chunks/chunk-GFREQRVK.js";
+import "./chunks/chunk-LQH3RA76.js";
 
 // src/cli.ts
 import { parseArgs } from "node:util";

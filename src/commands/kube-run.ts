@@ -15,7 +15,10 @@ export async function loadManifests(file: string, host: Host): Promise<KubeObjec
   try {
     const data = await readFile(file);
     if (data.byteLength > MAX_MANIFEST_BYTES) {
-      throw new UserError('TOO_LARGE', `${file} is ${data.byteLength} bytes; the limit is ${MAX_MANIFEST_BYTES}`);
+      throw new UserError(
+        'TOO_LARGE',
+        `${file} is ${data.byteLength} bytes; the limit is ${MAX_MANIFEST_BYTES}`,
+      );
     }
     text = data.toString('utf8');
   } catch (cause) {
@@ -29,5 +32,10 @@ export async function loadManifests(file: string, host: Host): Promise<KubeObjec
 
 /** Opens the client for the run. */
 export function openClient(inputs: KubeConfigInputs): Promise<KubeClient> {
-  return createKubeClient({ kubeconfig: inputs.kubeconfig, context: inputs.context, env: inputs.env, maxSockets: inputs.concurrency * 2 });
+  return createKubeClient({
+    kubeconfig: inputs.kubeconfig,
+    context: inputs.context,
+    env: inputs.env,
+    maxSockets: inputs.concurrency * 2,
+  });
 }

@@ -55,7 +55,8 @@ export function parseDuration(read: InputReader, name: string, fallbackMs: numbe
   if (raw === undefined) return fallbackMs;
   if (/^\d+$/.test(raw)) return Number(raw) * 1000;
   const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(raw);
-  if (match === null || raw === '') throw new UserError('USAGE', `${name} is "${raw}"; expected a duration like 90s, 5m or 1h`);
+  if (match === null || raw === '')
+    throw new UserError('USAGE', `${name} is "${raw}"; expected a duration like 90s, 5m or 1h`);
   const [, h, m, s] = match;
   return ((Number(h ?? 0) * 60 + Number(m ?? 0)) * 60 + Number(s ?? 0)) * 1000;
 }
@@ -64,7 +65,10 @@ export function parseDuration(read: InputReader, name: string, fallbackMs: numbe
 export function parseKubeInputs(read: InputReader, env: Env, command: string): KubeConfigInputs {
   const manifests = optional(read('manifests'));
   if (manifests === undefined) {
-    throw new UserError('USAGE', `${command} needs --manifests FILE (rendered YAML, e.g. from build --output)`);
+    throw new UserError(
+      'USAGE',
+      `${command} needs --manifests FILE (rendered YAML, e.g. from build --output)`,
+    );
   }
   const fieldManager = optional(read('field-manager')) ?? 'kustomize-sops-deploy';
   if (fieldManager.length > 128) throw new UserError('USAGE', 'field-manager is longer than 128 characters');
@@ -74,7 +78,8 @@ export function parseKubeInputs(read: InputReader, env: Env, command: string): K
     ['applyset', applysetName],
     ['applyset-namespace', applysetNamespace],
   ] as const) {
-    if (value !== undefined && !NAME.test(value)) throw new UserError('USAGE', `${name} is "${value}"; expected a lowercase DNS name`);
+    if (value !== undefined && !NAME.test(value))
+      throw new UserError('USAGE', `${name} is "${value}"; expected a lowercase DNS name`);
   }
   const prune = parseBoolean(read, 'prune');
   if (prune && applysetName === undefined) {

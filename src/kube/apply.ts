@@ -5,7 +5,14 @@
  * object stops the stage with nothing written; unchanged objects are not written at all.
  */
 import type { KubeClient, KubeObject } from './client.ts';
-import { applySetId, findPruneCandidates, labelMember, pruneCandidates, readApplySet, writeApplySet } from './applyset.ts';
+import {
+  applySetId,
+  findPruneCandidates,
+  labelMember,
+  pruneCandidates,
+  readApplySet,
+  writeApplySet,
+} from './applyset.ts';
 import type { ApplySetRef } from './applyset.ts';
 import { waitForHealth } from './health.ts';
 import type { HealthStatus } from './health.ts';
@@ -13,11 +20,18 @@ import { describeRef, groupKindOf, identityKey, refOf, stageOf } from './normali
 import type { ObjectRef } from './normalize.ts';
 import { changeScope, describeApiError, mapLimit, planObject } from './plan.ts';
 import type { ObjectPlan } from './plan.ts';
-import { applyObject, deleteObject, FIELD_MANAGER, takeOverClientSideFields, waitForDeletion } from './ssa.ts';
+import {
+  applyObject,
+  deleteObject,
+  FIELD_MANAGER,
+  takeOverClientSideFields,
+  waitForDeletion,
+} from './ssa.ts';
 import type { Logger } from '../host/host.ts';
 import { errorMessage } from '../errors.ts';
 
-export type ApplyStatus = 'created' | 'configured' | 'recreated' | 'unchanged' | 'skipped' | 'deleted' | 'failed' | 'not-applied';
+export type ApplyStatus =
+  'created' | 'configured' | 'recreated' | 'unchanged' | 'skipped' | 'deleted' | 'failed' | 'not-applied';
 
 export interface ObjectResult {
   readonly ref: ObjectRef;
@@ -66,16 +80,34 @@ const STATUS_OF: Record<ObjectPlan['action'], ApplyStatus> = {
 };
 
 function emptyCounts(): Record<ApplyStatus, number> {
-  return { created: 0, configured: 0, recreated: 0, unchanged: 0, skipped: 0, deleted: 0, failed: 0, 'not-applied': 0 };
+  return {
+    created: 0,
+    configured: 0,
+    recreated: 0,
+    unchanged: 0,
+    skipped: 0,
+    deleted: 0,
+    failed: 0,
+    'not-applied': 0,
+  };
 }
 
-function finish(results: ObjectResult[], error: string | undefined, health?: readonly HealthStatus[]): ApplyReport {
+function finish(
+  results: ObjectResult[],
+  error: string | undefined,
+  health?: readonly HealthStatus[],
+): ApplyReport {
   const counts = emptyCounts();
   for (const r of results) counts[r.status]++;
   return { objects: results, counts, ok: error === undefined, error, health };
 }
 
-async function carryOut(client: KubeClient, plan: ObjectPlan, fieldManager: string, timeoutMs: number): Promise<void> {
+async function carryOut(
+  client: KubeClient,
+  plan: ObjectPlan,
+  fieldManager: string,
+  timeoutMs: number,
+): Promise<void> {
   const info = plan.info;
   if (info === undefined) throw new Error(`${describeRef(plan.ref)}: kind not served`);
   if (plan.action === 'recreate') {
@@ -91,7 +123,11 @@ async function carryOut(client: KubeClient, plan: ObjectPlan, fieldManager: stri
  * Applies rendered objects (Secrets already decrypted). Returns a report of every object;
  * apply failures are in the report (ok false), so callers can say what was and was not applied.
  */
-export async function applyObjects(client: KubeClient, objects: readonly KubeObject[], options: ApplyOptions = {}): Promise<ApplyReport> {
+export async function applyObjects(
+  client: KubeClient,
+  objects: readonly KubeObject[],
+  options: ApplyOptions = {},
+): Promise<ApplyReport> {
   const fieldManager = options.fieldManager ?? FIELD_MANAGER;
   const concurrency = options.concurrency ?? 8;
   const timeoutMs = options.timeoutMs ?? 5 * 60_000;
@@ -128,11 +164,18 @@ export async function applyObjects(client: KubeClient, objects: readonly KubeObj
     const failedPlans = plans.filter((p) => p.action === 'error');
     if (failedPlans.length > 0) {
       for (const plan of plans) {
-        results.push({ ref: plan.ref, status: plan.action === 'error' ? 'failed' : 'not-applied', reason: plan.reason });
+        results.push({
+          ref: plan.ref,
+          status: plan.action === 'error' ? 'failed' : 'not-applied',
+          reason: plan.reason,
+        });
       }
       notApplied(stage + 1);
       const first = failedPlans[0];
-      return finish(results, `dry run failed for ${failedPlans.length} object(s) in stage ${stage}, nothing in it was written${first === undefined ? '' : `: ${describeRef(first.ref)}: ${first.reason ?? ''}`}`);
+      return finish(
+        results,
+        `dry run failed for ${failedPlans.length} object(s) in stage ${stage}, nothing in it was written${first === undefined ? '' : `: ${describeRef(first.ref)}: ${first.reason ?? ''}`}`,
+      );
     }
     const errors: string[] = [];
     const stageResults = await mapLimit(plans, concurrency, async (plan): Promise<ObjectResult> => {
@@ -153,7 +196,10 @@ export async function applyObjects(client: KubeClient, objects: readonly KubeObj
     for (const plan of plans) if (plan.action !== 'skip') applied.push(plan.object);
     if (errors.length > 0) {
       notApplied(stage + 1);
-      return finish(results, `${errors.length} object(s) failed to apply in stage ${stage}: ${errors[0] ?? ''}`);
+      return finish(
+        results,
+        `${errors.length} object(s) failed to apply in stage ${stage}: ${errors[0] ?? ''}`,
+      );
     }
     if (stage === 1) {
       const crds = inStage.filter((o) => o['kind'] === 'CustomResourceDefinition');
@@ -175,7 +221,11 @@ export async function applyObjects(client: KubeClient, objects: readonly KubeObj
             client,
             options.applySet,
             [...state.groupKinds, ...members.map((o) => groupKindOf(refOf(o)))],
-            [...state.namespaces, ...plans.map((p) => p.ref.namespace), ...members.map((o) => refOf(o).namespace)],
+            [
+              ...state.namespaces,
+              ...plans.map((p) => p.ref.namespace),
+              ...members.map((o) => refOf(o).namespace),
+            ],
             fieldManager,
           );
         } catch (error) {
@@ -199,7 +249,11 @@ export async function applyObjects(client: KubeClient, objects: readonly KubeObj
         const deleted = new Set((await pruneCandidates(client, candidates)).map(identityKey));
         for (const candidate of candidates) {
           if (candidate.keptBecause !== undefined) {
-            results.push({ ref: candidate.ref, status: 'skipped', reason: `not pruned: ${candidate.keptBecause}` });
+            results.push({
+              ref: candidate.ref,
+              status: 'skipped',
+              reason: `not pruned: ${candidate.keptBecause}`,
+            });
           } else if (deleted.has(identityKey(candidate.ref))) {
             log?.info(`${describeRef(candidate.ref)} deleted`);
             results.push({ ref: candidate.ref, status: 'deleted', reason: 'no longer rendered (prune)' });
@@ -232,7 +286,9 @@ export async function applyObjects(client: KubeClient, objects: readonly KubeObj
 
 /** One line per object and a count line. */
 export function renderApplyText(report: ApplyReport): string {
-  const lines = report.objects.map((r) => `${describeRef(r.ref)} ${r.status}${r.reason === undefined ? '' : ` (${r.reason})`}`);
+  const lines = report.objects.map(
+    (r) => `${describeRef(r.ref)} ${r.status}${r.reason === undefined ? '' : ` (${r.reason})`}`,
+  );
   const c = report.counts;
   lines.push(
     `${c.created} created, ${c.configured} configured, ${c.recreated} recreated, ${c.unchanged} unchanged, ${c.deleted} deleted, ${c.skipped} skipped, ${c.failed} failed, ${c['not-applied']} not applied`,

@@ -9,7 +9,15 @@ import { createHash } from 'node:crypto';
 import type { KubeClient, KubeObject, ResourceInfo } from './client.ts';
 import { KubeApiError } from './client.ts';
 import { UserError } from '../errors.ts';
-import { collectionPath, describeRef, groupKindOf, identityKey, metadataOf, refOf, stringMap } from './normalize.ts';
+import {
+  collectionPath,
+  describeRef,
+  groupKindOf,
+  identityKey,
+  metadataOf,
+  refOf,
+  stringMap,
+} from './normalize.ts';
 import type { ObjectRef } from './normalize.ts';
 import { applyObject, deleteObject, PRUNE_ANNOTATION } from './ssa.ts';
 
@@ -38,9 +46,13 @@ export function labelMember(object: KubeObject, id: string): KubeObject {
   const labels = stringMap(object, 'labels');
   const existing = labels[APPLYSET_PART_OF_LABEL];
   if (existing !== undefined && existing !== id) {
-    throw new UserError('USAGE', `${describeRef(refOf(object))} already has the ${APPLYSET_PART_OF_LABEL} label of another ApplySet`, {
-      hint: 'remove the label from the manifest; the ApplySet sets it',
-    });
+    throw new UserError(
+      'USAGE',
+      `${describeRef(refOf(object))} already has the ${APPLYSET_PART_OF_LABEL} label of another ApplySet`,
+      {
+        hint: 'remove the label from the manifest; the ApplySet sets it',
+      },
+    );
   }
   const metadata = metadataOf(object);
   return { ...object, metadata: { ...metadata, labels: { ...labels, [APPLYSET_PART_OF_LABEL]: id } } };
@@ -54,16 +66,30 @@ export interface ApplySetState {
 }
 
 function splitList(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
-const SECRETS: ResourceInfo = { group: '', version: 'v1', kind: 'Secret', resource: 'secrets', namespaced: true };
+const SECRETS: ResourceInfo = {
+  group: '',
+  version: 'v1',
+  kind: 'Secret',
+  resource: 'secrets',
+  namespaced: true,
+};
 
 /** Reads the parent; refuses one that another tool manages or whose id does not match. */
 export async function readApplySet(client: KubeClient, parent: ApplySetRef): Promise<ApplySetState> {
   let body: KubeObject;
   try {
-    body = (await client.request('GET', `${collectionPath(SECRETS, parent.namespace)}/${encodeURIComponent(parent.name)}`)).body as KubeObject;
+    body = (
+      await client.request(
+        'GET',
+        `${collectionPath(SECRETS, parent.namespace)}/${encodeURIComponent(parent.name)}`,
+      )
+    ).body as KubeObject;
   } catch (error) {
     if (error instanceof KubeApiError && error.status === 404) {
       return { exists: false, groupKinds: new Set(), namespaces: new Set([parent.namespace]) };
@@ -75,9 +101,13 @@ export async function readApplySet(client: KubeClient, parent: ApplySetRef): Pro
   const where = `ApplySet parent Secret ${parent.namespace}/${parent.name}`;
   const tooling = annotations[APPLYSET_TOOLING_ANNOTATION];
   if (tooling === undefined || tooling.split('/').slice(0, -1).join('/') !== APPLYSET_TOOLING.split('/')[0]) {
-    throw new UserError('USAGE', `${where} is managed by ${tooling === undefined ? 'no ApplySet tool' : `"${tooling}"`}, not kustomize-sops-deploy`, {
-      hint: 'choose another applyset name',
-    });
+    throw new UserError(
+      'USAGE',
+      `${where} is managed by ${tooling === undefined ? 'no ApplySet tool' : `"${tooling}"`}, not kustomize-sops-deploy`,
+      {
+        hint: 'choose another applyset name',
+      },
+    );
   }
   if (labels[APPLYSET_ID_LABEL] !== applySetId(parent)) {
     throw new UserError('USAGE', `${where} has a wrong ${APPLYSET_ID_LABEL} label`);
@@ -113,10 +143,16 @@ export async function writeApplySet(
     },
     type: 'Opaque',
   };
-  await applyObject(client, SECRETS, { apiVersion: 'v1', kind: 'Secret', name: parent.name, namespace: parent.namespace }, body, {
-    fieldManager,
-    dryRun: false,
-  });
+  await applyObject(
+    client,
+    SECRETS,
+    { apiVersion: 'v1', kind: 'Secret', name: parent.name, namespace: parent.namespace },
+    body,
+    {
+      fieldManager,
+      dryRun: false,
+    },
+  );
 }
 
 /** A member the set would delete, or keeps because of its annotation. */
@@ -129,7 +165,9 @@ export interface PruneCandidate {
 
 function apiVersionFor(groupKind: string): { group: string; kind: string } {
   const dot = groupKind.indexOf('.');
-  return dot < 0 ? { group: '', kind: groupKind } : { group: groupKind.slice(dot + 1), kind: groupKind.slice(0, dot) };
+  return dot < 0
+    ? { group: '', kind: groupKind }
+    : { group: groupKind.slice(dot + 1), kind: groupKind.slice(0, dot) };
 }
 
 async function resolveGroupKind(client: KubeClient, groupKind: string): Promise<ResourceInfo | undefined> {
@@ -140,7 +178,8 @@ async function resolveGroupKind(client: KubeClient, groupKind: string): Promise<
     if (error instanceof KubeApiError && error.status === 404) return { body: undefined };
     throw error;
   });
-  const version = (body as { preferredVersion?: { version?: string } } | undefined)?.preferredVersion?.version;
+  const version = (body as { preferredVersion?: { version?: string } } | undefined)?.preferredVersion
+    ?.version;
   return version === undefined ? undefined : client.resourceFor(`${group}/${version}`, kind);
 }
 
@@ -162,9 +201,13 @@ export async function findPruneCandidates(
     const info = await resolveGroupKind(client, groupKind);
     // A kind whose CRD is gone has no objects left to prune.
     if (info === undefined) continue;
-    const paths = info.namespaced ? [...namespaces].sort().map((ns) => collectionPath(info, ns)) : [collectionPath(info, '')];
+    const paths = info.namespaced
+      ? [...namespaces].sort().map((ns) => collectionPath(info, ns))
+      : [collectionPath(info, '')];
     for (const path of paths) {
-      const { body } = await client.request('GET', path, { query: { labelSelector: `${APPLYSET_PART_OF_LABEL}=${id}` } });
+      const { body } = await client.request('GET', path, {
+        query: { labelSelector: `${APPLYSET_PART_OF_LABEL}=${id}` },
+      });
       const items = ((body as { items?: KubeObject[] }).items ?? []).map((item) => ({
         ...item,
         apiVersion: info.group === '' ? info.version : `${info.group}/${info.version}`,
@@ -182,7 +225,10 @@ export async function findPruneCandidates(
 }
 
 /** Deletes the candidates that are not kept; returns the deleted refs. */
-export async function pruneCandidates(client: KubeClient, candidates: readonly PruneCandidate[]): Promise<ObjectRef[]> {
+export async function pruneCandidates(
+  client: KubeClient,
+  candidates: readonly PruneCandidate[],
+): Promise<ObjectRef[]> {
   const deleted: ObjectRef[] = [];
   for (const candidate of candidates) {
     if (candidate.keptBecause !== undefined) continue;

@@ -30,7 +30,11 @@ export class KubeApiError extends Error {
   readonly reason: string;
   /** The fields the server blamed (Status details causes), e.g. spec.selector. */
   readonly fields: readonly string[];
-  readonly causes: readonly { readonly field?: string; readonly message?: string; readonly reason?: string }[];
+  readonly causes: readonly {
+    readonly field?: string;
+    readonly message?: string;
+    readonly reason?: string;
+  }[];
 
   constructor(status: number, reason: string, message: string, causes: KubeApiError['causes']) {
     super(message);
@@ -88,7 +92,14 @@ export interface KubeClientOptions {
 const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 200, maxDelayMs: 5_000 };
 /** A server asking for longer than this is not worth waiting for inside one run. */
 const MAX_RETRY_AFTER_MS = 30_000;
-const RETRIABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN']);
+const RETRIABLE_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EAI_AGAIN',
+]);
 
 function loadKubeConfig(options: KubeClientOptions): KubeConfig {
   const config = new KubeConfig();
@@ -114,7 +125,12 @@ function loadKubeConfig(options: KubeClientOptions): KubeConfig {
   if (options.context !== undefined) {
     if (config.getContextObject(options.context) === null) {
       throw new UserError('USAGE', `the kubeconfig has no context "${options.context}"`, {
-        hint: `contexts: ${config.getContexts().map((c) => c.name).join(', ') || '(none)'}`,
+        hint: `contexts: ${
+          config
+            .getContexts()
+            .map((c) => c.name)
+            .join(', ') || '(none)'
+        }`,
       });
     }
     config.setCurrentContext(options.context);
@@ -162,7 +178,12 @@ function parseError(status: number, text: string): KubeApiError {
       details?: { causes?: { field?: string; message?: string; reason?: string }[] };
     };
     if (body.kind === 'Status') {
-      return new KubeApiError(status, body.reason ?? '', body.message ?? `HTTP ${status}`, body.details?.causes ?? []);
+      return new KubeApiError(
+        status,
+        body.reason ?? '',
+        body.message ?? `HTTP ${status}`,
+        body.details?.causes ?? [],
+      );
     }
   } catch {
     // Not JSON: a proxy or load balancer answered.
@@ -185,7 +206,9 @@ export async function createKubeClient(options: KubeClientOptions): Promise<Kube
   try {
     await config.applyToHTTPSOptions(tlsOptions);
   } catch (cause) {
-    throw new UserError('USAGE', `cannot use the kubeconfig's credentials: ${(cause as Error).message}`, { cause });
+    throw new UserError('USAGE', `cannot use the kubeconfig's credentials: ${(cause as Error).message}`, {
+      cause,
+    });
   }
   const staticHeaders = { ...(tlsOptions.headers as Record<string, string> | undefined) };
   const isHttps = base.protocol === 'https:';
@@ -196,7 +219,9 @@ export async function createKubeClient(options: KubeClientOptions): Promise<Kube
         ...(tlsOptions.ca === undefined ? {} : { ca: tlsOptions.ca }),
         ...(tlsOptions.cert === undefined ? {} : { cert: tlsOptions.cert }),
         ...(tlsOptions.key === undefined ? {} : { key: tlsOptions.key }),
-        ...(tlsOptions.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: tlsOptions.rejectUnauthorized }),
+        ...(tlsOptions.rejectUnauthorized === undefined
+          ? {}
+          : { rejectUnauthorized: tlsOptions.rejectUnauthorized }),
         ...(tlsOptions.servername === undefined ? {} : { servername: tlsOptions.servername }),
       })
     : new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 16 });
@@ -209,27 +234,47 @@ export async function createKubeClient(options: KubeClientOptions): Promise<Kube
     return { ...(fresh.headers as Record<string, string> | undefined) };
   }
 
-  function send(method: string, url: URL, headers: Record<string, string>, payload: string | undefined): Promise<RawResponse> {
+  function send(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    payload: string | undefined,
+  ): Promise<RawResponse> {
     return new Promise((resolve, reject) => {
       const req = (isHttps ? https : http).request(
         url,
-        { method, agent, headers: payload === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(payload) } },
+        {
+          method,
+          agent,
+          headers:
+            payload === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(payload) },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('end', () => {
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              text: Buffer.concat(chunks).toString('utf8'),
+            });
           });
           res.on('error', reject);
         },
       );
-      req.setTimeout(60_000, () => req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })));
+      req.setTimeout(60_000, () =>
+        req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })),
+      );
       req.on('error', reject);
       req.end(payload);
     });
   }
 
-  async function request(method: string, path: string, requestOptions: RequestOptions = {}): Promise<KubeResponse> {
+  async function request(
+    method: string,
+    path: string,
+    requestOptions: RequestOptions = {},
+  ): Promise<KubeResponse> {
     const url = new URL(base.pathname.replace(/\/$/, '') + path, base);
     for (const [key, value] of Object.entries(requestOptions.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, value);
@@ -245,14 +290,21 @@ export async function createKubeClient(options: KubeClientOptions): Promise<Kube
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? '';
         if (!RETRIABLE_CODES.has(code) && (error as Error).message !== 'socket hang up') {
-          throw new UserError('USAGE', `cannot reach the Kubernetes API at ${server}: ${(error as Error).message}`, { cause: error });
+          throw new UserError(
+            'USAGE',
+            `cannot reach the Kubernetes API at ${server}: ${(error as Error).message}`,
+            { cause: error },
+          );
         }
         lastError = error;
         if (attempt + 1 < retry.attempts) await sleep(backoffMs(retry, attempt));
         continue;
       }
       if (response.status >= 200 && response.status < 300) {
-        return { status: response.status, body: response.text === '' ? undefined : (JSON.parse(response.text) as unknown) };
+        return {
+          status: response.status,
+          body: response.text === '' ? undefined : (JSON.parse(response.text) as unknown),
+        };
       }
       const error = parseError(response.status, response.text);
       if (response.status !== 429 && response.status < 500) throw error;

@@ -81,7 +81,11 @@ export function summarizeDiff(entries: readonly ObjectDiff[]): DiffReport {
 }
 
 /** Diffs rendered objects (Secrets already decrypted) against the cluster. Writes nothing. */
-export async function diffObjects(client: KubeClient, objects: readonly KubeObject[], options: DiffOptions = {}): Promise<DiffReport> {
+export async function diffObjects(
+  client: KubeClient,
+  objects: readonly KubeObject[],
+  options: DiffOptions = {},
+): Promise<DiffReport> {
   const id = options.applySet === undefined ? undefined : applySetId(options.applySet);
   const members = id === undefined ? objects : objects.map((o) => labelMember(o, id));
   const scope = changeScope(members);
@@ -94,7 +98,14 @@ export async function diffObjects(client: KubeClient, objects: readonly KubeObje
   const plans = await mapLimit(members, options.concurrency ?? 8, (object) => planObject(context, object));
   const entries: ObjectDiff[] = plans.map((plan) => {
     const cls = CLASS_OF[plan.action];
-    return { ref: plan.ref, class: cls, reason: plan.reason ?? (plan.takeover ? 'fields owned by client-side kubectl apply are taken over' : undefined), diff: renderPlanDiff(plan, cls) };
+    return {
+      ref: plan.ref,
+      class: cls,
+      reason:
+        plan.reason ??
+        (plan.takeover ? 'fields owned by client-side kubectl apply are taken over' : undefined),
+      diff: renderPlanDiff(plan, cls),
+    };
   });
   if (options.prune === true && options.applySet !== undefined) {
     const state = await readApplySet(client, options.applySet);
@@ -106,11 +117,22 @@ export async function diffObjects(client: KubeClient, objects: readonly KubeObje
       });
       for (const candidate of candidates) {
         if (candidate.keptBecause !== undefined) {
-          entries.push({ ref: candidate.ref, class: 'skipped', reason: `not pruned: ${candidate.keptBecause}`, diff: '' });
+          entries.push({
+            ref: candidate.ref,
+            class: 'skipped',
+            reason: `not pruned: ${candidate.keptBecause}`,
+            diff: '',
+          });
           continue;
         }
-        const live = (await client.request('GET', objectPath(candidate.info, candidate.ref))).body as KubeObject;
-        entries.push({ ref: candidate.ref, class: 'deleted', reason: 'no longer rendered (prune)', diff: renderPlanDiff({ ref: candidate.ref, live, merged: undefined }, 'deleted') });
+        const live = (await client.request('GET', objectPath(candidate.info, candidate.ref)))
+          .body as KubeObject;
+        entries.push({
+          ref: candidate.ref,
+          class: 'deleted',
+          reason: 'no longer rendered (prune)',
+          diff: renderPlanDiff({ ref: candidate.ref, live, merged: undefined }, 'deleted'),
+        });
       }
     }
   }
@@ -131,7 +153,9 @@ export function renderDiffText(report: DiffReport, options: { unchanged?: boolea
   const lines: string[] = [];
   for (const entry of report.objects) {
     if (entry.class === 'unchanged' && options.unchanged !== true) continue;
-    lines.push(`${describeRef(entry.ref)} ${VERB[entry.class]}${entry.reason === undefined ? '' : ` (${entry.reason})`}`);
+    lines.push(
+      `${describeRef(entry.ref)} ${VERB[entry.class]}${entry.reason === undefined ? '' : ` (${entry.reason})`}`,
+    );
   }
   const c = report.counts;
   lines.push(

@@ -27,7 +27,9 @@ interface Condition {
 }
 
 function record(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }
 
 function num(value: unknown, fallback = 0): number {
@@ -59,13 +61,15 @@ export function computeHealth(object: KubeObject): { state: HealthState; reason:
   // kstatus treats a Stalled=True or Failed=True condition as terminal for any kind.
   for (const type of ['Stalled', 'Failed']) {
     const c = condition(status, type);
-    if (c?.status === 'True' && kind !== 'Job') return { state: 'failed', reason: `${type}: ${conditionText(c)}` };
+    if (c?.status === 'True' && kind !== 'Job')
+      return { state: 'failed', reason: `${type}: ${conditionText(c)}` };
   }
 
   const generationPending = (): string | undefined =>
     typeof observed === 'number' && observed < generation
       ? `observedGeneration ${observed} < generation ${generation}`
-      : observed === undefined && ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].includes(String(kind))
+      : observed === undefined &&
+          ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].includes(String(kind))
         ? 'the controller has not observed it yet'
         : undefined;
 
@@ -74,7 +78,8 @@ export function computeHealth(object: KubeObject): { state: HealthState; reason:
       const pending = generationPending();
       if (pending !== undefined) return { state: 'in-progress', reason: pending };
       const progressing = condition(status, 'Progressing');
-      if (progressing?.reason === 'ProgressDeadlineExceeded') return { state: 'failed', reason: `ProgressDeadlineExceeded: ${progressing.message ?? ''}` };
+      if (progressing?.reason === 'ProgressDeadlineExceeded')
+        return { state: 'failed', reason: `ProgressDeadlineExceeded: ${progressing.message ?? ''}` };
       const want = num(spec['replicas'], 1);
       for (const [field, label] of [
         ['updatedReplicas', 'updated'],
@@ -84,7 +89,11 @@ export function computeHealth(object: KubeObject): { state: HealthState; reason:
         const have = num(status[field]);
         if (have < want) return { state: 'in-progress', reason: `${label} replicas ${have}/${want}` };
       }
-      if (num(status['replicas']) > want) return { state: 'in-progress', reason: `${num(status['replicas']) - want} old replicas pending termination` };
+      if (num(status['replicas']) > want)
+        return {
+          state: 'in-progress',
+          reason: `${num(status['replicas']) - want} old replicas pending termination`,
+        };
       return { state: 'ready', reason: '' };
     }
     case 'StatefulSet': {
@@ -94,7 +103,11 @@ export function computeHealth(object: KubeObject): { state: HealthState; reason:
       const ready = num(status['readyReplicas']);
       if (ready < want) return { state: 'in-progress', reason: `ready replicas ${ready}/${want}` };
       const strategy = record(spec['updateStrategy'])['type'];
-      if (strategy !== 'OnDelete' && status['updateRevision'] !== undefined && status['currentRevision'] !== status['updateRevision']) {
+      if (
+        strategy !== 'OnDelete' &&
+        status['updateRevision'] !== undefined &&
+        status['currentRevision'] !== status['updateRevision']
+      ) {
         return { state: 'in-progress', reason: `updated replicas ${num(status['updatedReplicas'])}/${want}` };
       }
       return { state: 'ready', reason: '' };
@@ -120,7 +133,8 @@ export function computeHealth(object: KubeObject): { state: HealthState; reason:
       const ready = num(status['readyReplicas']);
       const available = num(status['availableReplicas']);
       if (ready < want) return { state: 'in-progress', reason: `ready replicas ${ready}/${want}` };
-      if (available < want) return { state: 'in-progress', reason: `available replicas ${available}/${want}` };
+      if (available < want)
+        return { state: 'in-progress', reason: `available replicas ${available}/${want}` };
       return { state: 'ready', reason: '' };
     }
     case 'Job': {
@@ -128,7 +142,10 @@ export function computeHealth(object: KubeObject): { state: HealthState; reason:
       if (failed?.status === 'True') return { state: 'failed', reason: `Failed: ${conditionText(failed)}` };
       const complete = condition(status, 'Complete');
       if (complete?.status === 'True') return { state: 'ready', reason: '' };
-      return { state: 'in-progress', reason: `succeeded ${num(status['succeeded'])}/${num(spec['completions'], 1)}` };
+      return {
+        state: 'in-progress',
+        reason: `succeeded ${num(status['succeeded'])}/${num(spec['completions'], 1)}`,
+      };
     }
     case 'PersistentVolumeClaim': {
       const phase = status['phase'];
@@ -151,7 +168,13 @@ export function computeHealth(object: KubeObject): { state: HealthState; reason:
     case 'CustomResourceDefinition': {
       const established = condition(status, 'Established');
       if (established?.status === 'True') return { state: 'ready', reason: '' };
-      return { state: 'in-progress', reason: established === undefined ? 'not Established yet' : `not Established: ${conditionText(established)}` };
+      return {
+        state: 'in-progress',
+        reason:
+          established === undefined
+            ? 'not Established yet'
+            : `not Established: ${conditionText(established)}`,
+      };
     }
     default:
       break;
@@ -162,7 +185,10 @@ export function computeHealth(object: KubeObject): { state: HealthState; reason:
       return { state: 'in-progress', reason: `observedGeneration ${observed} < generation ${generation}` };
     }
     if (ready.status === 'True') return { state: 'ready', reason: '' };
-    return { state: 'in-progress', reason: `Ready=${ready.status ?? 'Unknown'}${conditionText(ready) === '' ? '' : `: ${conditionText(ready)}`}` };
+    return {
+      state: 'in-progress',
+      reason: `Ready=${ready.status ?? 'Unknown'}${conditionText(ready) === '' ? '' : `: ${conditionText(ready)}`}`,
+    };
   }
   return { state: 'ready', reason: '' };
 }
@@ -173,7 +199,10 @@ export interface WaitOptions {
 }
 
 /** Reads each object once and returns its status. */
-export async function checkHealth(client: KubeClient, objects: readonly KubeObject[]): Promise<HealthStatus[]> {
+export async function checkHealth(
+  client: KubeClient,
+  objects: readonly KubeObject[],
+): Promise<HealthStatus[]> {
   return Promise.all(
     objects.map(async (object) => {
       const rendered = refOf(object);
@@ -191,25 +220,41 @@ export async function checkHealth(client: KubeClient, objects: readonly KubeObje
  * Polls until every object is ready. Fails at once when one has failed, and after the
  * timeout with every object that is not ready and why.
  */
-export async function waitForHealth(client: KubeClient, objects: readonly KubeObject[], options: WaitOptions): Promise<HealthStatus[]> {
+export async function waitForHealth(
+  client: KubeClient,
+  objects: readonly KubeObject[],
+  options: WaitOptions,
+): Promise<HealthStatus[]> {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     const statuses = await checkHealth(client, objects);
     const failed = statuses.filter((s) => s.state === 'failed');
     const waiting = statuses.filter((s) => s.state !== 'ready');
     if (failed.length > 0) {
-      throw new UserError('USAGE', `${failed.length} object(s) failed: ${failed.map((s) => `${describeRef(s.ref)} (${s.reason})`).join('; ')}`, {
-        report: statuses.filter((s) => s.state !== 'ready').map((s) => `${describeRef(s.ref)}: ${s.state} ${s.reason}`).join('\n'),
-      });
+      throw new UserError(
+        'USAGE',
+        `${failed.length} object(s) failed: ${failed.map((s) => `${describeRef(s.ref)} (${s.reason})`).join('; ')}`,
+        {
+          report: statuses
+            .filter((s) => s.state !== 'ready')
+            .map((s) => `${describeRef(s.ref)}: ${s.state} ${s.reason}`)
+            .join('\n'),
+        },
+      );
     }
     if (waiting.length === 0) return statuses;
     if (Date.now() >= deadline) {
       throw new UserError(
         'USAGE',
         `${waiting.length} object(s) not ready after ${Math.round(options.timeoutMs / 1000)} s: ${waiting.map((s) => `${describeRef(s.ref)} (${s.reason})`).join('; ')}`,
-        { report: waiting.map((s) => `${describeRef(s.ref)}: ${s.state} ${s.reason}`).join('\n'), hint: 'raise --timeout or check the objects above' },
+        {
+          report: waiting.map((s) => `${describeRef(s.ref)}: ${s.state} ${s.reason}`).join('\n'),
+          hint: 'raise --timeout or check the objects above',
+        },
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, Math.min(options.intervalMs ?? 1_000, Math.max(0, deadline - Date.now()))));
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.min(options.intervalMs ?? 1_000, Math.max(0, deadline - Date.now()))),
+    );
   }
 }

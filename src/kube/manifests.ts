@@ -18,14 +18,25 @@ export function parseManifests(text: string, source: string): KubeObject[] {
   const all = Array.isArray(documents) ? documents : [documents];
   all.forEach((document, index) => {
     if (document.errors.length > 0) {
-      throw new UserError('BAD_FORMAT', `${source}: document ${index + 1} is not valid YAML (line ${document.errors[0]?.linePos?.[0].line ?? '?'})`);
+      throw new UserError(
+        'BAD_FORMAT',
+        `${source}: document ${index + 1} is not valid YAML (line ${document.errors[0]?.linePos?.[0].line ?? '?'})`,
+      );
     }
     const value: unknown = document.toJS({ maxAliasCount: 100 });
     if (value === null || value === undefined) return;
-    if (!isRecord(value)) throw new UserError('BAD_FORMAT', `${source}: document ${index + 1} is not a Kubernetes object`);
-    const items = typeof value['kind'] === 'string' && value['kind'].endsWith('List') && Array.isArray(value['items']) ? (value['items'] as unknown[]) : [value];
+    if (!isRecord(value))
+      throw new UserError('BAD_FORMAT', `${source}: document ${index + 1} is not a Kubernetes object`);
+    const items =
+      typeof value['kind'] === 'string' && value['kind'].endsWith('List') && Array.isArray(value['items'])
+        ? (value['items'] as unknown[])
+        : [value];
     for (const item of items) {
-      if (!isRecord(item)) throw new UserError('BAD_FORMAT', `${source}: document ${index + 1} holds an item that is not an object`);
+      if (!isRecord(item))
+        throw new UserError(
+          'BAD_FORMAT',
+          `${source}: document ${index + 1} holds an item that is not an object`,
+        );
       refOf(item);
       objects.push(item);
     }

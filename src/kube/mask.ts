@@ -48,7 +48,11 @@ function replaceValues(secret: KubeObject, token: (key: string) => string): void
 }
 
 function isSecret(object: KubeObject | undefined): object is KubeObject {
-  return object !== undefined && object['kind'] === 'Secret' && (object['apiVersion'] === 'v1' || object['apiVersion'] === undefined);
+  return (
+    object !== undefined &&
+    object['kind'] === 'Secret' &&
+    (object['apiVersion'] === 'v1' || object['apiVersion'] === undefined)
+  );
 }
 
 /**

@@ -15,7 +15,13 @@ export interface ObjectRef {
   readonly namespace: string;
 }
 
-const SERVER_METADATA = ['managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp'] as const;
+const SERVER_METADATA = [
+  'managedFields',
+  'resourceVersion',
+  'uid',
+  'generation',
+  'creationTimestamp',
+] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -77,7 +83,9 @@ export function identityKey(ref: ObjectRef): string {
 /** The collection URL of a resource, in a namespace when it is namespaced. */
 export function collectionPath(info: ResourceInfo, namespace: string): string {
   const prefix = info.group === '' ? `/api/${info.version}` : `/apis/${info.group}/${info.version}`;
-  return info.namespaced ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${info.resource}` : `${prefix}/${info.resource}`;
+  return info.namespaced
+    ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${info.resource}`
+    : `${prefix}/${info.resource}`;
 }
 
 /** The URL of one object. */
@@ -89,9 +97,13 @@ export function objectPath(info: ResourceInfo, ref: ObjectRef): string {
 export async function requireResource(client: KubeClient, ref: ObjectRef): Promise<ResourceInfo> {
   const info = await client.resourceFor(ref.apiVersion, ref.kind);
   if (info === undefined) {
-    throw new UserError('UNSUPPORTED', `${describeRef(ref)}: the cluster does not serve ${ref.kind} in ${ref.apiVersion}`, {
-      hint: 'install its CustomResourceDefinition first, or include it in the same build',
-    });
+    throw new UserError(
+      'UNSUPPORTED',
+      `${describeRef(ref)}: the cluster does not serve ${ref.kind} in ${ref.apiVersion}`,
+      {
+        hint: 'install its CustomResourceDefinition first, or include it in the same build',
+      },
+    );
   }
   return info;
 }
@@ -101,7 +113,9 @@ export async function requireResource(client: KubeClient, ref: ObjectRef): Promi
  * object with `annotations: {}` equals one without.
  */
 export function normalizeObject(object: KubeObject): KubeObject {
-  const copy = Object.fromEntries(Object.entries(structuredClone(object)).filter(([key]) => key !== 'status'));
+  const copy = Object.fromEntries(
+    Object.entries(structuredClone(object)).filter(([key]) => key !== 'status'),
+  );
   const metadata = copy['metadata'];
   if (isRecord(metadata)) {
     const dropped = new Set<string>(SERVER_METADATA);
@@ -109,7 +123,11 @@ export function normalizeObject(object: KubeObject): KubeObject {
       Object.entries(metadata).filter(
         ([key, value]) =>
           !dropped.has(key) &&
-          !((key === 'labels' || key === 'annotations') && isRecord(value) && Object.keys(value).length === 0),
+          !(
+            (key === 'labels' || key === 'annotations') &&
+            isRecord(value) &&
+            Object.keys(value).length === 0
+          ),
       ),
     );
   }
@@ -132,7 +150,8 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 
 /** Whether a kind is applied in the first stage (definitions everything else may need). */
 export function stageOf(ref: Pick<ObjectRef, 'apiVersion' | 'kind'>): 1 | 2 | 3 {
-  if (ref.kind === 'CustomResourceDefinition' || ref.kind === 'Namespace' || ref.kind === 'ClusterRole') return 1;
+  if (ref.kind === 'CustomResourceDefinition' || ref.kind === 'Namespace' || ref.kind === 'ClusterRole')
+    return 1;
   if (ref.kind.endsWith('Class')) return 2;
   return 3;
 }

@@ -5,7 +5,15 @@
  */
 import { KubeApiError } from './client.ts';
 import type { KubeClient, KubeObject, ResourceInfo } from './client.ts';
-import { deepEqual, describeRef, groupOf, metadataOf, normalizeObject, refOf, toApplyForm } from './normalize.ts';
+import {
+  deepEqual,
+  describeRef,
+  groupOf,
+  metadataOf,
+  normalizeObject,
+  refOf,
+  toApplyForm,
+} from './normalize.ts';
 import type { ObjectRef } from './normalize.ts';
 import { applyObject, getLive, hasClientSideManagers, immutableFields, skipReason } from './ssa.ts';
 
@@ -39,7 +47,10 @@ export interface PlanContext {
 }
 
 /** Namespaces and CRD kinds that a set of objects brings with it. */
-export function changeScope(objects: readonly KubeObject[]): { namespaces: Set<string>; definedKinds: Set<string> } {
+export function changeScope(objects: readonly KubeObject[]): {
+  namespaces: Set<string>;
+  definedKinds: Set<string>;
+} {
   const namespaces = new Set<string>();
   const definedKinds = new Set<string>();
   for (const object of objects) {
@@ -86,8 +97,16 @@ export async function planObject(context: PlanContext, input: KubeObject): Promi
     const pending = context.definedKinds.has(`${groupOf(renderedRef.apiVersion)}/${renderedRef.kind}`);
     if (pending) {
       const skip = skipReason(rendered, undefined);
-      if (skip !== undefined) return { ...base, ref: renderedRef, object: rendered, action: 'skip', reason: skip };
-      return { ...base, ref: renderedRef, object: rendered, merged: rendered, action: 'create', reason: 'its CustomResourceDefinition is created by this change' };
+      if (skip !== undefined)
+        return { ...base, ref: renderedRef, object: rendered, action: 'skip', reason: skip };
+      return {
+        ...base,
+        ref: renderedRef,
+        object: rendered,
+        merged: rendered,
+        action: 'create',
+        reason: 'its CustomResourceDefinition is created by this change',
+      };
     }
     return {
       ...base,
@@ -105,32 +124,82 @@ export async function planObject(context: PlanContext, input: KubeObject): Promi
   if (skip !== undefined) return { ...base, ref, object, live, action: 'skip', reason: skip };
   let merged: KubeObject;
   try {
-    merged = await applyObject(client, info, ref, object, { fieldManager: context.fieldManager, dryRun: true });
+    merged = await applyObject(client, info, ref, object, {
+      fieldManager: context.fieldManager,
+      dryRun: true,
+    });
   } catch (error) {
-    if (live === undefined && error instanceof KubeApiError && error.status === 404 && context.namespaces.has(namespace)) {
-      return { ...base, ref, object, live, merged: object, action: 'create', reason: `namespace ${namespace} is created by this change` };
+    if (
+      live === undefined &&
+      error instanceof KubeApiError &&
+      error.status === 404 &&
+      context.namespaces.has(namespace)
+    ) {
+      return {
+        ...base,
+        ref,
+        object,
+        live,
+        merged: object,
+        action: 'create',
+        reason: `namespace ${namespace} is created by this change`,
+      };
     }
     const fields = immutableFields(error);
     if (fields !== undefined && live !== undefined) {
       const named = fields.length === 0 ? 'an immutable field' : fields.join(', ');
       if (context.force) {
-        return { ...base, ref, object, live, merged: object, action: 'recreate', reason: `immutable ${named} changed; recreated (--force)` };
+        return {
+          ...base,
+          ref,
+          object,
+          live,
+          merged: object,
+          action: 'recreate',
+          reason: `immutable ${named} changed; recreated (--force)`,
+        };
       }
-      return { ...base, ref, object, live, action: 'error', reason: `${named} is immutable and would change; pass --force to delete and recreate the object` };
+      return {
+        ...base,
+        ref,
+        object,
+        live,
+        action: 'error',
+        reason: `${named} is immutable and would change; pass --force to delete and recreate the object`,
+      };
     }
     if (error instanceof KubeApiError) {
-      return { ...base, ref, object, live, action: 'error', reason: `dry run failed: ${describeApiError(error, ref)}` };
+      return {
+        ...base,
+        ref,
+        object,
+        live,
+        action: 'error',
+        reason: `dry run failed: ${describeApiError(error, ref)}`,
+      };
     }
     throw error;
   }
   const takeover = live !== undefined && hasClientSideManagers(live);
   if (live === undefined) return { ...base, ref, object, live, merged, action: 'create', takeover };
   const same = deepEqual(normalizeObject(merged), normalizeObject(live));
-  return { ...base, ref, object, live, merged, action: same && !takeover ? 'unchanged' : 'configure', takeover };
+  return {
+    ...base,
+    ref,
+    object,
+    live,
+    merged,
+    action: same && !takeover ? 'unchanged' : 'configure',
+    takeover,
+  };
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time, keeping the order of results. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

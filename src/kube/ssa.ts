@@ -20,10 +20,19 @@ export const PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
  * package hands their fields to its own manager so that fields later removed from the
  * manifests are removed from the cluster too, instead of staying owned by a ghost.
  */
-export const CLIENT_SIDE_MANAGERS = ['kubectl-client-side-apply', 'before-first-apply', 'kubectl-create', 'kubectl'];
+export const CLIENT_SIDE_MANAGERS = [
+  'kubectl-client-side-apply',
+  'before-first-apply',
+  'kubectl-create',
+  'kubectl',
+];
 
 /** Reads the live object; undefined when it does not exist. */
-export async function getLive(client: KubeClient, info: ResourceInfo, ref: ObjectRef): Promise<KubeObject | undefined> {
+export async function getLive(
+  client: KubeClient,
+  info: ResourceInfo,
+  ref: ObjectRef,
+): Promise<KubeObject | undefined> {
   try {
     const { body } = await client.request('GET', objectPath(info, ref));
     return body as KubeObject;
@@ -104,7 +113,10 @@ function mergeFields(a: Record<string, unknown>, b: Record<string, unknown>): Re
  * The managedFields with every client-side manager's entry folded into our Apply entry
  * (Flux's PatchReplaceFieldsManagers), or undefined when there is nothing to take over.
  */
-export function takeOverManagedFields(live: KubeObject, fieldManager: string): ManagedFieldsEntry[] | undefined {
+export function takeOverManagedFields(
+  live: KubeObject,
+  fieldManager: string,
+): ManagedFieldsEntry[] | undefined {
   const entries = managedFieldsOf(live);
   const apiVersion = live['apiVersion'];
   let taken: Record<string, unknown> | undefined;
@@ -119,7 +131,9 @@ export function takeOverManagedFields(live: KubeObject, fieldManager: string): M
     else kept.push(entry);
   }
   if (taken === undefined) return undefined;
-  const ours = kept.find((e) => e.manager === fieldManager && e.operation === 'Apply' && (e.subresource ?? '') === '');
+  const ours = kept.find(
+    (e) => e.manager === fieldManager && e.operation === 'Apply' && (e.subresource ?? '') === '',
+  );
   if (ours === undefined) {
     kept.push({
       manager: fieldManager,
@@ -160,7 +174,9 @@ export async function takeOverClientSideFields(
 /** Deletes an object; true when it was there. */
 export async function deleteObject(client: KubeClient, info: ResourceInfo, ref: ObjectRef): Promise<boolean> {
   try {
-    await client.request('DELETE', objectPath(info, ref), { body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' } });
+    await client.request('DELETE', objectPath(info, ref), {
+      body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' },
+    });
     return true;
   } catch (error) {
     if (error instanceof KubeApiError && error.status === 404) return false;
@@ -177,7 +193,8 @@ export async function waitForDeletion(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while ((await getLive(client, info, ref)) !== undefined) {
-    if (Date.now() > deadline) throw new Error(`${describeRef(ref)} was not deleted within ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`${describeRef(ref)} was not deleted within ${timeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -186,11 +203,15 @@ export async function waitForDeletion(
 export function skipReason(object: KubeObject, live: KubeObject | undefined): string | undefined {
   const annotations = stringMap(object, 'annotations');
   const liveAnnotations = live === undefined ? {} : stringMap(live, 'annotations');
-  if (annotations[RECONCILE_ANNOTATION] === 'disabled' || liveAnnotations[RECONCILE_ANNOTATION] === 'disabled') {
+  if (
+    annotations[RECONCILE_ANNOTATION] === 'disabled' ||
+    liveAnnotations[RECONCILE_ANNOTATION] === 'disabled'
+  ) {
     return `${RECONCILE_ANNOTATION}: disabled`;
   }
   const ssa = (annotations[SSA_ANNOTATION] ?? '').toLowerCase();
-  if (ssa === 'ignore' || (liveAnnotations[SSA_ANNOTATION] ?? '').toLowerCase() === 'ignore') return `${SSA_ANNOTATION}: Ignore`;
+  if (ssa === 'ignore' || (liveAnnotations[SSA_ANNOTATION] ?? '').toLowerCase() === 'ignore')
+    return `${SSA_ANNOTATION}: Ignore`;
   if (ssa === 'ifnotpresent' && live !== undefined) return `${SSA_ANNOTATION}: IfNotPresent and it exists`;
   return undefined;
 }

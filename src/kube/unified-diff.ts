@@ -14,7 +14,8 @@ function editScript(a: readonly string[], b: readonly string[]): Edit[] {
     trace.push(v.slice());
     for (let k = -d; k <= d; k += 2) {
       let x: number;
-      if (k === -d || (k !== d && (v[offset + k - 1] ?? 0) < (v[offset + k + 1] ?? 0))) x = v[offset + k + 1] ?? 0;
+      if (k === -d || (k !== d && (v[offset + k - 1] ?? 0) < (v[offset + k + 1] ?? 0)))
+        x = v[offset + k + 1] ?? 0;
       else x = (v[offset + k - 1] ?? 0) + 1;
       let y = x - k;
       while (x < n && y < m && a[x] === b[y]) {
@@ -66,7 +67,13 @@ function splitLines(text: string): string[] {
  * A unified diff between two texts, '' when they are equal. `fromName`/`toName` label the
  * `---`/`+++` header lines.
  */
-export function unifiedDiff(before: string, after: string, fromName: string, toName: string, context = 3): string {
+export function unifiedDiff(
+  before: string,
+  after: string,
+  fromName: string,
+  toName: string,
+  context = 3,
+): string {
   const a = splitLines(before);
   const b = splitLines(after);
   const edits = editScript(a, b);
@@ -103,7 +110,9 @@ export function unifiedDiff(before: string, after: string, fromName: string, toN
     const first = positions[start] ?? { a: 1, b: 1 };
     const aCount = hunk.filter((e) => e.op !== '+').length;
     const bCount = hunk.filter((e) => e.op !== '-').length;
-    out.push(`@@ -${aCount === 0 ? first.a - 1 : first.a},${aCount} +${bCount === 0 ? first.b - 1 : first.b},${bCount} @@`);
+    out.push(
+      `@@ -${aCount === 0 ? first.a - 1 : first.a},${aCount} +${bCount === 0 ? first.b - 1 : first.b},${bCount} @@`,
+    );
     for (const edit of hunk) out.push(`${edit.op}${edit.line}`);
     i = end;
   }

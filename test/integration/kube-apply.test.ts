@@ -22,8 +22,12 @@ function configMap(name: string, data: Record<string, string>, namespace = NS): 
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data };
 }
 
-function status(report: { objects: readonly { ref: { kind: string; name: string }; status?: string; class?: string }[] }): Record<string, string> {
-  return Object.fromEntries(report.objects.map((o) => [`${o.ref.kind}/${o.ref.name}`, o.status ?? o.class ?? '']));
+function status(report: {
+  objects: readonly { ref: { kind: string; name: string }; status?: string; class?: string }[];
+}): Record<string, string> {
+  return Object.fromEntries(
+    report.objects.map((o) => [`${o.ref.kind}/${o.ref.name}`, o.status ?? o.class ?? '']),
+  );
 }
 
 describe('kube apply and diff', () => {
@@ -32,12 +36,16 @@ describe('kube apply and diff', () => {
   let dir: string;
 
   async function kubectl(...args: string[]): Promise<string> {
-    const { stdout } = await run(info['kubectl']!, ['--kubeconfig', info['kubeconfig']!, ...args], { env: { PATH: process.env['PATH'], HOME: dir } });
+    const { stdout } = await run(info['kubectl']!, ['--kubeconfig', info['kubeconfig']!, ...args], {
+      env: { PATH: process.env['PATH'], HOME: dir },
+    });
     return stdout;
   }
 
   async function get(kind: string, name: string, namespace = NS): Promise<KubeObject> {
-    return JSON.parse(await kubectl('get', kind, name, '-n', namespace, '-o', 'json', '--show-managed-fields')) as KubeObject;
+    return JSON.parse(
+      await kubectl('get', kind, name, '-n', namespace, '-o', 'json', '--show-managed-fields'),
+    ) as KubeObject;
   }
 
   before(async () => {
@@ -59,8 +67,15 @@ describe('kube apply and diff', () => {
     const live = await get('configmap', 'settings');
     const rv = (live['metadata'] as { resourceVersion: string }).resourceVersion;
     const second = await applyObjects(client, [ns, configMap('settings', { a: '1' })]);
-    assert.deepEqual(status(second), { 'Namespace/ksd-apply': 'unchanged', 'ConfigMap/settings': 'unchanged' });
-    assert.equal(((await get('configmap', 'settings'))['metadata'] as { resourceVersion: string }).resourceVersion, rv, 'no write');
+    assert.deepEqual(status(second), {
+      'Namespace/ksd-apply': 'unchanged',
+      'ConfigMap/settings': 'unchanged',
+    });
+    assert.equal(
+      ((await get('configmap', 'settings'))['metadata'] as { resourceVersion: string }).resourceVersion,
+      rv,
+      'no write',
+    );
 
     const diff = await diffObjects(client, [ns, configMap('settings', { a: '2' })]);
     assert.equal(diff.changed, true);
@@ -97,17 +112,33 @@ describe('kube apply and diff', () => {
             name: 'v1',
             served: true,
             storage: true,
-            schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } },
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } },
+              },
+            },
           },
         ],
       },
     };
-    const widget: KubeObject = { apiVersion: 'ksd.example.com/v1', kind: 'Widget', metadata: { name: 'w1', namespace: NS }, spec: { size: 3 } };
+    const widget: KubeObject = {
+      apiVersion: 'ksd.example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w1', namespace: NS },
+      spec: { size: 3 },
+    };
     const diff = await diffObjects(client, [crd, widget]);
-    assert.deepEqual(status(diff), { 'CustomResourceDefinition/widgets.ksd.example.com': 'created', 'Widget/w1': 'created' });
+    assert.deepEqual(status(diff), {
+      'CustomResourceDefinition/widgets.ksd.example.com': 'created',
+      'Widget/w1': 'created',
+    });
     const report = await applyObjects(client, [widget, crd]);
     assert.equal(report.ok, true, report.error);
-    assert.deepEqual(status(report), { 'CustomResourceDefinition/widgets.ksd.example.com': 'created', 'Widget/w1': 'created' });
+    assert.deepEqual(status(report), {
+      'CustomResourceDefinition/widgets.ksd.example.com': 'created',
+      'Widget/w1': 'created',
+    });
     assert.deepEqual((await get('widget', 'w1'))['spec'], { size: 3 });
   });
 
@@ -119,22 +150,42 @@ describe('kube apply and diff', () => {
       spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image }] } } },
     });
     assert.equal((await applyObjects(client, [job('registry.invalid/a:1')])).ok, true);
-    const refused = await applyObjects(client, [job('registry.invalid/a:2'), configMap('beside-job', { x: '1' })]);
+    const refused = await applyObjects(client, [
+      job('registry.invalid/a:2'),
+      configMap('beside-job', { x: '1' }),
+    ]);
     assert.equal(refused.ok, false);
     assert.match(refused.error ?? '', /spec\.template.*immutable.*--force/);
     assert.deepEqual(status(refused), { 'Job/once': 'failed', 'ConfigMap/beside-job': 'not-applied' });
-    await assert.rejects(kubectl('get', 'configmap', 'beside-job', '-n', NS), 'nothing in the stage was written');
+    await assert.rejects(
+      kubectl('get', 'configmap', 'beside-job', '-n', NS),
+      'nothing in the stage was written',
+    );
 
     const forced = await applyObjects(client, [job('registry.invalid/a:2')], { force: true });
     assert.equal(forced.ok, true, forced.error);
     assert.equal(status(forced)['Job/once'], 'recreated');
     const live = await get('job', 'once');
-    assert.equal((live['spec'] as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]?.image, 'registry.invalid/a:2');
+    assert.equal(
+      (live['spec'] as { template: { spec: { containers: { image: string }[] } } }).template.spec
+        .containers[0]?.image,
+      'registry.invalid/a:2',
+    );
   });
 
   it('takes over a field another manager set', async () => {
     await kubectl('create', 'configmap', 'shared', '-n', NS, '--from-literal=k=theirs');
-    await kubectl('patch', 'configmap', 'shared', '-n', NS, '--field-manager=someone-else', '--type=merge', '-p', '{"data":{"k":"theirs2"}}');
+    await kubectl(
+      'patch',
+      'configmap',
+      'shared',
+      '-n',
+      NS,
+      '--field-manager=someone-else',
+      '--type=merge',
+      '-p',
+      '{"data":{"k":"theirs2"}}',
+    );
     const report = await applyObjects(client, [configMap('shared', { k: 'ours' })]);
     assert.equal(report.ok, true, report.error);
     const live = await get('configmap', 'shared');
@@ -146,13 +197,17 @@ describe('kube apply and diff', () => {
     writeFileSync(file, JSON.stringify(configMap('csa', { keep: '1', drop: '2' })));
     await kubectl('apply', '-f', file);
     const before = await get('configmap', 'csa');
-    const managers = ((before['metadata'] as { managedFields: { manager: string }[] }).managedFields).map((m) => m.manager);
+    const managers = (before['metadata'] as { managedFields: { manager: string }[] }).managedFields.map(
+      (m) => m.manager,
+    );
     assert.ok(managers.includes('kubectl-client-side-apply'), managers.join(','));
     const report = await applyObjects(client, [configMap('csa', { keep: '1' })]);
     assert.equal(report.ok, true, report.error);
     const live = await get('configmap', 'csa');
     assert.deepEqual(live['data'], { keep: '1' });
-    const after = ((live['metadata'] as { managedFields: { manager: string }[] }).managedFields).map((m) => m.manager);
+    const after = (live['metadata'] as { managedFields: { manager: string }[] }).managedFields.map(
+      (m) => m.manager,
+    );
     assert.ok(!after.includes('kubectl-client-side-apply'), after.join(','));
     assert.equal((await applyObjects(client, [configMap('csa', { keep: '1' })])).counts.unchanged, 1);
   });
@@ -168,7 +223,11 @@ describe('kube apply and diff', () => {
       annotated('ign', 'kustomize.toolkit.fluxcd.io/ssa', 'Ignore', '1'),
       annotated('off', 'kustomize.toolkit.fluxcd.io/reconcile', 'disabled', '1'),
     ]);
-    assert.deepEqual(status(report), { 'ConfigMap/ifnp': 'skipped', 'ConfigMap/ign': 'skipped', 'ConfigMap/off': 'skipped' });
+    assert.deepEqual(status(report), {
+      'ConfigMap/ifnp': 'skipped',
+      'ConfigMap/ign': 'skipped',
+      'ConfigMap/off': 'skipped',
+    });
     assert.deepEqual((await get('configmap', 'ifnp'))['data'], { v: '1' });
     await assert.rejects(kubectl('get', 'configmap', 'ign', '-n', NS));
   });

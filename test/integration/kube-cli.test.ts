@@ -14,9 +14,14 @@ import { requireComponent } from '../env/state.ts';
 const CANARY = 'CANARY-cli-4b1e9';
 const NS = 'ksd-cli';
 
-function runCli(args: readonly string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+function runCli(
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'src', 'cli.ts'), ...args], { env: { PATH: process.env['PATH'] ?? '', ...env } });
+    const child = spawn(process.execPath, [path.join(repoRoot, 'src', 'cli.ts'), ...args], {
+      env: { PATH: process.env['PATH'] ?? '', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -51,13 +56,34 @@ describe('diff and apply commands', () => {
 
   it('diff exits 1 on changes, apply 0, then diff 0; no value is printed', async () => {
     const file = manifests('v1', CANARY);
-    const first = await runCli(['diff', '--manifests', file, '--applyset', 'cli-set', '--applyset-namespace', NS], env);
+    const first = await runCli(
+      ['diff', '--manifests', file, '--applyset', 'cli-set', '--applyset-namespace', NS],
+      env,
+    );
     assert.equal(first.code, 1, first.stderr);
     assert.match(first.stdout, /Secret\/ksd-cli\/creds created/);
     assert.match(first.stdout, /password: "\*\*\*"/);
-    const applied = await runCli(['apply', '--manifests', file, '--applyset', 'cli-set', '--applyset-namespace', NS, '--prune', '--wait', '--timeout', '30s'], env);
+    const applied = await runCli(
+      [
+        'apply',
+        '--manifests',
+        file,
+        '--applyset',
+        'cli-set',
+        '--applyset-namespace',
+        NS,
+        '--prune',
+        '--wait',
+        '--timeout',
+        '30s',
+      ],
+      env,
+    );
     assert.equal(applied.code, 0, applied.stdout + applied.stderr);
-    const again = await runCli(['diff', '--manifests', file, '--applyset', 'cli-set', '--applyset-namespace', NS, '--prune'], env);
+    const again = await runCli(
+      ['diff', '--manifests', file, '--applyset', 'cli-set', '--applyset-namespace', NS, '--prune'],
+      env,
+    );
     assert.equal(again.code, 0, again.stdout + again.stderr);
     const changed = await runCli(['diff', '--manifests', manifests('v2', `${CANARY}-2`)], env);
     assert.equal(changed.code, 1);
@@ -69,7 +95,11 @@ describe('diff and apply commands', () => {
   });
 
   it('apply exits 2 and says what was not applied', async () => {
-    const file = manifests('bad', 'x', `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\n  namespace: ${NS}\ndata:\n  k: 1\n  nested: {a: b}\n`);
+    const file = manifests(
+      'bad',
+      'x',
+      `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\n  namespace: ${NS}\ndata:\n  k: 1\n  nested: {a: b}\n`,
+    );
     const result = await runCli(['apply', '--manifests', file], env);
     assert.equal(result.code, 2, result.stdout + result.stderr);
     assert.match(result.stdout, /ConfigMap\/ksd-cli\/bad failed/);
@@ -77,7 +107,10 @@ describe('diff and apply commands', () => {
   });
 
   it('refuses prune without an applyset, before contacting the cluster', async () => {
-    const result = await runCli(['apply', '--manifests', manifests('p', 'x'), '--prune'], { HOME: dir, KUBECONFIG: '/nonexistent' });
+    const result = await runCli(['apply', '--manifests', manifests('p', 'x'), '--prune'], {
+      HOME: dir,
+      KUBECONFIG: '/nonexistent',
+    });
     assert.equal(result.code, 2);
     assert.match(result.stderr, /prune needs applyset/);
   });

@@ -27,7 +27,9 @@ describe('kube health', () => {
   let dir: string;
 
   async function kubectl(...args: string[]): Promise<string> {
-    const { stdout } = await run(info['kubectl']!, ['--kubeconfig', info['kubeconfig']!, ...args], { env: { PATH: process.env['PATH'], HOME: dir } });
+    const { stdout } = await run(info['kubectl']!, ['--kubeconfig', info['kubeconfig']!, ...args], {
+      env: { PATH: process.env['PATH'], HOME: dir },
+    });
     return stdout;
   }
 
@@ -35,13 +37,25 @@ describe('kube health', () => {
   async function setPodStatus(selector: string, status: Record<string, unknown>): Promise<void> {
     let pods: string[] = [];
     for (let i = 0; i < 240 && pods.length === 0; i++) {
-      const list = JSON.parse(await kubectl('get', 'pods', '-n', NS, '-l', selector, '-o', 'json')) as { items: { metadata: { name: string } }[] };
+      const list = JSON.parse(await kubectl('get', 'pods', '-n', NS, '-l', selector, '-o', 'json')) as {
+        items: { metadata: { name: string } }[];
+      };
       pods = list.items.map((p) => p.metadata.name);
       if (pods.length === 0) await sleep(250);
     }
     assert.ok(pods.length > 0, `no pods for ${selector}`);
     for (const pod of pods) {
-      await kubectl('patch', 'pod', pod, '-n', NS, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status }));
+      await kubectl(
+        'patch',
+        'pod',
+        pod,
+        '-n',
+        NS,
+        '--subresource=status',
+        '--type=merge',
+        '-p',
+        JSON.stringify({ status }),
+      );
     }
   }
 
@@ -52,7 +66,10 @@ describe('kube health', () => {
     info = await requireComponent('kube', 60 * 60_000);
     dir = mkdtempSync(path.join(tmpdir(), 'ksd-kube-health-'));
     client = await createKubeClient({ kubeconfig: info['kubeconfig'], env: {} });
-    assert.equal((await applyObjects(client, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }])).ok, true);
+    assert.equal(
+      (await applyObjects(client, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }])).ok,
+      true,
+    );
   });
   after(() => {
     client.close();
@@ -64,20 +81,33 @@ describe('kube health', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'web', namespace: NS },
-      spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [container] } } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [container] } },
+      },
     };
     const applied = await applyObjects(client, [deployment]);
     assert.equal(applied.ok, true, applied.error);
-    await assert.rejects(waitForHealth(client, [deployment], { timeoutMs: 1_000, intervalMs: 200 }), (error: Error & { report?: string }) => {
-      assert.match(error.message, /1 object\(s\) not ready after 1 s: Deployment\/ksd-health\/web \((updated|ready|available) replicas 0\/1|.*observed/);
-      return true;
-    });
+    await assert.rejects(
+      waitForHealth(client, [deployment], { timeoutMs: 1_000, intervalMs: 200 }),
+      (error: Error & { report?: string }) => {
+        assert.match(
+          error.message,
+          /1 object\(s\) not ready after 1 s: Deployment\/ksd-health\/web \((updated|ready|available) replicas 0\/1|.*observed/,
+        );
+        return true;
+      },
+    );
     await setPodStatus('app=web', {
       phase: 'Running',
       conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now() }],
     });
     const statuses = await waitForHealth(client, [deployment], { timeoutMs: 60_000, intervalMs: 200 });
-    assert.deepEqual(statuses.map((s) => s.state), ['ready']);
+    assert.deepEqual(
+      statuses.map((s) => s.state),
+      ['ready'],
+    );
   });
 
   it('waits for a Job to complete, and fails fast when it fails', async () => {
@@ -85,20 +115,35 @@ describe('kube health', () => {
       apiVersion: 'batch/v1',
       kind: 'Job',
       metadata: { name, namespace: NS },
-      spec: { backoffLimit: 0, template: { metadata: { labels: { job: name } }, spec: { restartPolicy: 'Never', containers: [container] } } },
+      spec: {
+        backoffLimit: 0,
+        template: {
+          metadata: { labels: { job: name } },
+          spec: { restartPolicy: 'Never', containers: [container] },
+        },
+      },
     });
     const applied = await applyObjects(client, [job('ok'), job('bad')]);
     assert.equal(applied.ok, true, applied.error);
-    assert.deepEqual((await checkHealth(client, [job('ok')])).map((s) => s.state), ['in-progress']);
+    assert.deepEqual(
+      (await checkHealth(client, [job('ok')])).map((s) => s.state),
+      ['in-progress'],
+    );
     await setPodStatus('job=ok', { phase: 'Succeeded' });
     await setPodStatus('job=bad', { phase: 'Failed' });
     const done = await waitForHealth(client, [job('ok')], { timeoutMs: 60_000, intervalMs: 200 });
-    assert.deepEqual(done.map((s) => s.state), ['ready']);
+    assert.deepEqual(
+      done.map((s) => s.state),
+      ['ready'],
+    );
     const started = Date.now();
-    await assert.rejects(waitForHealth(client, [job('ok'), job('bad')], { timeoutMs: 120_000, intervalMs: 200 }), (error: Error) => {
-      assert.match(error.message, /1 object\(s\) failed: Job\/ksd-health\/bad \(Failed: /);
-      return true;
-    });
+    await assert.rejects(
+      waitForHealth(client, [job('ok'), job('bad')], { timeoutMs: 120_000, intervalMs: 200 }),
+      (error: Error) => {
+        assert.match(error.message, /1 object\(s\) failed: Job\/ksd-health\/bad \(Failed: /);
+        return true;
+      },
+    );
     assert.ok(Date.now() - started < 120_000, 'did not wait for the timeout');
   });
 

@@ -10,7 +10,12 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { applyObjects } from '../../src/kube/apply.ts';
-import { APPLYSET_GROUP_KINDS_ANNOTATION, APPLYSET_ID_LABEL, APPLYSET_PART_OF_LABEL, applySetId } from '../../src/kube/applyset.ts';
+import {
+  APPLYSET_GROUP_KINDS_ANNOTATION,
+  APPLYSET_ID_LABEL,
+  APPLYSET_PART_OF_LABEL,
+  applySetId,
+} from '../../src/kube/applyset.ts';
 import { createKubeClient } from '../../src/kube/client.ts';
 import type { KubeClient, KubeObject } from '../../src/kube/client.ts';
 import { diffObjects, renderDiffText } from '../../src/kube/diff.ts';
@@ -21,7 +26,12 @@ const NS = 'ksd-prune';
 const SET = { name: 'ksd-set', namespace: NS };
 
 function configMap(name: string, annotations: Record<string, string> = {}): KubeObject {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: NS, annotations }, data: { k: name } };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace: NS, annotations },
+    data: { k: name },
+  };
 }
 
 function secret(name: string, stringData: Record<string, string>): KubeObject {
@@ -41,7 +51,9 @@ describe('kube ApplySet prune and Secret masking', () => {
   }
 
   async function names(kind: string): Promise<string[]> {
-    const list = JSON.parse(await kubectl(['get', kind, '-n', NS, '-o', 'json'])) as { items: { metadata: { name: string } }[] };
+    const list = JSON.parse(await kubectl(['get', kind, '-n', NS, '-o', 'json'])) as {
+      items: { metadata: { name: string } }[];
+    };
     return list.items.map((i) => i.metadata.name).sort();
   }
 
@@ -60,31 +72,55 @@ describe('kube ApplySet prune and Secret masking', () => {
   it('prunes only members no longer rendered, never prune: disabled, never another set', async () => {
     const first = await applyObjects(
       client,
-      [configMap('a'), configMap('b'), configMap('keep', { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' }), secret('s', { x: '1' })],
+      [
+        configMap('a'),
+        configMap('b'),
+        configMap('keep', { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' }),
+        secret('s', { x: '1' }),
+      ],
       { applySet: SET, prune: true },
     );
     assert.equal(first.ok, true, first.error);
-    const other = await applyObjects(client, [configMap('other')], { applySet: { name: 'other-set', namespace: NS }, prune: true });
+    const other = await applyObjects(client, [configMap('other')], {
+      applySet: { name: 'other-set', namespace: NS },
+      prune: true,
+    });
     assert.equal(other.ok, true, other.error);
     await kubectl(['create', 'configmap', 'unlabelled', '-n', NS]);
 
-    const parent = JSON.parse(await kubectl(['get', 'secret', SET.name, '-n', NS, '-o', 'json'])) as KubeObject;
-    const meta = parent['metadata'] as { labels: Record<string, string>; annotations: Record<string, string> };
+    const parent = JSON.parse(
+      await kubectl(['get', 'secret', SET.name, '-n', NS, '-o', 'json']),
+    ) as KubeObject;
+    const meta = parent['metadata'] as {
+      labels: Record<string, string>;
+      annotations: Record<string, string>;
+    };
     assert.equal(meta.labels[APPLYSET_ID_LABEL], applySetId(SET));
     assert.equal(meta.annotations[APPLYSET_GROUP_KINDS_ANNOTATION], 'ConfigMap,Secret');
     const a = JSON.parse(await kubectl(['get', 'configmap', 'a', '-n', NS, '-o', 'json'])) as KubeObject;
-    assert.equal((a['metadata'] as { labels: Record<string, string> }).labels[APPLYSET_PART_OF_LABEL], applySetId(SET));
+    assert.equal(
+      (a['metadata'] as { labels: Record<string, string> }).labels[APPLYSET_PART_OF_LABEL],
+      applySetId(SET),
+    );
 
     const preview = await diffObjects(client, [configMap('a')], { applySet: SET, prune: true });
     const classes = Object.fromEntries(preview.objects.map((o) => [`${o.ref.kind}/${o.ref.name}`, o.class]));
-    assert.deepEqual(classes, { 'ConfigMap/a': 'unchanged', 'ConfigMap/b': 'deleted', 'ConfigMap/keep': 'skipped', 'Secret/s': 'deleted' });
+    assert.deepEqual(classes, {
+      'ConfigMap/a': 'unchanged',
+      'ConfigMap/b': 'deleted',
+      'ConfigMap/keep': 'skipped',
+      'Secret/s': 'deleted',
+    });
     assert.doesNotMatch(renderDiffText(preview), /MQ==|x: "?1"?$/m);
 
     const pruned = await applyObjects(client, [configMap('a')], { applySet: SET, prune: true });
     assert.equal(pruned.ok, true, pruned.error);
     assert.deepEqual(pruned.counts.deleted, 2);
     // kube-root-ca.crt comes and goes with the controller manager; it is no member either way.
-    assert.deepEqual((await names('configmaps')).filter((n) => n !== 'kube-root-ca.crt'), ['a', 'keep', 'other', 'unlabelled']);
+    assert.deepEqual(
+      (await names('configmaps')).filter((n) => n !== 'kube-root-ca.crt'),
+      ['a', 'keep', 'other', 'unlabelled'],
+    );
     assert.deepEqual(await names('secrets'), ['ksd-set', 'other-set']);
   });
 
@@ -92,21 +128,33 @@ describe('kube ApplySet prune and Secret masking', () => {
     // kubectl derives the id from the parent reference alone; a set it creates must carry ours.
     const file = path.join(dir, 'cm.json');
     writeFileSync(file, JSON.stringify(configMap('by-kubectl')));
-    await kubectl(['apply', '--server-side', '--prune', '--applyset=kubectl-set', '-n', NS, '-f', file], { KUBECTL_APPLYSET: 'true' });
-    const kubectlParent = JSON.parse(await kubectl(['get', 'secret', 'kubectl-set', '-n', NS, '-o', 'json'])) as KubeObject;
-    assert.equal((kubectlParent['metadata'] as { labels: Record<string, string> }).labels[APPLYSET_ID_LABEL], applySetId({ name: 'kubectl-set', namespace: NS }));
+    await kubectl(['apply', '--server-side', '--prune', '--applyset=kubectl-set', '-n', NS, '-f', file], {
+      KUBECTL_APPLYSET: 'true',
+    });
+    const kubectlParent = JSON.parse(
+      await kubectl(['get', 'secret', 'kubectl-set', '-n', NS, '-o', 'json']),
+    ) as KubeObject;
+    assert.equal(
+      (kubectlParent['metadata'] as { labels: Record<string, string> }).labels[APPLYSET_ID_LABEL],
+      applySetId({ name: 'kubectl-set', namespace: NS }),
+    );
 
     // On our parent, kubectl gets past the label and annotation parsing to the tooling check,
     // which the KEP requires: a tool must not mutate another tool's set.
     await assert.rejects(
-      kubectl(['apply', '--server-side', '--prune', `--applyset=${SET.name}`, '-n', NS, '-f', file], { KUBECTL_APPLYSET: 'true' }),
+      kubectl(['apply', '--server-side', '--prune', `--applyset=${SET.name}`, '-n', NS, '-f', file], {
+        KUBECTL_APPLYSET: 'true',
+      }),
       (error: { stderr?: string }) => {
         assert.match(error.stderr ?? '', /managed by tooling "kustomize-sops-deploy" instead of "kubectl"/);
         return true;
       },
     );
     // And we refuse kubectl's set the same way.
-    const refused = await applyObjects(client, [configMap('x')], { applySet: { name: 'kubectl-set', namespace: NS }, prune: true }).catch((e: unknown) => e);
+    const refused = await applyObjects(client, [configMap('x')], {
+      applySet: { name: 'kubectl-set', namespace: NS },
+      prune: true,
+    }).catch((e: unknown) => e);
     assert.match((refused as Error).message, /managed by "kubectl\/.*", not kustomize-sops-deploy/);
   });
 
@@ -118,9 +166,13 @@ describe('kube ApplySet prune and Secret masking', () => {
       gone: 'CANARY-gone-5e01',
       added: 'CANARY-added-c4d8',
     };
-    const applied = await applyObjects(client, [secret('masked', { same: canary.same, changed: canary.old, removed: canary.gone })]);
+    const applied = await applyObjects(client, [
+      secret('masked', { same: canary.same, changed: canary.old, removed: canary.gone }),
+    ]);
     assert.equal(applied.ok, true, applied.error);
-    const report = await diffObjects(client, [secret('masked', { same: canary.same, changed: canary.fresh, added: canary.added })]);
+    const report = await diffObjects(client, [
+      secret('masked', { same: canary.same, changed: canary.fresh, added: canary.added }),
+    ]);
     assert.equal(report.counts.configured, 1);
     const text = renderDiffText(report);
     for (const value of Object.values(canary)) {
@@ -134,7 +186,9 @@ describe('kube ApplySet prune and Secret masking', () => {
     assert.match(text, /^\+ {2}added: "\*\*\*"$/m);
     assert.match(text, /^- {2}removed: "\*\*\*"$/m);
 
-    const same = await diffObjects(client, [secret('masked', { same: canary.same, changed: canary.old, removed: canary.gone })]);
+    const same = await diffObjects(client, [
+      secret('masked', { same: canary.same, changed: canary.old, removed: canary.gone }),
+    ]);
     assert.equal(same.changed, false, renderDiffText(same));
   });
 });

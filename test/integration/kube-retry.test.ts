@@ -28,18 +28,38 @@ describe('kube client retries', () => {
   before(async () => {
     info = await requireComponent('kube', 60 * 60_000);
     dir = mkdtempSync(path.join(tmpdir(), 'ksd-kube-retry-'));
-    const tls = { ca: readFileSync(info['caFile']!), cert: readFileSync(info['clientCertFile']!), key: readFileSync(info['clientKeyFile']!) };
+    const tls = {
+      ca: readFileSync(info['caFile']!),
+      cert: readFileSync(info['clientCertFile']!),
+      key: readFileSync(info['clientKeyFile']!),
+    };
     proxy = http.createServer((req, res) => {
       const fault = forever ? '503-forever' : faults.shift();
       seen.push(fault ?? 'pass');
       if (fault === '429') {
         res.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' });
-        res.end(JSON.stringify({ kind: 'Status', status: 'Failure', reason: 'TooManyRequests', message: 'slow down', code: 429 }));
+        res.end(
+          JSON.stringify({
+            kind: 'Status',
+            status: 'Failure',
+            reason: 'TooManyRequests',
+            message: 'slow down',
+            code: 429,
+          }),
+        );
         return;
       }
       if (fault === '500' || fault === '503-forever') {
         res.writeHead(fault === '500' ? 500 : 503, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ kind: 'Status', status: 'Failure', reason: 'InternalError', message: 'injected', code: 500 }));
+        res.end(
+          JSON.stringify({
+            kind: 'Status',
+            status: 'Failure',
+            reason: 'InternalError',
+            message: 'injected',
+            code: 500,
+          }),
+        );
         return;
       }
       if (fault === 'reset') {
@@ -65,7 +85,9 @@ describe('kube client retries', () => {
       JSON.stringify({
         apiVersion: 'v1',
         kind: 'Config',
-        clusters: [{ name: 'p', cluster: { server: `http://127.0.0.1:${port}`, 'insecure-skip-tls-verify': true } }],
+        clusters: [
+          { name: 'p', cluster: { server: `http://127.0.0.1:${port}`, 'insecure-skip-tls-verify': true } },
+        ],
         users: [{ name: 'p', user: {} }],
         // client-node refuses plain http unless TLS verification is off; the proxy is loopback.
         contexts: [{ name: 'p', context: { cluster: 'p', user: 'p', namespace: 'ksd-retry' } }],
@@ -88,10 +110,10 @@ describe('kube client retries', () => {
         { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'through-proxy' }, data: { a: '1' } },
       ]);
       assert.equal(report.ok, true, report.error);
-      assert.deepEqual(report.objects.map((o) => `${o.ref.kind}/${o.ref.namespace}/${o.ref.name} ${o.status}`), [
-        'Namespace//ksd-retry created',
-        'ConfigMap/ksd-retry/through-proxy created',
-      ]);
+      assert.deepEqual(
+        report.objects.map((o) => `${o.ref.kind}/${o.ref.namespace}/${o.ref.name} ${o.status}`),
+        ['Namespace//ksd-retry created', 'ConfigMap/ksd-retry/through-proxy created'],
+      );
       assert.deepEqual(seen.slice(0, 5), ['429', '500', 'reset', 'reset', '500']);
       assert.equal(faults.length, 0);
     } finally {
@@ -100,7 +122,11 @@ describe('kube client retries', () => {
   });
 
   it('gives up after the bounded attempts with the server error', async () => {
-    const client = await createKubeClient({ kubeconfig, env: {}, retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 } });
+    const client = await createKubeClient({
+      kubeconfig,
+      env: {},
+      retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 },
+    });
     forever = true;
     const before = seen.length;
     try {

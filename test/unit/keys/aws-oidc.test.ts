@@ -89,7 +89,7 @@ describe('aws web identity credentials', () => {
       code: 'AccessDenied',
       message: 'Not authorized to perform sts:AssumeRoleWithWebIdentity',
       expect:
-        /^aws sts \(role arn:aws:iam::123456789012:role\/deploy\) refused the oidc token sub=repo:o\/r:pull_request aud=sts\.amazonaws\.com: HTTP 403 AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity; check: trust policy sub\/aud, `id-token: write`, fork PRs \\(no token\\)$/,
+        /^aws sts \(role arn:aws:iam::123456789012:role\/deploy\) refused the oidc token sub=repo:o\/r:pull_request aud=sts\.amazonaws\.com: HTTP 403 AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity; check: trust policy sub\/aud, `id-token: write`, fork PRs \(no token\)$/,
     },
     {
       name: 'an expired token',

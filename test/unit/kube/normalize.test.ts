@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { deepEqual, describeRef, groupKindOf, normalizeObject, refOf, stageOf, toApplyForm } from '../../../src/kube/normalize.ts';
+import {
+  deepEqual,
+  describeRef,
+  groupKindOf,
+  normalizeObject,
+  refOf,
+  stageOf,
+  toApplyForm,
+} from '../../../src/kube/normalize.ts';
 import { retryAfterMs } from '../../../src/kube/client.ts';
 import { unifiedDiff } from '../../../src/kube/unified-diff.ts';
 
@@ -36,10 +44,30 @@ describe('normalizeObject', () => {
 describe('identity', () => {
   for (const [object, described, groupKind, stage] of [
     [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' } }, 'Namespace/n', 'Namespace', 1],
-    [{ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'x.y' } }, 'CustomResourceDefinition/x.y', 'CustomResourceDefinition.apiextensions.k8s.io', 1],
-    [{ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'r' } }, 'ClusterRole/r', 'ClusterRole.rbac.authorization.k8s.io', 1],
-    [{ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 's' } }, 'StorageClass/s', 'StorageClass.storage.k8s.io', 2],
-    [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'n' } }, 'Deployment/n/d', 'Deployment.apps', 3],
+    [
+      { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'x.y' } },
+      'CustomResourceDefinition/x.y',
+      'CustomResourceDefinition.apiextensions.k8s.io',
+      1,
+    ],
+    [
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'r' } },
+      'ClusterRole/r',
+      'ClusterRole.rbac.authorization.k8s.io',
+      1,
+    ],
+    [
+      { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 's' } },
+      'StorageClass/s',
+      'StorageClass.storage.k8s.io',
+      2,
+    ],
+    [
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'n' } },
+      'Deployment/n/d',
+      'Deployment.apps',
+      3,
+    ],
   ] as const) {
     it(`${described}: group-kind ${groupKind}, stage ${stage}`, () => {
       const ref = refOf(object);
@@ -50,14 +78,28 @@ describe('identity', () => {
   }
   it('refuses objects without a kind or name', () => {
     assert.throws(() => refOf({ apiVersion: 'v1', metadata: { name: 'x' } }), /no apiVersion or kind/);
-    assert.throws(() => refOf({ apiVersion: 'v1', kind: 'ConfigMap', metadata: {} }), /ConfigMap has no metadata.name/);
+    assert.throws(
+      () => refOf({ apiVersion: 'v1', kind: 'ConfigMap', metadata: {} }),
+      /ConfigMap has no metadata.name/,
+    );
   });
 });
 
 describe('toApplyForm', () => {
   it('folds a Secret stringData into base64 data', () => {
-    const out = toApplyForm({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { a: 'YQ==' }, stringData: { b: 'bee' } });
-    assert.deepEqual(out, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { a: 'YQ==', b: 'YmVl' } });
+    const out = toApplyForm({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's' },
+      data: { a: 'YQ==' },
+      stringData: { b: 'bee' },
+    });
+    assert.deepEqual(out, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's' },
+      data: { a: 'YQ==', b: 'YmVl' },
+    });
   });
   it('leaves other kinds alone', () => {
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, stringData: { b: 'x' } };
@@ -97,10 +139,29 @@ describe('unifiedDiff', () => {
     const after = ['1', '2', '3', '4', 'five', '6', '7', '8', '9', '10', '11'].join('\n');
     assert.equal(
       unifiedDiff(before, after, 'a', 'b'),
-      ['--- a', '+++ b', '@@ -2,9 +2,10 @@', ' 2', ' 3', ' 4', '-5', '+five', ' 6', ' 7', ' 8', ' 9', ' 10', '+11', ''].join('\n'),
+      [
+        '--- a',
+        '+++ b',
+        '@@ -2,9 +2,10 @@',
+        ' 2',
+        ' 3',
+        ' 4',
+        '-5',
+        '+five',
+        ' 6',
+        ' 7',
+        ' 8',
+        ' 9',
+        ' 10',
+        '+11',
+        '',
+      ].join('\n'),
     );
   });
   it('prints a creation as one hunk', () => {
-    assert.equal(unifiedDiff('', 'a\nb\n', '/dev/null', 'b'), '--- /dev/null\n+++ b\n@@ -0,0 +1,2 @@\n+a\n+b\n');
+    assert.equal(
+      unifiedDiff('', 'a\nb\n', '/dev/null', 'b'),
+      '--- /dev/null\n+++ b\n@@ -0,0 +1,2 @@\n+a\n+b\n',
+    );
   });
 });
