@@ -246,7 +246,7 @@ export async function applyObjects(
           namespaces: currentNamespaces,
           keep: new Set(allPlans.map((p) => identityKey(p.ref))),
         });
-        const deleted = new Set((await pruneCandidates(client, candidates)).map(identityKey));
+        const deleted = new Set((await pruneCandidates(client, candidates, concurrency)).map(identityKey));
         for (const candidate of candidates) {
           if (candidate.keptBecause !== undefined) {
             results.push({

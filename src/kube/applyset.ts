@@ -20,6 +20,7 @@ import {
 } from './normalize.ts';
 import type { ObjectRef } from './normalize.ts';
 import { applyObject, deleteObject, PRUNE_ANNOTATION } from './ssa.ts';
+import { mapLimit } from './plan.ts';
 
 export const APPLYSET_ID_LABEL = 'applyset.kubernetes.io/id';
 export const APPLYSET_PART_OF_LABEL = 'applyset.kubernetes.io/part-of';
@@ -228,13 +229,11 @@ export async function findPruneCandidates(
 export async function pruneCandidates(
   client: KubeClient,
   candidates: readonly PruneCandidate[],
+  concurrency = 8,
 ): Promise<ObjectRef[]> {
-  const deleted: ObjectRef[] = [];
-  for (const candidate of candidates) {
-    if (candidate.keptBecause !== undefined) continue;
-    if (await deleteObject(client, candidate.info, candidate.ref)) deleted.push(candidate.ref);
-  }
-  return deleted;
+  const doomed = candidates.filter((c) => c.keptBecause === undefined);
+  const gone = await mapLimit(doomed, concurrency, (c) => deleteObject(client, c.info, c.ref));
+  return doomed.filter((_, i) => gone[i] === true).map((c) => c.ref);
 }
 
 export { groupKindOf };

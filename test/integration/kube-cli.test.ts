@@ -87,7 +87,7 @@ describe('diff and apply commands', () => {
     assert.equal(again.code, 0, again.stdout + again.stderr);
     const changed = await runCli(['diff', '--manifests', manifests('v2', `${CANARY}-2`)], env);
     assert.equal(changed.code, 1);
-    assert.match(changed.stdout, /-  password: "\*\*\* \(before\)"/);
+    assert.match(changed.stdout, /- {2}password: "\*\*\* \(before\)"/);
     for (const out of [first, applied, again, changed]) {
       assert.ok(!(out.stdout + out.stderr).includes(CANARY));
       assert.ok(!(out.stdout + out.stderr).includes(Buffer.from(CANARY).toString('base64').slice(0, 16)));

@@ -7,6 +7,7 @@ import { renderOutput } from '../../src/commands/decrypt.ts';
 import { parseKeys } from '../../src/config/keys.ts';
 import type { Exec } from '../../src/host/exec.ts';
 import { createMemoryHost, type MemoryHost } from '../../src/host/memory-host.ts';
+import type { KeySource } from '../../src/keys/key-source.ts';
 import { createKeySources } from '../../src/keys/key-sources.ts';
 import { decryptText } from '../../src/sops/decrypt.ts';
 import { formatFromPath } from '../../src/sops/formats.ts';
@@ -29,20 +30,37 @@ export async function oidcEnv(
   };
 }
 
-/** Decrypts `file` with key inputs and an environment; returns the plaintext and the host. */
-export async function decryptWithInputs(
-  file: string,
+/** The key sources one run builds from key inputs and an environment. */
+export async function runKeySources(
   inputs: Readonly<Record<string, string>>,
   env: Readonly<Record<string, string>>,
-): Promise<{ plaintext: string; host: MemoryHost }> {
+): Promise<{ keySources: KeySource[]; host: MemoryHost }> {
   const host = createMemoryHost();
   const keys = parseKeys((name) => inputs[name] ?? '', { HOME: '/nonexistent', ...env });
-  const keySources = await createKeySources(keys, { host, exec: noExec });
+  return { keySources: await createKeySources(keys, { host, exec: noExec }), host };
+}
+
+/** Decrypts one file with a run's key sources, as `decrypt` does; returns the plaintext. */
+export async function decryptFileWith(
+  keySources: readonly KeySource[],
+  host: MemoryHost,
+  file: string,
+): Promise<string> {
   const format = formatFromPath(file);
   const { branches } = await decryptText(await readFile(file, 'utf8'), format, {
     keySources,
     ignoreMac: false,
     mask: (value) => host.setSecret(value),
   });
-  return { plaintext: Buffer.from(renderOutput(branches, format, undefined)).toString('utf8'), host };
+  return Buffer.from(renderOutput(branches, format, undefined)).toString('utf8');
+}
+
+/** Decrypts `file` with key inputs and an environment; returns the plaintext and the host. */
+export async function decryptWithInputs(
+  file: string,
+  inputs: Readonly<Record<string, string>>,
+  env: Readonly<Record<string, string>>,
+): Promise<{ plaintext: string; host: MemoryHost }> {
+  const { keySources, host } = await runKeySources(inputs, env);
+  return { plaintext: await decryptFileWith(keySources, host, file), host };
 }
