@@ -123,7 +123,7 @@ export function createAzureKvKeySource(options: AzureKvKeySourceOptions): KeySou
       client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
       client_assertion: token.value,
     }).toString();
-    const what = `azure entra token exchange`;
+    const what = 'azure entra';
     const answer = await post(url, { 'content-type': 'application/x-www-form-urlencoded' }, body, what);
     if (answer.status !== 200) {
       const detail = sanitizeRemoteMessage(azureError(answer.body), [token.value, body]);

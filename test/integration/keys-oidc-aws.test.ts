@@ -80,16 +80,17 @@ describe('aws kms with github oidc web identity', () => {
       recorded.map((r) => r.action),
       ['AssumeRoleWithWebIdentity', 'TrentService.Decrypt'],
     );
-    const [exchange, decrypt] = recorded;
-    assert.equal(exchange?.authorization, '', 'the exchange is not signed');
-    assert.equal(exchange?.form.get('RoleArn'), moto['roleArn']);
-    assert.equal(exchange?.form.get('RoleSessionName'), 'kustomize-sops-deploy-777');
-    assert.equal(readClaims(exchange?.form.get('WebIdentityToken') ?? '').aud, 'sts.amazonaws.com');
+    const exchange = recorded[0]!;
+    const decrypt = recorded[1]!;
+    assert.equal(exchange.authorization, '', 'the exchange is not signed');
+    assert.equal(exchange.form.get('RoleArn'), moto['roleArn']);
+    assert.equal(exchange.form.get('RoleSessionName'), 'kustomize-sops-deploy-777');
+    assert.equal(readClaims(exchange.form.get('WebIdentityToken') ?? '').aud, 'sts.amazonaws.com');
     // KMS is signed with the temporary key STS issued, not with anything from the environment.
-    const keyId = /Credential=([^/]+)\//.exec(decrypt?.authorization ?? '')?.[1] ?? '';
+    const keyId = /Credential=([^/]+)\//.exec(decrypt.authorization)?.[1] ?? '';
     assert.match(keyId, /^[A-Z0-9]{16,}$/);
     assert.notEqual(keyId, moto['accessKeyId']);
-    assert.ok(host.secrets.includes(exchange?.form.get('WebIdentityToken') ?? '-'), 'the ID token is masked');
+    assert.ok(host.secrets.includes(exchange.form.get('WebIdentityToken') ?? '-'), 'the ID token is masked');
   });
 
   it('makes one exchange and one unwrap for many files that share a data key', async () => {

@@ -111,7 +111,7 @@ describe('gcp kms with github oidc workload identity federation', () => {
       name: 'a token from another repository (attribute condition)',
       claims: { repository: 'evil/fork' },
       expect:
-        /gcp sts refused the oidc token sub=repo:octo-org\/octo-repo:ref:refs\/heads\/main aud=https:\/\/iam\.googleapis\.com\/projects\/\S+\.\.\.\S+ repository=evil\/fork: HTTP 400 invalid_grant: The given credential is rejected.*; check: /,
+        /gcp sts refused the oidc token sub=repo:octo-org\/octo-repo:ref:refs\/heads\/main aud=https:\/\/iam\.googleapis\.com\/\S+\.\.\.\S+\/providers\/github repository=evil\/fork: HTTP 400 invalid_grant: The given credential is rejected.*; check: /,
     },
     {
       name: 'an expired token',

@@ -34,7 +34,11 @@ describe('aws web identity credentials', () => {
   it('sends the role, the token and the duration to the regional STS, masks, and caches per region', async () => {
     const sent: { url: string; body: string; headers: Record<string, string> }[] = [];
     const fetchFn: FetchLike = (url, init) => {
-      sent.push({ url, body: String(init.body), headers: init.headers as Record<string, string> });
+      sent.push({
+        url,
+        body: typeof init.body === 'string' ? init.body : '',
+        headers: init.headers as Record<string, string>,
+      });
       return Promise.resolve(new Response(OK_ANSWER));
     };
     const audiences: (string | undefined)[] = [];
