@@ -9,7 +9,7 @@ import {
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-YVGDLV7O.js";
+} from "./chunks/chunk-ILUJZ5EI.js";
 import {
   debug,
   error,

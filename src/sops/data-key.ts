@@ -85,7 +85,8 @@ async function tryKey(
 }
 
 function firstLine(text: string): string {
-  return (text.split('\n')[0] ?? '').slice(0, 300);
+  // Long enough for a provider's refusal with the claims it saw; still one line.
+  return (text.split('\n')[0] ?? '').slice(0, 600);
 }
 
 /**
@@ -166,7 +167,12 @@ export async function recoverDataKey(
   const report = (): string =>
     formatKeyReport({ groups: attempts, threshold: shamir ? metadata.shamirThreshold : 0, sources });
   if (parts.length < required) {
-    throw new UserError('NO_MATCHING_KEY', 'no key could decrypt the data key', {
+    // With a single key tried, its reason is the whole story: put it in the one-line error.
+    const tried = attempts.flatMap((g) => g.keys);
+    const only = tried.length === 1 ? tried[0]?.reasons[0] : undefined;
+    const message =
+      only === undefined ? 'no key could decrypt the data key' : `no key could decrypt the data key: ${only}`;
+    throw new UserError('NO_MATCHING_KEY', message, {
       report: report(),
       hint: HINT,
     });

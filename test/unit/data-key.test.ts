@@ -234,7 +234,7 @@ describe('recoverDataKey with real sops files', () => {
       (error) => {
         assert.ok(error instanceof UserError);
         assert.equal(error.code, 'NO_MATCHING_KEY');
-        assert.equal(error.message, 'no key could decrypt the data key');
+        assert.equal(error.message, 'no key could decrypt the data key: no identity for this recipient');
         assert.ok(error.hint !== undefined && error.hint.includes('--age-key-file'));
         assert.match(
           error.report ?? '',
