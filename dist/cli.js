@@ -13,7 +13,7 @@ import {
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-ILUJZ5EI.js";
+} from "./chunks/chunk-42IHFQ6G.js";
 import "./chunks/chunk-KU5N5J7X.js";
 import "./chunks/chunk-CDJOHBWD.js";
 import "./chunks/chunk-MAVRW6PT.js";

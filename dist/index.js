@@ -9,7 +9,7 @@ import {
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-ILUJZ5EI.js";
+} from "./chunks/chunk-42IHFQ6G.js";
 import {
   debug,
   error,

@@ -5,18 +5,18 @@
 import { applyFlags, parseApplyConfig, type ApplyConfig } from '../config/apply.ts';
 import { applyObjects, renderApplyText } from '../kube/apply.ts';
 import type { Command } from './command.ts';
-import { loadManifests, openClient } from './kube-run.ts';
+import { loadObjects, openClient } from './kube-run.ts';
 
 export const applyCommand: Command<ApplyConfig> = {
   name: 'apply',
   summary: 'server-side apply the manifests in stages, prune the ApplySet, and wait for health',
-  usage: `apply --manifests FILE [--kubeconfig F] [--context C] [--field-manager NAME] [--concurrency N] [--force]
+  usage: `apply PATH... | --manifests FILE [--kubeconfig F] [--context C] [--field-manager NAME] [--concurrency N] [--force]
         [--applyset NAME [--applyset-namespace NS] [--prune]] [--wait] [--timeout 5m]`,
   flags: applyFlags,
-  positionals: [],
+  positionals: [{ name: 'path', variadic: true }],
   parse: parseApplyConfig,
   async run(config, deps) {
-    const objects = await loadManifests(config.kube.manifests, deps.host);
+    const objects = await loadObjects(config.kube, config.build, deps);
     const client = await openClient(config.kube);
     try {
       const report = await applyObjects(client, objects, {

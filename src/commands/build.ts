@@ -98,7 +98,8 @@ async function loadVariables(
   return parseVariables(entries, `substitute-from ${file}`);
 }
 
-export async function runBuild(config: BuildConfig, deps: CommandDeps): Promise<void> {
+/** Builds every target and returns the joined multi-document YAML (what `build` prints). */
+export async function renderManifests(config: BuildConfig, deps: CommandDeps): Promise<string> {
   const registry = new SecretRegistry((value) => deps.host.setSecret(value));
   const keySources = cacheKeySources(
     await createKeySources(config.keys, { host: deps.host, exec: deps.exec }),
@@ -141,12 +142,15 @@ export async function runBuild(config: BuildConfig, deps: CommandDeps): Promise<
       throw withContext(`building ${target}`, error);
     }
   });
-  const yaml = results
+  return results
     .map((r) => r.yaml)
     .filter((y) => y.trim() !== '')
     .map((y) => (y.endsWith('\n') ? y : `${y}\n`))
     .join('---\n');
+}
 
+export async function runBuild(config: BuildConfig, deps: CommandDeps): Promise<void> {
+  const yaml = await renderManifests(config, deps);
   let output = config.output;
   if (output === undefined && config.stdoutIsLog) {
     // In the Action, stdout is the job log: the manifests (with plaintext Secrets) go to a

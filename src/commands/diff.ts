@@ -5,18 +5,18 @@
 import { diffFlags, parseDiffConfig, type DiffConfig } from '../config/diff.ts';
 import { diffObjects, renderDiffText } from '../kube/diff.ts';
 import type { Command } from './command.ts';
-import { loadManifests, openClient } from './kube-run.ts';
+import { loadObjects, openClient } from './kube-run.ts';
 
 export const diffCommand: Command<DiffConfig> = {
   name: 'diff',
   summary: 'show what apply would change in the cluster (Secrets compared decrypted, shown masked)',
-  usage: `diff --manifests FILE [--kubeconfig F] [--context C] [--field-manager NAME] [--concurrency N] [--force]
+  usage: `diff PATH... | --manifests FILE [--kubeconfig F] [--context C] [--field-manager NAME] [--concurrency N] [--force]
         [--applyset NAME [--applyset-namespace NS] [--prune]]`,
   flags: diffFlags,
-  positionals: [],
+  positionals: [{ name: 'path', variadic: true }],
   parse: parseDiffConfig,
   async run(config, deps) {
-    const objects = await loadManifests(config.kube.manifests, deps.host);
+    const objects = await loadObjects(config.kube, config.build, deps);
     const client = await openClient(config.kube);
     try {
       const report = await diffObjects(client, objects, {

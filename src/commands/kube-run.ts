@@ -1,10 +1,13 @@
 /** What `diff` and `apply` share: reading the rendered manifests and opening the client. */
 import { readFile } from 'node:fs/promises';
+import type { BuildConfig } from '../config/build.ts';
 import type { KubeConfigInputs } from '../config/kube.ts';
 import { UserError } from '../errors.ts';
 import type { Host } from '../host/host.ts';
 import { createKubeClient, type KubeClient, type KubeObject } from '../kube/client.ts';
 import { parseManifests, secretValues } from '../kube/manifests.ts';
+import { renderManifests } from './build.ts';
+import type { CommandDeps } from './command.ts';
 
 /** Larger manifest files are refused before parsing. */
 export const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
@@ -27,6 +30,26 @@ export async function loadManifests(file: string, host: Host): Promise<KubeObjec
   }
   const objects = parseManifests(text, file);
   for (const value of secretValues(objects)) host.setSecret(value);
+  return objects;
+}
+
+/**
+ * The objects to diff or apply: built from PATH targets in this run (decrypted in private
+ * roots, every MAC verified), or read from a rendered manifests file. Secret values are
+ * masked before anything can log them.
+ */
+export async function loadObjects(
+  inputs: KubeConfigInputs,
+  build: BuildConfig | undefined,
+  deps: CommandDeps,
+): Promise<KubeObject[]> {
+  if (build === undefined) {
+    if (inputs.manifests === undefined) throw new UserError('USAGE', 'no PATH and no --manifests given');
+    return loadManifests(inputs.manifests, deps.host);
+  }
+  const yaml = await renderManifests(build, deps);
+  const objects = parseManifests(yaml, 'the build output');
+  for (const value of secretValues(objects)) deps.host.setSecret(value);
   return objects;
 }
 

@@ -1,4 +1,5 @@
-/** Inputs of `apply --manifests FILE`. */
+/** Inputs of `apply PATH` (or `apply --manifests FILE`). */
+import { buildFlags, parseBuildConfig, type BuildConfig } from './build.ts';
 import { parseBoolean, type Env, type InputReader } from './inputs.ts';
 import { kubeFlags, parseDuration, parseKubeInputs, type KubeConfigInputs } from './kube.ts';
 
@@ -10,17 +11,26 @@ export interface ApplyConfig {
   readonly wait: boolean;
   /** Limit for the readiness wait and for CRDs to become Established. */
   readonly timeoutMs: number;
+  /** The targets to build first, when PATH is given instead of --manifests. */
+  readonly build: BuildConfig | undefined;
 }
 
 /** CLI flags of `apply` (names equal the Action inputs). */
-export const applyFlags = { ...kubeFlags, wait: { type: 'boolean' }, timeout: { type: 'string' } } as const;
+export const applyFlags = {
+  ...buildFlags,
+  ...kubeFlags,
+  wait: { type: 'boolean' },
+  timeout: { type: 'string' },
+} as const;
 
 /** Reads and validates the inputs of `apply`. */
 export function parseApplyConfig(read: InputReader, env: Env): ApplyConfig {
+  const kube = parseKubeInputs(read, env, 'apply');
   return {
     command: 'apply',
-    kube: parseKubeInputs(read, env, 'apply'),
+    kube,
     wait: parseBoolean(read, 'wait'),
     timeoutMs: parseDuration(read, 'timeout', 5 * 60_000),
+    build: kube.manifests === undefined ? parseBuildConfig(read, env, { stdoutIsLog: false }) : undefined,
   };
 }

@@ -1,11 +1,14 @@
 /** Inputs shared by `diff` and `apply`: cluster access, field manager and the ApplySet. */
 import { UserError } from '../errors.ts';
-import { optional, parseBoolean, type Env, type InputReader } from './inputs.ts';
+import { lines, optional, parseBoolean, type Env, type InputReader } from './inputs.ts';
 
 /** How to reach the cluster and what to call ourselves there. */
 export interface KubeConfigInputs {
-  /** The rendered manifests to diff or apply (multi-document YAML, e.g. from `build --output`). */
-  readonly manifests: string;
+  /**
+   * The rendered manifests to diff or apply (multi-document YAML, e.g. from `build --output`),
+   * or undefined when PATH targets are built in the same run.
+   */
+  readonly manifests: string | undefined;
   /** A kubeconfig file; otherwise KUBECONFIG, ~/.kube/config or the in-cluster config. */
   readonly kubeconfig: string | undefined;
   /** The kubeconfig context; otherwise its current-context. */
@@ -64,11 +67,12 @@ export function parseDuration(read: InputReader, name: string, fallbackMs: numbe
 /** Reads the inputs shared by diff and apply. */
 export function parseKubeInputs(read: InputReader, env: Env, command: string): KubeConfigInputs {
   const manifests = optional(read('manifests'));
-  if (manifests === undefined) {
-    throw new UserError(
-      'USAGE',
-      `${command} needs --manifests FILE (rendered YAML, e.g. from build --output)`,
-    );
+  const paths = lines(read('path'));
+  if (manifests === undefined && paths.length === 0) {
+    throw new UserError('USAGE', `${command} needs a PATH to build, or --manifests FILE (rendered YAML)`);
+  }
+  if (manifests !== undefined && paths.length > 0) {
+    throw new UserError('USAGE', `${command} takes a PATH or --manifests, not both`);
   }
   const fieldManager = optional(read('field-manager')) ?? 'kustomize-sops-deploy';
   if (fieldManager.length > 128) throw new UserError('USAGE', 'field-manager is longer than 128 characters');
