@@ -7,13 +7,14 @@ const __filename = __ksdFileURLToPath(import.meta.url);
 const __dirname = __ksdDirname(__filename);
 import {
   EXIT_ERROR,
+  Redactor,
   commands,
   findCommand,
   nodeExec,
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-42IHFQ6G.js";
+} from "./chunks/chunk-OURFZAAA.js";
 import "./chunks/chunk-KU5N5J7X.js";
 import "./chunks/chunk-CDJOHBWD.js";
 import "./chunks/chunk-MAVRW6PT.js";
@@ -27,27 +28,6 @@ import { parseArgs } from "node:util";
 
 // src/host/console-host.ts
 import { writeSync } from "node:fs";
-
-// src/host/redactor.ts
-var Redactor = class {
-  #secrets = /* @__PURE__ */ new Set();
-  #sorted;
-  add(value) {
-    for (const part of [value, ...value.split(/\r?\n/)]) {
-      if (part.trim().length >= 1) this.#secrets.add(part);
-    }
-    this.#sorted = void 0;
-  }
-  redact(text) {
-    if (this.#secrets.size === 0) return text;
-    this.#sorted ??= [...this.#secrets].sort((a, b) => b.length - a.length);
-    let out = text;
-    for (const secret of this.#sorted) out = out.split(secret).join("***");
-    return out;
-  }
-};
-
-// src/host/console-host.ts
 function createConsoleHost(options = {}) {
   const redactor = new Redactor();
   const line = (prefix, message) => {

@@ -5,11 +5,12 @@ const require = __ksdCreateRequire(import.meta.url);
 const __filename = __ksdFileURLToPath(import.meta.url);
 const __dirname = __ksdDirname(__filename);
 import {
+  maskableParts,
   nodeExec,
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-42IHFQ6G.js";
+} from "./chunks/chunk-OURFZAAA.js";
 import {
   debug,
   error,
@@ -35,8 +36,7 @@ function createActionsHost() {
     warning: (m) => warning(m),
     error: (m) => error(m),
     setSecret: (value) => {
-      setSecret(value);
-      for (const line of value.split(/\r?\n/)) if (line.trim() !== "" && line !== value) setSecret(line);
+      for (const part of maskableParts(value)) setSecret(part);
     },
     setOutput: (n, v) => setOutput(n, v),
     appendSummary: (md) => {

@@ -1,6 +1,7 @@
 /** The Action's host, on @actions/core. The only domain-facing file that imports it. */
 import * as core from '@actions/core';
 import type { Host } from './host.ts';
+import { maskableParts } from './redactor.ts';
 
 export function createActionsHost(): Host {
   return {
@@ -9,9 +10,7 @@ export function createActionsHost(): Host {
     warning: (m) => core.warning(m),
     error: (m) => core.error(m),
     setSecret: (value) => {
-      core.setSecret(value);
-      // The runner matches masks per line; register each line of a multi-line secret too.
-      for (const line of value.split(/\r?\n/)) if (line.trim() !== '' && line !== value) core.setSecret(line);
+      for (const part of maskableParts(value)) core.setSecret(part);
     },
     setOutput: (n, v) => core.setOutput(n, v),
     appendSummary: (md) => {

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { UserError } from '../errors.ts';
 import type { Env } from '../config/inputs.ts';
 
@@ -101,8 +101,8 @@ const RETRIABLE_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
-function loadKubeConfig(options: KubeClientOptions): KubeConfig {
-  const config = new KubeConfig();
+function loadKubeConfig(options: KubeClientOptions, KubeConfigClass: new () => KubeConfig): KubeConfig {
+  const config = new KubeConfigClass();
   try {
     if (options.kubeconfig !== undefined) config.loadFromFile(options.kubeconfig);
     else if (options.env['KUBECONFIG'] !== undefined && options.env['KUBECONFIG'] !== '') {
@@ -111,7 +111,7 @@ function loadKubeConfig(options: KubeClientOptions): KubeConfig {
       const [first, ...rest] = files;
       if (first !== undefined) config.loadFromFile(first);
       for (const file of rest) {
-        const more = new KubeConfig();
+        const more = new KubeConfigClass();
         more.loadFromFile(file);
         config.mergeConfig(more, true);
       }
@@ -193,7 +193,10 @@ function parseError(status: number, text: string): KubeApiError {
 
 /** Creates the client for one run. Nothing is contacted until the first request. */
 export async function createKubeClient(options: KubeClientOptions): Promise<KubeClient> {
-  const config = loadKubeConfig(options);
+  // Only the kubeconfig module of client-node, and only for diff and apply: the package's
+  // index pulls in every generated API model (17 MB bundled) that we never use.
+  const { KubeConfig: KubeConfigClass } = await import('@kubernetes/client-node/dist/config.js');
+  const config = loadKubeConfig(options, KubeConfigClass);
   const cluster = config.getCurrentCluster();
   if (cluster === null) throw new UserError('USAGE', 'the kubeconfig has no current cluster');
   const server = cluster.server.replace(/\/+$/, '');
