@@ -10,7 +10,10 @@ const START = '<!-- action-inputs:start (generated from action.yml by scripts/re
 const END = '<!-- action-inputs:end -->';
 
 interface ActionYaml {
-  readonly inputs?: Record<string, { description?: string; required?: boolean; default?: string }>;
+  readonly inputs?: Record<
+    string,
+    { description?: string; required?: boolean; default?: string | number | boolean }
+  >;
   readonly outputs?: Record<string, { description?: string }>;
 }
 
