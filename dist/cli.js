@@ -14,7 +14,7 @@ import {
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-OURFZAAA.js";
+} from "./chunks/chunk-CWSZQ3KV.js";
 import "./chunks/chunk-KU5N5J7X.js";
 import "./chunks/chunk-CDJOHBWD.js";
 import "./chunks/chunk-MAVRW6PT.js";
@@ -46,7 +46,11 @@ function createConsoleHost(options = {}) {
     appendSummary: () => void 0,
     writeStdout: (data) => {
       writeSync(1, typeof data === "string" ? Buffer.from(data, "utf8") : data);
-    }
+    },
+    reportsToGithub: false,
+    // A terminal has no collapsible groups; the stage's own lines say enough.
+    group: (_name, fn) => fn(),
+    stickyComment: () => Promise.resolve("skipped")
   };
 }
 

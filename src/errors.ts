@@ -16,7 +16,9 @@ export type ErrorCode =
   | 'NO_MATCHING_KEY'
   | 'KEY_SOURCE'
   | 'TOO_LARGE'
-  | 'UNSUPPORTED';
+  | 'UNSUPPORTED'
+  | 'PATH_ESCAPE'
+  | 'KUSTOMIZE_FAILED';
 
 export class UserError extends Error {
   override readonly name = 'UserError';

@@ -1,20 +1,130 @@
-/** The Action shell: inputs (INPUT_* variables) into Config, then the shared run(). */
+/**
+ * The Action shell: inputs (INPUT_* variables) into Config, then the shared run(). The
+ * Action-only inputs (kubeconfig content, decryption-secret, comment settings) are turned
+ * into the shared inputs here, so the commands see the same names as on the CLI.
+ */
 import * as core from '@actions/core';
+import { existsSync } from 'node:fs';
 import { parseConfig } from './config.ts';
-import { createActionsHost } from './host/actions-host.ts';
+import { lines, optional, parseBoolean, type InputReader } from './config/inputs.ts';
+import { UserError } from './errors.ts';
+import { parseDecryptionSecret } from './github/decryption-secret.ts';
+import {
+  isKubeconfigContent,
+  writeKubeconfigContent,
+  type KubeconfigFile,
+} from './github/kubeconfig-input.ts';
+import { pullRequestFromEnv } from './github/pull-request.ts';
+import { createStickyCommenter } from './github/sticky-commenter.ts';
+import { createActionsHost, ERROR_PREFIX, type ActionsHost } from './host/actions-host.ts';
 import { nodeExec } from './host/node-exec.ts';
 import { reportError, run } from './run.ts';
 
-const host = createActionsHost();
+const env = process.env;
+const getInput: InputReader = (name) => core.getInput(name);
+// Paths in annotations and reports are relative to the workspace, as GitHub resolves them.
+const workspace = env['GITHUB_WORKSPACE'];
+if (workspace !== undefined && workspace !== '' && existsSync(workspace)) process.chdir(workspace);
+
+/** Reads the Action-only inputs and returns the reader the commands use. */
+async function prepareInputs(host: ActionsHost, cleanups: (() => Promise<void>)[]): Promise<InputReader> {
+  const overrides = new Map<string, string>();
+  const secret = getInput('decryption-secret');
+  if (secret.trim() !== '') {
+    const keys = parseDecryptionSecret(secret, (v) => host.setSecret(v));
+    const age = [getInput('age-key'), ...keys.ageKeys].filter((k) => k.trim() !== '');
+    if (age.length > 0) overrides.set('age-key', age.join('\n'));
+    const pgp = [getInput('pgp-key'), ...keys.pgpKeys].filter((k) => k.trim() !== '');
+    if (pgp.length > 0) overrides.set('pgp-key', pgp.join('\n'));
+    if (keys.vaultToken !== undefined && optional(getInput('vault-token')) === undefined)
+      overrides.set('vault-token', keys.vaultToken);
+    host.info(
+      `decryption-secret: ${keys.ageKeys.length} age, ${keys.pgpKeys.length} OpenPGP${keys.vaultToken === undefined ? '' : ', a Vault token'}`,
+    );
+  }
+  const kubeconfig = getInput('kubeconfig');
+  if (isKubeconfigContent(kubeconfig)) {
+    const file: KubeconfigFile = await writeKubeconfigContent(kubeconfig, env['RUNNER_TEMP'], (v) =>
+      host.setSecret(v),
+    );
+    cleanups.push(() => file.cleanup());
+    overrides.set('kubeconfig', file.path);
+  }
+  return (name) => overrides.get(name) ?? getInput(name);
+}
+
+/** The sticky-comment poster for a pull request with comments on, else undefined. */
+function commenterFor(
+  read: InputReader,
+  host: ActionsHost,
+): ReturnType<typeof createStickyCommenter> | undefined {
+  const pullRequest = pullRequestFromEnv(env);
+  if (pullRequest?.fork === true) {
+    core.notice(
+      'This pull request comes from a fork: GitHub gives it no secrets and no OIDC token, so keys may be missing. ' +
+        'Showing undecryptable Secrets as encrypted is not supported yet: a diff that needs a missing key fails.',
+    );
+  }
+  const wanted = optional(read('comment'));
+  const comment = wanted === undefined ? pullRequest !== undefined : parseBoolean(read, 'comment');
+  if (!comment || pullRequest === undefined) return undefined;
+  const token = optional(read('github-token'));
+  if (token === undefined) {
+    host.warning('comment is on but github-token is empty: no pull request comment');
+    return undefined;
+  }
+  host.setSecret(token);
+  const tag = lines(read('comment-tag')).join(', ');
+  return createStickyCommenter({
+    token,
+    apiUrl: optional(env['GITHUB_API_URL'] ?? ''),
+    pullRequest,
+    tag: tag === '' ? undefined : tag,
+  });
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+// The commenter is set once the inputs are read; the host is needed for masking before that.
+const commenter: { post?: ReturnType<typeof createStickyCommenter> } = {};
+const host = createActionsHost({
+  commenter: (tag, render) =>
+    commenter.post === undefined ? Promise.resolve('skipped') : commenter.post(tag, render),
+});
 try {
-  const config = parseConfig((name) => core.getInput(name), process.env, { stdoutIsLog: true });
+  const read = await host.group('inputs and keys', () => prepareInputs(host, cleanups));
+  const config = parseConfig(read, env, { stdoutIsLog: true });
+  const post = commenterFor(read, host);
+  if (post !== undefined) commenter.post = post;
+  const failOnChanges = parseBoolean(read, 'fail-on-changes');
   const code = await run(config, {
     host,
     exec: nodeExec,
     readStdin: () => Promise.resolve(new Uint8Array()),
   });
-  if (code !== 0) core.setFailed(`kustomize-sops-deploy ${config.command} failed`);
+  // diff exits 1 for "changes"; that fails the step only for a drift check.
+  const failed = code === 2 || (code === 1 && (config.command !== 'diff' || failOnChanges));
+  if (failed) {
+    if (host.errors.length === 0) {
+      const what =
+        config.command === 'diff'
+          ? 'found changes (fail-on-changes)'
+          : config.command === 'lint'
+            ? 'found errors'
+            : 'failed';
+      core.setFailed(`${ERROR_PREFIX}${config.command} ${what}`);
+    } else {
+      // The error is already one annotated line; setFailed would print it twice.
+      process.exitCode = core.ExitCode.Failure;
+    }
+  }
 } catch (error) {
-  reportError(host, error);
-  core.setFailed('kustomize-sops-deploy: invalid inputs');
+  if (error instanceof UserError) reportError(host, error);
+  else
+    reportError(
+      host,
+      new UserError('USAGE', `invalid inputs: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  process.exitCode = core.ExitCode.Failure;
+} finally {
+  for (const cleanup of cleanups) await cleanup();
 }

@@ -3,6 +3,7 @@
  * wait. Exit 0 on success; 2 on failure, with every object marked applied or not.
  */
 import { applyFlags, parseApplyConfig, type ApplyConfig } from '../config/apply.ts';
+import { publishApply } from '../github/publish.ts';
 import { applyObjects, renderApplyText } from '../kube/apply.ts';
 import type { Command } from './command.ts';
 import { loadObjects, openClient } from './kube-run.ts';
@@ -16,19 +17,25 @@ export const applyCommand: Command<ApplyConfig> = {
   positionals: [{ name: 'path', variadic: true }],
   parse: parseApplyConfig,
   async run(config, deps) {
-    const objects = await loadObjects(config.kube, config.build, deps);
+    const { host } = deps;
+    const objects = await host.group('build', () => loadObjects(config.kube, config.build, deps));
     const client = await openClient(config.kube);
     try {
-      const report = await applyObjects(client, objects, {
-        fieldManager: config.kube.fieldManager,
-        concurrency: config.kube.concurrency,
-        force: config.kube.force,
-        applySet: config.kube.applySet,
-        prune: config.kube.prune,
-        wait: config.wait,
-        timeoutMs: config.timeoutMs,
-      });
-      deps.host.writeStdout(renderApplyText(report));
+      const report = await host.group('apply', () =>
+        applyObjects(client, objects, {
+          fieldManager: config.kube.fieldManager,
+          concurrency: config.kube.concurrency,
+          force: config.kube.force,
+          applySet: config.kube.applySet,
+          prune: config.kube.prune,
+          wait: config.wait,
+          timeoutMs: config.timeoutMs,
+        }),
+      );
+      host.writeStdout(renderApplyText(report));
+      if (host.reportsToGithub) {
+        publishApply(host, report, config.build?.paths.join(', ') ?? config.kube.manifests ?? '');
+      }
       return report.ok ? 0 : 2;
     } finally {
       client.close();

@@ -20,6 +20,7 @@ import {
   SecretRegistry,
 } from '../kustomize/stage.ts';
 import { parseVariables } from '../kustomize/substitute.ts';
+import { expandTargets } from '../kustomize/targets.ts';
 import type { KeySource } from '../keys/key-source.ts';
 import type { Command, CommandDeps } from './command.ts';
 
@@ -98,12 +99,19 @@ async function loadVariables(
   return parseVariables(entries, `substitute-from ${file}`);
 }
 
-/** Builds every target and returns the joined multi-document YAML (what `build` prints). */
-export async function renderManifests(config: BuildConfig, deps: CommandDeps): Promise<string> {
+/**
+ * Builds every target and returns the joined multi-document YAML (what `build` prints).
+ * `shared.keySources` (already cached) lets several builds in one run unwrap each data key once.
+ */
+export async function renderManifests(
+  config: BuildConfig,
+  deps: CommandDeps,
+  shared: { readonly keySources?: readonly KeySource[] } = {},
+): Promise<string> {
   const registry = new SecretRegistry((value) => deps.host.setSecret(value));
-  const keySources = cacheKeySources(
-    await createKeySources(config.keys, { host: deps.host, exec: deps.exec }),
-  );
+  const keySources =
+    shared.keySources ??
+    cacheKeySources(await createKeySources(config.keys, { host: deps.host, exec: deps.exec }));
   const tool = await resolveKustomize(config.kustomizePath, { exec: deps.exec, env: config.env });
   deps.host.info(`building with ${tool.description}`);
 
@@ -118,7 +126,8 @@ export async function renderManifests(config: BuildConfig, deps: CommandDeps): P
     substitute = { vars, strict: config.substituteStrict };
   }
 
-  const results = await mapLimit(config.paths, availableParallelism(), async (target) => {
+  const targets = await expandTargets(config.paths);
+  const results = await mapLimit(targets, availableParallelism(), async (target) => {
     try {
       const result = await buildTarget(
         {
@@ -178,7 +187,7 @@ export const buildCommand: Command<BuildConfig> = {
   positionals: [{ name: 'path', variadic: true }],
   parse: parseBuildConfig,
   async run(config, deps) {
-    await runBuild(config, deps);
+    await deps.host.group('build', () => runBuild(config, deps));
     return 0;
   },
 };

@@ -3,34 +3,56 @@
  * nothing changes, 1 when something does, 2 on error (including objects whose dry run fails).
  */
 import { diffFlags, parseDiffConfig, type DiffConfig } from '../config/diff.ts';
-import { diffObjects, renderDiffText } from '../kube/diff.ts';
+import { publishDiff } from '../github/publish.ts';
+import { diffObjects, renderDiffText, type DiffReport } from '../kube/diff.ts';
 import type { Command } from './command.ts';
+import { diffAgainstRef, runDiffAgainst } from './diff-against.ts';
 import { loadObjects, openClient } from './kube-run.ts';
 
 export const diffCommand: Command<DiffConfig> = {
   name: 'diff',
   summary: 'show what apply would change in the cluster (Secrets compared decrypted, shown masked)',
-  usage: `diff PATH... | --manifests FILE [--kubeconfig F] [--context C] [--field-manager NAME] [--concurrency N] [--force]
+  usage: `diff PATH... [--against REF] | --manifests FILE [--kubeconfig F] [--context C] [--field-manager NAME] [--concurrency N] [--force]
         [--applyset NAME [--applyset-namespace NS] [--prune]]`,
   flags: diffFlags,
   positionals: [{ name: 'path', variadic: true }],
   parse: parseDiffConfig,
   async run(config, deps) {
-    const objects = await loadObjects(config.kube, config.build, deps);
-    const client = await openClient(config.kube);
-    try {
-      const report = await diffObjects(client, objects, {
-        fieldManager: config.kube.fieldManager,
-        concurrency: config.kube.concurrency,
-        force: config.kube.force,
-        applySet: config.kube.applySet,
-        prune: config.kube.prune,
-      });
-      deps.host.writeStdout(renderDiffText(report));
-      if (report.counts.failed > 0) return 2;
-      return report.changed ? 1 : 0;
-    } finally {
-      client.close();
+    const { host } = deps;
+    if (config.against !== undefined && !host.reportsToGithub) return runDiffAgainst(config, deps);
+    let report: DiffReport;
+    if (config.against === undefined) {
+      const objects = await host.group('build', () => loadObjects(config.kube, config.build, deps));
+      const client = await openClient(config.kube);
+      try {
+        report = await host.group('diff', () =>
+          diffObjects(client, objects, {
+            fieldManager: config.kube.fieldManager,
+            concurrency: config.kube.concurrency,
+            force: config.kube.force,
+            applySet: config.kube.applySet,
+            prune: config.kube.prune,
+          }),
+        );
+      } finally {
+        client.close();
+      }
+    } else {
+      const against = await host.group('build and diff', () => diffAgainstRef(config, deps));
+      host.info(`compared with ${config.against} (${against.commit.slice(0, 12)}); no cluster was read`);
+      report = against.report;
     }
+    host.writeStdout(renderDiffText(report));
+    if (host.reportsToGithub) {
+      await host.group('report', () =>
+        publishDiff(host, report, {
+          tag: config.build?.paths.join(', ') ?? config.kube.manifests ?? 'diff',
+          file: config.build?.output,
+          tempDir: config.kube.env['RUNNER_TEMP'],
+        }),
+      );
+    }
+    if (report.counts.failed > 0) return 2;
+    return report.changed ? 1 : 0;
   },
 };

@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { lintFlags, parseLintConfig, type LintConfig } from '../config/lint.ts';
 import { UserError } from '../errors.ts';
+import { publishLint } from '../github/publish.ts';
 import { lintPaths, type LintResult } from '../lint/lint.ts';
 import { renderFindings, renderSarif } from '../lint/render.ts';
 import { parseLintConfig as parseLintFile, type LintFileConfig } from '../lint/suppress.ts';
@@ -58,6 +59,7 @@ export const lintCommand: Command<LintConfig> = {
   parse: parseLintConfig,
   async run(config, deps) {
     const result = await runLint(config, deps);
+    if (deps.host.reportsToGithub) publishLint(deps.host, result);
     return result.findings.some((f) => f.severity === 'error') ? 1 : 0;
   },
 };

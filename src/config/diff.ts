@@ -1,6 +1,7 @@
 /** Inputs of `diff PATH` (or `diff --manifests FILE`). */
+import { UserError } from '../errors.ts';
 import { buildFlags, parseBuildConfig, type BuildConfig } from './build.ts';
-import type { Env, InputReader } from './inputs.ts';
+import { optional, type Env, type InputReader } from './inputs.ts';
 import { kubeFlags, parseKubeInputs, type KubeConfigInputs } from './kube.ts';
 
 /** `diff`: what applying the manifests would change in the cluster. */
@@ -9,18 +10,42 @@ export interface DiffConfig {
   readonly kube: KubeConfigInputs;
   /** The targets to build first, when PATH is given instead of --manifests. */
   readonly build: BuildConfig | undefined;
+  /**
+   * A git ref to compare the build with instead of the cluster (no cluster access at all);
+   * undefined for the default, `cluster`.
+   */
+  readonly against: string | undefined;
 }
 
 /** CLI flags of `diff` (names equal the Action inputs): the build flags plus the cluster ones. */
-export const diffFlags = { ...buildFlags, ...kubeFlags } as const;
+export const diffFlags = { ...buildFlags, ...kubeFlags, against: { type: 'string' } } as const;
+
+// A ref git could resolve, and nothing git could read as an option or a pathspec.
+const GIT_REF = /^[^-\s\\:?*[][^\s\\:?*[]*$/u;
+
+/** Reads `against`: undefined for the cluster, or a validated git ref. */
+export function parseAgainst(read: InputReader): string | undefined {
+  const raw = optional(read('against'));
+  if (raw === undefined || raw === 'cluster') return undefined;
+  // eslint-disable-next-line no-control-regex
+  if (!GIT_REF.test(raw) || /[\u0000-\u001f\u007f]/u.test(raw) || raw.length > 256) {
+    throw new UserError('USAGE', `against is "${raw}"; expected cluster or a git ref such as main or HEAD~1`);
+  }
+  return raw;
+}
 
 /** Reads and validates the inputs of `diff`. */
 export function parseDiffConfig(read: InputReader, env: Env): DiffConfig {
   const kube = parseKubeInputs(read, env, 'diff');
+  const against = parseAgainst(read);
+  if (against !== undefined && kube.manifests !== undefined) {
+    throw new UserError('USAGE', 'against needs a PATH to build at the ref, not --manifests');
+  }
   return {
     command: 'diff',
     kube,
     // Built in memory for the diff: the manifests never go to stdout or a file.
     build: kube.manifests === undefined ? parseBuildConfig(read, env, { stdoutIsLog: false }) : undefined,
+    against,
   };
 }

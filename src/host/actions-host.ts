@@ -1,21 +1,61 @@
 /** The Action's host, on @actions/core. The only domain-facing file that imports it. */
 import * as core from '@actions/core';
+import { appendFileSync } from 'node:fs';
+import type { StickyCommenter } from '../github/sticky-commenter.ts';
 import type { Host } from './host.ts';
 import { maskableParts } from './redactor.ts';
 
-export function createActionsHost(): Host {
+/** GitHub drops a step summary larger than this, so we never write more. */
+export const SUMMARY_LIMIT = 1024 * 1024;
+
+/** The prefix of every error line, so the failure reads as ours in the job log. */
+export const ERROR_PREFIX = 'kustomize-sops-deploy: ';
+
+export interface ActionsHost extends Host {
+  /** Errors reported so far; the shell fails the step with the first one. */
+  readonly errors: readonly string[];
+}
+
+export interface ActionsHostOptions {
+  /** Set on a pull request with comments on; otherwise sticky comments are skipped. */
+  readonly commenter?: StickyCommenter | undefined;
+}
+
+export function createActionsHost(options: ActionsHostOptions = {}): ActionsHost {
+  const errors: string[] = [];
+  let summaryBytes = 0;
+  let summaryFull = false;
   return {
+    errors,
     debug: (m) => core.debug(m),
     info: (m) => core.info(m),
     warning: (m) => core.warning(m),
-    error: (m) => core.error(m),
+    error: (m) => {
+      errors.push(m);
+      core.error(`${ERROR_PREFIX}${m}`);
+    },
     setSecret: (value) => {
       for (const part of maskableParts(value)) core.setSecret(part);
     },
     setOutput: (n, v) => core.setOutput(n, v),
     appendSummary: (md) => {
-      void core.summary.addRaw(md, true).write();
+      const file = process.env['GITHUB_STEP_SUMMARY'];
+      if (file === undefined || file === '' || summaryFull) return;
+      // Synchronous appends: core.summary's shared buffer duplicates text when writes overlap.
+      const text = `${md}\n`;
+      const bytes = Buffer.byteLength(text);
+      if (summaryBytes + bytes > SUMMARY_LIMIT) {
+        summaryFull = true;
+        appendFileSync(file, '\n_The job summary reached its 1 MiB limit; the rest is left out._\n');
+        return;
+      }
+      summaryBytes += bytes;
+      appendFileSync(file, text);
     },
     writeStdout: (d) => process.stdout.write(d),
+    reportsToGithub: true,
+    group: (name, fn) => core.group(name, fn),
+    stickyComment: (tag, render) =>
+      options.commenter === undefined ? Promise.resolve('skipped') : options.commenter(tag, render),
   };
 }

@@ -22,5 +22,9 @@ export function createConsoleHost(options: { verbose?: boolean } = {}): Host {
       // Synchronous, so the whole document is out before the process exits.
       writeSync(1, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     },
+    reportsToGithub: false,
+    // A terminal has no collapsible groups; the stage's own lines say enough.
+    group: (_name, fn) => fn(),
+    stickyComment: () => Promise.resolve('skipped'),
   };
 }

@@ -1,5 +1,5 @@
 /** A host for tests: records every channel so tests can search them for canary secrets. */
-import type { Host } from './host.ts';
+import type { Host, StickyCommentResult } from './host.ts';
 
 export interface MemoryHost extends Host {
   readonly logs: string[];
@@ -7,22 +7,27 @@ export interface MemoryHost extends Host {
   readonly outputs: Map<string, string>;
   readonly summary: string[];
   readonly stdout: Uint8Array[];
+  /** Sticky comments by tag; a deleted one is removed. */
+  readonly comments: Map<string, string>;
   /** Everything written anywhere, for leak checks. */
   allText(): string;
 }
 
-export function createMemoryHost(): MemoryHost {
+/** `reportsToGithub` makes commands report as they do on the Actions runner. */
+export function createMemoryHost(options: { reportsToGithub?: boolean } = {}): MemoryHost {
   const logs: string[] = [];
   const secrets: string[] = [];
   const outputs = new Map<string, string>();
   const summary: string[] = [];
   const stdout: Uint8Array[] = [];
+  const comments = new Map<string, string>();
   return {
     logs,
     secrets,
     outputs,
     summary,
     stdout,
+    comments,
     debug: (m) => logs.push(`debug: ${m}`),
     info: (m) => logs.push(m),
     warning: (m) => logs.push(`warning: ${m}`),
@@ -31,7 +36,33 @@ export function createMemoryHost(): MemoryHost {
     setOutput: (n, v) => outputs.set(n, v),
     appendSummary: (md) => summary.push(md),
     writeStdout: (d) => stdout.push(typeof d === 'string' ? Buffer.from(d) : d),
+    reportsToGithub: options.reportsToGithub ?? false,
+    group: async (name, fn) => {
+      logs.push(`group: ${name}`);
+      try {
+        return await fn();
+      } finally {
+        logs.push(`endgroup: ${name}`);
+      }
+    },
+    stickyComment: (tag, render) => {
+      const body = render(tag);
+      let result: StickyCommentResult;
+      if (body === null) result = comments.delete(tag) ? 'deleted' : 'unchanged';
+      else {
+        const before = comments.get(tag);
+        result = before === undefined ? 'created' : before === body ? 'unchanged' : 'updated';
+        comments.set(tag, body);
+      }
+      return Promise.resolve(result);
+    },
     allText: () =>
-      [...logs, ...outputs.values(), ...summary, Buffer.concat(stdout).toString('utf8')].join('\n'),
+      [
+        ...logs,
+        ...outputs.values(),
+        ...summary,
+        ...comments.values(),
+        Buffer.concat(stdout).toString('utf8'),
+      ].join('\n'),
   };
 }

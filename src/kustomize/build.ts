@@ -175,7 +175,7 @@ export async function buildTarget(options: BuildOptions, deps: BuildDeps): Promi
       // repository paths, with every known secret masked.
       const stderr = deps.registry.redact(result.stderr).split(staged.dir).join(graph.root).trim();
       const first = stderr.split('\n').find((line) => line.trim() !== '') ?? `exit code ${result.exitCode}`;
-      throw new UserError('BAD_FORMAT', `kustomize build ${options.target} failed: ${first}`, {
+      throw new UserError('KUSTOMIZE_FAILED', `kustomize build ${options.target} failed: ${first}`, {
         report: stderr,
       });
     }
@@ -187,7 +187,10 @@ export async function buildTarget(options: BuildOptions, deps: BuildDeps): Promi
   const docs = parseAllDocuments(output).filter((doc) => doc.contents !== null);
   for (const doc of docs) {
     if (doc.errors.length > 0)
-      throw new UserError('BAD_FORMAT', `kustomize printed YAML that does not parse for ${options.target}`);
+      throw new UserError(
+        'KUSTOMIZE_FAILED',
+        `kustomize printed YAML that does not parse for ${options.target}`,
+      );
   }
   let changed = await decryptAfterBuild(docs, {
     keySources: deps.keySources,

@@ -139,7 +139,7 @@ async function resolveEntry(
   const abs = path.resolve(dir, entry.value);
   const where = `${kustomizationRel}: ${entry.where} "${entry.value}"`;
   if (!inside(state.root, abs)) {
-    throw new UserError('USAGE', `${where} leaves the repository root ${state.root}`, {
+    throw new UserError('PATH_ESCAPE', `${where} leaves the repository root ${state.root}`, {
       hint: 'kustomize may only read files inside the repository; move the file in or build from a higher directory',
     });
   }
@@ -151,9 +151,13 @@ async function resolveEntry(
     throw new UserError('FILE_NOT_FOUND', `${where} cannot be read`, { cause });
   }
   if (!inside(state.realRoot, real)) {
-    throw new UserError('USAGE', `${where} is a symlink that leaves the repository root ${state.root}`, {
-      hint: 'replace the symlink with the file itself',
-    });
+    throw new UserError(
+      'PATH_ESCAPE',
+      `${where} is a symlink that leaves the repository root ${state.root}`,
+      {
+        hint: 'replace the symlink with the file itself',
+      },
+    );
   }
   const info = await stat(real);
   return { abs, real, isDir: info.isDirectory() };
@@ -260,7 +264,7 @@ async function walkDirectory(
   const fileReal = await realpath(fileAbs);
   if (!inside(state.realRoot, fileReal)) {
     throw new UserError(
-      'USAGE',
+      'PATH_ESCAPE',
       `${kustomizationRel} is a symlink that leaves the repository root ${state.root}`,
     );
   }
@@ -438,7 +442,7 @@ export async function walkGraph(
   }
   const root = path.resolve(options.root ?? (await findRepositoryRoot(absTarget)));
   if (!inside(root, absTarget)) {
-    throw new UserError('USAGE', `build target ${target} is outside the root ${root}`);
+    throw new UserError('PATH_ESCAPE', `build target ${target} is outside the root ${root}`);
   }
   const state: WalkState = {
     root,
@@ -451,7 +455,7 @@ export async function walkGraph(
   };
   const realTarget = await realpath(absTarget);
   if (!inside(state.realRoot, realTarget)) {
-    throw new UserError('USAGE', `build target ${target} is a symlink that leaves the root ${root}`);
+    throw new UserError('PATH_ESCAPE', `build target ${target} is a symlink that leaves the root ${root}`);
   }
   await walkDirectory(state, absTarget, `build target ${target}`, true);
   return {

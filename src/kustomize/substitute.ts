@@ -61,8 +61,14 @@ function evaluate(expression: string, options: SubstituteOptions, where: string)
     if (value === undefined || (emptyCounts && value === '')) return fallback;
     return value;
   };
+  // Flux's envsubst treats :? and :+ as defaults too (unlike bash).
   const result =
-    defaulted(':=', true) ?? defaulted(':-', true) ?? defaulted('=', false) ?? defaulted('-', false);
+    defaulted(':=', true) ??
+    defaulted(':-', true) ??
+    defaulted(':?', true) ??
+    defaulted(':+', true) ??
+    defaulted('=', false) ??
+    defaulted('-', false);
   if (result !== undefined) return result;
   if (value === undefined && options.strict) throw undefinedError();
   const v = value ?? '';
@@ -78,9 +84,125 @@ function evaluate(expression: string, options: SubstituteOptions, where: string)
     case ',,':
       return v.toLowerCase();
   }
+  const argument = (from: number): string => substituteText(rest.slice(from), options, where);
+  if (rest.startsWith(':')) return substring(v, argument(1));
+  if (rest.startsWith('##')) return trimPrefix(v, argument(2), true);
+  if (rest.startsWith('#')) return trimPrefix(v, argument(1), false);
+  if (rest.startsWith('%%')) return trimSuffix(v, argument(2), true);
+  if (rest.startsWith('%')) return trimSuffix(v, argument(1), false);
+  if (rest.startsWith('/')) return replace(v, rest, options, where);
   throw new UserError('UNSUPPORTED', `${where}: the operator in "\${${expression}}" is not supported`, {
-    hint: 'use ${var}, ${var:=default}, ${var:-default}, ${#var}, or the case operators ^ ^^ , ,,',
+    hint: 'use ${var}, ${var:=default}, ${#var}, ${var:pos:len}, # ## % %% for patterns, / // /# /% to replace, or ^ ^^ , ,,',
   });
+}
+
+// Positions and lengths count code points, as bash does; Flux's Go code counts bytes, which
+// only differs for non-ASCII values (where bytes could split a character).
+function chars(text: string): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread
+  return [...text];
+}
+
+/** `${var:pos}` and `${var:pos:len}`, drone/envsubst's toSubstr: a bad number leaves the value. */
+function substring(value: string, spec: string): string {
+  const parts = spec.split(':');
+  const integer = /^[+-]?\d+$/;
+  const [posText = '', lenText] = parts;
+  if (!integer.test(posText)) return value;
+  const list = chars(value);
+  let pos = Number(posText);
+  if (pos < 0) pos = Math.max(0, list.length + pos);
+  if (lenText === undefined) return list.slice(pos).join('');
+  if (!integer.test(lenText)) return value;
+  const length = Number(lenText);
+  if (pos + length >= list.length) return list.slice(pos).join('');
+  return list.slice(pos, Math.max(pos, pos + length)).join('');
+}
+
+/**
+ * A shell pattern as drone/envsubst's path.Match reads it: unlike Go's, `*` and `?` also
+ * match `/`; `[...]` classes (`^` negates) and `\\` escapes. Undefined for a malformed
+ * pattern, which leaves the value as it was.
+ */
+function patternRegExp(pattern: string): RegExp | undefined {
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] ?? '';
+    if (c === '*') source += '.*';
+    else if (c === '?') source += '.';
+    else if (c === '\\') {
+      if (i + 1 >= pattern.length) return undefined;
+      source += escapeRegExp(pattern[++i] ?? '');
+    } else if (c === '[') {
+      const close = pattern.indexOf(']', i + 2);
+      if (close < 0) return undefined;
+      let body = pattern.slice(i + 1, close);
+      const negate = body.startsWith('^');
+      if (negate) body = body.slice(1);
+      if (body === '') return undefined;
+      source += `[${negate ? '^' : ''}${body.replace(/[\\\]^[]/g, '\\$&')}]`;
+      i = close;
+    } else source += escapeRegExp(c);
+  }
+  return new RegExp(`^(?:${source})$`, 'su');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** `${var#pat}` / `${var##pat}`: remove the shortest / longest prefix matching the pattern. */
+function trimPrefix(value: string, pattern: string, longest: boolean): string {
+  const list = chars(value);
+  const re = patternRegExp(pattern);
+  if (re === undefined) return value;
+  // drone/envsubst tries prefixes from the whole value down to one character.
+  let match = -1;
+  for (let end = list.length; end >= 1; end--) {
+    if (re.test(list.slice(0, end).join(''))) {
+      match = end;
+      if (longest) break;
+    }
+  }
+  return match < 0 ? value : list.slice(match).join('');
+}
+
+/** `${var%pat}` / `${var%%pat}`: the same on the reversed value and pattern, as Flux does. */
+function trimSuffix(value: string, pattern: string, longest: boolean): string {
+  const reverse = (text: string): string => chars(text).reverse().join('');
+  return reverse(trimPrefix(reverse(value), reverse(pattern), longest));
+}
+
+/** `${var/old/new}`, `//` (all), `/#` (prefix), `/%` (suffix): literal text, as drone/envsubst. */
+function replace(value: string, rest: string, options: SubstituteOptions, where: string): string {
+  const mode = rest.startsWith('//')
+    ? 'all'
+    : rest.startsWith('/#')
+      ? 'prefix'
+      : rest.startsWith('/%')
+        ? 'suffix'
+        : 'first';
+  const body = rest.slice(mode === 'first' ? 1 : 2);
+  const slash = body.indexOf('/');
+  const old = substituteText(slash < 0 ? body : body.slice(0, slash), options, where);
+  // drone/envsubst drops a blank replacement (`${v/x/}`) before evaluating it.
+  const raw = slash < 0 ? '' : body.slice(slash + 1);
+  const replacement = raw === '' ? undefined : substituteText(raw, options, where);
+  switch (mode) {
+    case 'all':
+      return old === '' ? value : value.split(old).join(replacement ?? '');
+    case 'first':
+      return old === '' ? value : value.replace(old, () => replacement ?? '');
+    case 'prefix':
+      // drone/envsubst leaves the value alone when the replacement is blank.
+      return replacement !== undefined && value.startsWith(old)
+        ? replacement + value.slice(old.length)
+        : value;
+    case 'suffix':
+      return replacement !== undefined && value.endsWith(old)
+        ? value.slice(0, value.length - old.length) + replacement
+        : value;
+  }
 }
 
 /** Substitutes one string. `where` names the object for errors; values never appear in them. */

@@ -1,7 +1,11 @@
 /** The bundled CLI builds the committed demo, as the README's first command does. */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { repoRoot, toolsBin } from '../env/paths.ts';
 import { requireComponent } from '../env/state.ts';
 import { runCli } from '../support/run-dist.ts';
@@ -39,4 +43,72 @@ test('without the demo key, build exits 2 with one clear line', async () => {
     /base\/kustomization\.yaml: resources: decrypting examples\/demo\/base\/secret\.enc\.yaml|no key could decrypt/,
   );
   assert.equal(result.stdout.length, 0);
+});
+
+test('a glob target builds every kustomization it matches, and a dead glob is one clear line', async () => {
+  await requireComponent('cli-tools');
+  const env = { PATH: `${toolsBin}${path.delimiter}${process.env['PATH'] ?? ''}` };
+  const key = path.join(demo, 'demo-age-key.txt');
+  const result = await runCli(['build', path.join(demo, '*'), '--age-key-file', key], env);
+  assert.equal(result.code, 0, result.stderr);
+  const out = result.stdout.toString('utf8');
+  // examples/demo/* holds base (built) and overlays (no kustomization, no manifests: skipped).
+  assert.match(out, /name: db-credentials\n/);
+  assert.doesNotMatch(out, /name: prod-db-credentials/);
+  assert.match(result.stderr, /examples\/demo\/base: \d+ objects/);
+
+  const missing = path.join(demo, 'no-such-*');
+  const failed = await runCli(['build', missing, '--age-key-file', key], env);
+  assert.equal(failed.code, 2);
+  assert.match(failed.stderr, /matches no directory with a kustomization file or manifests/);
+  assert.ok(failed.stderr.includes(`"${missing}"`), failed.stderr);
+});
+
+test('SIGTERM to node dist/cli.js mid-build removes the private root', async () => {
+  await requireComponent('cli-tools');
+  const dir = await mkdtemp(path.join(tmpdir(), 'ksd-e2e-kill-'));
+  const marker = path.join(dir, 'target.txt');
+  const fake = path.join(dir, 'kustomize');
+  // A kustomize that records the private directory it was asked to build, then hangs.
+  await writeFile(
+    fake,
+    `#!/bin/sh\nif [ "$1" = version ]; then echo v5.0.0; exit 0; fi\necho "$2" > ${marker}\nsleep 30\n`,
+  );
+  await chmod(fake, 0o755);
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(repoRoot, 'dist', 'cli.js'),
+      'build',
+      path.join(demo, 'overlays', 'production'),
+      '--age-key-file',
+      path.join(demo, 'demo-age-key.txt'),
+      '--kustomize',
+      fake,
+    ],
+    { env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home' }, stdio: 'ignore' },
+  );
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.on('close', (_code, signal) => resolve(signal)),
+  );
+  let target = '';
+  for (let i = 0; i < 200 && target === ''; i++) {
+    await sleep(50);
+    target = await readFile(marker, 'utf8').then(
+      (t) => t.trim(),
+      () => '',
+    );
+  }
+  assert.match(target, /ksd-build-/);
+  const privateRoot = target.slice(0, target.indexOf('/', target.indexOf('ksd-build-')));
+  // The decrypted demo Secret was there mid-build...
+  const staged = await readFile(
+    path.join(privateRoot, 'examples', 'demo', 'base', 'secret.enc.yaml'),
+    'utf8',
+  );
+  assert.match(staged, /demo-password-not-secret/);
+  child.kill('SIGTERM');
+  assert.equal(await exited, 'SIGTERM');
+  // ...and nothing of it is left after the kill.
+  await assert.rejects(readdir(privateRoot), { code: 'ENOENT' });
 });

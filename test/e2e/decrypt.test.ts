@@ -218,7 +218,10 @@ describe('Action: decrypt', () => {
   test('a wrong key fails the step with the report and no secret', async () => {
     const got = await runAction({ command: 'decrypt', file, output: `${file}.x`, 'age-key': other.identity });
     assert.equal(got.code, 1);
-    assert.match(got.stdout.toString(), /::error::decrypting .*no key could decrypt the data key/);
+    assert.match(
+      got.stdout.toString(),
+      /::error::kustomize-sops-deploy: decrypting .*no key could decrypt the data key/,
+    );
     assertNoCanary(got.stdout, got.stderr, got.outputs, got.summary);
   });
 });

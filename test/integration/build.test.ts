@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseBuildConfig } from '../../src/config/build.ts';
 import { parseKeys } from '../../src/config/keys.ts';
+import { renderManifests } from '../../src/commands/build.ts';
 import { errorMessage } from '../../src/errors.ts';
 import { createMemoryHost } from '../../src/host/memory-host.ts';
 import { nodeExec } from '../../src/host/node-exec.ts';
@@ -183,6 +185,42 @@ describe('overlays, the canary, and failures', () => {
     assert.deepEqual(await readdir(parent), []);
   });
 
+  test('a glob target (the multi-line path input) builds every matching directory', async () => {
+    const host = createMemoryHost();
+    const env = { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home' };
+    const inputs: Record<string, string> = {
+      path: `${path.join(repo, '*')}\n${path.join(repo, 'overlay')}`,
+      'age-key-file': keyFile,
+      'kustomize-path': kustomize.command,
+    };
+    const config = parseBuildConfig((name) => inputs[name] ?? '', env, { stdoutIsLog: false });
+    const yaml = await renderManifests(config, {
+      host,
+      exec: nodeExec,
+      readStdin: () => Promise.resolve(new Uint8Array()),
+    });
+    // base then overlay, each once, although overlay is also named on its own line.
+    const names = [...yaml.matchAll(/^ {2}name: (\S+)$/gm)].map((m) => m[1]);
+    assert.equal(names.filter((n) => n === 'db').length, 1);
+    assert.equal(names.filter((n) => n === 'p-db').length, 1);
+    assert.ok(yaml.indexOf('name: db\n') < yaml.indexOf('name: p-db\n'));
+    assert.match(host.logs.join('\n'), /overlay: \d+ objects/);
+    assertNoLeak(host.logs.join('\n'));
+
+    const missing = path.join(repo, 'nothing-*');
+    const bad = parseBuildConfig((name) => (name === 'path' ? missing : (inputs[name] ?? '')), env, {
+      stdoutIsLog: false,
+    });
+    await assert.rejects(
+      renderManifests(bad, { host, exec: nodeExec, readStdin: () => Promise.resolve(new Uint8Array()) }),
+      (error: unknown) => {
+        assert.equal((error as { code?: string }).code, 'FILE_NOT_FOUND');
+        assert.ok(errorMessage(error).includes(`"${missing}"`), errorMessage(error));
+        return true;
+      },
+    );
+  });
+
   test('a MAC mismatch fails with no leak and no leftover file', async () => {
     const tampered = await mkdtemp(path.join(tmpdir(), 'ksd-tamper-'));
     await cp(repo, tampered, { recursive: true });
@@ -212,12 +250,15 @@ describe('overlays, the canary, and failures', () => {
     );
     const parent = await mkdtemp(path.join(tmpdir(), 'ksd-parent-'));
     let message = '';
+    let code = '';
     try {
       await build(path.join(broken, 'overlay'), { age: [keyFile] }, parent);
     } catch (error) {
       message = `${errorMessage(error)}\n${String((error as { report?: string }).report)}`;
+      code = String((error as { code?: string }).code);
     }
     assert.match(message, /kustomize build .* failed/);
+    assert.equal(code, 'KUSTOMIZE_FAILED');
     assert.doesNotMatch(message, /ksd-build-/);
     assertNoLeak(message);
     assert.deepEqual(await readdir(parent), []);

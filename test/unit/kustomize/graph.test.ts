@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { errorMessage, type UserError } from '../../../src/errors.ts';
 import { formatForRole, parseFileSource, walkGraph } from '../../../src/kustomize/graph.ts';
 
 async function tree(files: Record<string, string>): Promise<string> {
@@ -94,34 +95,48 @@ test('generator files take the format from the key, env files are dotenv', async
   assert.deepEqual(parseFileSource('a/b.txt'), { key: 'b.txt', file: 'a/b.txt' });
 });
 
-const escapes: { name: string; files: Record<string, string>; link?: [string, string]; message: RegExp }[] = [
+const escapes: {
+  name: string;
+  files: Record<string, string>;
+  link?: [string, string];
+  message: RegExp;
+  code: string;
+}[] = [
   {
     name: '.. in resources',
     files: { 'app/kustomization.yaml': 'resources: [../../etc/passwd]\n' },
     message: /app\/kustomization\.yaml: resources "\.\.\/\.\.\/etc\/passwd" leaves the repository root/,
+    code: 'PATH_ESCAPE',
   },
   {
     name: '.. in a generator',
     files: { 'app/kustomization.yaml': 'secretGenerator: [{name: s, files: [k=../../../x]}]\n' },
     message: /secretGenerator files "\.\.\/\.\.\/\.\.\/x" leaves/,
+    code: 'PATH_ESCAPE',
   },
   {
     name: 'a symlink out',
     files: { 'app/kustomization.yaml': 'resources: [link.yaml]\n' },
     link: ['/etc/hostname', 'app/link.yaml'],
     message: /resources "link\.yaml" is a symlink that leaves/,
+    code: 'PATH_ESCAPE',
   },
   {
     name: 'a missing file',
     files: { 'app/kustomization.yaml': 'patches: [{path: nope.yaml}]\n' },
     message: /app\/kustomization\.yaml: patches "nope\.yaml" does not exist/,
+    code: 'FILE_NOT_FOUND',
   },
 ];
 for (const c of escapes) {
   test(`the graph refuses ${c.name}`, async () => {
     const root = await tree(c.files);
     if (c.link !== undefined) await symlink(c.link[0], path.join(root, c.link[1]));
-    await assert.rejects(walkGraph(path.join(root, 'app')), c.message);
+    await assert.rejects(walkGraph(path.join(root, 'app')), (error: unknown) => {
+      assert.match(errorMessage(error), c.message);
+      assert.equal((error as UserError).code, c.code);
+      return true;
+    });
   });
 }
 

@@ -6,6 +6,9 @@ import { substituteDocument, substituteText } from '../../../src/kustomize/subst
 const vars = new Map([
   ['NAME', 'web'],
   ['EMPTY', ''],
+  ['IMAGE', 'registry.example.com/team/app:v1.2.3'],
+  ['FILE', 'archive.tar.gz'],
+  ['PATHV', '/a/b/c'],
 ]);
 
 const cases: { input: string; strict?: boolean; expect: string | RegExp }[] = [
@@ -20,7 +23,42 @@ const cases: { input: string; strict?: boolean; expect: string | RegExp }[] = [
   { input: '${#NAME}', expect: '3' },
   { input: '${MISSING}', expect: '' },
   { input: '${MISSING}', strict: true, expect: /variable MISSING is not set/ },
-  { input: '${NAME/w/x}', expect: /not supported/ },
+  { input: '${NAME:1}', expect: 'eb' },
+  { input: '${NAME:0:2}', expect: 'we' },
+  { input: '${NAME:1:10}', expect: 'eb' },
+  { input: '${NAME:-2}', expect: 'web' },
+  { input: '${IMAGE:-6}', expect: 'registry.example.com/team/app:v1.2.3' },
+  { input: '${NAME:x}', expect: 'web' },
+  { input: '${NAME:5}', expect: '' },
+  { input: '${MISSING:1}', strict: true, expect: /variable MISSING is not set/ },
+  { input: '${FILE#*.}', expect: 'tar.gz' },
+  { input: '${FILE##*.}', expect: 'gz' },
+  { input: '${FILE%.*}', expect: 'archive.tar' },
+  { input: '${FILE%%.*}', expect: 'archive' },
+  { input: '${FILE#nomatch}', expect: 'archive.tar.gz' },
+  { input: '${FILE#a?c}', expect: 'hive.tar.gz' },
+  { input: '${FILE#[a-c]r}', expect: 'chive.tar.gz' },
+  { input: '${FILE#[^a]}', expect: 'archive.tar.gz' },
+  // Flux reverses the pattern for % and %%, which breaks a class: the value is left alone.
+  { input: '${FILE%[xyz]}', expect: 'archive.tar.gz' },
+  { input: '${FILE#[abc}', expect: 'archive.tar.gz' },
+  { input: '${PATHV#*/}', expect: 'a/b/c' },
+  // drone/envsubst's * also matches /, unlike Go's path.Match.
+  { input: '${PATHV##/*}', expect: '' },
+  { input: '${PATHV%/*}', expect: '/a/b' },
+  { input: '${IMAGE##*:}', expect: 'v1.2.3' },
+  { input: '${IMAGE%:*}', expect: 'registry.example.com/team/app' },
+  { input: '${FILE/a/A}', expect: 'Archive.tar.gz' },
+  { input: '${FILE//a/A}', expect: 'Archive.tAr.gz' },
+  { input: '${FILE/a/}', expect: 'rchive.tar.gz' },
+  { input: '${FILE/#arch/ARCH}', expect: 'ARCHive.tar.gz' },
+  { input: '${FILE/#tar/x}', expect: 'archive.tar.gz' },
+  { input: '${FILE/%gz/zst}', expect: 'archive.tar.zst' },
+  { input: '${FILE/#arch/}', expect: 'archive.tar.gz' },
+  { input: '${FILE/.tar/${NAME}}', expect: 'archiveweb.gz' },
+  { input: '${NAME:+other}', expect: 'web' },
+  { input: '${EMPTY:+other}', expect: 'other' },
+  { input: '${NAME@Q}', expect: /not supported/ },
 ];
 
 for (const c of cases) {

@@ -1,0 +1,237 @@
+/**
+ * bench/build: our `build` against the same job done with the real tools, in one run.
+ *
+ * The generated repository has 200 kustomizations, each with 5 age-encrypted Secrets (1,000,
+ * encrypted once by the real sops and cached under $KSD_CACHE_DIR/bench/build) and 10 other
+ * objects (2,000), a namespace and a common label.
+ *
+ *  - ours: one `node src/cli.ts build '<repo>/apps/*'` process, timed from spawn to exit, node
+ *    start-up and module loading included, output to a file. Its peak RSS is GNU time's %M
+ *    (the node process; kustomize children are separate, smaller processes).
+ *  - real tools: for each kustomization, a plaintext copy made with `sops -d` on each encrypted
+ *    file, then `kustomize build` on the copy, with as many kustomizations in flight as ours
+ *    builds concurrently (the number of cores).
+ *
+ * Both outputs are compared byte for byte. Run: `node bench/build/run.ts`.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { cacheRoot, repoRoot, toolPath } from '../../test/env/paths.ts';
+
+const execFileAsync = promisify(execFile);
+const APPS = Number(process.env['BENCH_APPS'] ?? 200);
+const SECRETS_PER_APP = 5;
+const OBJECTS_PER_APP = 10;
+const benchDir = path.join(cacheRoot, 'bench', 'build');
+const repo = path.join(benchDir, 'repo');
+const sops = toolPath('sops');
+const kustomize = toolPath('kustomize');
+const width = availableParallelism();
+
+const appName = (i: number): string => `app-${String(i).padStart(3, '0')}`;
+
+function secretYaml(app: string, j: number): string {
+  const values = Array.from(
+    { length: 4 },
+    (_, k) =>
+      `    key${k}: ${Buffer.from(`${app}-secret-${j}-value-${k}-${'x'.repeat(24)}`).toString('base64')}`,
+  );
+  return `apiVersion: v1\nkind: Secret\nmetadata:\n    name: secret-${j}\ntype: Opaque\ndata:\n${values.join('\n')}\n`;
+}
+
+function objectsYaml(app: string): string {
+  const docs: string[] = [];
+  for (let j = 0; j < OBJECTS_PER_APP; j++) {
+    if (j % 3 === 0) {
+      docs.push(
+        `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: config-${j}\ndata:\n  app: ${app}\n  level: info\n  items: "${j}"\n`,
+      );
+    } else if (j % 3 === 1) {
+      docs.push(
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-${j}\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: web-${j}\n  template:\n    metadata:\n      labels:\n        app: web-${j}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n          envFrom:\n            - secretRef:\n                name: secret-0\n`,
+      );
+    } else {
+      docs.push(
+        `apiVersion: v1\nkind: Service\nmetadata:\n  name: web-${j}\nspec:\n  selector:\n    app: web-${j - 1}\n  ports:\n    - port: 80\n      targetPort: 8080\n`,
+      );
+    }
+  }
+  return docs.join('---\n');
+}
+
+function kustomizationYaml(app: string): string {
+  const secrets = Array.from({ length: SECRETS_PER_APP }, (_, j) => `  - secret-${j}.enc.yaml`);
+  return `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: ${app}\nlabels:\n  - pairs:\n      app.kubernetes.io/part-of: ${app}\nresources:\n  - objects.yaml\n${secrets.join('\n')}\n`;
+}
+
+async function runPool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
+async function ensureAgeKey(): Promise<{ file: string; recipient: string }> {
+  const file = path.join(benchDir, 'age-key.txt');
+  if (!existsSync(file)) {
+    await mkdir(benchDir, { recursive: true });
+    await execFileAsync(toolPath('age-keygen'), ['-o', file]);
+  }
+  const text = await readFile(file, 'utf8');
+  return { file, recipient: /public key: (age1\S+)/.exec(text)![1]! };
+}
+
+/** Writes the repository; encrypted files are made by the real sops once and then reused. */
+async function ensureRepo(recipient: string): Promise<string[]> {
+  await mkdir(path.join(repo, '.git'), { recursive: true });
+  const apps = Array.from({ length: APPS }, (_, i) => appName(i));
+  const pending: { plain: string; file: string }[] = [];
+  for (const app of apps) {
+    const dir = path.join(repo, 'apps', app);
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'kustomization.yaml'), kustomizationYaml(app));
+    await writeFile(path.join(dir, 'objects.yaml'), objectsYaml(app));
+    for (let j = 0; j < SECRETS_PER_APP; j++) {
+      const file = path.join(dir, `secret-${j}.enc.yaml`);
+      if (!existsSync(file)) pending.push({ plain: secretYaml(app, j), file });
+    }
+  }
+  if (pending.length > 0) {
+    process.stderr.write(`bench: encrypting ${pending.length} Secrets with the real sops (cached)...\n`);
+    const scratch = await mkdtemp(path.join(tmpdir(), 'ksd-bench-plain-'));
+    try {
+      await runPool(pending, width, async ({ plain, file }) => {
+        const input = path.join(scratch, `${path.basename(path.dirname(file))}-${path.basename(file)}`);
+        await writeFile(input, plain);
+        const { stdout } = await execFileAsync(sops, [
+          '--disable-version-check',
+          'encrypt',
+          '--encrypted-regex',
+          '^(data|stringData)$',
+          '--age',
+          recipient,
+          input,
+        ]);
+        await writeFile(file, stdout);
+      });
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+  return apps.map((app) => path.join(repo, 'apps', app));
+}
+
+/** sops -d into a plaintext copy, then kustomize build, per kustomization. */
+async function realTools(apps: readonly string[], ageKeyFile: string): Promise<{ ms: number; yaml: string }> {
+  const parent = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+  const work = await mkdtemp(path.join(parent, 'ksd-bench-real-'));
+  const env = { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home', SOPS_AGE_KEY_FILE: ageKeyFile };
+  const outputs: string[] = new Array<string>(apps.length);
+  try {
+    const start = performance.now();
+    await runPool(
+      apps.map((dir, i) => ({ dir, i })),
+      width,
+      async ({ dir, i }) => {
+        const copy = path.join(work, path.basename(dir));
+        await cp(dir, copy, { recursive: true });
+        for (let j = 0; j < SECRETS_PER_APP; j++) {
+          const file = `secret-${j}.enc.yaml`;
+          const { stdout } = await execFileAsync(
+            sops,
+            ['--disable-version-check', 'decrypt', path.join(dir, file)],
+            {
+              env,
+            },
+          );
+          await writeFile(path.join(copy, file), stdout);
+        }
+        const { stdout } = await execFileAsync(kustomize, ['build', copy], {
+          env,
+          maxBuffer: 64 * 1024 * 1024,
+        });
+        outputs[i] = stdout;
+      },
+    );
+    const ms = performance.now() - start;
+    return { ms, yaml: outputs.map((y) => (y.endsWith('\n') ? y : `${y}\n`)).join('---\n') };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** One `build` process over the glob; wall time, and peak RSS from GNU time. */
+async function ours(ageKeyFile: string): Promise<{ ms: number; rssMb: number; yaml: string }> {
+  const out = path.join(await mkdtemp(path.join(tmpdir(), 'ksd-bench-out-')), 'manifests.yaml');
+  try {
+    const start = performance.now();
+    const { stderr } = await execFileAsync(
+      '/usr/bin/time',
+      [
+        '-f',
+        'BENCH_RSS_KB=%M',
+        process.execPath,
+        path.join(repoRoot, 'src', 'cli.ts'),
+        'build',
+        path.join(repo, 'apps', '*'),
+        '--age-key-file',
+        ageKeyFile,
+        '--kustomize',
+        kustomize,
+        '--output',
+        out,
+      ],
+      { env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home' }, maxBuffer: 64 * 1024 * 1024 },
+    );
+    const ms = performance.now() - start;
+    const kb = Number(/BENCH_RSS_KB=(\d+)/.exec(stderr)?.[1] ?? NaN);
+    return { ms, rssMb: kb / 1024, yaml: await readFile(out, 'utf8') };
+  } finally {
+    await rm(path.dirname(out), { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(sops) || !existsSync(kustomize)) {
+    throw new Error(
+      `the real sops and kustomize are not built yet (${path.dirname(sops)}); run npm test once first`,
+    );
+  }
+  const age = await ensureAgeKey();
+  const apps = await ensureRepo(age.recipient);
+  if (process.env['BENCH_PREPARE_ONLY'] === '1') return;
+  // One warm-up of each, so both start with the files in the page cache.
+  await ours(age.file);
+  const real = await realTools(apps, age.file);
+  const mine = await ours(age.file);
+  const ratio = mine.ms / real.ms;
+  const { stdout: version } = await execFileAsync(kustomize, ['version']);
+  console.log(
+    `bench/build on Node ${process.version}, kustomize ${version.trim()}, ${width} cores: ${apps.length} kustomizations, ${apps.length * SECRETS_PER_APP} age-encrypted Secrets, ${apps.length * OBJECTS_PER_APP} other objects`,
+  );
+  console.log('| run | wall time | peak RSS |');
+  console.log('|---|---|---|');
+  console.log(
+    `| real tools: sops -d each file + kustomize build each copy | ${(real.ms / 1000).toFixed(2)} s | |`,
+  );
+  console.log(
+    `| ours: one \`build\` process (CLI from source, start-up included) | ${(mine.ms / 1000).toFixed(2)} s | ${mine.rssMb.toFixed(1)} MB |`,
+  );
+  console.log(
+    `ratio ours ÷ real tools: ${ratio.toFixed(2)}× (target ≤ 0.5×: ${ratio <= 0.5 ? 'met' : 'NOT met'})`,
+  );
+  console.log(
+    `peak RSS: ${mine.rssMb.toFixed(1)} MB (target ≤ 300 MB: ${mine.rssMb <= 300 ? 'met' : 'NOT met'})`,
+  );
+  console.log(`outputs byte-identical: ${mine.yaml === real.yaml ? 'yes' : 'NO'}`);
+  if (mine.yaml !== real.yaml) process.exitCode = 1;
+}
+
+await main();

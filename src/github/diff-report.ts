@@ -1,0 +1,130 @@
+/**
+ * How a diff reads on GitHub: the sticky pull-request comment (a table of changes per kind,
+ * then one collapsed section per changed object, under the comment limit) and the job
+ * summary (every diff, under the 1 MiB summary limit). Pure: DiffReport in, markdown out.
+ * The diffs are already masked by the diff engine; nothing here sees a Secret value.
+ */
+import type { DiffClass, DiffReport, ObjectDiff } from '../kube/diff.ts';
+import { describeRef } from '../kube/normalize.ts';
+import { COMMENT_LIMIT, renderStickyComment, type CommentSection } from './comment.ts';
+
+/** The summary limit we render to, leaving room for the other stages' lines. */
+export const SUMMARY_BUDGET = 1024 * 1024 - 16 * 1024;
+
+const COLUMNS: readonly DiffClass[] = ['created', 'configured', 'deleted', 'unchanged'];
+const EXTRA: readonly DiffClass[] = ['skipped', 'failed'];
+const SHOWN: ReadonlySet<DiffClass> = new Set(['created', 'configured', 'deleted', 'failed']);
+
+function cell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('<', '&lt;');
+}
+
+/** The table of classes per kind, with skipped/failed columns only when there are any. */
+export function renderDiffTable(report: DiffReport): string {
+  const columns = [...COLUMNS, ...EXTRA.filter((c) => report.counts[c] > 0)];
+  const byKind = new Map<string, Record<DiffClass, number>>();
+  for (const entry of report.objects) {
+    const kind = entry.ref.kind;
+    const row = byKind.get(kind) ?? {
+      created: 0,
+      configured: 0,
+      deleted: 0,
+      unchanged: 0,
+      skipped: 0,
+      failed: 0,
+    };
+    row[entry.class]++;
+    byKind.set(kind, row);
+  }
+  const lines = [`| Kind | ${columns.join(' | ')} |`, `|---|${columns.map(() => '--:|').join('')}`];
+  for (const [kind, row] of [...byKind].sort(([a], [b]) => a.localeCompare(b))) {
+    lines.push(`| ${cell(kind)} | ${columns.map((c) => String(row[c])).join(' | ')} |`);
+  }
+  lines.push(`| **Total** | ${columns.map((c) => `**${report.counts[c]}**`).join(' | ')} |`);
+  return lines.join('\n');
+}
+
+function headline(report: DiffReport, title: string): string {
+  const c = report.counts;
+  const what = report.changed
+    ? `${c.created} to create, ${c.configured} to configure, ${c.deleted} to delete`
+    : 'no changes';
+  return `### ${cell(title)}: ${what}${c.failed > 0 ? ` (${c.failed} failed)` : ''}`;
+}
+
+function sectionOf(entry: ObjectDiff): CommentSection {
+  const reason = entry.reason === undefined ? '' : ` (${entry.reason})`;
+  return {
+    title: `${entry.class}: ${describeRef(entry.ref)}${reason}`,
+    body: entry.diff === '' ? (entry.reason ?? entry.class) : entry.diff.replace(/\n$/, ''),
+    language: entry.diff === '' ? '' : 'diff',
+  };
+}
+
+function sections(report: DiffReport): CommentSection[] {
+  return report.objects.filter((e) => SHOWN.has(e.class)).map(sectionOf);
+}
+
+/**
+ * The sticky comment's body, or null when nothing changes (the comment is then deleted).
+ * Whole objects are dropped from the end to stay under `limit`.
+ */
+export function renderDiffComment(report: DiffReport, tag: string, limit = COMMENT_LIMIT): string | null {
+  if (!report.changed && report.counts.failed === 0) return null;
+  return renderStickyComment(
+    {
+      tag,
+      summary: `${headline(report, `kustomize-sops-deploy diff ${tag}`)}\n\n${renderDiffTable(report)}`,
+      sections: sections(report),
+    },
+    limit,
+  );
+}
+
+function fence(body: string): string {
+  const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  return '`'.repeat(longest + 1);
+}
+
+/**
+ * The job summary: the table, then every changed object's diff while it fits `budget` bytes;
+ * a last line names the file that holds the rest.
+ */
+export function renderDiffSummary(
+  report: DiffReport,
+  tag: string,
+  budget = SUMMARY_BUDGET,
+  restIn = 'the diff-file output',
+): string {
+  const head = `${headline(report, `diff ${tag}`)}\n\n${renderDiffTable(report)}\n\n`;
+  const parts: string[] = [head];
+  let used = Buffer.byteLength(head);
+  const all = sections(report);
+  let shown = 0;
+  for (const section of all) {
+    const f = fence(section.body);
+    const text = `<details><summary>${cell(section.title)}</summary>\n\n${f}${section.language ?? ''}\n${section.body}\n${f}\n\n</details>\n\n`;
+    const bytes = Buffer.byteLength(text);
+    // Room is kept for the closing line.
+    if (used + bytes > budget - 200) break;
+    parts.push(text);
+    used += bytes;
+    shown++;
+  }
+  const rest = all.length - shown;
+  if (rest > 0) parts.push(`_${rest} more ${rest === 1 ? 'object is' : 'objects are'} in ${restIn}._\n`);
+  return parts.join('');
+}
+
+/** The step outputs of a diff: counts and `has-changes`. Small values only. */
+export function diffOutputs(report: DiffReport): Record<string, string> {
+  const c = report.counts;
+  return {
+    changed: String(c.created + c.configured + c.deleted),
+    created: String(c.created),
+    configured: String(c.configured),
+    deleted: String(c.deleted),
+    unchanged: String(c.unchanged),
+    'has-changes': String(report.changed),
+  };
+}
