@@ -14,7 +14,7 @@ import {
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-CWSZQ3KV.js";
+} from "./chunks/chunk-HM37FPCV.js";
 import "./chunks/chunk-KU5N5J7X.js";
 import "./chunks/chunk-CDJOHBWD.js";
 import "./chunks/chunk-MAVRW6PT.js";

@@ -15,9 +15,8 @@ import {
   require_dist,
   run,
   upsertStickyComment
-} from "./chunks/chunk-CWSZQ3KV.js";
+} from "./chunks/chunk-HM37FPCV.js";
 import {
-  ExitCode,
   debug,
   error,
   getInput,
@@ -28,7 +27,7 @@ import {
   setOutput,
   setSecret,
   warning
-} from "./chunks/chunk-OV5XZROW.js";
+} from "./chunks/chunk-VXK4IU66.js";
 import "./chunks/chunk-KU5N5J7X.js";
 import "./chunks/chunk-CDJOHBWD.js";
 import "./chunks/chunk-MAVRW6PT.js";
@@ -39,7 +38,7 @@ import {
   __toESM
 } from "./chunks/chunk-LQH3RA76.js";
 
-// src/index.ts
+// src/github/action-run.ts
 import { existsSync as existsSync2 } from "node:fs";
 
 // src/github/decryption-secret.ts
@@ -180,9 +179,9 @@ function pullRequestFromPayload(payload, repository) {
   const fork = head === void 0 ? record(pr["head"])?.["repo"] === null : head !== base;
   return { owner, repo, number, fork };
 }
-function pullRequestFromEnv(env2) {
-  const event = env2["GITHUB_EVENT_NAME"];
-  const file = env2["GITHUB_EVENT_PATH"];
+function pullRequestFromEnv(env) {
+  const event = env["GITHUB_EVENT_NAME"];
+  const file = env["GITHUB_EVENT_PATH"];
   if (event === void 0 || !PR_EVENTS.has(event) || file === void 0 || file === "") return void 0;
   let payload;
   try {
@@ -190,7 +189,7 @@ function pullRequestFromEnv(env2) {
   } catch {
     return void 0;
   }
-  return pullRequestFromPayload(payload, env2["GITHUB_REPOSITORY"]);
+  return pullRequestFromPayload(payload, env["GITHUB_REPOSITORY"]);
 }
 
 // src/github/sticky-commenter.ts
@@ -223,6 +222,98 @@ function createStickyCommenter(options) {
       render(tag)
     );
   };
+}
+
+// src/github/action-run.ts
+async function prepareInputs(kit, host, cleanups) {
+  const { getInput: getInput2, env } = kit;
+  const overrides = /* @__PURE__ */ new Map();
+  const secret = getInput2("decryption-secret");
+  if (secret.trim() !== "") {
+    const keys = parseDecryptionSecret(secret, (v) => host.setSecret(v));
+    const age = [getInput2("age-key"), ...keys.ageKeys].filter((k) => k.trim() !== "");
+    if (age.length > 0) overrides.set("age-key", age.join("\n"));
+    const pgp = [getInput2("pgp-key"), ...keys.pgpKeys].filter((k) => k.trim() !== "");
+    if (pgp.length > 0) overrides.set("pgp-key", pgp.join("\n"));
+    if (keys.vaultToken !== void 0 && optional(getInput2("vault-token")) === void 0)
+      overrides.set("vault-token", keys.vaultToken);
+    host.info(
+      `decryption-secret: ${keys.ageKeys.length} age, ${keys.pgpKeys.length} OpenPGP${keys.vaultToken === void 0 ? "" : ", a Vault token"}`
+    );
+  }
+  const kubeconfig = getInput2("kubeconfig");
+  if (isKubeconfigContent(kubeconfig)) {
+    const file = await writeKubeconfigContent(
+      kubeconfig,
+      env["RUNNER_TEMP"],
+      (v) => host.setSecret(v)
+    );
+    cleanups.push(() => file.cleanup());
+    overrides.set("kubeconfig", file.path);
+  }
+  return (name) => overrides.get(name) ?? getInput2(name);
+}
+function commenterFor(kit, read, host) {
+  const pullRequest = pullRequestFromEnv(kit.env);
+  if (pullRequest?.fork === true) {
+    kit.notice(
+      "This pull request comes from a fork: GitHub gives it no secrets and no OIDC token, so keys may be missing. Showing undecryptable Secrets as encrypted is not supported yet: a diff that needs a missing key fails."
+    );
+  }
+  const wanted = optional(read("comment"));
+  const comment = wanted === void 0 ? pullRequest !== void 0 : parseBoolean(read, "comment");
+  if (!comment || pullRequest === void 0) return void 0;
+  const token = optional(read("github-token"));
+  if (token === void 0) {
+    host.warning("comment is on but github-token is empty: no pull request comment");
+    return void 0;
+  }
+  host.setSecret(token);
+  const tag = lines(read("comment-tag")).join(", ");
+  return createStickyCommenter({
+    token,
+    apiUrl: optional(kit.env["GITHUB_API_URL"] ?? ""),
+    pullRequest,
+    tag: tag === "" ? void 0 : tag
+  });
+}
+async function runAction(kit) {
+  const workspace = kit.env["GITHUB_WORKSPACE"];
+  if (workspace !== void 0 && workspace !== "" && existsSync2(workspace)) process.chdir(workspace);
+  const cleanups = [];
+  const commenter = {};
+  const host = kit.createHost({
+    commenter: (tag, render) => commenter.post === void 0 ? Promise.resolve("skipped") : commenter.post(tag, render)
+  });
+  try {
+    const read = await host.group("inputs and keys", () => prepareInputs(kit, host, cleanups));
+    const config = parseConfig(read, kit.env, { stdoutIsLog: true });
+    const post = commenterFor(kit, read, host);
+    if (post !== void 0) commenter.post = post;
+    const failOnChanges = parseBoolean(read, "fail-on-changes");
+    const code = await run(config, {
+      host,
+      exec: nodeExec,
+      readStdin: () => Promise.resolve(new Uint8Array())
+    });
+    const failed = code === 2 || code === 1 && (config.command !== "diff" || failOnChanges);
+    if (!failed) return 0;
+    if (host.errors.length === 0) {
+      const what = config.command === "diff" ? "found changes (fail-on-changes)" : config.command === "lint" ? "found errors" : "failed";
+      kit.setFailed(`${kit.errorPrefix}${config.command} ${what}`);
+    }
+    return 1;
+  } catch (error2) {
+    if (error2 instanceof UserError) reportError(host, error2);
+    else
+      reportError(
+        host,
+        new UserError("USAGE", `invalid inputs: ${error2 instanceof Error ? error2.message : String(error2)}`)
+      );
+    return 1;
+  } finally {
+    for (const cleanup of cleanups) await cleanup();
+  }
 }
 
 // src/host/actions-host.ts
@@ -268,94 +359,11 @@ function createActionsHost(options = {}) {
 }
 
 // src/index.ts
-var env = process.env;
-var getInput2 = (name) => getInput(name);
-var workspace = env["GITHUB_WORKSPACE"];
-if (workspace !== void 0 && workspace !== "" && existsSync2(workspace)) process.chdir(workspace);
-async function prepareInputs(host2, cleanups2) {
-  const overrides = /* @__PURE__ */ new Map();
-  const secret = getInput2("decryption-secret");
-  if (secret.trim() !== "") {
-    const keys = parseDecryptionSecret(secret, (v) => host2.setSecret(v));
-    const age = [getInput2("age-key"), ...keys.ageKeys].filter((k) => k.trim() !== "");
-    if (age.length > 0) overrides.set("age-key", age.join("\n"));
-    const pgp = [getInput2("pgp-key"), ...keys.pgpKeys].filter((k) => k.trim() !== "");
-    if (pgp.length > 0) overrides.set("pgp-key", pgp.join("\n"));
-    if (keys.vaultToken !== void 0 && optional(getInput2("vault-token")) === void 0)
-      overrides.set("vault-token", keys.vaultToken);
-    host2.info(
-      `decryption-secret: ${keys.ageKeys.length} age, ${keys.pgpKeys.length} OpenPGP${keys.vaultToken === void 0 ? "" : ", a Vault token"}`
-    );
-  }
-  const kubeconfig = getInput2("kubeconfig");
-  if (isKubeconfigContent(kubeconfig)) {
-    const file = await writeKubeconfigContent(
-      kubeconfig,
-      env["RUNNER_TEMP"],
-      (v) => host2.setSecret(v)
-    );
-    cleanups2.push(() => file.cleanup());
-    overrides.set("kubeconfig", file.path);
-  }
-  return (name) => overrides.get(name) ?? getInput2(name);
-}
-function commenterFor(read, host2) {
-  const pullRequest = pullRequestFromEnv(env);
-  if (pullRequest?.fork === true) {
-    notice(
-      "This pull request comes from a fork: GitHub gives it no secrets and no OIDC token, so keys may be missing. Showing undecryptable Secrets as encrypted is not supported yet: a diff that needs a missing key fails."
-    );
-  }
-  const wanted = optional(read("comment"));
-  const comment = wanted === void 0 ? pullRequest !== void 0 : parseBoolean(read, "comment");
-  if (!comment || pullRequest === void 0) return void 0;
-  const token = optional(read("github-token"));
-  if (token === void 0) {
-    host2.warning("comment is on but github-token is empty: no pull request comment");
-    return void 0;
-  }
-  host2.setSecret(token);
-  const tag = lines(read("comment-tag")).join(", ");
-  return createStickyCommenter({
-    token,
-    apiUrl: optional(env["GITHUB_API_URL"] ?? ""),
-    pullRequest,
-    tag: tag === "" ? void 0 : tag
-  });
-}
-var cleanups = [];
-var commenter = {};
-var host = createActionsHost({
-  commenter: (tag, render) => commenter.post === void 0 ? Promise.resolve("skipped") : commenter.post(tag, render)
+process.exitCode = await runAction({
+  env: process.env,
+  getInput: (name) => getInput(name),
+  notice: (message) => notice(message),
+  setFailed: (message) => setFailed(message),
+  createHost: createActionsHost,
+  errorPrefix: ERROR_PREFIX
 });
-try {
-  const read = await host.group("inputs and keys", () => prepareInputs(host, cleanups));
-  const config = parseConfig(read, env, { stdoutIsLog: true });
-  const post = commenterFor(read, host);
-  if (post !== void 0) commenter.post = post;
-  const failOnChanges = parseBoolean(read, "fail-on-changes");
-  const code = await run(config, {
-    host,
-    exec: nodeExec,
-    readStdin: () => Promise.resolve(new Uint8Array())
-  });
-  const failed = code === 2 || code === 1 && (config.command !== "diff" || failOnChanges);
-  if (failed) {
-    if (host.errors.length === 0) {
-      const what = config.command === "diff" ? "found changes (fail-on-changes)" : config.command === "lint" ? "found errors" : "failed";
-      setFailed(`${ERROR_PREFIX}${config.command} ${what}`);
-    } else {
-      process.exitCode = ExitCode.Failure;
-    }
-  }
-} catch (error2) {
-  if (error2 instanceof UserError) reportError(host, error2);
-  else
-    reportError(
-      host,
-      new UserError("USAGE", `invalid inputs: ${error2 instanceof Error ? error2.message : String(error2)}`)
-    );
-  process.exitCode = ExitCode.Failure;
-} finally {
-  for (const cleanup of cleanups) await cleanup();
-}

@@ -7,7 +7,7 @@ const __dirname = __ksdDirname(__filename);
 import {
   info,
   warning
-} from "./chunks/chunk-OV5XZROW.js";
+} from "./chunks/chunk-VXK4IU66.js";
 import "./chunks/chunk-LQH3RA76.js";
 
 // src/post.ts
