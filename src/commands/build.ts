@@ -4,7 +4,7 @@
  * written, mode 0600, to --output; in the Action always to a file, since stdout is the log).
  */
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -23,25 +23,7 @@ import { parseVariables } from '../kustomize/substitute.ts';
 import { expandTargets } from '../kustomize/targets.ts';
 import type { KeySource } from '../keys/key-source.ts';
 import type { Command, CommandDeps } from './command.ts';
-
-async function writePrivateFile(target: string, data: string): Promise<void> {
-  const temp = path.join(
-    path.dirname(target),
-    `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`,
-  );
-  try {
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(data);
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, target);
-  } catch (cause) {
-    await rm(temp, { force: true });
-    throw new UserError('FILE_NOT_FOUND', `cannot write ${target}`, { cause });
-  }
-}
+import { writePrivateFile } from '../private-file.ts';
 
 /**
  * Variables from a `substitute-from` file: a ConfigMap's data, a Secret's data and stringData

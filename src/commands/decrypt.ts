@@ -3,9 +3,7 @@
  * every value and the MAC have all checked out, so a failure never leaves partial plaintext
  * on stdout or in the output file.
  */
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { decryptFlags, parseDecryptConfig, type DecryptConfig } from '../config/decrypt.ts';
 import { UserError, withContext } from '../errors.ts';
 import type { Command, CommandDeps } from './command.ts';
@@ -14,6 +12,7 @@ import { decryptText } from '../sops/decrypt.ts';
 import { extractValue } from '../sops/extract.ts';
 import { formatFromPath, storeFor } from '../sops/formats.ts';
 import type { Branch, Format, TreeValue } from '../sops/tree.ts';
+import { writePrivateFile } from '../private-file.ts';
 
 /** Larger inputs are refused before parsing: no real secret file comes near it. */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
@@ -77,26 +76,6 @@ export function renderOutput(
     }
   }
   return Buffer.from(store.emitPlain(branches), 'utf8');
-}
-
-/** Writes next to the target and renames, so readers never see a half-written secret. */
-async function writePrivateFile(target: string, data: Uint8Array): Promise<void> {
-  const temp = path.join(
-    path.dirname(target),
-    `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`,
-  );
-  try {
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(data);
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, target);
-  } catch (cause) {
-    await rm(temp, { force: true });
-    throw new UserError('FILE_NOT_FOUND', `cannot write ${target}`, { cause });
-  }
 }
 
 export async function runDecrypt(config: DecryptConfig, deps: DecryptDeps): Promise<void> {

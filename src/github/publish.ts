@@ -3,10 +3,9 @@
  * report files). No `@actions/*` here: the Actions host does the talking.
  */
 import { randomBytes } from 'node:crypto';
-import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { errorMessage, UserError } from '../errors.ts';
+import { errorMessage } from '../errors.ts';
 import type { Host } from '../host/host.ts';
 import type { ApplyReport } from '../kube/apply.ts';
 import { renderDiffText, type DiffReport } from '../kube/diff.ts';
@@ -14,22 +13,7 @@ import type { LintResult } from '../lint/lint.ts';
 import { renderApplySummary } from './apply-report.ts';
 import { diffOutputs, renderDiffComment, renderDiffSummary } from './diff-report.ts';
 import { renderLintSummary } from './lint-report.ts';
-
-/** Writes `data` to a file only the runner user can read (a given path is replaced). */
-async function writePrivateFile(file: string, data: string): Promise<void> {
-  try {
-    const handle = await open(file, 'w', 0o600);
-    // The mode applies only when the file is new; a given path may already exist.
-    await handle.chmod(0o600);
-    try {
-      await handle.writeFile(data);
-    } finally {
-      await handle.close();
-    }
-  } catch (cause) {
-    throw new UserError('FILE_NOT_FOUND', `cannot write ${file}`, { cause });
-  }
-}
+import { writePrivateFile } from '../private-file.ts';
 
 export interface DiffPublishOptions {
   /** Names the sticky comment and the summary; the target paths by default. */

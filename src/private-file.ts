@@ -1,0 +1,28 @@
+/**
+ * Writes plaintext (decrypted files, rendered manifests, full diffs) to a file only the
+ * current user can read. The data goes to a 0600 temp file next to the target and is renamed
+ * over it, so a reader never sees half a secret and an existing file's mode never leaks it.
+ */
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { UserError } from './errors.ts';
+
+export async function writePrivateFile(target: string, data: string | Uint8Array): Promise<void> {
+  const temp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`,
+  );
+  try {
+    const handle = await open(temp, 'wx', 0o600);
+    try {
+      await handle.writeFile(data);
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+  } catch (cause) {
+    await rm(temp, { force: true });
+    throw new UserError('FILE_NOT_FOUND', `cannot write ${target}`, { cause });
+  }
+}
