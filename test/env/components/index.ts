@@ -5,6 +5,7 @@
  * see docs/test-environment.md.
  */
 import type { Component } from '../component.ts';
+import { actionlint } from './actionlint.ts';
 import { azureKvDouble } from './azure-kv-double.ts';
 import { cliTools } from './cli-tools.ts';
 import { gcpDouble } from './gcp-double.ts';
@@ -23,4 +24,5 @@ export const components: readonly Component[] = [
   cliTools,
   kube,
   azureKvDouble,
+  actionlint,
 ];

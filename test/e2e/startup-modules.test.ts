@@ -1,0 +1,141 @@
+/**
+ * The lint gate and an age-only decrypt must not pay for what they do not use: no cloud SDK,
+ * no Kubernetes client, no OpenPGP and no Octokit chunk may be loaded on those paths. The
+ * bundled CLI and Action run as users run them, with `--import` of a tiny hook (written to a
+ * temp folder) that records every module URL node resolves and writes the list at exit.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { repoRoot } from '../env/paths.ts';
+import { runAction, runCli } from '../support/run-dist.ts';
+
+/**
+ * Chunks that only the paths that need them may load, by esbuild chunk name: `config` is the
+ * Kubernetes client, `dist-src` Octokit, `pgp` openpgp, the rest the KMS and Vault key sources.
+ */
+const HEAVY = ['config', 'dist-src', 'pgp', 'aws-kms', 'aws-oidc', 'gcp-kms', 'azure-kv', 'vault'];
+
+const chunksDir = path.join(repoRoot, 'dist', 'chunks');
+const demoKey = path.join(repoRoot, 'examples', 'demo', 'demo-age-key.txt');
+const demoSecret = path.join(repoRoot, 'examples', 'demo', 'base', 'secret.enc.yaml');
+
+// registerHooks runs in the loading thread, so the list can be kept in memory and written once.
+const HOOK = `import { registerHooks } from 'node:module';
+import { writeFileSync } from 'node:fs';
+const seen = new Set();
+registerHooks({
+  resolve(specifier, context, next) {
+    const result = next(specifier, context);
+    seen.add(result.url);
+    return result;
+  },
+});
+process.on('exit', () => writeFileSync(process.env.KSD_MODULE_LOG, [...seen].join('\\n') + '\\n'));
+`;
+
+interface Traced {
+  readonly env: Record<string, string>;
+  /** The dist chunk names (without the hash) that the run loaded. */
+  loadedChunks(): Promise<string[]>;
+}
+
+async function traced(): Promise<Traced> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'ksd-startup-modules-'));
+  const hook = path.join(dir, 'record-modules.mjs');
+  const log = path.join(dir, 'modules.txt');
+  await writeFile(hook, HOOK);
+  return {
+    env: { NODE_OPTIONS: `--import=${pathToFileURL(hook).href}`, KSD_MODULE_LOG: log },
+    async loadedChunks() {
+      const urls = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
+      const prefix = pathToFileURL(chunksDir).href + '/';
+      return urls
+        .filter((u) => u.startsWith(prefix))
+        .map((u) => u.slice(prefix.length).replace(/-[A-Z0-9]+\.js$/, ''))
+        .sort();
+    },
+  };
+}
+
+function heavyIn(chunks: readonly string[]): string[] {
+  return chunks.filter((c) => HEAVY.includes(c));
+}
+
+async function lintWorkspace(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'ksd-startup-lint-'));
+  await mkdir(path.join(dir, 'apps'));
+  await writeFile(
+    path.join(dir, 'apps', 'web.yaml'),
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  mode: fast\n',
+  );
+  execFileSync('git', ['init', '-q', dir]);
+  return dir;
+}
+
+test('every chunk the test forbids still exists in dist (a rename would make it vacuous)', () => {
+  const names = new Set(readdirSync(chunksDir).map((f) => f.replace(/-[A-Z0-9]+\.js(\.LEGAL\.txt)?$/, '')));
+  for (const heavy of HEAVY) assert.ok(names.has(heavy), `dist/chunks has no ${heavy}-*.js`);
+});
+
+const cases: {
+  name: string;
+  run: (env: Record<string, string>) => Promise<{ code: number; stderr: string }>;
+}[] = [
+  {
+    name: 'Action lint',
+    run: async (env) =>
+      runAction({ command: 'lint', path: 'apps' }, { ...env, GITHUB_WORKSPACE: await lintWorkspace() }),
+  },
+  {
+    name: 'CLI lint',
+    run: async (env) => runCli(['lint', path.join(await lintWorkspace(), 'apps')], env),
+  },
+  {
+    name: 'CLI decrypt with an age key',
+    run: (env) => runCli(['decrypt', demoSecret, '--age-key-file', demoKey], env),
+  },
+  {
+    name: 'Action decrypt with an age key',
+    run: async (env) => {
+      const out = path.join(await mkdtemp(path.join(tmpdir(), 'ksd-startup-out-')), 'plain.yaml');
+      return runAction(
+        { command: 'decrypt', file: demoSecret, 'age-key-file': demoKey, output: out },
+        { ...env, GITHUB_WORKSPACE: repoRoot },
+      );
+    },
+  },
+];
+
+for (const c of cases) {
+  test(`${c.name} loads no cloud SDK, Kubernetes client, openpgp or Octokit chunk`, async () => {
+    const trace = await traced();
+    const result = await c.run(trace.env);
+    assert.equal(result.code, 0, result.stderr);
+    const chunks = await trace.loadedChunks();
+    // The shared chunk is always loaded; seeing it proves the hook recorded this run.
+    assert.ok(chunks.includes('chunk'), `no dist chunk recorded: ${chunks.join(', ')}`);
+    assert.deepEqual(heavyIn(chunks), []);
+  });
+}
+
+test('the trace does see a heavy chunk when a path needs it (diff loads the Kubernetes client)', async () => {
+  const trace = await traced();
+  const dir = await mkdtemp(path.join(tmpdir(), 'ksd-startup-diff-'));
+  const manifests = path.join(dir, 'manifests.yaml');
+  await writeFile(
+    manifests,
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: default\n',
+  );
+  const result = await runCli(
+    ['diff', '--manifests', manifests, '--kubeconfig', path.join(dir, 'missing-kubeconfig')],
+    trace.env,
+  );
+  assert.equal(result.code, 2);
+  assert.ok(heavyIn(await trace.loadedChunks()).includes('config'));
+});

@@ -1,0 +1,119 @@
+/**
+ * The project's own workflows cannot run here, so they are checked the way GitHub would
+ * read them: actionlint (schema, expressions, shell scripts via its own checks, action
+ * inputs of well-known actions), plus our own check that every `with:` key given to the
+ * action itself (`uses: ./`) is an input that action.yml declares.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { parse } from 'yaml';
+import { repoRoot, toolPath } from '../env/paths.ts';
+import { requireComponent } from '../env/state.ts';
+
+const run = promisify(execFile);
+const workflowsDir = path.join(repoRoot, '.github', 'workflows');
+
+/** Runs actionlint; it exits 1 with one line per problem on stdout. */
+async function actionlint(files: readonly string[]): Promise<{ code: number; stdout: string }> {
+  try {
+    const { stdout } = await run(toolPath('actionlint'), ['-no-color', ...files], { cwd: repoRoot });
+    return { code: 0, stdout };
+  } catch (error: unknown) {
+    const { code, stdout } = error as { code?: unknown; stdout?: unknown };
+    if (typeof code !== 'number') throw error;
+    return { code, stdout: typeof stdout === 'string' ? stdout : '' };
+  }
+}
+
+function workflowFiles(): string[] {
+  return readdirSync(workflowsDir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => path.join(workflowsDir, f));
+}
+
+interface Step {
+  readonly uses?: unknown;
+  readonly with?: unknown;
+  readonly name?: unknown;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Every step of every job, with where it is, for messages. */
+function stepsOf(file: string): { where: string; step: Step }[] {
+  const doc: unknown = parse(readFileSync(file, 'utf8'));
+  assert.ok(isRecord(doc) && isRecord(doc['jobs']), `${file}: no jobs map`);
+  const found: { where: string; step: Step }[] = [];
+  for (const [jobId, job] of Object.entries(doc['jobs'])) {
+    assert.ok(isRecord(job) && Array.isArray(job['steps']), `${file}: job ${jobId} has no steps`);
+    (job['steps'] as unknown[]).forEach((step, i) => {
+      assert.ok(isRecord(step), `${file}: job ${jobId} step ${String(i)} is not a map`);
+      found.push({ where: `${path.basename(file)} ${jobId}[${String(i)}]`, step });
+    });
+  }
+  return found;
+}
+
+test('the workflows are what the issue asks for', () => {
+  const files = workflowFiles().map((f) => path.basename(f));
+  assert.deepEqual(files, ['check-dist.yml', 'ci.yml']);
+  const ci = stepsOf(path.join(workflowsDir, 'ci.yml'));
+  const ownCommands = ci
+    .filter(({ step }) => step.uses === './')
+    .map(({ step }) => (isRecord(step.with) ? step.with['command'] : undefined));
+  assert.deepEqual(ownCommands, ['lint', 'build', 'apply', 'diff']);
+  assert.ok(
+    ci.some(({ step }) => typeof step.uses === 'string' && step.uses.startsWith('helm/kind-action@')),
+  );
+  const dist = stepsOf(path.join(workflowsDir, 'check-dist.yml'));
+  const runs = dist.map(({ step }) => (step as { run?: unknown }).run).filter((r) => typeof r === 'string');
+  assert.ok(runs.some((r) => r.includes('npm ci')));
+  assert.ok(runs.some((r) => r.includes('npm run bundle')));
+  assert.ok(runs.some((r) => r.includes('git diff --text --exit-code -- dist/')));
+});
+
+test('every with: key passed to uses: ./ is an input of action.yml', () => {
+  const action: unknown = parse(readFileSync(path.join(repoRoot, 'action.yml'), 'utf8'));
+  assert.ok(isRecord(action) && isRecord(action['inputs']), 'action.yml has no inputs map');
+  const inputs = new Set(Object.keys(action['inputs']));
+  let checked = 0;
+  for (const file of workflowFiles()) {
+    for (const { where, step } of stepsOf(file)) {
+      if (step.uses !== './') continue;
+      assert.ok(isRecord(step.with), `${where}: uses ./ without with:`);
+      for (const key of Object.keys(step.with)) {
+        assert.ok(inputs.has(key), `${where}: with: ${key} is not an input of action.yml`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 0, 'no step uses the action itself');
+});
+
+test('actionlint finds nothing in the workflows', async () => {
+  await requireComponent('actionlint');
+  const result = await actionlint(workflowFiles());
+  assert.equal(result.code, 0, result.stdout);
+});
+
+test('actionlint does report a broken workflow (the check can fail)', async () => {
+  await requireComponent('actionlint');
+  const dir = await mkdtemp(path.join(tmpdir(), 'ksd-actionlint-'));
+  const file = path.join(dir, 'broken.yml');
+  await writeFile(
+    file,
+    'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n',
+  );
+  const result = await actionlint([file]);
+  assert.equal(result.code, 1);
+  assert.match(result.stdout, /nope/);
+});
