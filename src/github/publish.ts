@@ -48,12 +48,28 @@ export async function publishDiff(
   }
 }
 
-/** The apply job summary. */
+/** The apply job summary and the same count outputs diff sets. */
 export function publishApply(host: Host, report: ApplyReport, title: string): void {
   host.appendSummary(renderApplySummary(report, title));
+  for (const [name, value] of Object.entries(applyOutputs(report))) host.setOutput(name, value);
 }
 
 /** The lint job summary. */
 export function publishLint(host: Host, result: LintResult): void {
   host.appendSummary(renderLintSummary(result));
+}
+
+/** Count outputs for apply: a recreated object counts as configured. */
+export function applyOutputs(report: ApplyReport): Record<string, string> {
+  const c = report.counts;
+  const configured = c.configured + c.recreated;
+  const changed = c.created + configured + c.deleted;
+  return {
+    changed: String(changed),
+    created: String(c.created),
+    configured: String(configured),
+    deleted: String(c.deleted),
+    unchanged: String(c.unchanged),
+    'has-changes': String(changed > 0),
+  };
 }
