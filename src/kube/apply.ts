@@ -18,7 +18,7 @@ import { waitForHealth } from './health.ts';
 import type { HealthStatus } from './health.ts';
 import { describeRef, groupKindOf, identityKey, refOf, stageOf } from './normalize.ts';
 import type { ObjectRef } from './normalize.ts';
-import { changeScope, describeApiError, mapLimit, planObject } from './plan.ts';
+import { changeScope, describeApiError, mapLimit, planObjects } from './plan.ts';
 import type { ObjectPlan } from './plan.ts';
 import {
   applyObject,
@@ -155,7 +155,7 @@ export async function applyObjects(
     if (inStage.length === 0 && stage !== 1) continue;
     let plans: ObjectPlan[];
     try {
-      plans = await mapLimit(inStage, concurrency, (object) => planObject(context, object));
+      plans = await planObjects(context, inStage, concurrency);
     } catch (error) {
       notApplied(stage);
       return finish(results, `stage ${stage}: ${errorMessage(error)}`);

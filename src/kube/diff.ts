@@ -11,7 +11,7 @@ import type { ApplySetRef } from './applyset.ts';
 import { maskSecretPair } from './mask.ts';
 import { describeRef, groupKindOf, identityKey, normalizeObject, objectPath } from './normalize.ts';
 import type { ObjectRef } from './normalize.ts';
-import { changeScope, mapLimit, planObject } from './plan.ts';
+import { changeScope, planObjects } from './plan.ts';
 import type { ObjectPlan } from './plan.ts';
 import { FIELD_MANAGER } from './ssa.ts';
 import { unifiedDiff } from './unified-diff.ts';
@@ -95,7 +95,7 @@ export async function diffObjects(
     force: options.force ?? false,
     ...scope,
   };
-  const plans = await mapLimit(members, options.concurrency ?? 8, (object) => planObject(context, object));
+  const plans = await planObjects(context, members, options.concurrency ?? 8);
   const entries: ObjectDiff[] = plans.map((plan) => {
     const cls = CLASS_OF[plan.action];
     return {

@@ -15,7 +15,15 @@ import {
   toApplyForm,
 } from './normalize.ts';
 import type { ObjectRef } from './normalize.ts';
-import { applyObject, getLive, hasClientSideManagers, immutableFields, skipReason } from './ssa.ts';
+import {
+  applyObject,
+  createLiveReader,
+  getLive,
+  hasClientSideManagers,
+  immutableFields,
+  skipReason,
+} from './ssa.ts';
+import type { LiveReader } from './ssa.ts';
 
 export type PlanAction = 'create' | 'configure' | 'unchanged' | 'skip' | 'recreate' | 'error';
 
@@ -44,6 +52,8 @@ export interface PlanContext {
   readonly namespaces: ReadonlySet<string>;
   /** `group/Kind` of the custom resources whose CRDs this change creates. */
   readonly definedKinds: ReadonlySet<string>;
+  /** How live objects are read (default: a GET each). */
+  readonly readLive?: LiveReader;
 }
 
 /** Namespaces and CRD kinds that a set of objects brings with it. */
@@ -119,7 +129,7 @@ export async function planObject(context: PlanContext, input: KubeObject): Promi
   const namespace = info.namespaced ? renderedRef.namespace || client.namespace : '';
   const ref = { ...renderedRef, namespace };
   const object = info.namespaced ? withNamespace(rendered, namespace) : rendered;
-  const live = await getLive(client, info, ref);
+  const live = await (context.readLive ?? ((i, r) => getLive(client, i, r)))(info, ref);
   const skip = skipReason(object, live);
   if (skip !== undefined) return { ...base, ref, object, live, action: 'skip', reason: skip };
   let merged: KubeObject;
@@ -192,6 +202,19 @@ export async function planObject(context: PlanContext, input: KubeObject): Promi
     action: same && !takeover ? 'unchanged' : 'configure',
     takeover,
   };
+}
+
+/**
+ * Plans objects, `concurrency` at a time, reading live objects with one LIST per kind and
+ * namespace where that saves requests. Call once per pass: the reads are a snapshot.
+ */
+export async function planObjects(
+  context: PlanContext,
+  objects: readonly KubeObject[],
+  concurrency: number,
+): Promise<ObjectPlan[]> {
+  const readLive = createLiveReader(context.client, objects.map(refOf));
+  return mapLimit(objects, concurrency, (object) => planObject({ ...context, readLive }, object));
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time, keeping the order of results. */

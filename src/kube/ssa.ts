@@ -5,7 +5,7 @@
  */
 import { KubeApiError } from './client.ts';
 import type { KubeClient, KubeObject, ResourceInfo } from './client.ts';
-import { describeRef, metadataOf, objectPath, refOf, stringMap } from './normalize.ts';
+import { collectionPath, describeRef, metadataOf, objectPath, refOf, stringMap } from './normalize.ts';
 import type { ObjectRef } from './normalize.ts';
 
 /** The default field manager. */
@@ -40,6 +40,79 @@ export async function getLive(
     if (error instanceof KubeApiError && error.status === 404) return undefined;
     throw error;
   }
+}
+
+/** Reads live objects for one planning pass. */
+export type LiveReader = (info: ResourceInfo, ref: ObjectRef) => Promise<KubeObject | undefined>;
+
+/**
+ * Below this many objects of one kind in one namespace, a GET each is cheaper than a LIST
+ * that may carry many objects we do not apply.
+ */
+const LIST_THRESHOLD = 8;
+const LIST_PAGE = '500';
+
+function listKey(apiVersion: string, kind: string, namespace: string): string {
+  return `${apiVersion} ${kind} ${namespace}`;
+}
+
+/**
+ * A live-object reader that fetches a kind's objects in a namespace with one paged LIST
+ * when `refs` holds at least LIST_THRESHOLD of them, and with a GET each otherwise. The
+ * LIST is a consistent read like the GET it replaces; it runs once per reader, so make a
+ * reader per planning pass (after earlier writes). A LIST the credentials may not do
+ * (403) falls back to GETs.
+ */
+export function createLiveReader(client: KubeClient, refs: readonly ObjectRef[]): LiveReader {
+  const counts = new Map<string, number>();
+  for (const ref of refs) {
+    const namespaces = ref.namespace === '' ? ['', client.namespace] : [ref.namespace];
+    for (const ns of namespaces) {
+      const key = listKey(ref.apiVersion, ref.kind, ns);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  const lists = new Map<string, Promise<Map<string, KubeObject> | undefined>>();
+
+  async function list(info: ResourceInfo, ref: ObjectRef): Promise<Map<string, KubeObject> | undefined> {
+    const byName = new Map<string, KubeObject>();
+    let token: string | undefined;
+    do {
+      let body: { metadata?: { continue?: string }; items?: KubeObject[] };
+      try {
+        ({ body } = (await client.request('GET', collectionPath(info, ref.namespace), {
+          query: { limit: LIST_PAGE, continue: token },
+        })) as { body: typeof body });
+      } catch (error) {
+        if (error instanceof KubeApiError && (error.status === 403 || error.status === 405)) return undefined;
+        throw error;
+      }
+      for (const item of body.items ?? []) {
+        // List items carry no apiVersion/kind; a GET of the same path would.
+        const object = { apiVersion: ref.apiVersion, kind: info.kind, ...item };
+        const name = metadataOf(object)['name'];
+        if (typeof name === 'string') byName.set(name, object);
+      }
+      const next = body.metadata?.continue;
+      token = next === undefined || next === '' ? undefined : next;
+    } while (token !== undefined);
+    return byName;
+  }
+
+  return async (info, ref) => {
+    const key = listKey(ref.apiVersion, ref.kind, ref.namespace);
+    if ((counts.get(key) ?? 0) < LIST_THRESHOLD) return getLive(client, info, ref);
+    let pending = lists.get(key);
+    if (pending === undefined) {
+      pending = list(info, ref);
+      lists.set(key, pending);
+      // A failed LIST is not cached, so the next caller tries again rather than inheriting it.
+      pending.catch(() => lists.delete(key));
+    }
+    const byName = await pending;
+    if (byName === undefined) return getLive(client, info, ref);
+    return byName.get(ref.name);
+  };
 }
 
 export interface ApplyCallOptions {
