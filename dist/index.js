@@ -15,7 +15,7 @@ import {
   require_dist,
   run,
   upsertStickyComment
-} from "./chunks/chunk-HM37FPCV.js";
+} from "./chunks/chunk-Q3BEO465.js";
 import {
   debug,
   error,
