@@ -14,7 +14,7 @@ import {
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-Q3BEO465.js";
+} from "./chunks/chunk-OR6AVOKC.js";
 import "./chunks/chunk-KU5N5J7X.js";
 import "./chunks/chunk-CDJOHBWD.js";
 import "./chunks/chunk-MAVRW6PT.js";

@@ -15,7 +15,7 @@ import {
   require_dist,
   run,
   upsertStickyComment
-} from "./chunks/chunk-Q3BEO465.js";
+} from "./chunks/chunk-OR6AVOKC.js";
 import {
   debug,
   error,

@@ -11,6 +11,8 @@ import { createKeySources } from '../keys/key-sources.ts';
 import { decryptText } from '../sops/decrypt.ts';
 import { extractValue } from '../sops/extract.ts';
 import { formatFromPath, storeFor } from '../sops/formats.ts';
+import { emitGoJsonValue, emitJsonValue } from '../sops/stores/json.ts';
+import { emitYamlValue } from '../sops/stores/yaml-emit.ts';
 import type { Branch, Format, TreeValue } from '../sops/tree.ts';
 import { writePrivateFile } from '../private-file.ts';
 
@@ -45,6 +47,20 @@ function bytesOfLeaf(value: TreeValue): Uint8Array | undefined {
   return undefined;
 }
 
+/**
+ * sops's `EmitValue` for what `--extract` finds when it is neither a map nor a string: the
+ * YAML store marshals it as a document, the JSON store indents it with no trailing newline,
+ * the INI store prints Go's compact JSON; dotenv (and binary) refuse, as sops does.
+ */
+function emitExtractedValue(value: TreeValue, format: Format): string {
+  if (format === 'yaml') return emitYamlValue(value);
+  if (format === 'json') return emitJsonValue(value);
+  if (format === 'ini') return emitGoJsonValue(value);
+  throw new UserError('UNSUPPORTED', `--extract of a ${value.kind} cannot be written as ${format}`, {
+    hint: 'pass --output-type yaml or json',
+  });
+}
+
 /** Renders decrypted branches in the output format (sops's EmitPlainFile / extract). */
 export function renderOutput(
   branches: readonly Branch[],
@@ -58,14 +74,7 @@ export function renderOutput(
     if (value.kind === 'map') return Buffer.from(store.emitPlain([value]), 'utf8');
     const raw = bytesOfLeaf(value);
     if (raw !== undefined) return raw;
-    if (value.kind === 'int' || value.kind === 'float' || value.kind === 'bool' || value.kind === 'time') {
-      const text = value.kind === 'float' ? (value.raw ?? String(value.value)) : String(value.value);
-      return Buffer.from(`${text}\n`, 'utf8');
-    }
-    throw new UserError(
-      'UNSUPPORTED',
-      `--extract of a ${value.kind} is not supported; extract a map or a single value`,
-    );
+    return Buffer.from(emitExtractedValue(value, format), 'utf8');
   }
   if (format === 'binary') {
     // Binary files may hold bytes that are not UTF-8; write them as they were.

@@ -200,6 +200,42 @@ describe('age', () => {
     }
   });
 
+  test('--extract of maps, lists, strings and other scalars, for every output type', async () => {
+    const file = await sopsEncrypt(
+      'a:\n    - x\n    - 2\n    - {k: v}\nn: 5\nf: 1.5\nb: true\ns: text\nm:\n    k: v\n',
+      'extract.yaml',
+      ['--age', age.recipient],
+    );
+    for (const path of ['["a"]', '["a"][2]', '["n"]', '["f"]', '["b"]', '["s"]', '["m"]']) {
+      for (const outputType of outputTypes) {
+        let want: Buffer | undefined;
+        try {
+          want = await runSops(['decrypt', '--output-type', outputType, '--extract', path, file], {
+            SOPS_AGE_KEY_FILE: age.file,
+          });
+        } catch {
+          want = undefined;
+        }
+        const got = await runCli([
+          'decrypt',
+          '--output-type',
+          outputType,
+          '--extract',
+          path,
+          '--age-key-file',
+          age.file,
+          file,
+        ]);
+        if (want === undefined) {
+          assert.equal(got.code, 2, `${path} as ${outputType}: sops fails, so must we`);
+        } else {
+          assert.equal(got.code, 0, `${path} as ${outputType}: ${got.stderr}`);
+          assert.equal(got.stdout.toString('latin1'), want.toString('latin1'), `${path} as ${outputType}`);
+        }
+      }
+    }
+  });
+
   test('Shamir key groups with threshold 2 of 3', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'ksd-shamir-'));
     await writeFile(

@@ -451,6 +451,40 @@ export function emitJsonBranch(branch: Branch, indent = -1): string {
   return out.join('');
 }
 
+/**
+ * One value as sops's JSON `EmitValue` writes it: indented like a document, but with no
+ * trailing newline. This is what `--extract` prints for a list or a non-string scalar.
+ */
+export function emitJsonValue(value: TreeValue, indent = -1): string {
+  const out: string[] = [];
+  encodeIndented(value, indent === -1 ? '\t' : ' '.repeat(indent), 0, out);
+  return out.join('');
+}
+
+/**
+ * Go's `json.Marshal` of a raw sops tree value, which is what the INI store's `EmitValue`
+ * prints for `--extract`: compact, with maps as sops's `[{"Key":…,"Value":…}]` items and
+ * comments as `{"Value":…}`.
+ */
+export function emitGoJsonValue(value: TreeValue): string {
+  switch (value.kind) {
+    case 'map':
+      return `[${value.items
+        .map((item) =>
+          'key' in item
+            ? `{"Key":${encodeJsonString(item.key)},"Value":${emitGoJsonValue(item.value)}}`
+            : `{"Key":{"Value":${encodeJsonString(item.text)}},"Value":null}`,
+        )
+        .join(',')}]`;
+    case 'list':
+      return `[${value.items.map(emitGoJsonValue).join(',')}]`;
+    case 'comment':
+      return `{"Value":${encodeJsonString(value.text)}}`;
+    default:
+      return encodeScalar(value);
+  }
+}
+
 /** The JSON store. */
 export const jsonStore: Store = {
   format: 'json',

@@ -1397,3 +1397,14 @@ export function emitYamlBranches(branches: readonly Branch[], indent = 4): strin
   events.push(event('STREAM_END'));
   return new Emitter(indent).run(events);
 }
+
+/**
+ * One value as sops's YAML `EmitValue` writes it (`yaml.Marshal` of the node): what
+ * `--extract` prints for a list or a non-string scalar.
+ */
+export function emitYamlValue(value: TreeValue, indent = 4): string {
+  const events: YamlEvent[] = [event('STREAM_START'), event('DOCUMENT_START')];
+  nodeEvents(treeValueToNode(value), '', events);
+  events.push(event('DOCUMENT_END'), event('STREAM_END'));
+  return new Emitter(indent).run(events);
+}
