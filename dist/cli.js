@@ -14,10 +14,10 @@ import {
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-OR6AVOKC.js";
-import "./chunks/chunk-KU5N5J7X.js";
+} from "./chunks/chunk-VL4MI5O7.js";
+import "./chunks/chunk-OJYOUZNY.js";
 import "./chunks/chunk-CDJOHBWD.js";
-import "./chunks/chunk-MAVRW6PT.js";
+import "./chunks/chunk-ZZ25XCGH.js";
 import {
   UserError
 } from "./chunks/chunk-GFREQRVK.js";

@@ -15,7 +15,7 @@ import {
   require_dist,
   run,
   upsertStickyComment
-} from "./chunks/chunk-OR6AVOKC.js";
+} from "./chunks/chunk-VL4MI5O7.js";
 import {
   debug,
   error,
@@ -28,9 +28,9 @@ import {
   setSecret,
   warning
 } from "./chunks/chunk-VXK4IU66.js";
-import "./chunks/chunk-KU5N5J7X.js";
+import "./chunks/chunk-OJYOUZNY.js";
 import "./chunks/chunk-CDJOHBWD.js";
-import "./chunks/chunk-MAVRW6PT.js";
+import "./chunks/chunk-ZZ25XCGH.js";
 import {
   UserError
 } from "./chunks/chunk-GFREQRVK.js";

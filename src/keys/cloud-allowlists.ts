@@ -4,6 +4,7 @@
  * the vault URL our token is sent to (Azure); in a pull request the file is untrusted.
  */
 import { UserError } from '../errors.ts';
+import { formatVaultUrl, parseVaultUrl } from './endpoint-policy.ts';
 
 /** The setting users edit to allow more GCP keys; named in every refusal. */
 export const GCP_ALLOWED_KEYS_SETTING = 'gcp-allowed-keys';
@@ -51,23 +52,8 @@ export function checkGcpKey(
   };
 }
 
-function parseVaultUrl(value: string): URL | null {
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') return null;
-  url.pathname = url.pathname.replace(/\/+$/, '');
-  return url;
-}
-
-/** A vault URL as shown and compared: scheme, host, port and path without a trailing slash. */
-export function formatVault(url: URL): string {
-  return `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;
-}
+/** A vault URL as shown and compared, the same way Vault addresses are. */
+export const formatVault = formatVaultUrl;
 
 /** Validates `azure-allowed-vaults`: http(s) URLs without credentials, query or fragment. */
 export function parseAzureAllowedVaults(values: readonly string[]): string[] {

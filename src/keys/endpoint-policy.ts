@@ -46,10 +46,11 @@ export type EndpointCheck =
   { readonly ok: true; readonly url: URL } | { readonly ok: false; readonly reason: string };
 
 /**
- * Parses a Vault address: http(s) only, no credentials, query or fragment. Returns the URL
- * with its path stripped of trailing slashes, or null.
+ * Parses a key-service address (a Vault address, an Azure vault URL): http(s) only, no
+ * credentials, query or fragment. Returns the URL with its path stripped of trailing
+ * slashes, or null.
  */
-function parseVaultUrl(value: string): URL | null {
+export function parseVaultUrl(value: string): URL | null {
   let url: URL;
   try {
     url = new URL(value.trim());
@@ -63,7 +64,8 @@ function parseVaultUrl(value: string): URL | null {
   return url;
 }
 
-function formatVaultUrl(url: URL): string {
+/** An address as shown and compared: scheme, host, port and path without a trailing slash. */
+export function formatVaultUrl(url: URL): string {
   const path = url.pathname === '/' ? '' : url.pathname;
   return `${url.protocol}//${url.host}${path}`;
 }
