@@ -5,6 +5,9 @@
  */
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
+import path from 'node:path';
+
+const undiciShim = path.resolve('scripts/bundle-shims/undici-proxy-agent.ts');
 
 rmSync('dist', { recursive: true, force: true });
 await build({
@@ -29,4 +32,17 @@ await build({
     ].join('\n'),
   },
   logLevel: 'warning',
+  plugins: [
+    {
+      // See the shim: undici is reachable only through @actions/http-client, which we never call.
+      name: 'undici-shim',
+      setup(b) {
+        b.onResolve({ filter: /^undici$/ }, (args) =>
+          args.importer.includes(`${path.sep}@actions${path.sep}http-client${path.sep}`)
+            ? { path: undiciShim }
+            : undefined,
+        );
+      },
+    },
+  ],
 });

@@ -18,7 +18,19 @@ export type ErrorCode =
   | 'TOO_LARGE'
   | 'UNSUPPORTED'
   | 'PATH_ESCAPE'
-  | 'KUSTOMIZE_FAILED';
+  | 'KUSTOMIZE_FAILED'
+  | 'CHECKOUT_FAILED';
+
+/**
+ * Where in the user's files an error is, for an annotation on that file in the pull request.
+ * `file` is a path as the user wrote it or as we read it; the Action makes it relative to
+ * the workspace.
+ */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+}
 
 export class UserError extends Error {
   override readonly name = 'UserError';
@@ -27,23 +39,40 @@ export class UserError extends Error {
   readonly report: string | undefined;
   /** One line telling the user how to fix it. */
   readonly hint: string | undefined;
+  /** The file (and line) the error is about, where known. */
+  readonly location: SourceLocation | undefined;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { cause?: unknown; report?: string | undefined; hint?: string | undefined } = {},
+    options: {
+      cause?: unknown;
+      report?: string | undefined;
+      hint?: string | undefined;
+      location?: SourceLocation | undefined;
+    } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.report = options.report;
     this.hint = options.hint;
+    this.location = options.location;
   }
 }
 
 /** A store could not parse its input. The message says where, never what the value was. */
 export class SopsFormatError extends UserError {
-  constructor(message: string, options: { cause?: unknown; hint?: string } = {}) {
-    super('BAD_FORMAT', message, options);
+  /** The 1-based line (and column) of the problem in the parsed text, where the parser knows it. */
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+
+  constructor(
+    message: string,
+    options: { cause?: unknown; hint?: string; line?: number; column?: number } = {},
+  ) {
+    super('BAD_FORMAT', message, { cause: options.cause, hint: options.hint });
+    this.line = options.line;
+    this.column = options.column;
   }
 }
 
@@ -57,14 +86,23 @@ export function errorMessage(error: unknown): string {
  * Prefixes a UserError's message with the object it concerns, keeping its code, report and
  * hint. Non-user errors are wrapped as they are, since they are bugs.
  */
-export function withContext(context: string, error: unknown): Error {
+export function withContext(context: string, error: unknown, file?: string): Error {
   if (error instanceof UserError) {
     return new UserError(error.code, `${context}: ${error.message}`, {
       cause: error.cause,
       report: error.report,
       hint: error.hint,
+      location: error.location ?? (file === undefined ? undefined : locationIn(file, error)),
     });
   }
   if (error instanceof Error) return error;
   return new Error(`${context}: ${String(error)}`);
+}
+
+/** The location of an error inside `file`: the parser's line and column when it knows them. */
+function locationIn(file: string, error: UserError): SourceLocation {
+  if (error instanceof SopsFormatError && error.line !== undefined) {
+    return { file, line: error.line, ...(error.column === undefined ? {} : { column: error.column }) };
+  }
+  return { file };
 }

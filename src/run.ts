@@ -16,7 +16,7 @@ export const EXIT_ERROR = 2;
 /** Prints an error the way users should see it. */
 export function reportError(host: Host, error: unknown): void {
   if (error instanceof UserError) {
-    host.error(error.message);
+    host.error(error.message, error.location);
     if (error.report !== undefined) host.info(error.report);
     if (error.hint !== undefined) host.info(`hint: ${error.hint}`);
     return;

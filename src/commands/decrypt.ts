@@ -103,7 +103,7 @@ export async function runDecrypt(config: DecryptConfig, deps: DecryptDeps): Prom
     if (config.output === undefined) deps.host.writeStdout(output);
     else await writePrivateFile(config.output, output);
   } catch (error) {
-    throw withContext(`decrypting ${name}`, error);
+    throw withContext(`decrypting ${name}`, error, config.file === '-' ? undefined : config.file);
   }
 }
 

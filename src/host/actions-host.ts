@@ -1,6 +1,8 @@
 /** The Action's host, on @actions/core. The only domain-facing file that imports it. */
 import * as core from '@actions/core';
 import { appendFileSync } from 'node:fs';
+import path from 'node:path';
+import type { SourceLocation } from '../errors.ts';
 import type { StickyCommenter } from '../github/sticky-commenter.ts';
 import type { Host } from './host.ts';
 import { maskableParts } from './redactor.ts';
@@ -21,6 +23,20 @@ export interface ActionsHostOptions {
   readonly commenter?: StickyCommenter | undefined;
 }
 
+/**
+ * GitHub places an annotation on a file given relative to the workspace (the working
+ * directory here); a path outside it is left off rather than pointing somewhere wrong.
+ */
+function annotationOf(where: SourceLocation): core.AnnotationProperties {
+  const rel = path.relative(process.cwd(), path.resolve(where.file)).split(path.sep).join('/');
+  if (rel === '' || rel.startsWith('../') || path.isAbsolute(rel)) return {};
+  return {
+    file: rel,
+    ...(where.line === undefined ? {} : { startLine: where.line }),
+    ...(where.column === undefined ? {} : { startColumn: where.column }),
+  };
+}
+
 export function createActionsHost(options: ActionsHostOptions = {}): ActionsHost {
   const errors: string[] = [];
   let summaryBytes = 0;
@@ -30,9 +46,9 @@ export function createActionsHost(options: ActionsHostOptions = {}): ActionsHost
     debug: (m) => core.debug(m),
     info: (m) => core.info(m),
     warning: (m) => core.warning(m),
-    error: (m) => {
+    error: (m, where) => {
       errors.push(m);
-      core.error(`${ERROR_PREFIX}${m}`);
+      core.error(`${ERROR_PREFIX}${m}`, where === undefined ? {} : annotationOf(where));
     },
     setSecret: (value) => {
       for (const part of maskableParts(value)) core.setSecret(part);

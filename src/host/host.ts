@@ -2,11 +2,14 @@
  * The port between domain code and whatever runs it (the Actions runner, a terminal, a test).
  * Domain code never imports `@actions/*`; it gets one of these instead.
  */
+import type { SourceLocation } from '../errors.ts';
+
 export interface Logger {
   debug(message: string): void;
   info(message: string): void;
   warning(message: string): void;
-  error(message: string): void;
+  /** `where` puts the error on that file (and line) in the pull request, where the host can. */
+  error(message: string, where?: SourceLocation): void;
 }
 
 export interface Host extends Logger {

@@ -9,6 +9,8 @@ export interface MemoryHost extends Host {
   readonly stdout: Uint8Array[];
   /** Sticky comments by tag; a deleted one is removed. */
   readonly comments: Map<string, string>;
+  /** Errors that named a file, as `file:line:column: message`. */
+  readonly annotations: string[];
   /** Everything written anywhere, for leak checks. */
   allText(): string;
 }
@@ -21,7 +23,9 @@ export function createMemoryHost(options: { reportsToGithub?: boolean } = {}): M
   const summary: string[] = [];
   const stdout: Uint8Array[] = [];
   const comments = new Map<string, string>();
+  const annotations: string[] = [];
   return {
+    annotations,
     logs,
     secrets,
     outputs,
@@ -31,7 +35,11 @@ export function createMemoryHost(options: { reportsToGithub?: boolean } = {}): M
     debug: (m) => logs.push(`debug: ${m}`),
     info: (m) => logs.push(m),
     warning: (m) => logs.push(`warning: ${m}`),
-    error: (m) => logs.push(`error: ${m}`),
+    error: (m, where) => {
+      logs.push(`error: ${m}`);
+      if (where !== undefined)
+        annotations.push(`${where.file}:${String(where.line ?? '')}:${String(where.column ?? '')}: ${m}`);
+    },
     setSecret: (v) => secrets.push(v),
     setOutput: (n, v) => outputs.set(n, v),
     appendSummary: (md) => summary.push(md),

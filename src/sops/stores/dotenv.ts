@@ -24,6 +24,7 @@ function parseDotenv(text: string): Branch {
     if (eq === -1) {
       throw new SopsFormatError(`invalid dotenv line ${String(index + 1)}: it has no "="`, {
         hint: 'every line must be KEY=value, a #comment, or empty',
+        line: index + 1,
       });
     }
     items.push({

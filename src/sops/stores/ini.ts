@@ -120,7 +120,7 @@ class IniParser {
   }
 
   private fail(what: string): never {
-    throw new SopsFormatError(`invalid INI at line ${String(this.line)}: ${what}`);
+    throw new SopsFormatError(`invalid INI at line ${String(this.line)}: ${what}`, { line: this.line });
   }
 
   /** `bufio.Reader.ReadBytes('\n')`: the line with its newline; sets isEOF at the end. */

@@ -28,7 +28,7 @@ class JsonParser {
   }
 
   /** Line and column (1-based, in UTF-16 units) of an offset, for error messages. */
-  private where(offset: number): string {
+  private where(offset: number): { line: number; column: number } {
     let line = 1;
     let lineStart = 0;
     for (let i = 0; i < offset && i < this.text.length; i++) {
@@ -37,7 +37,7 @@ class JsonParser {
         lineStart = i + 1;
       }
     }
-    return `line ${String(line)}, column ${String(offset - lineStart + 1)}`;
+    return { line, column: offset - lineStart + 1 };
   }
 
   // Never quotes the offending text: it may be part of a secret.
@@ -45,7 +45,11 @@ class JsonParser {
     if (offset >= this.text.length) {
       throw new SopsFormatError(`invalid JSON: unexpected end of input (${what})`);
     }
-    throw new SopsFormatError(`invalid JSON at ${this.where(offset)}: ${what}`);
+    const at = this.where(offset);
+    throw new SopsFormatError(
+      `invalid JSON at line ${String(at.line)}, column ${String(at.column)}: ${what}`,
+      at,
+    );
   }
 
   private skipSpace(): void {

@@ -91,7 +91,10 @@ interface CommentToken {
 
 function syntaxError(lines: LineCounter, offset: number, what: string): SopsFormatError {
   const pos = lines.linePos(offset);
-  return new SopsFormatError(`invalid YAML at line ${pos.line}, column ${pos.col}: ${what}`);
+  return new SopsFormatError(`invalid YAML at line ${pos.line}, column ${pos.col}: ${what}`, {
+    line: pos.line,
+    column: pos.col,
+  });
 }
 
 /** Every comment token of the CST, each with the index of the document it belongs to. */
