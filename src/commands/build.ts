@@ -19,6 +19,7 @@ import {
   mapLimit,
   SecretRegistry,
 } from '../kustomize/stage.ts';
+import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
 import { parseVariables } from '../kustomize/substitute.ts';
 import { expandTargets } from '../kustomize/targets.ts';
 import type { KeySource } from '../keys/key-source.ts';
@@ -88,7 +89,11 @@ async function loadVariables(
 export async function renderManifests(
   config: BuildConfig,
   deps: CommandDeps,
-  shared: { readonly keySources?: readonly KeySource[] } = {},
+  shared: {
+    readonly keySources?: readonly KeySource[];
+    /** Diff only: files no key can open get placeholders and are recorded here. */
+    readonly undecrypted?: UndecryptedFiles;
+  } = {},
 ): Promise<string> {
   const registry = new SecretRegistry((value) => deps.host.setSecret(value));
   const keySources =
@@ -123,7 +128,15 @@ export async function renderManifests(
             : { decryptionOrder: config.keys.decryptionOrder }),
           ...(substitute === undefined ? {} : { substitute }),
         },
-        { host: deps.host, exec: deps.exec, keySources, registry, tool, env: config.env },
+        {
+          host: deps.host,
+          exec: deps.exec,
+          keySources,
+          registry,
+          tool,
+          env: config.env,
+          ...(shared.undecrypted === undefined ? {} : { undecrypted: shared.undecrypted }),
+        },
       );
       deps.host.info(
         `${target}: ${result.objects.length} objects, ${result.decrypted.length} SOPS files decrypted with MAC verified`,

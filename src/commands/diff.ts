@@ -5,24 +5,30 @@
 import { diffFlags, parseDiffConfig, type DiffConfig } from '../config/diff.ts';
 import { publishDiff } from '../github/publish.ts';
 import { diffObjects, renderDiffText, type DiffReport } from '../kube/diff.ts';
+import { UndecryptedFiles } from '../kustomize/placeholder.ts';
 import type { Command } from './command.ts';
 import { diffAgainstRef, runDiffAgainst } from './diff-against.ts';
 import { loadObjects, openClient } from './kube-run.ts';
+import { noteUndecrypted } from './undecrypted-note.ts';
 
 export const diffCommand: Command<DiffConfig> = {
   name: 'diff',
   summary: 'show what apply would change in the cluster (Secrets compared decrypted, shown masked)',
   usage: `diff PATH... [--against REF] | --manifests FILE [--kubeconfig F] [--context C] [--field-manager NAME] [--concurrency N] [--force]
-        [--applyset NAME [--applyset-namespace NS] [--prune]]`,
+        [--applyset NAME [--applyset-namespace NS] [--prune]] [--require-decryption]`,
   flags: diffFlags,
   positionals: [{ name: 'path', variadic: true }],
   parse: parseDiffConfig,
   async run(config, deps) {
     const { host } = deps;
     if (config.against !== undefined && !host.reportsToGithub) return runDiffAgainst(config, deps);
+    // Without require-decryption, files no key opens get placeholders (diff only; see
+    // kustomize/placeholder.ts). Build and apply never pass this, so they still fail.
+    const undecrypted = config.requireDecryption ? undefined : new UndecryptedFiles();
+    const shared = undecrypted === undefined ? {} : { undecrypted };
     let report: DiffReport;
     if (config.against === undefined) {
-      const objects = await host.group('build', () => loadObjects(config.kube, config.build, deps));
+      const objects = await host.group('build', () => loadObjects(config.kube, config.build, deps, shared));
       const client = await openClient(config.kube);
       try {
         report = await host.group('diff', () =>
@@ -38,10 +44,11 @@ export const diffCommand: Command<DiffConfig> = {
         client.close();
       }
     } else {
-      const against = await host.group('build and diff', () => diffAgainstRef(config, deps));
+      const against = await host.group('build and diff', () => diffAgainstRef(config, deps, shared));
       host.info(`compared with ${config.against} (${against.commit.slice(0, 12)}); no cluster was read`);
       report = against.report;
     }
+    report = noteUndecrypted(report, undecrypted?.list() ?? [], config.kube.env, host);
     host.writeStdout(renderDiffText(report));
     if (host.reportsToGithub) {
       await host.group('report', () =>

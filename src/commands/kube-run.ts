@@ -6,6 +6,7 @@ import { UserError } from '../errors.ts';
 import type { Host } from '../host/host.ts';
 import { createKubeClient, type KubeClient, type KubeObject } from '../kube/client.ts';
 import { parseManifests, secretValues } from '../kube/manifests.ts';
+import { isUndecryptedString, type UndecryptedFiles } from '../kustomize/placeholder.ts';
 import { renderManifests } from './build.ts';
 import type { CommandDeps } from './command.ts';
 
@@ -42,14 +43,17 @@ export async function loadObjects(
   inputs: KubeConfigInputs,
   build: BuildConfig | undefined,
   deps: CommandDeps,
+  shared: { readonly undecrypted?: UndecryptedFiles } = {},
 ): Promise<KubeObject[]> {
   if (build === undefined) {
     if (inputs.manifests === undefined) throw new UserError('USAGE', 'no PATH and no --manifests given');
     return loadManifests(inputs.manifests, deps.host);
   }
-  const yaml = await renderManifests(build, deps);
+  const yaml = await renderManifests(build, deps, shared);
   const objects = parseManifests(yaml, 'the build output');
-  for (const value of secretValues(objects)) deps.host.setSecret(value);
+  // A placeholder for a value this diff could not decrypt is public text, and masking it
+  // would hide it wherever the log explains it.
+  for (const value of secretValues(objects)) if (!isUndecryptedString(value)) deps.host.setSecret(value);
   return objects;
 }
 

@@ -1,7 +1,7 @@
 /** Inputs of `diff PATH` (or `diff --manifests FILE`). */
 import { UserError } from '../errors.ts';
 import { buildFlags, parseBuildConfig, type BuildConfig } from './build.ts';
-import { optional, type Env, type InputReader } from './inputs.ts';
+import { optional, parseBoolean, type Env, type InputReader } from './inputs.ts';
 import { kubeFlags, parseKubeInputs, type KubeConfigInputs } from './kube.ts';
 
 /** `diff`: what applying the manifests would change in the cluster. */
@@ -15,10 +15,22 @@ export interface DiffConfig {
    * undefined for the default, `cluster`.
    */
   readonly against: string | undefined;
+  /**
+   * Fail when a SOPS file cannot be decrypted (`require-decryption`). Off by default: a pull
+   * request from a fork has no secrets and no OIDC token, and its diff should still run, with
+   * the values it cannot decrypt shown as `(encrypted; not decrypted in this run)`. Only diff
+   * has this choice; build and apply always fail on a missing key.
+   */
+  readonly requireDecryption: boolean;
 }
 
 /** CLI flags of `diff` (names equal the Action inputs): the build flags plus the cluster ones. */
-export const diffFlags = { ...buildFlags, ...kubeFlags, against: { type: 'string' } } as const;
+export const diffFlags = {
+  ...buildFlags,
+  ...kubeFlags,
+  against: { type: 'string' },
+  'require-decryption': { type: 'boolean' },
+} as const;
 
 // A ref git could resolve, and nothing git could read as an option or a pathspec.
 const GIT_REF = /^[^-\s\\:?*[][^\s\\:?*[]*$/u;
@@ -47,5 +59,6 @@ export function parseDiffConfig(read: InputReader, env: Env): DiffConfig {
     // Built in memory for the diff: the manifests never go to stdout or a file.
     build: kube.manifests === undefined ? parseBuildConfig(read, env, { stdoutIsLog: false }) : undefined,
     against,
+    requireDecryption: parseBoolean(read, 'require-decryption'),
   };
 }

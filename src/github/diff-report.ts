@@ -4,7 +4,7 @@
  * summary (every diff, under the 1 MiB summary limit). Pure: DiffReport in, markdown out.
  * The diffs are already masked by the diff engine; nothing here sees a Secret value.
  */
-import type { DiffClass, DiffReport, ObjectDiff } from '../kube/diff.ts';
+import type { DiffClass, DiffReport, ObjectDiff, UndecryptedNote } from '../kube/diff.ts';
 import { describeRef } from '../kube/normalize.ts';
 import { COMMENT_LIMIT, renderStickyComment, type CommentSection } from './comment.ts';
 
@@ -48,21 +48,54 @@ function headline(report: DiffReport, title: string): string {
   const c = report.counts;
   const what = report.changed
     ? `${c.created} to create, ${c.configured} to configure, ${c.deleted} to delete`
-    : 'no changes';
+    : report.undecrypted === undefined
+      ? 'no changes'
+      : 'no changes in what could be decrypted';
   return `### ${cell(title)}: ${what}${c.failed > 0 ? ` (${c.failed} failed)` : ''}`;
+}
+
+function code(text: string): string {
+  return `\`${text.replaceAll('`', "'")}\``;
+}
+
+/**
+ * The notice on top of the comment and summary: which SOPS files this diff could not decrypt
+ * and why, so a reader knows which values were not compared.
+ */
+export function renderUndecryptedMarkdown(note: UndecryptedNote): string {
+  const n = note.files.length;
+  const shown = note.files.slice(0, 20).map(code).join(', ');
+  const more = n > 20 ? ` and ${n - 20} more` : '';
+  return (
+    `> [!NOTE]\n> ${n} SOPS ${n === 1 ? 'file was' : 'files were'} not decrypted in this run: ${cell(note.why)}. ` +
+    `Their values show as \`(encrypted; not decrypted in this run)\` and are not compared; ` +
+    `a generated Secret may show under a new name, since kustomize derives its name suffix from its values. ` +
+    `Set \`require-decryption: true\` to fail instead.\n> Files: ${shown}${more}`
+  );
+}
+
+function top(report: DiffReport, title: string): string {
+  const note = report.undecrypted === undefined ? '' : `\n\n${renderUndecryptedMarkdown(report.undecrypted)}`;
+  return `${headline(report, title)}${note}\n\n${renderDiffTable(report)}`;
 }
 
 function sectionOf(entry: ObjectDiff): CommentSection {
   const reason = entry.reason === undefined ? '' : ` (${entry.reason})`;
   return {
     title: `${entry.class}: ${describeRef(entry.ref)}${reason}`,
-    body: entry.diff === '' ? (entry.reason ?? entry.class) : entry.diff.replace(/\n$/, ''),
+    body:
+      entry.diff !== ''
+        ? entry.diff.replace(/\n$/, '')
+        : entry.undecrypted === true && entry.class === 'unchanged'
+          ? 'no change in what could be compared; its values were not decrypted in this run'
+          : (entry.reason ?? entry.class),
     language: entry.diff === '' ? '' : 'diff',
   };
 }
 
 function sections(report: DiffReport): CommentSection[] {
-  return report.objects.filter((e) => SHOWN.has(e.class)).map(sectionOf);
+  // Objects whose values were not decrypted are listed even when unchanged: not fully compared.
+  return report.objects.filter((e) => SHOWN.has(e.class) || e.undecrypted === true).map(sectionOf);
 }
 
 /**
@@ -70,11 +103,12 @@ function sections(report: DiffReport): CommentSection[] {
  * Whole objects are dropped from the end to stay under `limit`.
  */
 export function renderDiffComment(report: DiffReport, tag: string, limit = COMMENT_LIMIT): string | null {
-  if (!report.changed && report.counts.failed === 0) return null;
+  // With values left undecrypted "no changes" is not certain, so the comment stays and says so.
+  if (!report.changed && report.counts.failed === 0 && report.undecrypted === undefined) return null;
   return renderStickyComment(
     {
       tag,
-      summary: `${headline(report, `kustomize-sops-deploy diff ${tag}`)}\n\n${renderDiffTable(report)}`,
+      summary: top(report, `kustomize-sops-deploy diff ${tag}`),
       sections: sections(report),
     },
     limit,
@@ -96,7 +130,7 @@ export function renderDiffSummary(
   budget = SUMMARY_BUDGET,
   restIn = 'the diff-file output',
 ): string {
-  const head = `${headline(report, `diff ${tag}`)}\n\n${renderDiffTable(report)}\n\n`;
+  const head = `${top(report, `diff ${tag}`)}\n\n`;
   const parts: string[] = [head];
   let used = Buffer.byteLength(head);
   const all = sections(report);

@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import type { KubeClient, KubeObject } from './client.ts';
 import { applySetId, findPruneCandidates, labelMember, readApplySet } from './applyset.ts';
 import type { ApplySetRef } from './applyset.ts';
-import { maskSecretPair } from './mask.ts';
+import { hasUndecryptedValues, maskSecretPair, sameExceptUndecrypted } from './mask.ts';
 import { describeRef, groupKindOf, identityKey, normalizeObject, objectPath } from './normalize.ts';
 import type { ObjectRef } from './normalize.ts';
 import { changeScope, planObjects } from './plan.ts';
@@ -25,13 +25,31 @@ export interface ObjectDiff {
   readonly reason: string | undefined;
   /** Unified YAML diff for `configured`, the body for `created`/`deleted`, '' otherwise; Secrets masked. */
   readonly diff: string;
+  /**
+   * Some of its values could not be decrypted in this run (diff without a key, e.g. a fork's
+   * pull request): they show as `(encrypted; not decrypted in this run)` and are not compared.
+   */
+  readonly undecrypted?: boolean;
 }
+
+/** The SOPS files a diff could not decrypt, and why; rendered as a notice with the report. */
+export interface UndecryptedNote {
+  /** Relative to the repository root (or the object, for post-build decryption). */
+  readonly files: readonly string[];
+  /** One line: why no key was there (a fork's pull request, no key configured, ...). */
+  readonly why: string;
+}
+
+/** The reason shown for an object whose values were not decrypted. */
+export const UNDECRYPTED_REASON = 'values not decrypted in this run';
 
 export interface DiffReport {
   readonly objects: readonly ObjectDiff[];
   readonly counts: Readonly<Record<DiffClass, number>>;
   /** True when anything would be created, configured or deleted. */
   readonly changed: boolean;
+  /** Files whose values are placeholders in this diff; absent when everything was decrypted. */
+  readonly undecrypted?: UndecryptedNote;
 }
 
 export interface DiffOptions {
@@ -73,6 +91,11 @@ function emptyCounts(): Record<DiffClass, number> {
   return { created: 0, configured: 0, unchanged: 0, deleted: 0, skipped: 0, failed: 0 };
 }
 
+/** Two reasons as one, either possibly absent. */
+export function joinReasons(first: string | undefined, second: string): string {
+  return first === undefined ? second : `${first}; ${second}`;
+}
+
 /** Builds the report from plans (and prune deletions). */
 export function summarizeDiff(entries: readonly ObjectDiff[]): DiffReport {
   const counts = emptyCounts();
@@ -97,14 +120,27 @@ export async function diffObjects(
   };
   const plans = await planObjects(context, members, options.concurrency ?? 8);
   const entries: ObjectDiff[] = plans.map((plan) => {
-    const cls = CLASS_OF[plan.action];
+    let cls = CLASS_OF[plan.action];
+    const undecrypted = hasUndecryptedValues(plan.merged ?? plan.object);
+    // The dry run compared a placeholder with the live value; an unknown value is no change.
+    if (
+      undecrypted &&
+      plan.action === 'configure' &&
+      !plan.takeover &&
+      plan.live !== undefined &&
+      plan.merged !== undefined &&
+      sameExceptUndecrypted(normalizeObject(plan.live), normalizeObject(plan.merged))
+    ) {
+      cls = 'unchanged';
+    }
+    const reason =
+      plan.reason ?? (plan.takeover ? 'fields owned by client-side kubectl apply are taken over' : undefined);
     return {
       ref: plan.ref,
       class: cls,
-      reason:
-        plan.reason ??
-        (plan.takeover ? 'fields owned by client-side kubectl apply are taken over' : undefined),
+      reason: undecrypted ? joinReasons(reason, UNDECRYPTED_REASON) : reason,
       diff: renderPlanDiff(plan, cls),
+      ...(undecrypted ? { undecrypted: true } : {}),
     };
   });
   if (options.prune === true && options.applySet !== undefined) {
@@ -152,7 +188,8 @@ const VERB: Record<DiffClass, string> = {
 export function renderDiffText(report: DiffReport, options: { unchanged?: boolean } = {}): string {
   const lines: string[] = [];
   for (const entry of report.objects) {
-    if (entry.class === 'unchanged' && options.unchanged !== true) continue;
+    // An unchanged object whose values are unknown is listed: it was not fully compared.
+    if (entry.class === 'unchanged' && options.unchanged !== true && entry.undecrypted !== true) continue;
     lines.push(
       `${describeRef(entry.ref)} ${VERB[entry.class]}${entry.reason === undefined ? '' : ` (${entry.reason})`}`,
     );
@@ -161,6 +198,18 @@ export function renderDiffText(report: DiffReport, options: { unchanged?: boolea
   lines.push(
     `${c.created} created, ${c.configured} configured, ${c.deleted} deleted, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed`,
   );
+  if (report.undecrypted !== undefined) lines.push(renderUndecryptedNote(report.undecrypted));
   const diffs = report.objects.filter((e) => e.diff !== '').map((e) => e.diff);
   return `${[...lines, ...(diffs.length === 0 ? [] : ['', ...diffs])].join('\n').replace(/\n*$/, '')}\n`;
+}
+
+/** One line naming the files a diff could not decrypt, why, and what that means. */
+export function renderUndecryptedNote(note: UndecryptedNote): string {
+  const n = note.files.length;
+  return (
+    `${n} SOPS ${n === 1 ? 'file was' : 'files were'} not decrypted in this run (${note.why}): ${note.files.join(', ')}; ` +
+    'their values show as (encrypted; not decrypted in this run) and are not compared, ' +
+    'and a generated Secret may show under a new name since kustomize derives its name suffix from its values. ' +
+    'Set require-decryption: true to fail instead.'
+  );
 }

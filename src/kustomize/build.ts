@@ -13,6 +13,7 @@ import type { Host } from '../host/host.ts';
 import type { KeySource } from '../keys/key-source.ts';
 import { walkGraph } from './graph.ts';
 import { decryptAfterBuild } from './post-build.ts';
+import type { UndecryptedFiles } from './placeholder.ts';
 import { stageGraph, type SecretRegistry } from './stage.ts';
 import { substituteDocument } from './substitute.ts';
 
@@ -50,6 +51,8 @@ export interface BuildDeps {
   /** Parent of the private root (tests); defaults to tmpfs / RUNNER_TEMP / the OS temp. */
   readonly stagingParent?: string;
   readonly signals?: NodeJS.EventEmitter | null;
+  /** Diff only: files no key can open are staged with placeholders and recorded here. */
+  readonly undecrypted?: UndecryptedFiles;
 }
 
 export interface BuildResult {
@@ -157,6 +160,7 @@ export async function buildTarget(options: BuildOptions, deps: BuildDeps): Promi
     ...(options.decryptionOrder === undefined ? {} : { decryptionOrder: options.decryptionOrder }),
     ...(deps.stagingParent === undefined ? {} : { parent: deps.stagingParent }),
     ...(deps.signals === undefined ? {} : { signals: deps.signals }),
+    ...(deps.undecrypted === undefined ? {} : { undecrypted: deps.undecrypted }),
   });
   let output: string;
   try {
@@ -196,6 +200,7 @@ export async function buildTarget(options: BuildOptions, deps: BuildDeps): Promi
     keySources: deps.keySources,
     registry: deps.registry,
     log: deps.host,
+    ...(deps.undecrypted === undefined ? {} : { undecrypted: deps.undecrypted }),
     ...(options.decryptionOrder === undefined ? {} : { decryptionOrder: options.decryptionOrder }),
   });
   if (options.substitute !== undefined) {

@@ -9,7 +9,8 @@ import { Document } from 'yaml';
 import { UserError, withContext } from '../errors.ts';
 import { formatFromPath } from '../sops/formats.ts';
 import type { Format } from '../sops/tree.ts';
-import { decryptDocument, detectSopsFormat, type SecretRegistry } from './stage.ts';
+import { isNoKeyError, noKeyReason, undecryptedValueFor, type UndecryptedFiles } from './placeholder.ts';
+import { decryptDocument, detectSopsFormat, placeholderDocument, type SecretRegistry } from './stage.ts';
 import type { KeySource } from '../keys/key-source.ts';
 import type { Logger } from '../host/host.ts';
 
@@ -20,6 +21,8 @@ export interface PostBuildOptions {
   readonly registry: SecretRegistry;
   readonly decryptionOrder?: readonly string[];
   readonly log: Logger;
+  /** Diff only: what no key can open gets placeholders instead of failing (see stage.ts). */
+  readonly undecrypted?: UndecryptedFiles;
 }
 
 type KubeObject = {
@@ -77,7 +80,18 @@ export async function decryptAfterBuild(docs: Document[], options: PostBuildOpti
         docs[index] = new Document(JSON.parse(Buffer.from(out).toString('utf8')) as unknown);
         changed = true;
       } catch (error) {
-        throw withContext(`decrypting ${name} after the build`, error);
+        if (options.undecrypted === undefined || !isNoKeyError(error)) {
+          throw withContext(`decrypting ${name} after the build`, error);
+        }
+        let out: Uint8Array;
+        try {
+          out = placeholderDocument(JSON.stringify(object), 'json', 'json', { where: name, manifest: true });
+        } catch (placeholderError) {
+          throw withContext(`decrypting ${name} after the build`, placeholderError);
+        }
+        docs[index] = new Document(JSON.parse(Buffer.from(out).toString('utf8')) as unknown);
+        options.undecrypted.add(`${name} (still encrypted after the build)`, noKeyReason(error));
+        changed = true;
       }
       continue;
     }
@@ -100,7 +114,18 @@ export async function decryptAfterBuild(docs: Document[], options: PostBuildOpti
           doc.setIn(['data', key], encoded);
           changed = true;
         } catch (error) {
-          throw withContext(`decrypting ${name} data key ${key}`, error);
+          if (options.undecrypted === undefined || !isNoKeyError(error)) {
+            throw withContext(`decrypting ${name} data key ${key}`, error);
+          }
+          try {
+            // Checks the embedded document's format: a corrupted one must still fail.
+            placeholderDocument(text, input, formatForDataKey(key), { where: name, wholeValueKey: key });
+          } catch (placeholderError) {
+            throw withContext(`decrypting ${name} data key ${key}`, placeholderError);
+          }
+          doc.setIn(['data', key], Buffer.from(undecryptedValueFor(key), 'utf8').toString('base64'));
+          options.undecrypted.add(`${name} data key ${key}`, noKeyReason(error));
+          changed = true;
         }
       }
     }

@@ -18,6 +18,15 @@ import { decryptText } from '../sops/decrypt.ts';
 import { storeFor } from '../sops/formats.ts';
 import type { Branch, Format } from '../sops/tree.ts';
 import { formatForRole, type KustomizeGraph } from './graph.ts';
+import {
+  checkPlaceholderIdentity,
+  isNoKeyError,
+  noKeyReason,
+  placeholderBranches,
+  undecryptedValueFor,
+  UNDECRYPTED_TEXT,
+  type UndecryptedFiles,
+} from './placeholder.ts';
 
 /** Flux's cap on an encrypted file (5 MiB): no real secret file comes near it. */
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
@@ -168,6 +177,11 @@ export interface StageOptions {
   /** Where to hook SIGINT/SIGTERM; tests pass their own emitter. Defaults to process. */
   readonly signals?: NodeJS.EventEmitter | null;
   readonly concurrency?: number;
+  /**
+   * Diff only, and only without `require-decryption`: a file that no key can open is staged
+   * with placeholders instead of failing, and recorded here. Build and apply never set it.
+   */
+  readonly undecrypted?: UndecryptedFiles;
 }
 
 export interface StagedTree {
@@ -220,6 +234,25 @@ export async function decryptDocument(
     options.registry.add(Buffer.from(out).toString('utf8'), { lines: false });
   }
   return out;
+}
+
+/**
+ * The staged form of a SOPS document no key could open: every encrypted value replaced by a
+ * sentinel, or the whole file for a generator `files` entry (its content is one value).
+ */
+export function placeholderDocument(
+  text: string,
+  inputFormat: Format,
+  outputFormat: Format,
+  options: { readonly wholeValueKey?: string; readonly manifest?: boolean; readonly where: string },
+): Uint8Array {
+  // Parsed and checked even when the whole value is replaced: a corrupted file must still fail.
+  const branches = placeholderBranches(text, inputFormat);
+  if (options.wholeValueKey !== undefined)
+    return Buffer.from(undecryptedValueFor(options.wholeValueKey), 'utf8');
+  if (options.manifest === true) checkPlaceholderIdentity(branches, options.where);
+  if (outputFormat === 'binary') return Buffer.from(UNDECRYPTED_TEXT, 'utf8');
+  return emitPlain(branches, outputFormat);
 }
 
 /** The input and output formats for a file, or undefined when it is not SOPS-encrypted. */
@@ -283,7 +316,10 @@ export async function stageGraph(graph: KustomizeGraph, options: StageOptions): 
             throw new UserError(
               'TOO_LARGE',
               `${file.via} "${file.rel}": the encrypted file is ${data.byteLength} bytes; the limit is ${maxFileSize}`,
-              { hint: 'raise max-file-size if the file is really meant to be this large' },
+              {
+                hint: 'raise max-file-size if the file is really meant to be this large',
+                location: { file: file.source },
+              },
             );
           }
           try {
@@ -291,10 +327,22 @@ export async function stageGraph(graph: KustomizeGraph, options: StageOptions): 
               ...options,
               wholeIsValue: file.role.kind === 'generator-file',
             });
+            decrypted.push(file.rel);
           } catch (error) {
-            throw withContext(`${file.via}: decrypting ${file.rel}`, error);
+            if (options.undecrypted === undefined || !isNoKeyError(error)) {
+              throw withContext(`${file.via}: decrypting ${file.rel}`, error, file.source);
+            }
+            try {
+              out = placeholderDocument(text, formats.input, formats.output, {
+                where: `${file.via}: ${file.rel}`,
+                manifest: file.role.kind === 'manifest',
+                ...(file.role.kind === 'generator-file' ? { wholeValueKey: file.role.key } : {}),
+              });
+            } catch (placeholderError) {
+              throw withContext(`${file.via}: decrypting ${file.rel}`, placeholderError, file.source);
+            }
+            options.undecrypted.add(file.rel, noKeyReason(error));
           }
-          decrypted.push(file.rel);
         }
       }
       await writeFile(dest, out, { mode: 0o600 });

@@ -44,7 +44,14 @@ test('apply PATH, then diff PATH shows nothing to change, with no secret in any 
   for (const out of [applied.stdout.toString(), applied.stderr, diffed.stdout.toString(), diffed.stderr]) {
     for (const value of values) assert.ok(!out.includes(value), 'a demo secret value leaked');
   }
-  const wrongKey = await runCli(['diff', overlay], { ...env, HOME: dir });
+  const wrongKey = await runCli(['diff', overlay, '--require-decryption'], { ...env, HOME: dir });
   assert.equal(wrongKey.code, 2);
   assert.match(wrongKey.stderr, /no key could decrypt/);
+  // Without require-decryption the diff runs, with the values it cannot decrypt as placeholders.
+  const noKey = await runCli(['diff', overlay], { ...env, HOME: dir });
+  assert.equal(noKey.code, 1, noKey.stderr);
+  assert.match(noKey.stdout.toString(), /not decrypted in this run/);
+  for (const out of [noKey.stdout.toString(), noKey.stderr]) {
+    for (const value of values) assert.ok(!out.includes(value), 'a demo secret value leaked');
+  }
 });
