@@ -2,6 +2,53 @@
 import { UserError } from '../errors.ts';
 import { lines, optional, type Env, type InputReader } from './inputs.ts';
 
+/** Static AWS keys, from Flux's `sops.aws-kms` (a credentials-file-like YAML). */
+export interface AwsStaticCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+/**
+ * Azure credentials from Flux's `sops.azure-kv`, in the order Flux's `TokenFromAADConfig`
+ * picks them: a client secret, a client certificate (PEM), or, with only `clientId`, a
+ * user-assigned managed identity.
+ */
+export type AzureStaticCredentials =
+  | {
+      readonly kind: 'client-secret';
+      readonly tenantId: string;
+      readonly clientId: string;
+      readonly clientSecret: string;
+      readonly authorityHost?: string;
+    }
+  | {
+      readonly kind: 'client-certificate';
+      readonly tenantId: string;
+      readonly clientId: string;
+      /** PEM text holding the certificate (chain) and its private key. */
+      readonly certificate: string;
+      readonly certificatePassword?: string;
+      /** Send the chain as `x5c` (Flux's `clientCertificateSendChain`, for subject-name/issuer auth). */
+      readonly sendChain: boolean;
+      readonly authorityHost?: string;
+    }
+  | { readonly kind: 'managed-identity'; readonly clientId: string };
+
+/** Credentials a run was handed as values (the decryption Secret), never as files on disk. */
+export interface StaticCloudCredentials {
+  readonly aws?: AwsStaticCredentials;
+  readonly azure?: AzureStaticCredentials;
+  /** A Google credentials JSON (Flux's `sops.gcp-kms`): service_account, authorized_user or external_account. */
+  readonly gcp?: { readonly json: string };
+}
+
+/**
+ * The reader name under which the Action hands the decryption Secret's cloud credentials to
+ * {@link parseKeys} (src/github/action-run.ts). It is not an input of action.yml nor a CLI flag.
+ */
+export const STATIC_CREDENTIALS_INPUT = 'decryption-secret-credentials';
+
 /** Where master keys come from. */
 export interface KeyConfig {
   /** Age identity files (`--age-key-file`, repeatable; `age-key-file` input, one per line). */
@@ -65,6 +112,12 @@ export interface KeyConfig {
   readonly vaultNamespace: string | undefined;
   /** A Vault token given as an input (`vault-token`, a secret); wins over VAULT_TOKEN. */
   readonly vaultToken: string | undefined;
+  /**
+   * Cloud credentials from the decryption Secret (`sops.aws-kms`, `sops.azure-kv`,
+   * `sops.gcp-kms`). They come after the OIDC inputs and before the ambient chains, and the
+   * allowlists apply to them as to any credentials.
+   */
+  readonly staticCredentials: StaticCloudCredentials;
   /** The process environment, for sops's variables (SOPS_AGE_KEY, VAULT_TOKEN, AWS_*...). */
   readonly env: Env;
 }
@@ -83,6 +136,73 @@ function parseSessionDuration(value: string): number | undefined {
     );
   }
   return seconds;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const text = (record: Record<string, unknown>, name: string): string | undefined =>
+  typeof record[name] === 'string' && record[name] !== '' ? record[name] : undefined;
+
+/** Reads what the Action serialized (decryption-secret.ts built it); the shape is checked anyway. */
+function parseStaticCredentials(value: string): StaticCloudCredentials {
+  if (value.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = undefined;
+  }
+  const bad = (): UserError =>
+    new UserError('USAGE', 'decryption-secret: the cloud credentials could not be read back; this is a bug');
+  if (!isRecord(parsed)) throw bad();
+  const out: { aws?: AwsStaticCredentials; azure?: AzureStaticCredentials; gcp?: { json: string } } = {};
+  const aws = parsed['aws'];
+  if (aws !== undefined) {
+    if (!isRecord(aws)) throw bad();
+    const accessKeyId = text(aws, 'accessKeyId');
+    const secretAccessKey = text(aws, 'secretAccessKey');
+    const sessionToken = text(aws, 'sessionToken');
+    if (accessKeyId === undefined || secretAccessKey === undefined) throw bad();
+    out.aws = { accessKeyId, secretAccessKey, ...(sessionToken === undefined ? {} : { sessionToken }) };
+  }
+  const azure = parsed['azure'];
+  if (azure !== undefined) {
+    if (!isRecord(azure)) throw bad();
+    const clientId = text(azure, 'clientId');
+    const tenantId = text(azure, 'tenantId');
+    const authorityHost = text(azure, 'authorityHost');
+    const authority = authorityHost === undefined ? {} : { authorityHost };
+    const kind = azure['kind'];
+    if (clientId === undefined) throw bad();
+    if (kind === 'managed-identity') out.azure = { kind, clientId };
+    else if (kind === 'client-secret') {
+      const clientSecret = text(azure, 'clientSecret');
+      if (tenantId === undefined || clientSecret === undefined) throw bad();
+      out.azure = { kind, tenantId, clientId, clientSecret, ...authority };
+    } else if (kind === 'client-certificate') {
+      const certificate = text(azure, 'certificate');
+      const certificatePassword = text(azure, 'certificatePassword');
+      if (tenantId === undefined || certificate === undefined) throw bad();
+      out.azure = {
+        kind,
+        tenantId,
+        clientId,
+        certificate,
+        ...(certificatePassword === undefined ? {} : { certificatePassword }),
+        sendChain: azure['sendChain'] === true,
+        ...authority,
+      };
+    } else throw bad();
+  }
+  const gcp = parsed['gcp'];
+  if (gcp !== undefined) {
+    const json = isRecord(gcp) ? text(gcp, 'json') : undefined;
+    if (json === undefined) throw bad();
+    out.gcp = { json };
+  }
+  return out;
 }
 
 /** The CLI flags for the key inputs (names equal the Action inputs). */
@@ -152,6 +272,7 @@ export function parseKeys(read: InputReader, env: Env): KeyConfig {
     vaultAudience: optional(read('vault-audience')),
     vaultNamespace: optional(read('vault-namespace')),
     vaultToken: optional(read('vault-token')),
+    staticCredentials: parseStaticCredentials(read(STATIC_CREDENTIALS_INPUT)),
     env,
   };
 }

@@ -3,16 +3,17 @@
  * of the key's ARN with the stanza's encryption context, after `sts:AssumeRole` when the
  * stanza names a role. Requests are signed here (aws-sigv4.ts); no AWS SDK is loaded.
  *
- * Credentials: `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`/`AWS_SESSION_TOKEN`, or a profile
- * with static keys in the shared credentials file (the stanza's `aws_profile`, which wins as
- * it does in sops, else `AWS_PROFILE`/`default` when the variables are not set). Every
- * endpoint, key and role is checked against the {@link AwsPolicy} before anything is sent.
+ * Credentials: the configured provider (GitHub OIDC web identity, or static credentials from
+ * the decryption Secret's `sops.aws-kms`), else the ambient chain of aws-credentials.ts
+ * (environment, shared profiles honouring the stanza's `aws_profile`, container credentials,
+ * instance metadata). Every endpoint, key and role is checked against the {@link AwsPolicy}
+ * before any credentials are even looked up.
  */
-import { readFile as fsReadFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
-import path from 'node:path';
 import { UserError } from '../errors.ts';
 import type { Mask } from './age.ts';
+import { assumeAwsRole } from './aws-assume-role.ts';
+import { createAwsAmbientCredentials } from './aws-credentials.ts';
 import { signRequest, type AwsCredentials } from './aws-sigv4.ts';
 import {
   checkAwsKey,
@@ -39,7 +40,7 @@ export interface AwsKmsKeySourceOptions {
   readonly mask: Mask;
   /** The HTTP client; tests inject it. */
   readonly fetch?: FetchLike;
-  /** Reads the shared credentials file; tests inject it. */
+  /** Reads the shared credentials and config files; tests inject it. */
   readonly readFile?: (file: string) => Promise<string>;
   /** For the role session name (`sops@<hostname>`); default `os.hostname()`. */
   readonly hostname?: () => string;
@@ -48,12 +49,15 @@ export interface AwsKmsKeySourceOptions {
   /** Per-request timeout; default 30 s. */
   readonly timeoutMs?: number;
   /**
-   * Configured credentials (GitHub OIDC web identity, aws-oidc.ts) for the key's ARN. When
-   * set it wins over the environment and over a stanza's `aws_profile`: the workflow chose it.
+   * Configured credentials (GitHub OIDC web identity, aws-oidc.ts, or the decryption Secret's
+   * static keys) for the key's ARN. When set it wins over the ambient chain and over a
+   * stanza's `aws_profile`: the workflow chose it.
    */
   readonly credentialsProvider?: AwsCredentialsProvider;
   /** Describes the provider for the key report. */
   readonly credentialsProviderLocation?: string;
+  /** Instance metadata and container credential calls; default 1 s. */
+  readonly metadataTimeoutMs?: number;
 }
 
 /** Supplies base credentials for a key (before a stanza's role is assumed). */
@@ -65,7 +69,12 @@ type KmsKey = Extract<MasterKey, { type: 'kms' }>;
 export interface SourcedCredentials {
   readonly credentials: AwsCredentials;
   readonly from: string;
+  /** Milliseconds since the epoch, for temporary credentials that say when they end. */
+  readonly expiresAt?: number;
 }
+
+export { parseSharedCredentials } from './aws-credentials.ts';
+export { xmlText } from './aws-assume-role.ts';
 
 /** sops's `stsSessionRegex`. In RE2 and JS alike `@-_` is a range (@, A-Z, [\]^_), so `-` is removed. */
 const STS_SESSION_STRIP = /[^a-zA-Z0-9=,.@-_]+/g;
@@ -88,27 +97,6 @@ export function buggyContextVariants(context: Readonly<Record<string, string>>):
   const values = [...new Set(Object.values(context))];
   if (keys.length < 2 || values.length < 2) return [];
   return values.map((value) => Object.fromEntries(keys.map((k) => [k, value])));
-}
-
-/** Minimal INI reading of the shared credentials file: sections of `key = value` lines. */
-export function parseSharedCredentials(text: string): Map<string, Map<string, string>> {
-  const sections = new Map<string, Map<string, string>>();
-  let current: Map<string, string> | undefined;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
-    const header = /^\[\s*([^\]]+?)\s*\]$/.exec(line);
-    if (header !== null) {
-      const name = (header[1] ?? '').replace(/^profile\s+/, '');
-      current = sections.get(name) ?? new Map<string, string>();
-      sections.set(name, current);
-      continue;
-    }
-    const eq = line.indexOf('=');
-    if (current === undefined || eq === -1) continue;
-    current.set(line.slice(0, eq).trim().toLowerCase(), line.slice(eq + 1).trim());
-  }
-  return sections;
 }
 
 const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -134,91 +122,28 @@ function jsonError(answer: HttpAnswer): { type: string; message: string } {
   }
 }
 
-/** The text of the first `<tag>` in an AWS query-API answer, unescaped. */
-export function xmlText(xml: string, tag: string): string | undefined {
-  const match = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml);
-  if (match === null) return undefined;
-  return (match[1] ?? '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
-}
-
 /** Creates the `kms` key source. */
 export function createAwsKmsKeySource(options: AwsKmsKeySourceOptions): KeySource {
   const { env, policy, mask } = options;
-  const read = options.readFile ?? ((file: string) => fsReadFile(file, 'utf8'));
   const fetchFn = options.fetch ?? fetch;
   const hostname = options.hostname ?? osHostname;
   const now = options.now ?? (() => new Date());
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const ambient = createAwsAmbientCredentials({
+    env,
+    mask,
+    fetch: fetchFn,
+    ...(options.readFile === undefined ? {} : { readFile: options.readFile }),
+    now,
+    hostname,
+    timeoutMs,
+    ...(options.metadataTimeoutMs === undefined ? {} : { metadataTimeoutMs: options.metadataTimeoutMs }),
+  });
 
-  const envCredentials = ((): SourcedCredentials | undefined => {
-    const accessKeyId = env['AWS_ACCESS_KEY_ID']?.trim() ?? '';
-    const secretAccessKey = env['AWS_SECRET_ACCESS_KEY']?.trim() ?? '';
-    const sessionToken = env['AWS_SESSION_TOKEN']?.trim() ?? '';
-    // Masked the moment we hold them, before anything can fail.
-    if (secretAccessKey !== '') mask(secretAccessKey);
-    if (sessionToken !== '') mask(sessionToken);
-    if (accessKeyId === '' || secretAccessKey === '') return undefined;
-    return {
-      credentials: { accessKeyId, secretAccessKey, ...(sessionToken === '' ? {} : { sessionToken }) },
-      from: 'AWS_ACCESS_KEY_ID',
-    };
-  })();
-  const home = env['HOME'];
-  const sharedFile =
-    env['AWS_SHARED_CREDENTIALS_FILE']?.trim() ||
-    (home === undefined || home === '' ? undefined : path.join(home, '.aws', 'credentials'));
-
-  let shared: Promise<Map<string, Map<string, string>> | null> | undefined;
-  const loadShared = (): Promise<Map<string, Map<string, string>> | null> => {
-    shared ??= (async () => {
-      if (sharedFile === undefined) return null;
-      try {
-        return parseSharedCredentials(await read(sharedFile));
-      } catch {
-        return null;
-      }
-    })();
-    return shared;
-  };
-
-  async function profileCredentials(profile: string): Promise<SourcedCredentials> {
-    const sections = await loadShared();
-    const section = sections?.get(profile);
-    const accessKeyId = section?.get('aws_access_key_id') ?? '';
-    const secretAccessKey = section?.get('aws_secret_access_key') ?? '';
-    const sessionToken = section?.get('aws_session_token') ?? '';
-    if (secretAccessKey !== '') mask(secretAccessKey);
-    if (sessionToken !== '') mask(sessionToken);
-    if (accessKeyId === '' || secretAccessKey === '') {
-      throw new UserError(
-        'KEY_SOURCE',
-        `aws profile ${JSON.stringify(profile)} has no static keys in ${sharedFile ?? '~/.aws/credentials'}; profiles from ~/.aws/config (sso, role_arn, credential_process) are not supported`,
-      );
-    }
-    return {
-      credentials: { accessKeyId, secretAccessKey, ...(sessionToken === '' ? {} : { sessionToken }) },
-      from: `profile ${profile}`,
-    };
-  }
-
-  /** The credentials chain, in the order the SDK sops uses (v2) resolves it. */
+  /** The configured provider wins; otherwise the ambient chain (which honours `aws_profile`). */
   async function baseCredentials(key: KmsKey, arn: KmsArn): Promise<SourcedCredentials> {
     if (options.credentialsProvider !== undefined) return options.credentialsProvider(arn);
-    if (key.awsProfile !== undefined && key.awsProfile !== '') return profileCredentials(key.awsProfile);
-    if (envCredentials !== undefined) return envCredentials;
-    const envProfile = env['AWS_PROFILE']?.trim();
-    if (envProfile !== undefined && envProfile !== '') return profileCredentials(envProfile);
-    const sections = await loadShared();
-    if (sections?.has('default') === true) return profileCredentials('default');
-    throw new UserError(
-      'KEY_SOURCE',
-      'no aws credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones)',
-    );
+    return ambient.resolve(arn, key.awsProfile);
   }
 
   async function call(
@@ -257,41 +182,17 @@ export function createAwsKmsKeySource(options: AwsKmsKeySourceOptions): KeySourc
     const cacheKey = `${role}\n${stsUrl.href}\n${arn.region}\n${base.from}`;
     let pending = assumed.get(cacheKey);
     if (pending === undefined) {
-      pending = (async () => {
-        const body = new URLSearchParams({
-          Action: 'AssumeRole',
-          RoleArn: role,
-          RoleSessionName: roleSessionName(hostname()),
-          Version: '2011-06-15',
-        }).toString();
-        const answer = await call(
-          stsUrl,
-          arn,
-          'sts',
-          base.credentials,
-          { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-          body,
-        );
-        if (answer.status < 200 || answer.status >= 300) {
-          const code = xmlText(answer.body, 'Code') ?? '';
-          const message = sanitizeRemoteMessage(xmlText(answer.body, 'Message') ?? '', [
-            base.credentials.secretAccessKey,
-          ]);
-          throw new UserError(
-            'KEY_SOURCE',
-            `failed to assume role ${role}: HTTP ${answer.status}${code === '' ? '' : ` ${code}`}${message === '' ? '' : `: ${message}`}`,
-          );
-        }
-        const accessKeyId = xmlText(answer.body, 'AccessKeyId') ?? '';
-        const secretAccessKey = xmlText(answer.body, 'SecretAccessKey') ?? '';
-        const sessionToken = xmlText(answer.body, 'SessionToken') ?? '';
-        if (secretAccessKey !== '') mask(secretAccessKey);
-        if (sessionToken !== '') mask(sessionToken);
-        if (accessKeyId === '' || secretAccessKey === '' || sessionToken === '') {
-          throw new UserError('KEY_SOURCE', `failed to assume role ${role}: the answer has no credentials`);
-        }
-        return { credentials: { accessKeyId, secretAccessKey, sessionToken }, from: `role ${role}` };
-      })();
+      pending = assumeAwsRole({
+        role,
+        sessionName: roleSessionName(hostname()),
+        stsUrl,
+        region: arn.region,
+        base,
+        fetch: fetchFn,
+        mask,
+        now,
+        timeoutMs,
+      });
       // A failure is not cached, so the next stanza tries again.
       pending.catch(() => assumed.delete(cacheKey));
       assumed.set(cacheKey, pending);
@@ -380,8 +281,7 @@ export function createAwsKmsKeySource(options: AwsKmsKeySourceOptions): KeySourc
   const kmsOverride = env['AWS_ENDPOINT_URL_KMS']?.trim() || env['AWS_ENDPOINT_URL']?.trim();
   const locations = [
     ...(options.credentialsProviderLocation === undefined ? [] : [options.credentialsProviderLocation]),
-    `AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (${envCredentials === undefined ? 'not set' : 'set'})`,
-    ...(sharedFile === undefined ? [] : [`${sharedFile} (profiles with static keys)`]),
+    ...(options.credentialsProvider === undefined ? ambient.locations : []),
     `kms endpoint: ${kmsOverride === undefined || kmsOverride === '' ? "the key's regional AWS endpoint" : URL.canParse(kmsOverride) ? new URL(kmsOverride).origin : '(not a URL)'}`,
     `allowed keys: ${
       policy.accounts.length === 0 && policy.keys.length === 0

@@ -10,12 +10,22 @@
  * minutes, and reusing one in a long job is what fails with AADSTS700024 (Azure/login#180).
  * The access token is reused until shortly before it expires.
  *
+ * Without those inputs: the decryption Secret's `sops.azure-kv`, then the environment and
+ * managed identity (azure-credentials.ts).
+ *
  * The vault URL comes from the file, and the bearer token goes to it: only vaults listed in
  * `azure-allowed-vaults` are contacted, and by default none is.
  */
 import { UserError } from '../errors.ts';
 import { refusedExchangeMessage, type IdTokenProvider } from '../github/oidc.ts';
+import type { AzureStaticCredentials } from '../config/keys.ts';
 import type { Mask } from './age.ts';
+import {
+  azureError,
+  createAzureCredentialChain,
+  entraTokenUrl,
+  KEY_VAULT_SCOPE,
+} from './azure-credentials.ts';
 import {
   describeNetworkError,
   sanitizeRemoteMessage,
@@ -29,12 +39,10 @@ import type { MasterKey } from './master-key.ts';
 
 /** The audience Entra ID's GitHub federated credentials expect. */
 export const AZURE_OIDC_AUDIENCE = 'api://AzureADTokenExchange';
-const KEY_VAULT_SCOPE = 'https://vault.azure.net/.default';
 const API_VERSION = '7.4';
 const RENEW_BEFORE_MS = 2 * 60_000;
 const NAME_RE = /^[A-Za-z0-9-]{1,127}$/;
 const VERSION_RE = /^[A-Za-z0-9]{0,64}$/;
-const TENANT_RE = /^[A-Za-z0-9.-]+$/;
 
 export interface AzureKvKeySourceOptions {
   /** For `AZURE_AUTHORITY_HOST` (the SDKs' name; default https://login.microsoftonline.com). */
@@ -44,6 +52,8 @@ export interface AzureKvKeySourceOptions {
   readonly tenantId?: string | undefined;
   /** `azure-allowed-vaults`: vault URLs (`https://name.vault.azure.net`). */
   readonly allowedVaults: readonly string[];
+  /** The decryption Secret's `sops.azure-kv`, used when the OIDC inputs are not set. */
+  readonly staticCredentials?: AzureStaticCredentials | undefined;
   readonly idToken: IdTokenProvider;
   readonly fetch?: FetchLike;
   readonly timeoutMs?: number;
@@ -51,27 +61,6 @@ export interface AzureKvKeySourceOptions {
 }
 
 type AzureKey = Extract<MasterKey, { type: 'azure_kv' }>;
-
-/** Entra's errors: `{"error", "error_description"}`; Key Vault's: `{"error": {"code", "message"}}`. */
-function azureError(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { error?: unknown; error_description?: unknown };
-    if (typeof parsed.error === 'string') {
-      const description =
-        typeof parsed.error_description === 'string'
-          ? (parsed.error_description.split(/\r?\n/)[0] ?? '')
-          : '';
-      return `${parsed.error}${description === '' ? '' : `: ${description}`}`;
-    }
-    if (typeof parsed.error === 'object' && parsed.error !== null) {
-      const e = parsed.error as { code?: unknown; message?: unknown };
-      return [e.code, e.message].filter((v) => typeof v === 'string').join(': ');
-    }
-  } catch {
-    // Not JSON.
-  }
-  return '';
-}
 
 /** Creates the `azure_kv` source. */
 export function createAzureKvKeySource(options: AzureKvKeySourceOptions): KeySource {
@@ -95,29 +84,30 @@ export function createAzureKvKeySource(options: AzureKvKeySourceOptions): KeySou
     }
   }
 
-  async function exchange(): Promise<{ value: string; expiresAt: number }> {
-    if (clientId === undefined || tenantId === undefined) {
-      throw new UserError(
-        'KEY_SOURCE',
-        'no azure credentials: set azure-client-id and azure-tenant-id (GitHub OIDC federated credential); environment secrets and managed identity are not supported',
-      );
-    }
-    if (!TENANT_RE.test(tenantId))
-      throw new UserError('KEY_SOURCE', `azure-tenant-id "${tenantId}" is not a tenant id or domain`);
-    const authority = (env['AZURE_AUTHORITY_HOST']?.trim() || 'https://login.microsoftonline.com').replace(
-      /\/+$/,
-      '',
-    );
-    let url: URL;
-    try {
-      url = new URL(`${authority}/${tenantId}/oauth2/v2.0/token`);
-    } catch {
-      throw new UserError('KEY_SOURCE', 'AZURE_AUTHORITY_HOST is not a URL');
-    }
+  const oidc = clientId === undefined || tenantId === undefined ? undefined : { clientId, tenantId };
+  const credentials =
+    oidc !== undefined
+      ? { oidc }
+      : {
+          chain: createAzureCredentialChain({
+            env,
+            mask,
+            fetch: fetchFn,
+            now,
+            timeoutMs,
+            staticCredentials: options.staticCredentials,
+          }),
+        };
+
+  async function exchangeOidc(ids: {
+    clientId: string;
+    tenantId: string;
+  }): Promise<{ value: string; expiresAt: number }> {
+    const url = entraTokenUrl(env['AZURE_AUTHORITY_HOST'], ids.tenantId, 'azure-tenant-id');
     // A new assertion for each exchange (see the file comment: AADSTS700024).
     const token = await options.idToken(AZURE_OIDC_AUDIENCE);
     const body = new URLSearchParams({
-      client_id: clientId,
+      client_id: ids.clientId,
       scope: KEY_VAULT_SCOPE,
       grant_type: 'client_credentials',
       client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
@@ -143,6 +133,20 @@ export function createAzureKvKeySource(options: AzureKvKeySourceOptions): KeySou
       expiresAt: now() + (Number.isFinite(lifetime) ? lifetime : 3600) * 1000,
     };
   }
+
+  // Precedence: the OIDC inputs, then the decryption Secret, then the environment chain.
+  const halfConfigured = (clientId === undefined) !== (tenantId === undefined);
+  const exchange = (): Promise<{ value: string; expiresAt: number }> =>
+    halfConfigured
+      ? Promise.reject(
+          new UserError(
+            'KEY_SOURCE',
+            `azure-${clientId === undefined ? 'tenant' : 'client'}-id is set without azure-${clientId === undefined ? 'client' : 'tenant'}-id; GitHub OIDC needs both`,
+          ),
+        )
+      : 'oidc' in credentials
+        ? exchangeOidc(credentials.oidc)
+        : credentials.chain.getToken();
 
   let cached: Promise<{ value: string; expiresAt: number }> | undefined;
   async function accessToken(): Promise<string> {
@@ -215,6 +219,7 @@ export function createAzureKvKeySource(options: AzureKvKeySourceOptions): KeySou
       clientId === undefined || tenantId === undefined
         ? 'azure-client-id/azure-tenant-id (not set)'
         : `github oidc client assertion for client ${clientId} in tenant ${tenantId}`,
+      ...('chain' in credentials ? credentials.chain.locations : []),
       `allowed vaults: ${options.allowedVaults.length === 0 ? `none (set ${AZURE_ALLOWED_VAULTS_SETTING})` : options.allowedVaults.join(', ')}`,
     ],
     async decrypt(key: MasterKey): Promise<Uint8Array | null> {

@@ -8,14 +8,18 @@
  *   `https://iam.googleapis.com/{provider}`, as google-github-actions/auth asks for) is
  *   exchanged at STS, then, with `gcp-service-account`, for that account's token through IAM
  *   Credentials `generateAccessToken`; otherwise the federated token is used directly.
- * - `GOOGLE_OAUTH_ACCESS_TOKEN` (sops's variable).
- * Application Default Credentials files are not read (yet): the error says so.
+ * - the decryption Secret's `sops.gcp-kms` credentials JSON (gcp-credentials.ts);
+ * - `GOOGLE_CREDENTIALS` (sops's variable: a credentials JSON or a path to one);
+ * - `GOOGLE_OAUTH_ACCESS_TOKEN` (sops's variable);
+ * - Application Default Credentials: `GOOGLE_APPLICATION_CREDENTIALS`, else gcloud's
+ *   well-known file. The GCE metadata server is not asked.
  *
  * Endpoints: `SOPS_GCP_KMS_ENDPOINT` (sops's variable), `KSD_GCP_STS_ENDPOINT` and
  * `KSD_GCP_IAM_ENDPOINT` (ours, for tests and private endpoints); Google's public hosts
  * otherwise. None comes from a file: the file only names the key, checked against
  * `gcp-allowed-keys` before any token exists.
  */
+import { readFile as fsReadFile } from 'node:fs/promises';
 import { UserError } from '../errors.ts';
 import { refusedExchangeMessage, type IdToken, type IdTokenProvider } from '../github/oidc.ts';
 import type { Mask } from './age.ts';
@@ -27,10 +31,16 @@ import {
   type HttpAnswer,
 } from './endpoint-policy.ts';
 import { checkGcpKey } from './cloud-allowlists.ts';
+import {
+  applicationDefaultCredentialsPaths,
+  CLOUD_PLATFORM_SCOPE,
+  createGcpFileCredentials,
+  googleError,
+  type GcpAccessToken,
+} from './gcp-credentials.ts';
 import type { KeySource } from './key-source.ts';
 import type { MasterKey } from './master-key.ts';
 
-const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 const PROVIDER_RE = /^projects\/[^/]+\/locations\/global\/workloadIdentityPools\/[^/]+\/providers\/[^/]+$/;
 const SERVICE_ACCOUNT_RE = /^[^@\s/:]+@[^@\s/:]+$/;
 /** Tokens are renewed this long before they expire. */
@@ -45,10 +55,14 @@ export interface GcpKmsKeySourceOptions {
   readonly serviceAccount?: string | undefined;
   /** `gcp-allowed-keys`: key resource patterns (`*` within a segment, `**` across); empty: any key. */
   readonly allowedKeys: readonly string[];
+  /** The decryption Secret's `sops.gcp-kms` (a credentials JSON), used after the OIDC inputs. */
+  readonly staticCredentialsJson?: string | undefined;
   readonly idToken: IdTokenProvider;
   readonly fetch?: FetchLike;
   readonly timeoutMs?: number;
   readonly now?: () => number;
+  /** Reads credentials files; tests inject it. */
+  readonly readFile?: (file: string) => Promise<string>;
 }
 
 type GcpKey = Extract<MasterKey, { type: 'gcp_kms' }>;
@@ -73,28 +87,7 @@ function join(base: URL, path: string): URL {
   return new URL(`${base.origin}${prefix}${path}`);
 }
 
-/** Google's JSON errors (`{"error": {"status", "message"}}`) and OAuth's (`{"error", "error_description"}`). */
-function googleError(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { error?: unknown; error_description?: unknown };
-    if (typeof parsed.error === 'string') {
-      return `${parsed.error}${typeof parsed.error_description === 'string' ? `: ${parsed.error_description}` : ''}`;
-    }
-    if (typeof parsed.error === 'object' && parsed.error !== null) {
-      const e = parsed.error as { status?: unknown; message?: unknown };
-      return [e.status, e.message].filter((v) => typeof v === 'string').join(': ');
-    }
-  } catch {
-    // Not JSON: the status says enough.
-  }
-  return '';
-}
-
-interface AccessToken {
-  readonly value: string;
-  readonly expiresAt: number;
-  readonly from: string;
-}
+type AccessToken = GcpAccessToken;
 
 /** Creates the `gcp_kms` source. */
 export function createGcpKmsKeySource(options: GcpKmsKeySourceOptions): KeySource {
@@ -106,6 +99,62 @@ export function createGcpKmsKeySource(options: GcpKmsKeySourceOptions): KeySourc
   const serviceAccount = options.serviceAccount?.trim() || undefined;
   const staticToken = env['GOOGLE_OAUTH_ACCESS_TOKEN']?.trim() || undefined;
   if (staticToken !== undefined) mask(staticToken);
+  const read = options.readFile ?? ((file: string) => fsReadFile(file, 'utf8'));
+  const fileOptions = { mask, fetch: fetchFn, now, timeoutMs, readFile: read };
+  const adc = applicationDefaultCredentialsPaths(env);
+  const sopsCredentials = env['GOOGLE_CREDENTIALS']?.trim() || undefined;
+  let fileCredentials: (() => Promise<AccessToken>) | undefined;
+
+  /** The first credentials JSON that exists, in sops's and then ADC's order; undefined when none. */
+  async function loadFileCredentials(): Promise<(() => Promise<AccessToken>) | undefined> {
+    if (options.staticCredentialsJson !== undefined) {
+      return createGcpFileCredentials(
+        options.staticCredentialsJson,
+        'decryption-secret sops.gcp-kms',
+        fileOptions,
+      );
+    }
+    if (sopsCredentials !== undefined) {
+      // sops reads GOOGLE_CREDENTIALS as a path when such a file exists, else as the JSON itself.
+      if (sopsCredentials.startsWith('{')) {
+        mask(sopsCredentials);
+        return createGcpFileCredentials(sopsCredentials, 'GOOGLE_CREDENTIALS', fileOptions);
+      }
+      let text: string;
+      try {
+        text = await read(sopsCredentials);
+      } catch {
+        throw new UserError(
+          'KEY_SOURCE',
+          `GOOGLE_CREDENTIALS names ${sopsCredentials}, which cannot be read`,
+        );
+      }
+      return createGcpFileCredentials(text, sopsCredentials, fileOptions);
+    }
+    if (staticToken !== undefined) return undefined;
+    if (adc.explicit !== undefined) {
+      let text: string;
+      try {
+        text = await read(adc.explicit);
+      } catch {
+        throw new UserError(
+          'KEY_SOURCE',
+          `GOOGLE_APPLICATION_CREDENTIALS names ${adc.explicit}, which cannot be read; fix the path or unset it`,
+        );
+      }
+      return createGcpFileCredentials(text, adc.explicit, fileOptions);
+    }
+    if (adc.wellKnown !== undefined) {
+      let text: string | undefined;
+      try {
+        text = await read(adc.wellKnown);
+      } catch {
+        text = undefined;
+      }
+      if (text !== undefined) return createGcpFileCredentials(text, adc.wellKnown, fileOptions);
+    }
+    return undefined;
+  }
 
   async function post(
     url: URL,
@@ -211,12 +260,14 @@ export function createGcpKmsKeySource(options: GcpKmsKeySourceOptions): KeySourc
         }
         return impersonate(federated, serviceAccount);
       }
+      fileCredentials ??= await loadFileCredentials();
+      if (fileCredentials !== undefined) return fileCredentials();
       if (staticToken !== undefined) {
         return { value: staticToken, expiresAt: Number.POSITIVE_INFINITY, from: 'GOOGLE_OAUTH_ACCESS_TOKEN' };
       }
       throw new UserError(
         'KEY_SOURCE',
-        'no gcp credentials: set gcp-workload-identity-provider (GitHub OIDC) or GOOGLE_OAUTH_ACCESS_TOKEN; application default credentials files are not supported',
+        `no gcp credentials: set gcp-workload-identity-provider (GitHub OIDC), sops.gcp-kms in decryption-secret, GOOGLE_APPLICATION_CREDENTIALS or GOOGLE_OAUTH_ACCESS_TOKEN; tried ${adc.wellKnown ?? 'the gcloud well-known file (no HOME)'} (missing); the GCE metadata server is not used`,
       );
     })();
     cached = pending;
@@ -272,7 +323,10 @@ export function createGcpKmsKeySource(options: GcpKmsKeySourceOptions): KeySourc
       provider === undefined
         ? 'gcp-workload-identity-provider (not set)'
         : `github oidc via workload identity provider ${provider}${serviceAccount === undefined ? '' : `, impersonating ${serviceAccount}`}`,
+      ...(options.staticCredentialsJson === undefined ? [] : ['decryption-secret sops.gcp-kms']),
+      `GOOGLE_CREDENTIALS (${sopsCredentials === undefined ? 'not set' : 'set'})`,
       `GOOGLE_OAUTH_ACCESS_TOKEN (${staticToken === undefined ? 'not set' : 'set'})`,
+      `application default credentials: ${adc.explicit ?? `GOOGLE_APPLICATION_CREDENTIALS not set; ${adc.wellKnown ?? 'no HOME'}`}`,
       `allowed keys: ${options.allowedKeys.length === 0 ? 'any' : options.allowedKeys.join(', ')}`,
     ],
     async decrypt(key: MasterKey): Promise<Uint8Array | null> {

@@ -81,11 +81,27 @@ function maskEnvironmentSecrets(config: KeyConfig, mask: Mask): void {
     'AWS_SESSION_TOKEN',
     'GOOGLE_OAUTH_ACCESS_TOKEN',
     'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+    'AWS_CONTAINER_AUTHORIZATION_TOKEN',
+    'AZURE_CLIENT_SECRET',
+    'AZURE_CLIENT_CERTIFICATE_PASSWORD',
+    'IDENTITY_HEADER',
   ]) {
     const value = config.env[name]?.trim();
     if (value !== undefined && value !== '') mask(value);
   }
   if (config.vaultToken !== undefined) mask(config.vaultToken);
+  // The decryption Secret's cloud credentials (masked by the Action already; again for other callers).
+  const { aws, azure, gcp } = config.staticCredentials;
+  if (aws !== undefined) {
+    mask(aws.secretAccessKey);
+    if (aws.sessionToken !== undefined) mask(aws.sessionToken);
+  }
+  if (azure?.kind === 'client-secret') mask(azure.clientSecret);
+  if (azure?.kind === 'client-certificate') {
+    mask(azure.certificate);
+    if (azure.certificatePassword !== undefined) mask(azure.certificatePassword);
+  }
+  if (gcp !== undefined) mask(gcp.json);
 }
 
 export async function createKeySources(config: KeyConfig, deps: KeySourceDeps): Promise<KeySource[]> {
@@ -125,6 +141,7 @@ export async function createKeySources(config: KeyConfig, deps: KeySourceDeps): 
   });
   const idToken: IdTokenProvider = createIdTokenProvider({ env: config.env, mask, fetch: fetchFn });
   const dataKeys = new Map<string, Promise<Uint8Array | null>>();
+  const staticAws = config.staticCredentials.aws;
   const cloudEnv =
     config.vaultToken === undefined ? config.env : { ...config.env, VAULT_TOKEN: config.vaultToken };
 
@@ -133,12 +150,32 @@ export async function createKeySources(config: KeyConfig, deps: KeySourceDeps): 
     lazyKeySource(
       'kms',
       [
-        config.awsRoleArn === undefined
-          ? 'aws credentials from the environment'
-          : `github oidc role ${config.awsRoleArn}`,
+        config.awsRoleArn !== undefined
+          ? `github oidc role ${config.awsRoleArn}`
+          : staticAws !== undefined
+            ? 'aws keys from decryption-secret (sops.aws-kms)'
+            : 'aws credentials from the environment, shared profiles, container or instance metadata',
       ],
       async () => {
         const { createAwsKmsKeySource } = await import('./aws-kms.ts');
+        // Precedence: the OIDC inputs, then the decryption Secret's keys, then the ambient chain.
+        if (config.awsRoleArn === undefined && staticAws !== undefined) {
+          const { accessKeyId, secretAccessKey, sessionToken } = staticAws;
+          const credentials = {
+            accessKeyId,
+            secretAccessKey,
+            ...(sessionToken === undefined ? {} : { sessionToken }),
+          };
+          return createAwsKmsKeySource({
+            env: config.env,
+            policy: awsPolicy,
+            mask,
+            fetch: fetchFn,
+            credentialsProvider: () =>
+              Promise.resolve({ credentials, from: 'decryption-secret sops.aws-kms' }),
+            credentialsProviderLocation: `decryption-secret sops.aws-kms (access key ${accessKeyId})`,
+          });
+        }
         if (config.awsRoleArn === undefined) {
           return createAwsKmsKeySource({ env: config.env, policy: awsPolicy, mask, fetch: fetchFn });
         }
@@ -192,7 +229,12 @@ export async function createKeySources(config: KeyConfig, deps: KeySourceDeps): 
     ),
     lazyKeySource(
       'gcp_kms',
-      [`gcp workload identity provider: ${config.gcpWorkloadIdentityProvider ?? 'not set'}`],
+      [
+        `gcp workload identity provider: ${config.gcpWorkloadIdentityProvider ?? 'not set'}`,
+        ...(config.staticCredentials.gcp === undefined
+          ? []
+          : ['gcp credentials from decryption-secret (sops.gcp-kms)']),
+      ],
       async () => {
         const { createGcpKmsKeySource } = await import('./gcp-kms.ts');
         return createGcpKmsKeySource({
@@ -201,6 +243,7 @@ export async function createKeySources(config: KeyConfig, deps: KeySourceDeps): 
           workloadIdentityProvider: config.gcpWorkloadIdentityProvider,
           serviceAccount: config.gcpServiceAccount,
           allowedKeys: gcpAllowedKeys,
+          staticCredentialsJson: config.staticCredentials.gcp?.json,
           idToken,
           fetch: fetchFn,
         });
@@ -209,7 +252,12 @@ export async function createKeySources(config: KeyConfig, deps: KeySourceDeps): 
     ),
     lazyKeySource(
       'azure_kv',
-      [`azure client ${config.azureClientId ?? 'not set'}`],
+      [
+        `azure client ${config.azureClientId ?? 'not set'}`,
+        ...(config.staticCredentials.azure === undefined
+          ? []
+          : ['azure credentials from decryption-secret (sops.azure-kv)']),
+      ],
       async () => {
         const { createAzureKvKeySource } = await import('./azure-kv.ts');
         return createAzureKvKeySource({
@@ -218,6 +266,7 @@ export async function createKeySources(config: KeyConfig, deps: KeySourceDeps): 
           clientId: config.azureClientId,
           tenantId: config.azureTenantId,
           allowedVaults: azureAllowedVaults,
+          staticCredentials: config.staticCredentials.azure,
           idToken,
           fetch: fetchFn,
         });

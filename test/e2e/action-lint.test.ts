@@ -64,7 +64,7 @@ test('a bad decryption-secret fails before any command runs, naming the input', 
   assert.equal(result.code, 1);
   assert.match(
     result.stdout.toString(),
-    /::error::kustomize-sops-deploy: decryption-secret: sops\.gcp-kms is not supported yet/,
+    /::error::kustomize-sops-deploy: decryption-secret: sops\.gcp-kms is not a Google credentials JSON/,
   );
   assert.ok(!withoutMaskCommands(result.stdout.toString()).includes(CANARY));
 });

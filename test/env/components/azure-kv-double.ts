@@ -10,8 +10,15 @@ import { DEFAULT_REPOSITORY, sharedOidcIssuer } from './oidc.ts';
 const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
 const KEY_NAME = 'sops';
+const CLIENT_SECRET = 'double~client-secret-value';
+const IDENTITY_HEADER = 'double-identity-header-value';
 
-/** Info: `{vaultUrl, authorityHost, tenantId, clientId, keyName, keyVersion, audience, subject, requestsUrl}`. */
+/**
+ * Info: `{vaultUrl, authorityHost, tenantId, clientId, clientSecret, keyName, keyVersion,
+ * audience, subject, requestsUrl, imdsHost, identityEndpoint, identityHeader}`. `imdsHost` is
+ * what AZURE_POD_IDENTITY_AUTHORITY_HOST points managed identity at; `identityEndpoint` and
+ * `identityHeader` are App Service's IDENTITY_ENDPOINT and IDENTITY_HEADER. All test-only.
+ */
 export const azureKvDouble: Component = {
   name: 'azure-kv-double',
   install: () => Promise.resolve(),
@@ -25,6 +32,8 @@ export const azureKvDouble: Component = {
       clientId: CLIENT_ID,
       subjects: [subject],
       keys: [KEY_NAME],
+      clientSecret: CLIENT_SECRET,
+      identityHeader: IDENTITY_HEADER,
     });
     return {
       info: {
@@ -37,6 +46,10 @@ export const azureKvDouble: Component = {
         audience: AZURE_TOKEN_EXCHANGE_AUDIENCE,
         subject,
         requestsUrl: `${double.url}/_requests`,
+        clientSecret: CLIENT_SECRET,
+        imdsHost: double.url,
+        identityEndpoint: `${double.url}/msi/token`,
+        identityHeader: IDENTITY_HEADER,
       },
       stop: () => double.close(),
     };

@@ -12,7 +12,12 @@ import { DEFAULT_REPOSITORY, sharedOidcIssuer } from './oidc.ts';
 const KEY = 'projects/ksd-test/locations/global/keyRings/ksd/cryptoKeys/sops';
 const SERVICE_ACCOUNT = 'sops-decrypter@ksd-test.iam.gserviceaccount.com';
 
-/** Info: `{kmsEndpoint, stsEndpoint, iamEndpoint, keyResourceId, workloadIdentityProvider, stsAudience, tokenAudience, serviceAccount, requestsUrl}`. */
+/**
+ * Info: `{kmsEndpoint, stsEndpoint, iamEndpoint, keyResourceId, workloadIdentityProvider,
+ * stsAudience, tokenAudience, serviceAccount, requestsUrl, serviceAccountKeyJson,
+ * authorizedUserJson}`. The two JSON values are test-only credentials files (Application
+ * Default Credentials) whose `token_uri` is the double's OAuth endpoint.
+ */
 export const gcpDouble: Component = {
   name: 'gcp-double',
   install: () => Promise.resolve(),
@@ -37,6 +42,8 @@ export const gcpDouble: Component = {
         tokenAudience: double.tokenAudience,
         serviceAccount: SERVICE_ACCOUNT,
         requestsUrl: `${double.url}/_requests`,
+        serviceAccountKeyJson: double.serviceAccountKeyFile(SERVICE_ACCOUNT),
+        authorizedUserJson: double.authorizedUserFile(),
       },
       stop: () => double.close(),
     };

@@ -8,7 +8,15 @@
  *   the assertion is a GitHub OIDC JWT, checked for real: RS256 signature against the
  *   issuer's JWKS, `iss`, `aud` = `api://AzureADTokenExchange`, `exp`/`nbf` (AADSTS700024 when
  *   outside), and `sub` against the app's federated credential subjects (AADSTS70021).
- *   Answers an access token whose lifetime is configurable, so tests can outlive it.
+ *   Answers an access token whose lifetime is configurable, so tests can outlive it. The same
+ *   endpoint also takes a `client_secret` (AADSTS7000215 when wrong) and a certificate's
+ *   client assertion (an RS256 JWT whose `x5t` names a registered certificate; signature,
+ *   `aud` = the token URL, `iss` = `sub` = client id, and time checked: AADSTS700027 /
+ *   AADSTS700024). Each token call records which credential it was (`credential`).
+ * - Managed identity: `GET /metadata/identity/oauth2/token?api-version=2018-02-01&resource=`
+ *   (IMDS; needs `Metadata: true`) and `GET /msi/token?api-version=2019-08-01&resource=`
+ *   (App Service's IDENTITY_ENDPOINT; needs `X-IDENTITY-HEADER`), answering as those do
+ *   (`expires_on` as epoch seconds in a string).
  * - `POST /keys/{name}/{version}/{wrapkey|unwrapkey|encrypt|decrypt}?api-version=...` (Key
  *   Vault): RSA-OAEP-256 (and RSA-OAEP) with an RSA key held only in the double; values are
  *   base64url, as in the real API. Needs a bearer token the double issued and has not expired.
@@ -18,12 +26,14 @@
  */
 import {
   constants,
+  createHash,
   createPublicKey,
   generateKeyPairSync,
   privateDecrypt,
   publicEncrypt,
   randomBytes,
   verify,
+  X509Certificate,
 } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -43,6 +53,12 @@ export interface AzureKvDoubleOptions {
   readonly keys?: readonly string[];
   /** Access token lifetime in seconds; default 3600. */
   readonly tokenLifetimeSeconds?: number;
+  /** The app's client secret, when it has one. */
+  readonly clientSecret?: string;
+  /** PEM certificates registered on the app, for certificate client assertions. */
+  readonly certificates?: readonly string[];
+  /** The `IDENTITY_HEADER` the App Service identity endpoint wants; unset: that endpoint refuses. */
+  readonly identityHeader?: string;
 }
 
 /** One call the double received; bodies are never recorded (they carry key material). */
@@ -52,6 +68,8 @@ export interface AzureRequest {
   readonly status: number;
   /** For token calls: the assertion's jti, so tests can see each exchange used a new one. */
   readonly assertionId?: string;
+  /** For token calls that succeeded: `federated`, `secret`, `certificate` or `managed-identity[:<client id>]`. */
+  readonly credential?: string;
 }
 
 interface VaultKey {
@@ -96,6 +114,8 @@ export class AzureKvDouble {
   readonly #options: AzureKvDoubleOptions;
   readonly #keys = new Map<string, VaultKey>();
   readonly #tokens = new Map<string, number>();
+  /** Registered certificates by SHA-1 thumbprint (base64url), as Entra looks up `x5t`. */
+  readonly #certificates = new Map<string, KeyObject>();
   #jwks: readonly Record<string, unknown>[] = [];
   readonly requests: AzureRequest[] = [];
   /** Seconds; tests may shorten it while running. */
@@ -106,6 +126,10 @@ export class AzureKvDouble {
     this.#options = options;
     this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
     for (const key of options.keys ?? []) this.addKey(key);
+    for (const pem of options.certificates ?? []) {
+      const cert = new X509Certificate(pem);
+      this.#certificates.set(createHash('sha1').update(cert.raw).digest('base64url'), cert.publicKey);
+    }
   }
 
   static async start(options: AzureKvDoubleOptions): Promise<AzureKvDouble> {
@@ -149,13 +173,17 @@ export class AzureKvDouble {
       sendJson(res, 200, this.requests);
       return;
     }
-    const seen: { assertionId?: string } = {};
+    const seen: { assertionId?: string; credential?: string } = {};
     res.once('finish', () => {
       this.requests.push({ method: req.method ?? '', path, status: res.statusCode, ...seen });
     });
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(path);
     if (req.method === 'POST' && token?.[1] !== undefined) {
       await this.#token(res, token[1], body, seen);
+      return;
+    }
+    if (req.method === 'GET' && (path === '/metadata/identity/oauth2/token' || path === '/msi/token')) {
+      this.#managedIdentity(req, res, url, path === '/msi/token', seen);
       return;
     }
     const op = /^\/keys\/([^/]+)(?:\/([^/]*))?\/(wrapkey|unwrapkey|encrypt|decrypt)$/.exec(path);
@@ -170,7 +198,7 @@ export class AzureKvDouble {
     res: ServerResponse,
     tenant: string,
     body: string,
-    seen: { assertionId?: string },
+    seen: { assertionId?: string; credential?: string },
   ): Promise<void> {
     const form = Object.fromEntries(new URLSearchParams(body));
     if (tenant !== this.#options.tenantId) {
@@ -189,6 +217,20 @@ export class AzureKvDouble {
         700016,
         `Application with identifier '${form['client_id'] ?? ''}' was not found in the directory '${tenant}'.`,
       );
+      return;
+    }
+    if (form['scope'] === 'https://vault.azure.net/.default' && form['client_secret'] !== undefined) {
+      if (this.#options.clientSecret === undefined || form['client_secret'] !== this.#options.clientSecret) {
+        entraError(
+          res,
+          401,
+          'invalid_client',
+          7000215,
+          `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${this.#options.clientId}'.`,
+        );
+        return;
+      }
+      this.#issueToken(res, seen, 'secret');
       return;
     }
     if (form['client_assertion_type'] !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') {
@@ -220,6 +262,11 @@ export class AzureKvDouble {
       return;
     }
     if (typeof claims['jti'] === 'string') seen.assertionId = claims['jti'];
+    // GitHub's tokens carry an x5t too: a certificate assertion is the one the app issued itself.
+    if (typeof header['x5t'] === 'string' && claims['iss'] === this.#options.clientId) {
+      this.#certificateAssertion(res, tenant, header, claims, `${h}.${p}`, s, seen);
+      return;
+    }
     let jwk = this.#jwks.find((k) => k['kid'] === header['kid']);
     if (jwk === undefined) {
       const fetched = (await (await fetch(this.#options.jwksUrl)).json()) as {
@@ -269,13 +316,123 @@ export class AzureKvDouble {
       );
       return;
     }
+    this.#issueToken(res, seen, 'federated');
+  }
+
+  #newAccessToken(): string {
     const accessToken = `eyJ0eXAi.double-${randomBytes(24).toString('base64url')}`;
     this.#tokens.set(accessToken, Date.now() + this.tokenLifetimeSeconds * 1000);
+    return accessToken;
+  }
+
+  #issueToken(res: ServerResponse, seen: { credential?: string }, credential: string): void {
+    seen.credential = credential;
     sendJson(res, 200, {
       token_type: 'Bearer',
       expires_in: this.tokenLifetimeSeconds,
       ext_expires_in: this.tokenLifetimeSeconds,
-      access_token: accessToken,
+      access_token: this.#newAccessToken(),
+    });
+  }
+
+  /** A client assertion signed with a certificate registered on the app (`x5t` names it). */
+  #certificateAssertion(
+    res: ServerResponse,
+    tenant: string,
+    header: Record<string, unknown>,
+    claims: Record<string, unknown>,
+    signed: string,
+    signature: string,
+    seen: { credential?: string },
+  ): void {
+    const key = this.#certificates.get(String(header['x5t']));
+    if (
+      header['alg'] !== 'RS256' ||
+      key === undefined ||
+      !verify('RSA-SHA256', Buffer.from(signed), key, Buffer.from(signature, 'base64url'))
+    ) {
+      entraError(
+        res,
+        401,
+        'invalid_client',
+        700027,
+        'Client assertion failed signature validation. (Reason - The key was not found.)',
+      );
+      return;
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const exp = typeof claims['exp'] === 'number' ? claims['exp'] : 0;
+    const nbf = typeof claims['nbf'] === 'number' ? claims['nbf'] : 0;
+    if (exp < now || nbf > now + 300) {
+      entraError(res, 401, 'invalid_client', 700024, 'Client assertion is not within its valid time range.');
+      return;
+    }
+    const audience = `${this.url}/${tenant}/oauth2/v2.0/token`;
+    if (
+      claims['aud'] !== audience ||
+      claims['iss'] !== this.#options.clientId ||
+      claims['sub'] !== this.#options.clientId
+    ) {
+      entraError(
+        res,
+        401,
+        'invalid_client',
+        700021,
+        `Client assertion application identifier doesn't match 'client_id' parameter, or its audience is not ${audience}.`,
+      );
+      return;
+    }
+    this.#issueToken(res, seen, 'certificate');
+  }
+
+  /** IMDS (`Metadata: true`) and App Service's identity endpoint (`X-IDENTITY-HEADER`). */
+  #managedIdentity(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    appService: boolean,
+    seen: { credential?: string },
+  ): void {
+    if (appService) {
+      if (
+        this.#options.identityHeader === undefined ||
+        req.headers['x-identity-header'] !== this.#options.identityHeader
+      ) {
+        sendJson(res, 401, { statusCode: 401, message: 'Unauthorized' });
+        return;
+      }
+    } else if (req.headers['metadata'] !== 'true') {
+      sendJson(res, 400, {
+        error: 'invalid_request',
+        error_description: 'Required metadata header not specified',
+      });
+      return;
+    }
+    const apiVersion = url.searchParams.get('api-version');
+    if (apiVersion !== (appService ? '2019-08-01' : '2018-02-01')) {
+      sendJson(res, 400, { error: 'invalid_request', error_description: 'Invalid API version' });
+      return;
+    }
+    if (url.searchParams.get('resource') !== 'https://vault.azure.net') {
+      sendJson(res, 400, {
+        error: 'invalid_resource',
+        error_description: 'AADSTS500011: The resource principal was not found.',
+      });
+      return;
+    }
+    const clientId = url.searchParams.get('client_id');
+    if (clientId !== null && clientId !== this.#options.clientId) {
+      sendJson(res, 400, { error: 'invalid_request', error_description: 'Identity not found' });
+      return;
+    }
+    seen.credential = `managed-identity${clientId === null ? '' : `:${clientId}`}`;
+    const expiresOn = Math.floor(Date.now() / 1000) + this.tokenLifetimeSeconds;
+    sendJson(res, 200, {
+      access_token: this.#newAccessToken(),
+      ...(appService ? {} : { expires_in: String(this.tokenLifetimeSeconds) }),
+      expires_on: String(expiresOn),
+      resource: 'https://vault.azure.net',
+      token_type: 'Bearer',
     });
   }
 

@@ -9,6 +9,12 @@
  *   version of an attribute condition).
  * - `POST /v1/projects/-/serviceAccounts/{email}:generateAccessToken` (IAM Credentials):
  *   impersonates a configured service account with a federated token.
+ * - `POST /token` (Google's OAuth token endpoint, oauth2.googleapis.com): the jwt-bearer grant
+ *   of a `service_account` credentials file (an RS256 JWT checked against the key the double
+ *   issued for that account: `kid`, signature, `iss`, `aud`, `exp`, `scope`) and the
+ *   refresh-token grant of an `authorized_user` file (client id, secret and refresh token).
+ *   {@link GcpDouble.serviceAccountKeyFile} and {@link GcpDouble.authorizedUserFile} write
+ *   the matching credentials JSON, pointing `token_uri` at the double.
  * - `POST /v1/{cryptoKey}:encrypt` and `:decrypt` (KMS): AES-256-GCM under a secret per key
  *   held only in the double, so only the double can decrypt what it encrypted. Every KMS call
  *   needs a bearer token the double issued (federated or service account).
@@ -16,7 +22,15 @@
  * It is NOT Google's cryptography or ciphertext format; tests can only prove that a client
  * speaks the protocol and handles its errors. `GET /_requests` lists the calls it received.
  */
-import { createCipheriv, createDecipheriv, createPublicKey, randomBytes, verify } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  verify,
+} from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bearerToken, isRecord, listenLoopback, parseJsonBody, sendJson } from './http-double.ts';
 import type { LoopbackServer } from './http-double.ts';
@@ -80,6 +94,10 @@ export class GcpDouble {
   readonly #keys = new Map<string, Buffer>();
   readonly #tokens = new Map<string, IssuedToken>();
   readonly #serviceAccounts: ReadonlySet<string>;
+  /** Service-account keys by key id: the public half, and whose it is. */
+  readonly #accountKeys = new Map<string, { readonly email: string; readonly publicKey: KeyObject }>();
+  /** authorized_user grants by refresh token. */
+  readonly #refreshTokens = new Map<string, { readonly clientId: string; readonly clientSecret: string }>();
   #jwks: readonly Record<string, unknown>[] = [];
   readonly requests: GcpRequest[] = [];
 
@@ -132,6 +150,41 @@ export class GcpDouble {
     return this.#server.close();
   }
 
+  /**
+   * A new key for `email` and the `service_account` credentials JSON holding it, as the IAM
+   * console downloads it, with `token_uri` at the double.
+   */
+  serviceAccountKeyFile(email: string): string {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const keyId = randomBytes(20).toString('hex');
+    this.#accountKeys.set(keyId, { email, publicKey });
+    return JSON.stringify({
+      type: 'service_account',
+      project_id: 'ksd-test',
+      private_key_id: keyId,
+      private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      client_email: email,
+      client_id: '100000000000000000001',
+      auth_uri: `${this.url}/o/oauth2/auth`,
+      token_uri: `${this.url}/token`,
+    });
+  }
+
+  /** An `authorized_user` credentials JSON (what `gcloud auth application-default login` writes). */
+  authorizedUserFile(): string {
+    const clientId = `${randomBytes(6).toString('hex')}.apps.googleusercontent.com`;
+    const clientSecret = `d-${randomBytes(12).toString('base64url')}`;
+    const refreshToken = `1//double-${randomBytes(24).toString('base64url')}`;
+    this.#refreshTokens.set(refreshToken, { clientId, clientSecret });
+    return JSON.stringify({
+      type: 'authorized_user',
+      client_id: clientId,
+      client_secret: clientSecret,
+      refresh_token: refreshToken,
+      token_uri: `${this.url}/token`,
+    });
+  }
+
   async #handle(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     const path = decodeURIComponent(url.pathname);
@@ -150,6 +203,10 @@ export class GcpDouble {
       return;
     }
     if (path === '/v1/token') return this.#exchange(req, res, body);
+    if (path === '/token') {
+      this.#oauthToken(res, body, seen);
+      return;
+    }
 
     const bearer = bearerToken(req);
     const issued = bearer === undefined ? undefined : this.#tokens.get(bearer);
@@ -253,6 +310,72 @@ export class GcpDouble {
       if (claims[name] !== value) return 'The given credential is rejected by the attribute condition.';
     }
     return claims;
+  }
+
+  /** Google's OAuth token endpoint: jwt-bearer (service accounts) and refresh_token (users). */
+  #oauthToken(res: ServerResponse, body: string, seen: { principal?: string }): void {
+    const form = Object.fromEntries(new URLSearchParams(body));
+    const answer = (principal: string): void => {
+      seen.principal = principal;
+      sendJson(res, 200, { access_token: this.#issue(principal), expires_in: 3599, token_type: 'Bearer' });
+    };
+    if (form['grant_type'] === 'refresh_token') {
+      const grant = this.#refreshTokens.get(form['refresh_token'] ?? '');
+      if (grant === undefined || grant.clientId !== form['client_id']) {
+        stsError(res, 'invalid_grant', 'Bad Request');
+        return;
+      }
+      if (grant.clientSecret !== form['client_secret']) {
+        sendJson(res, 401, { error: 'invalid_client', error_description: 'Unauthorized' });
+        return;
+      }
+      answer(`user:${grant.clientId}`);
+      return;
+    }
+    if (form['grant_type'] !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') {
+      stsError(res, 'unsupported_grant_type', `Invalid grant_type: ${form['grant_type'] ?? ''}`);
+      return;
+    }
+    const [h, p, s] = (form['assertion'] ?? '').split('.');
+    const header = decodeSegment(h);
+    const claims = decodeSegment(p);
+    if (!isRecord(header) || !isRecord(claims) || s === undefined) {
+      stsError(
+        res,
+        'invalid_grant',
+        'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe.',
+      );
+      return;
+    }
+    const key = this.#accountKeys.get(String(header['kid']));
+    if (
+      header['alg'] !== 'RS256' ||
+      key === undefined ||
+      key.email !== claims['iss'] ||
+      !verify('RSA-SHA256', Buffer.from(`${h}.${p}`), key.publicKey, Buffer.from(s, 'base64url'))
+    ) {
+      stsError(res, 'invalid_grant', 'Invalid JWT Signature.');
+      return;
+    }
+    const now = Date.now() / 1000;
+    const iat = typeof claims['iat'] === 'number' ? claims['iat'] : 0;
+    const exp = typeof claims['exp'] === 'number' ? claims['exp'] : 0;
+    if (claims['aud'] !== `${this.url}/token` || exp < now || exp - iat > 3600 || iat > now + CLOCK_SKEW_S) {
+      stsError(
+        res,
+        'invalid_grant',
+        'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe.',
+      );
+      return;
+    }
+    if (
+      typeof claims['scope'] !== 'string' ||
+      !claims['scope'].split(' ').includes('https://www.googleapis.com/auth/cloud-platform')
+    ) {
+      stsError(res, 'invalid_scope', 'Invalid OAuth scope or ID token audience provided.');
+      return;
+    }
+    answer(`serviceAccount:${key.email}`);
   }
 
   #issue(principal: string): string {

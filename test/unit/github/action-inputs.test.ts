@@ -50,7 +50,11 @@ describe('parseDecryptionSecret', () => {
   const bad: [string, string, RegExp][] = [
     ['not a map', '- a', /expected a Secret manifest/],
     ['no key entries', 'data: {other: YQ==}', /no \*\.agekey/],
-    ['cloud entries', `data: {sops.aws-kms: ${b64('x')}}`, /sops\.aws-kms is not supported yet/],
+    [
+      'an aws entry that is not a map',
+      `data: {sops.aws-kms: ${b64('x')}}`,
+      /sops\.aws-kms is not a map of fields/,
+    ],
     ['data not base64', 'data: {a.agekey: "not base64!"}', /is not base64/],
   ];
   for (const [name, text, message] of bad) {
