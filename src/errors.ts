@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'UNSUPPORTED'
   | 'PATH_ESCAPE'
   | 'KUSTOMIZE_FAILED'
+  | 'KUBE_API'
+  | 'APPLY_FAILED'
   | 'CHECKOUT_FAILED';
 
 /**

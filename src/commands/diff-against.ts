@@ -50,7 +50,7 @@ export async function diffAgainstRef(
   const first = build.paths[0];
   if (first === undefined) throw new UserError('USAGE', 'against needs a PATH to build');
   const repo = await repositoryRoot(first, deps.exec, build.env);
-  const commit = await resolveRef(repo, against, deps.exec, build.env);
+  const commit = await resolveRef(repo, against, deps.exec, build.env, config.fetchAuth);
   const keySources = cacheKeySources(
     await createKeySources(build.keys, { host: deps.host, exec: deps.exec }),
   );

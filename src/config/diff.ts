@@ -1,5 +1,6 @@
 /** Inputs of `diff PATH` (or `diff --manifests FILE`). */
 import { UserError } from '../errors.ts';
+import { gitAuthFor, type GitAuth } from '../github/git-auth.ts';
 import { buildFlags, parseBuildConfig, type BuildConfig } from './build.ts';
 import { optional, parseBoolean, type Env, type InputReader } from './inputs.ts';
 import { kubeFlags, parseKubeInputs, type KubeConfigInputs } from './kube.ts';
@@ -22,6 +23,11 @@ export interface DiffConfig {
    * has this choice; build and apply always fail on a missing key.
    */
   readonly requireDecryption: boolean;
+  /**
+   * Credentials for fetching the `against` ref into a shallow checkout: the Action's
+   * github-token (an input the CLI does not have, so there git uses the user's own).
+   */
+  readonly fetchAuth: GitAuth | undefined;
 }
 
 /** CLI flags of `diff` (names equal the Action inputs): the build flags plus the cluster ones. */
@@ -60,5 +66,6 @@ export function parseDiffConfig(read: InputReader, env: Env): DiffConfig {
     build: kube.manifests === undefined ? parseBuildConfig(read, env, { stdoutIsLog: false }) : undefined,
     against,
     requireDecryption: parseBoolean(read, 'require-decryption'),
+    fetchAuth: against === undefined ? undefined : gitAuthFor(read('github-token'), env),
   };
 }

@@ -11,6 +11,7 @@ import { UserError } from '../errors.ts';
 import type { ActionsHost, ActionsHostOptions } from '../host/actions-host.ts';
 import { nodeExec } from '../host/node-exec.ts';
 import { reportError, run } from '../run.ts';
+import { checkoutWorkspace } from './checkout.ts';
 import { parseDecryptionSecret } from './decryption-secret.ts';
 import { isKubeconfigContent, writeKubeconfigContent, type KubeconfigFile } from './kubeconfig-input.ts';
 import { pullRequestFromEnv } from './pull-request.ts';
@@ -43,8 +44,15 @@ async function prepareInputs(
     if (pgp.length > 0) overrides.set('pgp-key', pgp.join('\n'));
     if (keys.vaultToken !== undefined && optional(getInput('vault-token')) === undefined)
       overrides.set('vault-token', keys.vaultToken);
+    // Cloud credentials travel typed (serialized) to the key config; they never touch the disk.
+    if (keys.cloudInput !== undefined) overrides.set(keys.cloudInput.name, keys.cloudInput.value);
+    const cloud = [
+      keys.cloud.aws === undefined ? '' : ', AWS keys',
+      keys.cloud.azure === undefined ? '' : `, Azure ${keys.cloud.azure.kind}`,
+      keys.cloud.gcp === undefined ? '' : ', GCP credentials',
+    ].join('');
     host.info(
-      `decryption-secret: ${keys.ageKeys.length} age, ${keys.pgpKeys.length} OpenPGP${keys.vaultToken === undefined ? '' : ', a Vault token'}`,
+      `decryption-secret: ${keys.ageKeys.length} age, ${keys.pgpKeys.length} OpenPGP${keys.vaultToken === undefined ? '' : ', a Vault token'}${cloud}`,
     );
   }
   const kubeconfig = getInput('kubeconfig');
@@ -65,11 +73,17 @@ function commenterFor(
   host: ActionsHost,
 ): ReturnType<typeof createStickyCommenter> | undefined {
   const pullRequest = pullRequestFromEnv(kit.env);
-  if (pullRequest?.fork === true) {
-    kit.notice(
-      'This pull request comes from a fork: GitHub gives it no secrets and no OIDC token, so keys may be missing. ' +
-        'Showing undecryptable Secrets as encrypted is not supported yet: a diff that needs a missing key fails.',
-    );
+  const fork = pullRequest?.fork === true;
+  const dependabot = pullRequest !== undefined && kit.env['GITHUB_ACTOR'] === 'dependabot[bot]';
+  if (fork || dependabot) {
+    const who = fork
+      ? 'This pull request comes from a fork: GitHub gives it no secrets and no OIDC token.'
+      : 'This pull request comes from Dependabot: GitHub gives it only Dependabot secrets, no Actions secrets.';
+    // Only diff can run without keys; what it does then depends on require-decryption.
+    const diff = parseBoolean(read, 'require-decryption')
+      ? 'require-decryption is true, so a diff that needs a missing key fails.'
+      : 'diff shows values it cannot decrypt as "(encrypted; not decrypted in this run)" and lists their files (require-decryption: true fails instead).';
+    kit.notice(`${who} lint runs fully; ${diff} build and apply still need every key.`);
   }
   const wanted = optional(read('comment'));
   const comment = wanted === undefined ? pullRequest !== undefined : parseBoolean(read, 'comment');
@@ -102,6 +116,11 @@ export async function runAction(kit: ActionToolkit): Promise<number> {
       commenter.post === undefined ? Promise.resolve('skipped') : commenter.post(tag, render),
   });
   try {
+    // A one-step workflow: with no checkout before this step, check out the triggering commit.
+    if (workspace !== undefined && workspace !== '') {
+      const request = { workspace, env: kit.env, read: kit.getInput, host, exec: nodeExec };
+      if (await checkoutWorkspace(request)) process.chdir(workspace);
+    }
     const read = await host.group('inputs and keys', () => prepareInputs(kit, host, cleanups));
     const config = parseConfig(read, kit.env, { stdoutIsLog: true });
     const post = commenterFor(kit, read, host);

@@ -10,10 +10,11 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { UserError } from '../errors.ts';
 import type { Exec } from '../host/exec.ts';
+import { gitAuthEnv, type GitAuth } from '../github/git-auth.ts';
 import { privateRootParent } from '../kustomize/stage.ts';
 import type { KubeObject } from './client.ts';
-import { summarizeDiff, type DiffReport, type ObjectDiff } from './diff.ts';
-import { maskSecretPair } from './mask.ts';
+import { joinReasons, summarizeDiff, UNDECRYPTED_REASON, type DiffReport, type ObjectDiff } from './diff.ts';
+import { hasUndecryptedValues, maskSecretPair, sameExceptUndecrypted } from './mask.ts';
 import { deepEqual, describeRef, identityKey, normalizeObject, refOf, toApplyForm } from './normalize.ts';
 import { skipReason } from './ssa.ts';
 import { unifiedDiff } from './unified-diff.ts';
@@ -67,34 +68,95 @@ export async function repositoryRoot(target: string, exec: Exec, env: Env): Prom
  * The commit a ref names. In a shallow or single-branch checkout (actions/checkout's default)
  * a missing ref is fetched from origin first.
  */
-export async function resolveRef(repo: string, ref: string, exec: Exec, env: Env): Promise<string> {
+export async function resolveRef(
+  repo: string,
+  ref: string,
+  exec: Exec,
+  env: Env,
+  auth?: GitAuth,
+): Promise<string> {
   const ctx = { exec, env, cwd: repo };
   const verify = (name: string) =>
     git(ctx, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${name}^{commit}`]);
-  let found = await verify(ref);
+  const found = await verify(ref);
   if (found.ok) return found.out;
-  let fetchNote = '';
-  const remote = await git(ctx, ['remote', 'get-url', 'origin']);
-  if (remote.ok) {
-    const shallow = (await git(ctx, ['rev-parse', '--is-shallow-repository'])).out === 'true';
-    const fetched = await git(ctx, [
-      'fetch',
-      '--no-tags',
-      '--quiet',
-      ...(shallow ? ['--depth=1'] : []),
-      'origin',
-      '--end-of-options',
-      ref,
-    ]);
-    if (fetched.ok) {
-      found = await verify('FETCH_HEAD');
-      if (found.ok) return found.out;
-    }
-    fetchNote = `, and fetching it from origin failed (${fetched.err || 'no such ref'})`;
+  const fetched = await fetchMissingRef(ctx, ref, auth);
+  for (const name of fetched.names) {
+    const again = await verify(name);
+    if (again.ok) return again.out;
   }
-  throw new UserError('USAGE', `against: git ref "${ref}" is not in ${repo}${fetchNote}`, {
+  throw new UserError('USAGE', `against: git ref "${ref}" is not in ${repo}${fetched.note}`, {
     hint: 'name a branch, tag or commit that exists, or fetch it first (actions/checkout with fetch-depth: 0)',
   });
+}
+
+/** `main~2` → `main` and 2: the name before any `~N`/`^N`, and how many generations back it reaches. */
+function splitAncestry(ref: string): { base: string; suffix: string; generations: number } {
+  const match = /^(.*?)((?:[~^]\d*)*)$/.exec(ref);
+  const base = match?.[1] ?? ref;
+  const suffix = match?.[2] ?? '';
+  let generations = 0;
+  for (const [, op, n] of suffix.matchAll(/([~^])(\d*)/g)) {
+    // `~N` walks N first parents; `^N` picks the Nth parent, one generation (`^0` is the commit).
+    generations += op === '~' ? (n === '' ? 1 : Number(n)) : n === '0' ? 0 : 1;
+  }
+  return { base, suffix, generations };
+}
+
+/**
+ * Fetches what a ref that does not resolve needs from origin, and returns the names to try
+ * again. actions/checkout clones one commit deep (and only that ref), so `main` is missing and
+ * `HEAD~1` is past the shallow boundary: a branch or tag is fetched by name (a branch then
+ * also answers as `origin/NAME`), and the history behind a commit that is present is deepened.
+ * Only called when the ref does not resolve, so a complete clone never fetches. `auth` (the
+ * Action's github-token) authenticates the fetch; without it git uses the user's own
+ * credentials.
+ */
+export async function fetchMissingRef(
+  ctx: GitContext,
+  ref: string,
+  auth?: GitAuth,
+): Promise<{ readonly names: readonly string[]; readonly note: string }> {
+  if (!(await git(ctx, ['remote', 'get-url', 'origin'])).ok) return { names: [], note: '' };
+  const shallow = (await git(ctx, ['rev-parse', '--is-shallow-repository'])).out === 'true';
+  const fetchCtx = auth === undefined ? ctx : { ...ctx, env: { ...ctx.env, ...gitAuthEnv(auth, ctx.env) } };
+  const fetch = (options: readonly string[], refspec: string) =>
+    git(fetchCtx, ['fetch', '--no-tags', '--quiet', ...options, 'origin', '--end-of-options', refspec]);
+  const { base, suffix, generations } = splitAncestry(ref);
+  const failed = (err: string) => ({
+    names: [],
+    note: `, and fetching it from origin failed (${err || 'no such ref'})`,
+  });
+
+  const present = await git(ctx, [
+    'rev-parse',
+    '--verify',
+    '--quiet',
+    '--end-of-options',
+    `${base}^{commit}`,
+  ]);
+  if (present.ok) {
+    // The name is here but its ancestors are not: only a shallow clone can lack them.
+    if (!shallow || generations === 0) return { names: [], note: '' };
+    const deepened = await fetch([`--deepen=${generations}`], present.out);
+    return deepened.ok ? { names: [ref], note: '' } : failed(deepened.err);
+  }
+  // Enough history for the suffix, from the fetched tip; all of it when the clone is complete.
+  const depth = shallow ? [`--depth=${generations + 1}`] : [];
+  if (/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(base)) {
+    const bySha = await fetch(depth, base);
+    return bySha.ok ? { names: [ref], note: '' } : failed(bySha.err);
+  }
+  if (base.startsWith('refs/')) {
+    const full = await fetch(depth, `+${base}:${base}`);
+    return full.ok ? { names: [ref], note: '' } : failed(full.err);
+  }
+  const name = base.replace(/^(?:origin\/|refs\/remotes\/origin\/)/, '');
+  const branch = await fetch(depth, `+refs/heads/${name}:refs/remotes/origin/${name}`);
+  if (branch.ok) return { names: [ref, `origin/${name}${suffix}`], note: '' };
+  const tag = await fetch(depth, `+refs/tags/${name}:refs/tags/${name}`);
+  if (tag.ok) return { names: [ref, `refs/tags/${name}${suffix}`], note: '' };
+  return failed(tag.err || branch.err);
 }
 
 /** A detached checkout of a commit, inside a private temp directory. */
@@ -187,25 +249,33 @@ export function compareRendered(
       entries.push({ ref, class: 'skipped', reason: skip, diff: '' });
       continue;
     }
+    // Values this run could not decrypt are unknown on either side: not a change by themselves.
+    const unknown = hasUndecryptedValues(object) || hasUndecryptedValues(old);
+    const marks = unknown ? { reason: UNDECRYPTED_REASON, undecrypted: true } : { reason: undefined };
     if (old === undefined) {
-      entries.push({ ref, class: 'created', reason: undefined, diff: render(name, undefined, object) });
+      entries.push({ ref, class: 'created', ...marks, diff: render(name, undefined, object) });
       continue;
     }
-    const same = deepEqual(comparable(old), comparable(object));
+    const same = unknown
+      ? sameExceptUndecrypted(comparable(old), comparable(object))
+      : deepEqual(comparable(old), comparable(object));
     entries.push({
       ref,
       class: same ? 'unchanged' : 'configured',
-      reason: undefined,
+      ...marks,
       diff: same ? '' : render(name, old, object),
     });
   }
   for (const [key, object] of before) {
     if (seen.has(key)) continue;
     const ref = refOf(object);
+    const deletedReason = 'no longer rendered; apply deletes it only with prune';
+    const unknown = hasUndecryptedValues(object);
     entries.push({
       ref,
       class: 'deleted',
-      reason: `no longer rendered; apply deletes it only with prune`,
+      reason: unknown ? joinReasons(deletedReason, UNDECRYPTED_REASON) : deletedReason,
+      ...(unknown ? { undecrypted: true } : {}),
       diff: render(describeRef(ref), object, undefined),
     });
   }

@@ -9,6 +9,7 @@ import { actionlint } from './actionlint.ts';
 import { azureKvDouble } from './azure-kv-double.ts';
 import { cliTools } from './cli-tools.ts';
 import { gcpDouble } from './gcp-double.ts';
+import { gitHttp } from './git-http.ts';
 import { githubApi } from './github-api.ts';
 import { kube } from './kube.ts';
 import { moto } from './moto.ts';
@@ -20,6 +21,7 @@ export const components: readonly Component[] = [
   moto,
   gcpDouble,
   githubApi,
+  gitHttp,
   vault,
   cliTools,
   kube,
