@@ -6,12 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { repoRoot } from '../env/paths.ts';
 import { runAction, runCli } from '../support/run-dist.ts';
 
@@ -43,6 +43,8 @@ interface Traced {
   readonly env: Record<string, string>;
   /** The dist chunk names (without the hash) that the run loaded. */
   loadedChunks(): Promise<string[]>;
+  /** Every file of dist/ that the run loaded. */
+  loadedFiles(): Promise<string[]>;
 }
 
 async function traced(): Promise<Traced> {
@@ -59,6 +61,11 @@ async function traced(): Promise<Traced> {
         .filter((u) => u.startsWith(prefix))
         .map((u) => u.slice(prefix.length).replace(/-[A-Z0-9]+\.js$/, ''))
         .sort();
+    },
+    async loadedFiles() {
+      const urls = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
+      const dist = pathToFileURL(path.join(repoRoot, 'dist')).href + '/';
+      return urls.filter((u) => u.startsWith(dist)).map((u) => fileURLToPath(u));
     },
   };
 }
@@ -138,4 +145,20 @@ test('the trace does see a heavy chunk when a path needs it (diff loads the Kube
   );
   assert.equal(result.code, 2);
   assert.ok(heavyIn(await trace.loadedChunks()).includes('config'));
+});
+
+test('the Action lint path loads no undici (scripts/bundle-shims: @actions/http-client is never called)', async () => {
+  const trace = await traced();
+  const result = await runAction(
+    { command: 'lint', path: 'apps' },
+    { ...trace.env, GITHUB_WORKSPACE: await lintWorkspace() },
+  );
+  assert.equal(result.code, 0, result.stderr);
+  // undici's error codes; the Kubernetes client's chunk still carries undici, so the marker is real.
+  const marker = 'UND_ERR_';
+  const all = readdirSync(chunksDir).filter((f) => f.endsWith('.js'));
+  assert.ok(all.some((f) => readFileSync(path.join(chunksDir, f), 'utf8').includes(marker)));
+  const loaded = await trace.loadedFiles();
+  assert.ok(loaded.length > 0);
+  for (const file of loaded) assert.ok(!readFileSync(file, 'utf8').includes(marker), `${file} has undici`);
 });
