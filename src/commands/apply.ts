@@ -4,7 +4,7 @@
  */
 import { applyFlags, parseApplyConfig, type ApplyConfig } from '../config/apply.ts';
 import { publishApply } from '../github/publish.ts';
-import { applyObjects, renderApplyText } from '../kube/apply.ts';
+import { applyFailure, applyObjects, renderApplyText } from '../kube/apply.ts';
 import type { Command } from './command.ts';
 import { loadObjects, openClient } from './kube-run.ts';
 
@@ -36,7 +36,10 @@ export const applyCommand: Command<ApplyConfig> = {
       if (host.reportsToGithub) {
         publishApply(host, report, config.build?.paths.join(', ') ?? config.kube.manifests ?? '');
       }
-      return report.ok ? 0 : 2;
+      // The report above lists every object; the error says which were applied and which not.
+      const failure = applyFailure(report);
+      if (failure !== undefined) throw failure;
+      return 0;
     } finally {
       client.close();
     }

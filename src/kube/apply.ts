@@ -28,7 +28,7 @@ import {
   waitForDeletion,
 } from './ssa.ts';
 import type { Logger } from '../host/host.ts';
-import { errorMessage } from '../errors.ts';
+import { errorMessage, UserError } from '../errors.ts';
 
 export type ApplyStatus =
   'created' | 'configured' | 'recreated' | 'unchanged' | 'skipped' | 'deleted' | 'failed' | 'not-applied';
@@ -102,6 +102,10 @@ function finish(
   return { objects: results, counts, ok: error === undefined, error, health };
 }
 
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((x) => b.has(x));
+}
+
 async function carryOut(
   client: KubeClient,
   plan: ObjectPlan,
@@ -116,7 +120,7 @@ async function carryOut(
   } else if (plan.takeover && plan.live !== undefined) {
     await takeOverClientSideFields(client, info, plan.live, fieldManager);
   }
-  await applyObject(client, info, plan.ref, plan.object, { fieldManager, dryRun: false });
+  await applyObject(client, info, plan.ref, plan.object, { fieldManager, dryRun: false, metadataOnly: true });
 }
 
 /**
@@ -145,8 +149,26 @@ export async function applyObjects(
   };
 
   const state = options.applySet === undefined ? undefined : await readApplySet(client, options.applySet);
+  // What the parent records now, so that a run that changes neither set writes nothing.
+  let recorded =
+    state === undefined || !state.exists
+      ? undefined
+      : { groupKinds: new Set(state.groupKinds), namespaces: new Set(state.namespaces) };
+  const recordApplySet = async (
+    parent: ApplySetRef,
+    groupKinds: readonly string[],
+    namespaces: readonly string[],
+  ): Promise<void> => {
+    const kinds = new Set(groupKinds);
+    const spaces = new Set([parent.namespace, ...namespaces.filter((ns) => ns !== '')]);
+    if (recorded !== undefined && sameSet(recorded.groupKinds, kinds) && sameSet(recorded.namespaces, spaces))
+      return;
+    await writeApplySet(client, parent, kinds, spaces, fieldManager);
+    recorded = { groupKinds: kinds, namespaces: spaces };
+  };
   const scope = changeScope(members);
-  const context = { client, fieldManager, force: options.force ?? false, ...scope };
+  // Apply reads a dry run's result only to compare it with a live object.
+  const context = { client, fieldManager, force: options.force ?? false, ...scope, keepCreated: false };
   const applied: KubeObject[] = [];
   const allPlans: ObjectPlan[] = [];
 
@@ -217,8 +239,7 @@ export async function applyObjects(
         // Record the union before later stages write members, so an interrupted run leaves
         // nothing that a later prune cannot find.
         try {
-          await writeApplySet(
-            client,
+          await recordApplySet(
             options.applySet,
             [...state.groupKinds, ...members.map((o) => groupKindOf(refOf(o)))],
             [
@@ -226,7 +247,6 @@ export async function applyObjects(
               ...plans.map((p) => p.ref.namespace),
               ...members.map((o) => refOf(o).namespace),
             ],
-            fieldManager,
           );
         } catch (error) {
           notApplied(2);
@@ -260,12 +280,10 @@ export async function applyObjects(
           }
         }
         const kept = candidates.filter((c) => c.keptBecause !== undefined);
-        await writeApplySet(
-          client,
+        await recordApplySet(
           options.applySet,
           [...currentKinds, ...kept.map((c) => groupKindOf(c.ref))],
           [...currentNamespaces, ...kept.map((c) => c.ref.namespace)],
-          fieldManager,
         );
       }
     } catch (error) {
@@ -282,6 +300,35 @@ export async function applyObjects(
     }
   }
   return finish(results, undefined);
+}
+
+const APPLIED: readonly ApplyStatus[] = ['created', 'configured', 'recreated', 'deleted'];
+
+/**
+ * The error for a failed apply (code APPLY_FAILED), or undefined when it succeeded. The
+ * message counts what was applied, failed and not applied; the report names each object.
+ */
+export function applyFailure(report: ApplyReport): UserError | undefined {
+  if (report.ok) return undefined;
+  const named = (statuses: readonly ApplyStatus[]): string[] =>
+    report.objects.filter((o) => statuses.includes(o.status)).map((o) => describeRef(o.ref));
+  const applied = named(APPLIED);
+  const failed = named(['failed']);
+  const notApplied = named(['not-applied']);
+  const list = (title: string, refs: readonly string[]): string[] =>
+    refs.length === 0 ? [] : [`${title}:`, ...refs.map((r) => `  ${r}`)];
+  return new UserError(
+    'APPLY_FAILED',
+    `apply failed: ${(report.error ?? 'see the report').replace(/\s*\n\s*/g, ' ')}; ${applied.length} object(s) applied, ${failed.length} failed, ${notApplied.length} not applied`,
+    {
+      report: [
+        ...list('applied', applied),
+        ...list('failed', failed),
+        ...list('not applied', notApplied),
+      ].join('\n'),
+      hint: 'fix the objects named above and run apply again; objects already applied are left as they are',
+    },
+  );
 }
 
 /** One line per object and a count line. */

@@ -22,9 +22,11 @@ export interface ResourceInfo {
   readonly namespaced: boolean;
 }
 
-/** A non-2xx answer from the apiserver, with the Status fields that matter for decisions. */
-export class KubeApiError extends Error {
-  override readonly name = 'KubeApiError';
+/**
+ * A non-2xx answer from the apiserver, with the Status fields that matter for decisions. It
+ * is a UserError (code KUBE_API): one that reaches the shell is the cluster refusing, not a bug.
+ */
+export class KubeApiError extends UserError {
   readonly status: number;
   /** metav1.Status reason, e.g. NotFound, Conflict, Invalid, AlreadyExists. */
   readonly reason: string;
@@ -37,7 +39,7 @@ export class KubeApiError extends Error {
   }[];
 
   constructor(status: number, reason: string, message: string, causes: KubeApiError['causes']) {
-    super(message);
+    super('KUBE_API', message);
     this.status = status;
     this.reason = reason;
     this.causes = causes;
@@ -49,7 +51,18 @@ export interface RequestOptions {
   readonly query?: Readonly<Record<string, string | undefined>>;
   readonly body?: unknown;
   readonly contentType?: string;
+  /**
+   * The Accept header (default JSON). Requests whose answer is not read can ask for less,
+   * e.g. METADATA_ONLY; a body that is not JSON comes back as undefined.
+   */
+  readonly accept?: string;
 }
+
+/**
+ * Accept header asking for the object's metadata only (PartialObjectMetadata), which every
+ * resource, custom ones included, can answer: for writes whose response body is not read.
+ */
+export const METADATA_ONLY = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1, application/json';
 
 /** The raw response: status and parsed JSON body. */
 export interface KubeResponse {
@@ -285,7 +298,10 @@ export async function createKubeClient(options: KubeClientOptions): Promise<Kube
     const payload = requestOptions.body === undefined ? undefined : JSON.stringify(requestOptions.body);
     let lastError: unknown;
     for (let attempt = 0; attempt < retry.attempts; attempt++) {
-      const headers: Record<string, string> = { ...(await authHeaders()), accept: 'application/json' };
+      const headers: Record<string, string> = {
+        ...(await authHeaders()),
+        accept: requestOptions.accept ?? 'application/json',
+      };
       if (payload !== undefined) headers['content-type'] = requestOptions.contentType ?? 'application/json';
       let response: RawResponse;
       try {
@@ -294,7 +310,7 @@ export async function createKubeClient(options: KubeClientOptions): Promise<Kube
         const code = (error as NodeJS.ErrnoException).code ?? '';
         if (!RETRIABLE_CODES.has(code) && (error as Error).message !== 'socket hang up') {
           throw new UserError(
-            'USAGE',
+            'KUBE_API',
             `cannot reach the Kubernetes API at ${server}: ${(error as Error).message}`,
             { cause: error },
           );
@@ -304,9 +320,13 @@ export async function createKubeClient(options: KubeClientOptions): Promise<Kube
         continue;
       }
       if (response.status >= 200 && response.status < 300) {
+        const type = response.headers['content-type'] ?? 'application/json';
         return {
           status: response.status,
-          body: response.text === '' ? undefined : (JSON.parse(response.text) as unknown),
+          body:
+            response.text === '' || !type.startsWith('application/json')
+              ? undefined
+              : (JSON.parse(response.text) as unknown),
         };
       }
       const error = parseError(response.status, response.text);
@@ -319,7 +339,7 @@ export async function createKubeClient(options: KubeClientOptions): Promise<Kube
     }
     if (lastError instanceof KubeApiError) throw lastError;
     throw new UserError(
-      'USAGE',
+      'KUBE_API',
       `cannot reach the Kubernetes API at ${server} after ${retry.attempts} attempts: ${(lastError as Error).message}`,
       { cause: lastError },
     );

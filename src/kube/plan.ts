@@ -15,6 +15,7 @@ import {
   toApplyForm,
 } from './normalize.ts';
 import type { ObjectRef } from './normalize.ts';
+import { provablyUnchanged } from './managed-fields.ts';
 import {
   applyObject,
   createLiveReader,
@@ -52,6 +53,11 @@ export interface PlanContext {
   readonly namespaces: ReadonlySet<string>;
   /** `group/Kind` of the custom resources whose CRDs this change creates. */
   readonly definedKinds: ReadonlySet<string>;
+  /**
+   * Whether plans of new objects keep the dry-run result (default true; diff prints it).
+   * Without it, the dry run of a new object asks for metadata only, which is cheaper.
+   */
+  readonly keepCreated?: boolean;
   /** How live objects are read (default: a GET each). */
   readonly readLive?: LiveReader;
 }
@@ -132,12 +138,22 @@ export async function planObject(context: PlanContext, input: KubeObject): Promi
   const live = await (context.readLive ?? ((i, r) => getLive(client, i, r)))(info, ref);
   const skip = skipReason(object, live);
   if (skip !== undefined) return { ...base, ref, object, live, action: 'skip', reason: skip };
+  const takeover = live !== undefined && hasClientSideManagers(live);
+  // The dry run is most of a no-change re-apply's cost; skip it when the live object and our
+  // managedFields already prove the apply would change nothing (what it would return is live).
+  if (live !== undefined && !takeover && provablyUnchanged(object, live, context.fieldManager)) {
+    return { ...base, ref, object, live, merged: live, action: 'unchanged' };
+  }
   let merged: KubeObject;
+  const metadataOnly = live === undefined && context.keepCreated === false;
   try {
     merged = await applyObject(client, info, ref, object, {
       fieldManager: context.fieldManager,
       dryRun: true,
+      metadataOnly,
     });
+    // Only the dry run's verdict was wanted; the rendered body stands in for its result.
+    if (metadataOnly) merged = object;
   } catch (error) {
     if (
       live === undefined &&
@@ -190,7 +206,6 @@ export async function planObject(context: PlanContext, input: KubeObject): Promi
     }
     throw error;
   }
-  const takeover = live !== undefined && hasClientSideManagers(live);
   if (live === undefined) return { ...base, ref, object, live, merged, action: 'create', takeover };
   const same = deepEqual(normalizeObject(merged), normalizeObject(live));
   return {

@@ -3,10 +3,12 @@
  * dry-run) with a field manager, take over fields client-side `kubectl apply` owned, and
  * delete. Each plan decides what an object needs before anything is written.
  */
-import { KubeApiError } from './client.ts';
+import { KubeApiError, METADATA_ONLY } from './client.ts';
 import type { KubeClient, KubeObject, ResourceInfo } from './client.ts';
 import { collectionPath, describeRef, metadataOf, objectPath, refOf, stringMap } from './normalize.ts';
 import type { ObjectRef } from './normalize.ts';
+import { managedFieldsOf } from './managed-fields.ts';
+import type { ManagedFieldsEntry } from './managed-fields.ts';
 
 /** The default field manager. */
 export const FIELD_MANAGER = 'kustomize-sops-deploy';
@@ -118,6 +120,11 @@ export function createLiveReader(client: KubeClient, refs: readonly ObjectRef[])
 export interface ApplyCallOptions {
   readonly fieldManager: string;
   readonly dryRun: boolean;
+  /**
+   * Ask only for the object's metadata back, when the caller does not read the result: the
+   * apiserver then serializes (and sends) far less. The result is then not the object.
+   */
+  readonly metadataOnly?: boolean;
 }
 
 /**
@@ -134,6 +141,7 @@ export async function applyObject(
   const { body } = await client.request('PATCH', objectPath(info, ref), {
     body: object,
     contentType: 'application/apply-patch+yaml',
+    ...(options.metadataOnly === true ? { accept: METADATA_ONLY } : {}),
     query: {
       fieldManager: options.fieldManager,
       force: 'true',
@@ -142,21 +150,6 @@ export async function applyObject(
     },
   });
   return body as KubeObject;
-}
-
-interface ManagedFieldsEntry {
-  manager?: string;
-  operation?: string;
-  subresource?: string;
-  fieldsType?: string;
-  fieldsV1?: Record<string, unknown>;
-  apiVersion?: string;
-  time?: string;
-}
-
-function managedFieldsOf(object: KubeObject): ManagedFieldsEntry[] {
-  const entries = metadataOf(object)['managedFields'];
-  return Array.isArray(entries) ? (entries as ManagedFieldsEntry[]) : [];
 }
 
 /** Whether client-side managers own fields in the main resource (not a subresource). */

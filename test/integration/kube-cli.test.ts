@@ -104,6 +104,7 @@ describe('diff and apply commands', () => {
     assert.equal(result.code, 2, result.stdout + result.stderr);
     assert.match(result.stdout, /ConfigMap\/ksd-cli\/bad failed/);
     assert.match(result.stdout, /Secret\/ksd-cli\/creds not-applied/);
+    assert.match(result.stderr, /apply failed: .*; \d+ object\(s\) applied, 1 failed, 1 not applied\nappl/);
   });
 
   it('refuses prune without an applyset, before contacting the cluster', async () => {
