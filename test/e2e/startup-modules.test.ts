@@ -17,9 +17,21 @@ import { runAction, runCli } from '../support/run-dist.ts';
 
 /**
  * Chunks that only the paths that need them may load, by esbuild chunk name: `config` is the
- * Kubernetes client, `dist-src` Octokit, `pgp` openpgp, the rest the KMS and Vault key sources.
+ * Kubernetes client, `dist-src` Octokit, `pgp` openpgp, `age-library` age-encryption, the rest
+ * the KMS and Vault key sources.
  */
-const HEAVY = ['config', 'dist-src', 'pgp', 'aws-kms', 'aws-oidc', 'gcp-kms', 'azure-kv', 'vault'];
+const HEAVY = [
+  'config',
+  'dist-src',
+  'pgp',
+  'aws-kms',
+  'aws-oidc',
+  'gcp-kms',
+  'azure-kv',
+  'vault',
+  // age-encryption: only post-quantum and SSH identities need it.
+  'age-library',
+];
 
 const chunksDir = path.join(repoRoot, 'dist', 'chunks');
 const demoKey = path.join(repoRoot, 'examples', 'demo', 'demo-age-key.txt');
