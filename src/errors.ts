@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'KUSTOMIZE_FAILED'
   | 'KUBE_API'
   | 'APPLY_FAILED'
+  | 'NOT_READY'
   | 'CHECKOUT_FAILED';
 
 /**

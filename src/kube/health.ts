@@ -232,7 +232,7 @@ export async function waitForHealth(
     const waiting = statuses.filter((s) => s.state !== 'ready');
     if (failed.length > 0) {
       throw new UserError(
-        'USAGE',
+        'NOT_READY',
         `${failed.length} object(s) failed: ${failed.map((s) => `${describeRef(s.ref)} (${s.reason})`).join('; ')}`,
         {
           report: statuses
@@ -245,7 +245,7 @@ export async function waitForHealth(
     if (waiting.length === 0) return statuses;
     if (Date.now() >= deadline) {
       throw new UserError(
-        'USAGE',
+        'NOT_READY',
         `${waiting.length} object(s) not ready after ${Math.round(options.timeoutMs / 1000)} s: ${waiting.map((s) => `${describeRef(s.ref)} (${s.reason})`).join('; ')}`,
         {
           report: waiting.map((s) => `${describeRef(s.ref)}: ${s.state} ${s.reason}`).join('\n'),

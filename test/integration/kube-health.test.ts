@@ -91,7 +91,8 @@ describe('kube health', () => {
     assert.equal(applied.ok, true, applied.error);
     await assert.rejects(
       waitForHealth(client, [deployment], { timeoutMs: 1_000, intervalMs: 200 }),
-      (error: Error & { report?: string }) => {
+      (error: Error & { report?: string; code?: string }) => {
+        assert.equal(error.code, 'NOT_READY');
         assert.match(
           error.message,
           /1 object\(s\) not ready after 1 s: Deployment\/ksd-health\/web \((updated|ready|available) replicas 0\/1|.*observed/,
@@ -139,7 +140,8 @@ describe('kube health', () => {
     const started = Date.now();
     await assert.rejects(
       waitForHealth(client, [job('ok'), job('bad')], { timeoutMs: 120_000, intervalMs: 200 }),
-      (error: Error) => {
+      (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'NOT_READY');
         assert.match(error.message, /1 object\(s\) failed: Job\/ksd-health\/bad \(Failed: /);
         return true;
       },
