@@ -14,14 +14,14 @@ import {
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-VL4MI5O7.js";
-import "./chunks/chunk-OJYOUZNY.js";
-import "./chunks/chunk-CDJOHBWD.js";
-import "./chunks/chunk-ZZ25XCGH.js";
+} from "./chunks/chunk-ANADQJTR.js";
+import "./chunks/chunk-JTPRIHFT.js";
+import "./chunks/chunk-WZT6LHY2.js";
+import "./chunks/chunk-E4QHXHNL.js";
 import {
   UserError
-} from "./chunks/chunk-GFREQRVK.js";
-import "./chunks/chunk-LQH3RA76.js";
+} from "./chunks/chunk-ZSIIWODD.js";
+import "./chunks/chunk-UJIP2UZS.js";
 
 // src/cli.ts
 import { parseArgs } from "node:util";

@@ -7,8 +7,8 @@ const __dirname = __ksdDirname(__filename);
 import {
   info,
   warning
-} from "./chunks/chunk-VXK4IU66.js";
-import "./chunks/chunk-LQH3RA76.js";
+} from "./chunks/chunk-6VEFRLUU.js";
+import "./chunks/chunk-UJIP2UZS.js";
 
 // src/post.ts
 import { readdir, rm } from "node:fs/promises";
