@@ -4,6 +4,7 @@
  */
 import { diffFlags, parseDiffConfig, type DiffConfig } from '../config/diff.ts';
 import { publishDiff } from '../github/publish.ts';
+import { adoptHashedSecretNames } from '../kube/adopt-hashed-names.ts';
 import { diffObjects, renderDiffText, type DiffReport } from '../kube/diff.ts';
 import { UndecryptedFiles } from '../kustomize/placeholder.ts';
 import type { Command } from './command.ts';
@@ -28,18 +29,26 @@ export const diffCommand: Command<DiffConfig> = {
     const shared = undecrypted === undefined ? {} : { undecrypted };
     let report: DiffReport;
     if (config.against === undefined) {
-      const objects = await host.group('build', () => loadObjects(config.kube, config.build, deps, shared));
+      const built = await host.group('build', () => loadObjects(config.kube, config.build, deps, shared));
       const client = await openClient(config.kube);
       try {
-        report = await host.group('diff', () =>
-          diffObjects(client, objects, {
+        // A generated Secret built from placeholders has a hash of the placeholders in its
+        // name; it takes the live name it stands for, so it and its referrers compare with
+        // what is live (kube/adopt-hashed-names.ts). Nothing to do when all was decrypted.
+        report = await host.group('diff', async () => {
+          const { objects, reasons } =
+            undecrypted !== undefined && undecrypted.size > 0
+              ? await adoptHashedSecretNames(client, built, config.kube.fieldManager)
+              : { objects: built, reasons: undefined };
+          return diffObjects(client, objects, {
+            ...(reasons === undefined ? {} : { reasons }),
             fieldManager: config.kube.fieldManager,
             concurrency: config.kube.concurrency,
             force: config.kube.force,
             applySet: config.kube.applySet,
             prune: config.kube.prune,
-          }),
-        );
+          });
+        });
       } finally {
         client.close();
       }

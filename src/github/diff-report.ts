@@ -68,8 +68,7 @@ export function renderUndecryptedMarkdown(note: UndecryptedNote): string {
   const more = n > 20 ? ` and ${n - 20} more` : '';
   return (
     `> [!NOTE]\n> ${n} SOPS ${n === 1 ? 'file was' : 'files were'} not decrypted in this run: ${cell(note.why)}. ` +
-    `Their values show as \`(encrypted; not decrypted in this run)\` and are not compared; ` +
-    `a generated Secret may show under a new name, since kustomize derives its name suffix from its values. ` +
+    `Their values show as \`(encrypted; not decrypted in this run)\` and are not compared. ` +
     `Set \`require-decryption: true\` to fail instead.\n> Files: ${shown}${more}`
   );
 }

@@ -60,6 +60,11 @@ export interface DiffOptions {
   /** The ApplySet whose members are labelled and, with `prune`, listed as deleted. */
   readonly applySet?: ApplySetRef | undefined;
   readonly prune?: boolean;
+  /**
+   * A reason per object (identityKey of its planned ref) that replaces the generic one for
+   * undecrypted values, e.g. where a generated Secret's name hash came from.
+   */
+  readonly reasons?: ReadonlyMap<string, string>;
 }
 
 function toYaml(object: KubeObject | undefined): string {
@@ -135,10 +140,12 @@ export async function diffObjects(
     }
     const reason =
       plan.reason ?? (plan.takeover ? 'fields owned by client-side kubectl apply are taken over' : undefined);
+    const note =
+      options.reasons?.get(identityKey(plan.ref)) ?? (undecrypted ? UNDECRYPTED_REASON : undefined);
     return {
       ref: plan.ref,
       class: cls,
-      reason: undecrypted ? joinReasons(reason, UNDECRYPTED_REASON) : reason,
+      reason: note === undefined ? reason : joinReasons(reason, note),
       diff: renderPlanDiff(plan, cls),
       ...(undecrypted ? { undecrypted: true } : {}),
     };
@@ -208,8 +215,7 @@ export function renderUndecryptedNote(note: UndecryptedNote): string {
   const n = note.files.length;
   return (
     `${n} SOPS ${n === 1 ? 'file was' : 'files were'} not decrypted in this run (${note.why}): ${note.files.join(', ')}; ` +
-    'their values show as (encrypted; not decrypted in this run) and are not compared, ' +
-    'and a generated Secret may show under a new name since kustomize derives its name suffix from its values. ' +
+    'their values show as (encrypted; not decrypted in this run) and are not compared. ' +
     'Set require-decryption: true to fail instead.'
   );
 }
