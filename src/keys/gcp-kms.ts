@@ -12,7 +12,10 @@
  * - `GOOGLE_CREDENTIALS` (sops's variable: a credentials JSON or a path to one);
  * - `GOOGLE_OAUTH_ACCESS_TOKEN` (sops's variable);
  * - Application Default Credentials: `GOOGLE_APPLICATION_CREDENTIALS`, else gcloud's
- *   well-known file. The GCE metadata server is not asked.
+ *   well-known file, else the GCE metadata server (a self-hosted runner on a GCE VM or GKE
+ *   node; short timeout, a failure kept for the run). With `gcp-service-account`, the metadata
+ *   server's token is exchanged for that account's through `generateAccessToken`, as the OIDC
+ *   token is.
  *
  * Endpoints: `SOPS_GCP_KMS_ENDPOINT` (sops's variable), `KSD_GCP_STS_ENDPOINT` and
  * `KSD_GCP_IAM_ENDPOINT` (ours, for tests and private endpoints); Google's public hosts
@@ -34,6 +37,7 @@ import { checkGcpKey } from './cloud-allowlists.ts';
 import {
   applicationDefaultCredentialsPaths,
   CLOUD_PLATFORM_SCOPE,
+  createGceMetadataCredentials,
   createGcpFileCredentials,
   googleError,
   type GcpAccessToken,
@@ -60,6 +64,8 @@ export interface GcpKmsKeySourceOptions {
   readonly idToken: IdTokenProvider;
   readonly fetch?: FetchLike;
   readonly timeoutMs?: number;
+  /** The GCE metadata server's timeout; default 1 s, as the SDKs. */
+  readonly metadataTimeoutMs?: number;
   readonly now?: () => number;
   /** Reads credentials files; tests inject it. */
   readonly readFile?: (file: string) => Promise<string>;
@@ -104,6 +110,13 @@ export function createGcpKmsKeySource(options: GcpKmsKeySourceOptions): KeySourc
   const adc = applicationDefaultCredentialsPaths(env);
   const sopsCredentials = env['GOOGLE_CREDENTIALS']?.trim() || undefined;
   let fileCredentials: (() => Promise<AccessToken>) | undefined;
+  const metadata = createGceMetadataCredentials({
+    env,
+    mask,
+    fetch: fetchFn,
+    now,
+    timeoutMs: options.metadataTimeoutMs ?? 1000,
+  });
 
   /** The first credentials JSON that exists, in sops's and then ADC's order; undefined when none. */
   async function loadFileCredentials(): Promise<(() => Promise<AccessToken>) | undefined> {
@@ -206,7 +219,11 @@ export function createGcpKmsKeySource(options: GcpKmsKeySourceOptions): KeySourc
     };
   }
 
-  async function impersonate(federated: AccessToken, email: string): Promise<AccessToken> {
+  /** `email`'s token through IAM Credentials; `hint` says which role the caller lacks when refused. */
+  async function impersonate(federated: AccessToken, email: string, hint: string): Promise<AccessToken> {
+    if (!SERVICE_ACCOUNT_RE.test(email)) {
+      throw new UserError('KEY_SOURCE', `gcp-service-account "${email}" is not an email address`);
+    }
     const base = endpoint(env, 'KSD_GCP_IAM_ENDPOINT', 'https://iamcredentials.googleapis.com');
     const url = join(base, `/v1/projects/-/serviceAccounts/${encodeURIComponent(email)}:generateAccessToken`);
     const what = `gcp service account impersonation of ${email}`;
@@ -220,7 +237,7 @@ export function createGcpKmsKeySource(options: GcpKmsKeySourceOptions): KeySourc
       const detail = sanitizeRemoteMessage(googleError(answer.body), [federated.value]);
       throw new UserError(
         'KEY_SOURCE',
-        `${what} failed: HTTP ${answer.status}${detail === '' ? '' : ` ${detail}`}; the workload identity pool's principal needs roles/iam.workloadIdentityUser on the service account`,
+        `${what} failed: HTTP ${answer.status}${detail === '' ? '' : ` ${detail}`}; ${hint}`,
       );
     }
     const parsed = JSON.parse(answer.body) as { accessToken?: unknown; expireTime?: unknown };
@@ -232,7 +249,7 @@ export function createGcpKmsKeySource(options: GcpKmsKeySourceOptions): KeySourc
     return {
       value: parsed.accessToken,
       expiresAt: Number.isNaN(expires) ? now() + 3600_000 : expires,
-      from: `service account ${email}`,
+      from: `service account ${email} (impersonated by ${federated.from})`,
     };
   }
 
@@ -252,22 +269,33 @@ export function createGcpKmsKeySource(options: GcpKmsKeySourceOptions): KeySourc
         }
         const federated = await federate(provider);
         if (serviceAccount === undefined) return federated;
-        if (!SERVICE_ACCOUNT_RE.test(serviceAccount)) {
-          throw new UserError(
-            'KEY_SOURCE',
-            `gcp-service-account "${serviceAccount}" is not an email address`,
-          );
-        }
-        return impersonate(federated, serviceAccount);
+        return impersonate(
+          federated,
+          serviceAccount,
+          "the workload identity pool's principal needs roles/iam.workloadIdentityUser on the service account",
+        );
       }
       fileCredentials ??= await loadFileCredentials();
       if (fileCredentials !== undefined) return fileCredentials();
       if (staticToken !== undefined) {
         return { value: staticToken, expiresAt: Number.POSITIVE_INFINITY, from: 'GOOGLE_OAUTH_ACCESS_TOKEN' };
       }
-      throw new UserError(
-        'KEY_SOURCE',
-        `no gcp credentials: set gcp-workload-identity-provider (GitHub OIDC), sops.gcp-kms in decryption-secret, GOOGLE_APPLICATION_CREDENTIALS or GOOGLE_OAUTH_ACCESS_TOKEN; tried ${adc.wellKnown ?? 'the gcloud well-known file (no HOME)'} (missing); the GCE metadata server is not used`,
+      let instance: AccessToken;
+      try {
+        instance = await metadata.token();
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        // Every step, then the usual fixes, in one line short enough for the key report.
+        throw new UserError(
+          'KEY_SOURCE',
+          `no gcp credentials: tried gcp-workload-identity-provider, sops.gcp-kms, GOOGLE_CREDENTIALS, GOOGLE_OAUTH_ACCESS_TOKEN, GOOGLE_APPLICATION_CREDENTIALS (none set), ${adc.wellKnown ?? 'the gcloud well-known file (no HOME)'} (missing), ${error.message}; set gcp-workload-identity-provider (GitHub OIDC) or GOOGLE_APPLICATION_CREDENTIALS, or give the GCE VM or GKE node (Workload Identity) a service account`,
+        );
+      }
+      if (serviceAccount === undefined) return instance;
+      return impersonate(
+        instance,
+        serviceAccount,
+        "the instance's service account needs roles/iam.serviceAccountTokenCreator on the service account",
       );
     })();
     cached = pending;
@@ -327,6 +355,7 @@ export function createGcpKmsKeySource(options: GcpKmsKeySourceOptions): KeySourc
       `GOOGLE_CREDENTIALS (${sopsCredentials === undefined ? 'not set' : 'set'})`,
       `GOOGLE_OAUTH_ACCESS_TOKEN (${staticToken === undefined ? 'not set' : 'set'})`,
       `application default credentials: ${adc.explicit ?? `GOOGLE_APPLICATION_CREDENTIALS not set; ${adc.wellKnown ?? 'no HOME'}`}`,
+      `GCE metadata server: ${metadata.target.shown}${provider === undefined && serviceAccount !== undefined ? `, impersonating ${serviceAccount}` : ''}`,
       `allowed keys: ${options.allowedKeys.length === 0 ? 'any' : options.allowedKeys.join(', ')}`,
     ],
     async decrypt(key: MasterKey): Promise<Uint8Array | null> {

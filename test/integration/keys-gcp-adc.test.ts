@@ -2,11 +2,14 @@
  * GCP KMS with Google credentials files instead of the OIDC inputs, against the GCP double: a
  * file the real sops wrote (REST client) decrypts with Application Default Credentials of each
  * type (service_account, authorized_user, external_account from a url and from a file), and
- * with the decryption Secret's `sops.gcp-kms` (which wins over ADC). The double's request log
- * shows which principal each KMS call carried; a key outside gcp-allowed-keys costs no call.
+ * with the decryption Secret's `sops.gcp-kms` (which wins over ADC), and with ADC's last step,
+ * the GCE metadata server (the double plays it through `GCE_METADATA_HOST`), with and without
+ * `gcp-service-account`. The double's request log shows which principal each KMS call
+ * carried; a key outside gcp-allowed-keys costs no call.
  */
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -250,13 +253,134 @@ describe('gcp kms with credentials files (application default credentials, decry
   });
 
   it('says what it tried when there are no credentials at all', async () => {
-    await assert.rejects(decryptWithInputs(file, {}, env), (error: unknown) => {
-      assert.ok(error instanceof UserError);
-      assert.match(
-        error.report ?? '',
-        /no gcp credentials: set gcp-workload-identity-provider \(GitHub OIDC\), sops\.gcp-kms in decryption-secret, GOOGLE_APPLICATION_CREDENTIALS or GOOGLE_OAUTH_ACCESS_TOKEN; tried \S+application_default_credentials\.json \(missing\)/,
+    await assert.rejects(
+      decryptWithInputs(file, {}, { ...env, METADATA_SERVER_DETECTION: 'none' }),
+      (error: unknown) => {
+        assert.ok(error instanceof UserError);
+        assert.match(
+          error.report ?? '',
+          /no gcp credentials: tried gcp-workload-identity-provider, sops\.gcp-kms, GOOGLE_CREDENTIALS, GOOGLE_OAUTH_ACCESS_TOKEN, GOOGLE_APPLICATION_CREDENTIALS \(none set\), \S+application_default_credentials\.json \(missing\), GCE metadata server off \(METADATA_SERVER_DETECTION=none\); set gcp-workload-identity-provider \(GitHub OIDC\) or GOOGLE_APPLICATION_CREDENTIALS, or give the GCE VM or GKE node \(Workload Identity\) a service account\n/,
+        );
+        return true;
+      },
+    );
+  });
+
+  describe('the GCE metadata server (a self-hosted runner on a GCE VM or GKE node)', () => {
+    const metadataPath = '/computeMetadata/v1/instance/service-accounts/default/token';
+
+    it("decrypts with the instance's service account token", async () => {
+      const from = (await requests()).length;
+      const { plaintext, host } = await decryptWithInputs(
+        file,
+        {},
+        { ...env, GCE_METADATA_HOST: gcp['metadataHost'] ?? '' },
       );
-      return true;
+      assert.equal(plaintext, PLAINTEXT);
+      const instance = `serviceAccount:${gcp['instanceServiceAccount']}`;
+      assert.deepEqual(await callsSince(from), [
+        [metadataPath, 200, instance],
+        [':decrypt', 200, instance],
+      ]);
+      assert.ok(
+        host.secrets.some((s) => s.startsWith('ya29.double-')),
+        'the metadata token is masked',
+      );
+    });
+
+    it('GCE_METADATA_IP wins over GCE_METADATA_HOST, as in google-auth-library', async () => {
+      const from = (await requests()).length;
+      const { plaintext } = await decryptWithInputs(
+        file,
+        {},
+        { ...env, GCE_METADATA_IP: gcp['metadataHost'] ?? '', GCE_METADATA_HOST: '127.0.0.1:1' },
+      );
+      assert.equal(plaintext, PLAINTEXT);
+      assert.equal((await callsSince(from))[0]?.[0], metadataPath);
+    });
+
+    it('with gcp-service-account, impersonates that account on top of the instance token', async () => {
+      const from = (await requests()).length;
+      const { plaintext } = await decryptWithInputs(
+        file,
+        { 'gcp-service-account': gcp['serviceAccount'] ?? '' },
+        {
+          ...env,
+          GCE_METADATA_HOST: gcp['metadataHost'] ?? '',
+          KSD_GCP_IAM_ENDPOINT: gcp['iamEndpoint'] ?? '',
+        },
+      );
+      assert.equal(plaintext, PLAINTEXT);
+      const instance = `serviceAccount:${gcp['instanceServiceAccount']}`;
+      assert.deepEqual(await callsSince(from), [
+        [metadataPath, 200, instance],
+        [':generateAccessToken', 200, instance],
+        [':decrypt', 200, `serviceAccount:${gcp['serviceAccount']}`],
+      ]);
+    });
+
+    it('the metadata request without Metadata-Flavor: Google is refused by the double', async () => {
+      const url = `http://${gcp['metadataHost']}${metadataPath}`;
+      const refused = await fetch(url);
+      assert.equal(refused.status, 403);
+      assert.equal(refused.headers.get('metadata-flavor'), 'Google');
+      const answered = await fetch(url, { headers: { 'Metadata-Flavor': 'Google' } });
+      assert.equal(answered.status, 200);
+      assert.equal(answered.headers.get('metadata-flavor'), 'Google');
+    });
+
+    /** The no-credentials failure for one metadata host, checked to list every step and no token. */
+    const failsWith = async (metadataHost: string, reason: RegExp): Promise<void> => {
+      await assert.rejects(
+        decryptWithInputs(file, {}, { ...env, GCE_METADATA_HOST: metadataHost }),
+        (error: unknown) => {
+          assert.ok(error instanceof UserError);
+          const report = error.report ?? '';
+          // The whole reason is on the report's line, up to the usual fixes at its end.
+          const line = /- (no gcp credentials: .*)/.exec(report)?.[1] ?? '';
+          assert.match(
+            line,
+            /^no gcp credentials: tried gcp-workload-identity-provider, sops\.gcp-kms, GOOGLE_CREDENTIALS, GOOGLE_OAUTH_ACCESS_TOKEN, GOOGLE_APPLICATION_CREDENTIALS \(none set\), \S+ \(missing\), GCE metadata server http:\/\/127\.0\.0\.1:\d+: .*; set gcp-workload-identity-provider \(GitHub OIDC\) or GOOGLE_APPLICATION_CREDENTIALS, or give the GCE VM or GKE node \(Workload Identity\) a service account$/,
+          );
+          assert.match(line, reason);
+          assert.doesNotMatch(report, /ya29\./);
+          return true;
+        },
+      );
+    };
+
+    it('an unreachable metadata server is reported with what usually fixes it', async () => {
+      const closed = await new Promise<number>((resolve) => {
+        const probe = createServer().listen(0, '127.0.0.1', () => {
+          const { port } = probe.address() as { port: number };
+          probe.close(() => resolve(port));
+        });
+      });
+      await failsWith(
+        `127.0.0.1:${closed}`,
+        new RegExp(`GCE metadata server http://127\\.0\\.0\\.1:${closed}: unreachable \\(ECONNREFUSED\\);`),
+      );
+    });
+
+    it('a metadata host that never answers times out after the short metadata timeout', async () => {
+      const sockets = new Set<import('node:net').Socket>();
+      const silent: Server = createServer((socket) => sockets.add(socket));
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      const { port } = silent.address() as { port: number };
+      try {
+        await failsWith(`127.0.0.1:${port}`, /GCE metadata server \S+: no answer in 1000 ms;/);
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        await new Promise((resolve) => silent.close(resolve));
+      }
+    });
+
+    it('a server that is not a GCE metadata server (no Metadata-Flavor answer) is not trusted', async () => {
+      const oidcHost = new URL(oidc['requestUrl'] ?? '').host;
+      await failsWith(
+        oidcHost,
+        /GCE metadata server \S+: HTTP 404 without Metadata-Flavor: Google \(not a metadata server\);/,
+      );
     });
   });
 });

@@ -11,12 +11,16 @@ import { DEFAULT_REPOSITORY, sharedOidcIssuer } from './oidc.ts';
 
 const KEY = 'projects/ksd-test/locations/global/keyRings/ksd/cryptoKeys/sops';
 const SERVICE_ACCOUNT = 'sops-decrypter@ksd-test.iam.gserviceaccount.com';
+/** The service account of the "GCE VM" whose metadata server the double plays. */
+const INSTANCE_SERVICE_ACCOUNT = 'runner-vm@ksd-test.iam.gserviceaccount.com';
 
 /**
  * Info: `{kmsEndpoint, stsEndpoint, iamEndpoint, keyResourceId, workloadIdentityProvider,
  * stsAudience, tokenAudience, serviceAccount, requestsUrl, serviceAccountKeyJson,
- * authorizedUserJson}`. The two JSON values are test-only credentials files (Application
- * Default Credentials) whose `token_uri` is the double's OAuth endpoint.
+ * authorizedUserJson, metadataHost, instanceServiceAccount}`. The two JSON values are test-only
+ * credentials files (Application Default Credentials) whose `token_uri` is the double's OAuth
+ * endpoint. `metadataHost` (`127.0.0.1:port`) is the value for `GCE_METADATA_HOST`: the double
+ * answers as the metadata server of a VM running as `instanceServiceAccount`.
  */
 export const gcpDouble: Component = {
   name: 'gcp-double',
@@ -30,6 +34,7 @@ export const gcpDouble: Component = {
       keys: [KEY],
       // The attribute condition a real pool would have: only this repository's runs.
       requiredClaims: { repository: DEFAULT_REPOSITORY },
+      instanceServiceAccount: INSTANCE_SERVICE_ACCOUNT,
     });
     return {
       info: {
@@ -44,6 +49,8 @@ export const gcpDouble: Component = {
         requestsUrl: `${double.url}/_requests`,
         serviceAccountKeyJson: double.serviceAccountKeyFile(SERVICE_ACCOUNT),
         authorizedUserJson: double.authorizedUserFile(),
+        metadataHost: new URL(double.url).host,
+        instanceServiceAccount: INSTANCE_SERVICE_ACCOUNT,
       },
       stop: () => double.close(),
     };

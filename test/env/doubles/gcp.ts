@@ -15,6 +15,10 @@
  *   refresh-token grant of an `authorized_user` file (client id, secret and refresh token).
  *   {@link GcpDouble.serviceAccountKeyFile} and {@link GcpDouble.authorizedUserFile} write
  *   the matching credentials JSON, pointing `token_uri` at the double.
+ * - `GET /computeMetadata/v1/instance/service-accounts/default/token` (the GCE metadata
+ *   server, reached through `GCE_METADATA_HOST`): the instance service account's token, only
+ *   for a request with `Metadata-Flavor: Google` (403 otherwise, as GCE answers), and the
+ *   answer carries that header. Without an instance service account it answers 404.
  * - `POST /v1/{cryptoKey}:encrypt` and `:decrypt` (KMS): AES-256-GCM under a secret per key
  *   held only in the double, so only the double can decrypt what it encrypted. Every KMS call
  *   needs a bearer token the double issued (federated or service account).
@@ -49,6 +53,8 @@ export interface GcpDoubleOptions {
   readonly keys?: readonly string[];
   /** Claims the JWT must carry with exactly these values, like an attribute condition. */
   readonly requiredClaims?: Readonly<Record<string, string>>;
+  /** The service account attached to the "instance" whose metadata server the double plays. */
+  readonly instanceServiceAccount?: string;
 }
 
 /** One call the double received, for assertions; bodies are never recorded (they carry key material). */
@@ -198,6 +204,10 @@ export class GcpDouble {
     }
     res.once('finish', record);
 
+    if (req.method === 'GET' && path.startsWith('/computeMetadata/')) {
+      this.#metadata(req, res, path, seen);
+      return;
+    }
     if (req.method !== 'POST') {
       googleError(res, 404, 'NOT_FOUND', 'The requested URL was not found on this server.');
       return;
@@ -376,6 +386,29 @@ export class GcpDouble {
       return;
     }
     answer(`serviceAccount:${key.email}`);
+  }
+
+  /** The GCE metadata server's token endpoint; everything else under it is 404. */
+  #metadata(req: IncomingMessage, res: ServerResponse, path: string, seen: { principal?: string }): void {
+    const flavor = { 'metadata-flavor': 'Google' };
+    if (req.headers['metadata-flavor'] !== 'Google') {
+      res.writeHead(403, { 'content-type': 'text/plain', ...flavor });
+      res.end('Missing required header: Metadata-Flavor');
+      return;
+    }
+    const account = this.#options.instanceServiceAccount;
+    if (path !== '/computeMetadata/v1/instance/service-accounts/default/token' || account === undefined) {
+      res.writeHead(404, { 'content-type': 'text/plain', ...flavor });
+      res.end('Not Found');
+      return;
+    }
+    seen.principal = `serviceAccount:${account}`;
+    sendJson(
+      res,
+      200,
+      { access_token: this.#issue(seen.principal), expires_in: 3599, token_type: 'Bearer' },
+      flavor,
+    );
   }
 
   #issue(principal: string): string {
