@@ -93,8 +93,11 @@ export async function renderManifests(
     readonly keySources?: readonly KeySource[];
     /** Diff only: files no key can open get placeholders and are recorded here. */
     readonly undecrypted?: UndecryptedFiles;
+    /** How a target is named in logs and errors (a build at a git ref names the ref, not its temp copy). */
+    readonly nameTarget?: (target: string) => string;
   } = {},
 ): Promise<string> {
+  const nameTarget = shared.nameTarget ?? ((target: string) => target);
   const registry = new SecretRegistry((value) => deps.host.setSecret(value));
   const keySources =
     shared.keySources ??
@@ -139,11 +142,11 @@ export async function renderManifests(
         },
       );
       deps.host.info(
-        `${target}: ${result.objects.length} objects, ${result.decrypted.length} SOPS files decrypted with MAC verified`,
+        `${nameTarget(target)}: ${result.objects.length} objects, ${result.decrypted.length} SOPS files decrypted with MAC verified`,
       );
       return result;
     } catch (error) {
-      throw withContext(`building ${target}`, error);
+      throw withContext(`building ${nameTarget(target)}`, error);
     }
   });
   return results

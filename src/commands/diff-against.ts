@@ -3,6 +3,7 @@
  * report what the change does to the rendered objects. Needs no cluster, for CI that cannot
  * reach one. One data-key cache serves both builds, so each key is unwrapped once.
  */
+import path from 'node:path';
 import type { DiffConfig } from '../config/diff.ts';
 import type { BuildConfig } from '../config/build.ts';
 import { UserError } from '../errors.ts';
@@ -77,7 +78,10 @@ export async function diffAgainstRef(
         paths: present,
         root: build.root === undefined ? tree.dir : mapIntoTree(build.root, repo, tree.dir),
       };
-      return await buildObjects(baseConfig, deps, shared, `the build at ${against}`);
+      // Name targets as the user wrote them, at the ref, not by their temporary checkout.
+      const nameTarget = (target: string): string =>
+        `${path.relative(tree.dir, target).split(path.sep).join('/') || '.'} at ${against}`;
+      return await buildObjects(baseConfig, deps, { ...shared, nameTarget }, `the build at ${against}`);
     } finally {
       await tree.cleanup();
     }

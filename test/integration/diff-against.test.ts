@@ -112,6 +112,13 @@ test('an unchanged tree exits 0 and leaves no worktree behind', async () => {
   assert.match(result.stdout, /0 created, 0 configured, 0 deleted, 3 unchanged/);
   assert.equal((await worktrees(app)).match(/^worktree /gm)?.length, 1);
   assertNoSecret(result.host.allText());
+  // The build at the ref is named by the ref, not by its temporary checkout.
+  assert.ok(result.host.logs.some((line) => / at HEAD: 3 objects, 1 SOPS files decrypted/.test(line)));
+  const named = result.host
+    .allText()
+    .split('\n')
+    .filter((l) => /ksd-against-\w{6}\/tree/.test(l));
+  assert.deepEqual(named, [], 'the temporary checkout is not named');
 });
 
 test('changes to a ConfigMap, a Secret value and a deleted object are classed and masked', async () => {
