@@ -275,10 +275,24 @@ export function createGcpKmsKeySource(options: GcpKmsKeySourceOptions): KeySourc
           "the workload identity pool's principal needs roles/iam.workloadIdentityUser on the service account",
         );
       }
+      // gcp-service-account applies to every source, as gcloud's --impersonate-service-account
+      // does: a named account is never silently ignored.
+      const asServiceAccount = (token: AccessToken): Promise<AccessToken> | AccessToken =>
+        serviceAccount === undefined
+          ? token
+          : impersonate(
+              token,
+              serviceAccount,
+              `${token.from} needs roles/iam.serviceAccountTokenCreator on the service account`,
+            );
       fileCredentials ??= await loadFileCredentials();
-      if (fileCredentials !== undefined) return fileCredentials();
+      if (fileCredentials !== undefined) return asServiceAccount(await fileCredentials());
       if (staticToken !== undefined) {
-        return { value: staticToken, expiresAt: Number.POSITIVE_INFINITY, from: 'GOOGLE_OAUTH_ACCESS_TOKEN' };
+        return asServiceAccount({
+          value: staticToken,
+          expiresAt: Number.POSITIVE_INFINITY,
+          from: 'GOOGLE_OAUTH_ACCESS_TOKEN',
+        });
       }
       let instance: AccessToken;
       try {
@@ -355,7 +369,10 @@ export function createGcpKmsKeySource(options: GcpKmsKeySourceOptions): KeySourc
       `GOOGLE_CREDENTIALS (${sopsCredentials === undefined ? 'not set' : 'set'})`,
       `GOOGLE_OAUTH_ACCESS_TOKEN (${staticToken === undefined ? 'not set' : 'set'})`,
       `application default credentials: ${adc.explicit ?? `GOOGLE_APPLICATION_CREDENTIALS not set; ${adc.wellKnown ?? 'no HOME'}`}`,
-      `GCE metadata server: ${metadata.target.shown}${provider === undefined && serviceAccount !== undefined ? `, impersonating ${serviceAccount}` : ''}`,
+      `GCE metadata server: ${metadata.target.shown}`,
+      ...(provider === undefined && serviceAccount !== undefined
+        ? [`then impersonating ${serviceAccount}`]
+        : []),
       `allowed keys: ${options.allowedKeys.length === 0 ? 'any' : options.allowedKeys.join(', ')}`,
     ],
     async decrypt(key: MasterKey): Promise<Uint8Array | null> {

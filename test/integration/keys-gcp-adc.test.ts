@@ -141,6 +141,36 @@ describe('gcp kms with credentials files (application default credentials, decry
     await rm(path.join(gcloud, 'application_default_credentials.json'));
   });
 
+  it('gcp-service-account is impersonated on top of file credentials too, never ignored', async () => {
+    const userFile = path.join(dir, 'authorized-user.json');
+    await writeFile(userFile, gcp['authorizedUserJson'] ?? '', { mode: 0o600 });
+    const from = (await requests()).length;
+    const { plaintext, host } = await decryptWithInputs(
+      file,
+      { 'gcp-service-account': gcp['serviceAccount'] ?? '' },
+      {
+        ...env,
+        GOOGLE_APPLICATION_CREDENTIALS: userFile,
+        KSD_GCP_IAM_ENDPOINT: gcp['iamEndpoint'] ?? '',
+      },
+    );
+    assert.equal(plaintext, PLAINTEXT);
+    const calls = await callsSince(from);
+    assert.deepEqual(
+      calls.map(([p, s]) => [p, s]),
+      [
+        ['/token', 200],
+        [':generateAccessToken', 200],
+        [':decrypt', 200],
+      ],
+    );
+    assert.equal(calls[2]?.[2], `serviceAccount:${gcp['serviceAccount']}`);
+    assert.ok(
+      host.secrets.some((s) => s.startsWith('ya29.double-')),
+      'the tokens are masked',
+    );
+  });
+
   it('external_account with a url source: STS exchange, then impersonation', async () => {
     const from = (await requests()).length;
     const { plaintext } = await decryptWithInputs(
