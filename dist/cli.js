@@ -14,7 +14,7 @@ import {
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-ANADQJTR.js";
+} from "./chunks/chunk-4235CGHN.js";
 import "./chunks/chunk-JTPRIHFT.js";
 import "./chunks/chunk-WZT6LHY2.js";
 import "./chunks/chunk-E4QHXHNL.js";

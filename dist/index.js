@@ -20,7 +20,7 @@ import {
   run,
   serverUrlOf,
   upsertStickyComment
-} from "./chunks/chunk-ANADQJTR.js";
+} from "./chunks/chunk-4235CGHN.js";
 import "./chunks/chunk-JTPRIHFT.js";
 import {
   debug,
