@@ -14,10 +14,11 @@ import {
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-4235CGHN.js";
-import "./chunks/chunk-JTPRIHFT.js";
+} from "./chunks/chunk-TA43CNRW.js";
+import "./chunks/chunk-6PYYST35.js";
+import "./chunks/chunk-OURCQGNN.js";
 import "./chunks/chunk-WZT6LHY2.js";
-import "./chunks/chunk-E4QHXHNL.js";
+import "./chunks/chunk-7OHY2VNZ.js";
 import {
   UserError
 } from "./chunks/chunk-ZSIIWODD.js";

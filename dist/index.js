@@ -20,8 +20,11 @@ import {
   run,
   serverUrlOf,
   upsertStickyComment
-} from "./chunks/chunk-4235CGHN.js";
-import "./chunks/chunk-JTPRIHFT.js";
+} from "./chunks/chunk-TA43CNRW.js";
+import {
+  isRecord
+} from "./chunks/chunk-6PYYST35.js";
+import "./chunks/chunk-OURCQGNN.js";
 import {
   debug,
   error,
@@ -35,7 +38,7 @@ import {
   warning
 } from "./chunks/chunk-6VEFRLUU.js";
 import "./chunks/chunk-WZT6LHY2.js";
-import "./chunks/chunk-E4QHXHNL.js";
+import "./chunks/chunk-7OHY2VNZ.js";
 import {
   UserError
 } from "./chunks/chunk-ZSIIWODD.js";
@@ -149,28 +152,13 @@ function targetOf(env, token) {
   return { auth: { serverUrl: serverUrlOf(env), token }, repository, sha, ref };
 }
 async function fetchCommit(git, target) {
-  const bySha = await git([
-    "fetch",
-    "--no-tags",
-    "--quiet",
-    "--depth=1",
-    "origin",
-    "--end-of-options",
-    target.sha
-  ]);
+  const fetchOne = (what) => git(["fetch", "--no-tags", "--quiet", "--depth=1", "origin", "--end-of-options", what]);
+  const bySha = await fetchOne(target.sha);
   if (bySha.ok) return;
   let failure = fetchFailure(bySha.err);
   let report = bySha.err;
   if (!failure.auth && target.ref !== void 0) {
-    const byRef = await git([
-      "fetch",
-      "--no-tags",
-      "--quiet",
-      "--depth=1",
-      "origin",
-      "--end-of-options",
-      target.ref
-    ]);
+    const byRef = await fetchOne(target.ref);
     if (byRef.ok) {
       if ((await git(["cat-file", "-e", `${target.sha}^{commit}`])).ok) return;
       throw new UserError(
@@ -251,9 +239,6 @@ async function must(git, args) {
 // src/github/decryption-secret.ts
 var import_yaml = __toESM(require_dist(), 1);
 var BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 function entries(map, encoded, where) {
   if (map === void 0 || map === null) return [];
   if (!isRecord(map))
@@ -530,7 +515,7 @@ async function prepareInputs(kit, host, cleanups) {
 function commenterFor(kit, read, host) {
   const pullRequest = pullRequestFromEnv(kit.env);
   const fork = pullRequest?.fork === true;
-  const dependabot = pullRequest !== void 0 && kit.env["GITHUB_ACTOR"] === "dependabot[bot]";
+  const dependabot = pullRequest?.dependabot === true;
   if (fork || dependabot) {
     const who = fork ? "This pull request comes from a fork: GitHub gives it no secrets and no OIDC token." : "This pull request comes from Dependabot: GitHub gives it only Dependabot secrets, no Actions secrets.";
     const diff = parseBoolean(read, "require-decryption") ? "require-decryption is true, so a diff that needs a missing key fails." : 'diff shows values it cannot decrypt as "(encrypted; not decrypted in this run)" and lists their files (require-decryption: true fails instead).';

@@ -15,7 +15,7 @@ export function undecryptedWhy(files: readonly UndecryptedFile[], env: Env): str
   if (pullRequest?.fork === true) {
     return 'GitHub gives no secrets and no OIDC token to pull requests from forks';
   }
-  if (pullRequest !== undefined && env['GITHUB_ACTOR'] === 'dependabot[bot]') {
+  if (pullRequest?.dependabot === true) {
     return 'GitHub gives pull requests from Dependabot only Dependabot secrets, no Actions secrets';
   }
   const first = files[0]?.reason;

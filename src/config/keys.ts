@@ -1,6 +1,7 @@
 /** The key inputs every command that decrypts shares (age, OpenPGP, cloud allowlists). */
 import { UserError } from '../errors.ts';
 import { lines, optional, type Env, type InputReader } from './inputs.ts';
+import { isRecord } from '../is-record.ts';
 
 /** Static AWS keys, from Flux's `sops.aws-kms` (a credentials-file-like YAML). */
 export interface AwsStaticCredentials {
@@ -136,10 +137,6 @@ function parseSessionDuration(value: string): number | undefined {
     );
   }
   return seconds;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const text = (record: Record<string, unknown>, name: string): string | undefined =>

@@ -74,7 +74,7 @@ function commenterFor(
 ): ReturnType<typeof createStickyCommenter> | undefined {
   const pullRequest = pullRequestFromEnv(kit.env);
   const fork = pullRequest?.fork === true;
-  const dependabot = pullRequest !== undefined && kit.env['GITHUB_ACTOR'] === 'dependabot[bot]';
+  const dependabot = pullRequest?.dependabot === true;
   if (fork || dependabot) {
     const who = fork
       ? 'This pull request comes from a fork: GitHub gives it no secrets and no OIDC token.'

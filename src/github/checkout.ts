@@ -172,28 +172,14 @@ function targetOf(env: Env, token: string | undefined): Target {
 
 /** Fetches the commit by SHA, or through GITHUB_REF where a server refuses SHAs. */
 async function fetchCommit(git: Git, target: Target): Promise<void> {
-  const bySha = await git([
-    'fetch',
-    '--no-tags',
-    '--quiet',
-    '--depth=1',
-    'origin',
-    '--end-of-options',
-    target.sha,
-  ]);
+  const fetchOne = (what: string) =>
+    git(['fetch', '--no-tags', '--quiet', '--depth=1', 'origin', '--end-of-options', what]);
+  const bySha = await fetchOne(target.sha);
   if (bySha.ok) return;
   let failure = fetchFailure(bySha.err);
   let report = bySha.err;
   if (!failure.auth && target.ref !== undefined) {
-    const byRef = await git([
-      'fetch',
-      '--no-tags',
-      '--quiet',
-      '--depth=1',
-      'origin',
-      '--end-of-options',
-      target.ref,
-    ]);
+    const byRef = await fetchOne(target.ref);
     if (byRef.ok) {
       if ((await git(['cat-file', '-e', `${target.sha}^{commit}`])).ok) return;
       throw new UserError(

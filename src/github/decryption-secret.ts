@@ -23,6 +23,7 @@ import {
   type StaticCloudCredentials,
 } from '../config/keys.ts';
 import { UserError } from '../errors.ts';
+import { isRecord } from '../is-record.ts';
 
 /** What the Secret adds to the key inputs. */
 export interface DecryptionSecretKeys {
@@ -35,10 +36,6 @@ export interface DecryptionSecretKeys {
   readonly cloudInput: { readonly name: string; readonly value: string } | undefined;
 }
 const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function entries(map: unknown, encoded: boolean, where: string): [string, string][] {
   if (map === undefined || map === null) return [];

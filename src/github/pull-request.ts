@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Env } from '../config/inputs.ts';
+import { isRecord } from '../is-record.ts';
 
 export interface PullRequestContext {
   readonly owner: string;
@@ -11,14 +12,14 @@ export interface PullRequestContext {
   readonly number: number;
   /** The head branch lives in another repository: the run has no secrets and no OIDC token. */
   readonly fork: boolean;
+  /** Opened by Dependabot, whose runs get only Dependabot secrets and no Actions secrets. */
+  readonly dependabot: boolean;
 }
 
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target']);
 
 function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
+  return isRecord(value) ? value : undefined;
 }
 
 function fullName(repo: unknown): string | undefined {
@@ -30,7 +31,7 @@ function fullName(repo: unknown): string | undefined {
 export function pullRequestFromPayload(
   payload: unknown,
   repository: string | undefined,
-): PullRequestContext | undefined {
+): Omit<PullRequestContext, 'dependabot'> | undefined {
   const pr = record(record(payload)?.['pull_request']);
   const number = pr?.['number'] ?? record(payload)?.['number'];
   if (pr === undefined || typeof number !== 'number' || !Number.isSafeInteger(number)) return undefined;
@@ -55,5 +56,8 @@ export function pullRequestFromEnv(env: Env): PullRequestContext | undefined {
   } catch {
     return undefined;
   }
-  return pullRequestFromPayload(payload, env['GITHUB_REPOSITORY']);
+  const pullRequest = pullRequestFromPayload(payload, env['GITHUB_REPOSITORY']);
+  return pullRequest === undefined
+    ? undefined
+    : { ...pullRequest, dependabot: env['GITHUB_ACTOR'] === 'dependabot[bot]' };
 }

@@ -25,10 +25,10 @@ import { UserError } from '../errors.ts';
 import type { Mask } from './age.ts';
 import {
   describeNetworkError,
-  sanitizeRemoteMessage,
-  sendApproved,
   type FetchLike,
   type HttpAnswer,
+  postApproved,
+  sanitizeRemoteMessage,
 } from './endpoint-policy.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -196,18 +196,15 @@ export function createAzureCredentialChain(options: AzureCredentialOptions): Azu
   const metadataTimeoutMs = options.metadataTimeoutMs ?? 1000;
   const authorityFromEnv = envValue(env, 'AZURE_AUTHORITY_HOST');
 
-  async function post(url: URL, body: string, what: string): Promise<HttpAnswer> {
-    try {
-      return await sendApproved(
-        options.fetch,
-        url,
-        { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body },
-        options.timeoutMs,
-      );
-    } catch (error) {
-      throw new UserError('KEY_SOURCE', `${what}: ${describeNetworkError(error, url)}`);
-    }
-  }
+  const post = (url: URL, body: string, what: string): Promise<HttpAnswer> =>
+    postApproved(
+      options.fetch,
+      url,
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+      what,
+      options.timeoutMs,
+    );
 
   /** One client-credentials grant; `params` carry the secret or the assertion. */
   async function clientCredentials(

@@ -26,13 +26,7 @@ import {
   entraTokenUrl,
   KEY_VAULT_SCOPE,
 } from './azure-credentials.ts';
-import {
-  describeNetworkError,
-  sanitizeRemoteMessage,
-  sendApproved,
-  type FetchLike,
-  type HttpAnswer,
-} from './endpoint-policy.ts';
+import { type FetchLike, type HttpAnswer, postApproved, sanitizeRemoteMessage } from './endpoint-policy.ts';
 import { AZURE_ALLOWED_VAULTS_SETTING, checkAzureVault, formatVault } from './cloud-allowlists.ts';
 import type { KeySource } from './key-source.ts';
 import type { MasterKey } from './master-key.ts';
@@ -71,18 +65,8 @@ export function createAzureKvKeySource(options: AzureKvKeySourceOptions): KeySou
   const clientId = options.clientId?.trim() || undefined;
   const tenantId = options.tenantId?.trim() || undefined;
 
-  async function post(
-    url: URL,
-    headers: Record<string, string>,
-    body: string,
-    what: string,
-  ): Promise<HttpAnswer> {
-    try {
-      return await sendApproved(fetchFn, url, { method: 'POST', headers, body }, timeoutMs);
-    } catch (error) {
-      throw new UserError('KEY_SOURCE', `${what}: ${describeNetworkError(error, url)}`);
-    }
-  }
+  const post = (url: URL, headers: Record<string, string>, body: string, what: string): Promise<HttpAnswer> =>
+    postApproved(fetchFn, url, headers, body, what, timeoutMs);
 
   const oidc = clientId === undefined || tenantId === undefined ? undefined : { clientId, tenantId };
   const credentials =

@@ -397,6 +397,25 @@ export function sanitizeRemoteMessage(message: string, secrets: readonly string[
   );
 }
 
+/**
+ * POSTs to an approved endpoint (see {@link sendApproved}); when no answer comes (refused,
+ * timed out, bad TLS, a redirect), the error is one KEY_SOURCE line that starts with `what`.
+ */
+export async function postApproved(
+  fetchFn: FetchLike,
+  url: URL,
+  headers: Readonly<Record<string, string>>,
+  body: string,
+  what: string,
+  timeoutMs: number,
+): Promise<HttpAnswer> {
+  try {
+    return await sendApproved(fetchFn, url, { method: 'POST', headers, body }, timeoutMs);
+  } catch (error) {
+    throw new UserError('KEY_SOURCE', `${what}: ${describeNetworkError(error, url)}`);
+  }
+}
+
 /** A network failure (refused, timed out, bad TLS) as a one-line reason. */
 export function describeNetworkError(error: unknown, url: URL): string {
   if (error instanceof UserError) return error.message;

@@ -32,11 +32,12 @@ import { UserError } from '../errors.ts';
 import type { Mask } from './age.ts';
 import {
   describeNetworkError,
-  sanitizeRemoteMessage,
-  sendApproved,
   type FetchLike,
   type HttpAnswer,
+  postApproved,
+  sanitizeRemoteMessage,
 } from './endpoint-policy.ts';
+import { isRecord } from '../is-record.ts';
 
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 const DEFAULT_TOKEN_URI = 'https://oauth2.googleapis.com/token';
@@ -58,10 +59,6 @@ export interface GcpCredentialsOptions {
 }
 
 type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function field(json: Json, name: string): string | undefined {
   const value = json[name];
@@ -129,18 +126,8 @@ export function createGcpFileCredentials(
   const read = options.readFile ?? ((file: string) => fsReadFile(file, 'utf8'));
   const type = field(json, 'type');
 
-  async function post(
-    url: URL,
-    headers: Record<string, string>,
-    body: string,
-    what: string,
-  ): Promise<HttpAnswer> {
-    try {
-      return await sendApproved(options.fetch, url, { method: 'POST', headers, body }, options.timeoutMs);
-    } catch (error) {
-      throw new UserError('KEY_SOURCE', `${what}: ${describeNetworkError(error, url)}`);
-    }
-  }
+  const post = (url: URL, headers: Record<string, string>, body: string, what: string): Promise<HttpAnswer> =>
+    postApproved(options.fetch, url, headers, body, what, options.timeoutMs);
 
   /** Reads an OAuth token answer (`access_token`, `expires_in`) and masks the token. */
   function oauthToken(

@@ -26,13 +26,7 @@ import { readFile as fsReadFile } from 'node:fs/promises';
 import { UserError } from '../errors.ts';
 import { refusedExchangeMessage, type IdToken, type IdTokenProvider } from '../github/oidc.ts';
 import type { Mask } from './age.ts';
-import {
-  describeNetworkError,
-  sanitizeRemoteMessage,
-  sendApproved,
-  type FetchLike,
-  type HttpAnswer,
-} from './endpoint-policy.ts';
+import { type FetchLike, type HttpAnswer, postApproved, sanitizeRemoteMessage } from './endpoint-policy.ts';
 import { checkGcpKey } from './cloud-allowlists.ts';
 import {
   applicationDefaultCredentialsPaths,
@@ -169,18 +163,8 @@ export function createGcpKmsKeySource(options: GcpKmsKeySourceOptions): KeySourc
     return undefined;
   }
 
-  async function post(
-    url: URL,
-    headers: Record<string, string>,
-    body: string,
-    what: string,
-  ): Promise<HttpAnswer> {
-    try {
-      return await sendApproved(fetchFn, url, { method: 'POST', headers, body }, timeoutMs);
-    } catch (error) {
-      throw new UserError('KEY_SOURCE', `${what}: ${describeNetworkError(error, url)}`);
-    }
-  }
+  const post = (url: URL, headers: Record<string, string>, body: string, what: string): Promise<HttpAnswer> =>
+    postApproved(fetchFn, url, headers, body, what, timeoutMs);
 
   async function federate(wip: string): Promise<AccessToken> {
     const token: IdToken = await options.idToken(`https://iam.googleapis.com/${wip}`);

@@ -15,6 +15,7 @@
 import { KubeApiError, type KubeClient, type KubeObject } from './client.ts';
 import { hasUndecryptedValues } from './mask.ts';
 import { collectionPath, identityKey, metadataOf, refOf, type ObjectRef } from './normalize.ts';
+import { isRecord } from '../is-record.ts';
 
 /**
  * The characters of a kustomize name-suffix hash: the first 10 hex digits of a sha256 with
@@ -49,10 +50,6 @@ export interface NameRename {
   readonly namespace: string;
   readonly from: string;
   readonly to: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function escapeRegExp(text: string): string {

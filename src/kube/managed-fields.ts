@@ -14,7 +14,8 @@
  * answers false and the caller falls back to the dry run.
  */
 import type { KubeObject } from './client.ts';
-import { metadataOf } from './normalize.ts';
+import { deepEqual, metadataOf } from './normalize.ts';
+import { isRecord } from '../is-record.ts';
 
 /** One entry of metadata.managedFields. */
 export interface ManagedFieldsEntry {
@@ -29,27 +30,10 @@ export interface ManagedFieldsEntry {
 
 type FieldSet = Record<string, unknown>;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** The managedFields entries of an object ([] when none). */
 export function managedFieldsOf(object: KubeObject): ManagedFieldsEntry[] {
   const entries = metadataOf(object)['managedFields'];
   return Array.isArray(entries) ? (entries as ManagedFieldsEntry[]) : [];
-}
-
-/** Structural equality of JSON values, ignoring key order. */
-function same(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => same(x, b[i]));
-  if (isRecord(a) && isRecord(b)) {
-    const keys = Object.keys(a);
-    return (
-      keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && same(a[k], b[k]))
-    );
-  }
-  return false;
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
@@ -63,7 +47,7 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
 /** Whether a list item carries every key field of a `k:` entry with the same value. */
 function matchesKey(item: unknown, key: unknown): boolean {
   if (!isRecord(item) || !isRecord(key)) return false;
-  return Object.entries(key).every(([field, value]) => same(item[field], value));
+  return Object.entries(key).every(([field, value]) => deepEqual(item[field], value));
 }
 
 /** Index of the live item that a `k:` member names, or -1. */
@@ -89,7 +73,7 @@ function isLeaf(set: FieldSet): boolean {
 function bodyMatchesLive(body: unknown, live: unknown, owned: FieldSet): boolean {
   if (isRecord(body)) {
     if (!isRecord(live)) return false;
-    if (isLeaf(owned)) return same(body, live);
+    if (isLeaf(owned)) return deepEqual(body, live);
     for (const [key, value] of Object.entries(body)) {
       const child = owned[`f:${key}`];
       if (!isRecord(child) || !bodyMatchesLive(value, live[key], child)) return false;
@@ -99,7 +83,7 @@ function bodyMatchesLive(body: unknown, live: unknown, owned: FieldSet): boolean
   if (Array.isArray(body)) {
     if (!Array.isArray(live) || live.length !== body.length) return false;
     const members = Object.keys(owned);
-    if (members.length === 0) return same(body, live);
+    if (members.length === 0) return deepEqual(body, live);
     const kinds = new Set(members.map((m) => m.slice(0, 2)));
     if (kinds.size !== 1) return false;
     const kind = [...kinds][0];
@@ -121,8 +105,8 @@ function bodyMatchesLive(body: unknown, live: unknown, owned: FieldSet): boolean
       return body.every(
         (item, i) =>
           (item === null || typeof item !== 'object') &&
-          same(item, live[i]) &&
-          values.some((v) => v.ok && same(v.value, item)),
+          deepEqual(item, live[i]) &&
+          values.some((v) => v.ok && deepEqual(v.value, item)),
       );
     }
     if (kind === 'i:') {
@@ -164,11 +148,12 @@ function ownedStillSet(owned: FieldSet, body: unknown, live: unknown): boolean {
       const key = parseJson(rest);
       if (!key.ok || !isRecord(key.value) || !isRecord(nextBody)) return false;
       for (const [field, value] of Object.entries(key.value)) {
-        if (Object.hasOwn(nextBody, field) && !same(nextBody[field], value)) return false;
+        if (Object.hasOwn(nextBody, field) && !deepEqual(nextBody[field], value)) return false;
       }
     } else if (prefix === 'v:') {
       const value = parseJson(rest);
-      if (!value.ok || !Array.isArray(body) || !body.some((item) => same(item, value.value))) return false;
+      if (!value.ok || !Array.isArray(body) || !body.some((item) => deepEqual(item, value.value)))
+        return false;
       continue;
     } else if (prefix === 'i:') {
       const index = Number(rest);

@@ -3,10 +3,7 @@ import { parseAllDocuments } from 'yaml';
 import { UserError } from '../errors.ts';
 import type { KubeObject } from './client.ts';
 import { refOf } from './normalize.ts';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../is-record.ts';
 
 /**
  * Parses every document; `List` kinds are flattened and empty documents dropped. Errors name

@@ -10,6 +10,7 @@
  */
 import { isUndecryptedBytes, isUndecryptedString, UNDECRYPTED_TEXT } from '../kustomize/placeholder.ts';
 import type { KubeObject } from './client.ts';
+import { isRecord } from '../is-record.ts';
 
 export const MASK = '***';
 export const MASK_BEFORE = '*** (before)';
@@ -19,10 +20,6 @@ export const MASK_UNDECRYPTED = UNDECRYPTED_TEXT;
 
 /** kubectl's client-side apply copies the whole object, values included, into this annotation. */
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The decoded value of every key in data and stringData (stringData wins, as on the server). */
 export function secretValues(secret: KubeObject): Map<string, Buffer> {

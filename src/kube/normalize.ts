@@ -5,6 +5,7 @@
  */
 import type { KubeClient, KubeObject, ResourceInfo } from './client.ts';
 import { UserError } from '../errors.ts';
+import { isRecord } from '../is-record.ts';
 
 /** The identity fields of an object. */
 export interface ObjectRef {
@@ -22,10 +23,6 @@ const SERVER_METADATA = [
   'generation',
   'creationTimestamp',
 ] as const;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** metadata as a record ({} when missing). */
 export function metadataOf(object: KubeObject): Record<string, unknown> {
