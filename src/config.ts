@@ -5,8 +5,9 @@
  * from its flags, with the same kebab-case names.
  */
 import { commands, findCommand, type Config } from './commands/index.ts';
-import type { Env, InputReader, ShellOptions } from './config/inputs.ts';
+import type { InputReader, ShellOptions } from './config/inputs.ts';
 import { UserError } from './errors.ts';
+import type { Env } from './ports.ts';
 
 export type { Config } from './commands/index.ts';
 export type { KeyConfig } from './config/keys.ts';

@@ -6,7 +6,7 @@
 import type { CommandDeps } from './commands/command.ts';
 import { findCommand, type Config } from './commands/index.ts';
 import { UserError } from './errors.ts';
-import type { Host } from './host/host.ts';
+import type { Host } from './ports.ts';
 
 export type RunDeps = CommandDeps;
 

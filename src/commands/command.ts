@@ -4,9 +4,10 @@
  * `positionals`, the Action reads the same names from INPUT_*, `parse` validates them into
  * the command's readonly config, and `run` does the work with injected ports.
  */
-import type { Env, InputReader, ShellOptions } from '../config/inputs.ts';
-import type { Exec } from '../host/exec.ts';
-import type { Host } from '../host/host.ts';
+import type { InputReader, ShellOptions } from '../config/inputs.ts';
+import type { Exec } from '../ports.ts';
+import type { Host } from '../ports.ts';
+import type { Env } from '../ports.ts';
 
 /** The ports a command gets. Domain code never reaches for process or @actions/* itself. */
 export interface CommandDeps {

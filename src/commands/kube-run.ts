@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { BuildConfig } from '../config/build.ts';
 import type { KubeConfigInputs } from '../config/kube.ts';
 import { UserError } from '../errors.ts';
-import type { Host } from '../host/host.ts';
+import type { Host } from '../ports.ts';
 import { createKubeClient, type KubeClient, type KubeObject } from '../kube/client.ts';
 import { parseManifests, secretValues } from '../kube/manifests.ts';
 import { isUndecryptedString, type UndecryptedFiles } from '../kustomize/placeholder.ts';

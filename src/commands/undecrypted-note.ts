@@ -3,11 +3,11 @@
  * and why no key was there. A pull request from a fork, or from Dependabot, is told apart
  * from a run that simply has no key configured, since the fix differs.
  */
-import type { Env } from '../config/inputs.ts';
 import { pullRequestFromEnv } from '../github/pull-request.ts';
-import type { Host } from '../host/host.ts';
+import type { Host } from '../ports.ts';
 import { renderUndecryptedNote, type DiffReport, type UndecryptedNote } from '../kube/diff.ts';
 import type { UndecryptedFile } from '../kustomize/placeholder.ts';
+import type { Env } from '../ports.ts';
 
 /** Why this run had no key for the files. */
 export function undecryptedWhy(files: readonly UndecryptedFile[], env: Env): string {

@@ -1,7 +1,8 @@
 /** Inputs of `apply PATH` (or `apply --manifests FILE`). */
 import { buildFlags, parseBuildConfig, type BuildConfig } from './build.ts';
-import { parseBoolean, type Env, type InputReader } from './inputs.ts';
+import { parseBoolean, type InputReader } from './inputs.ts';
 import { kubeFlags, parseDuration, parseKubeInputs, type KubeConfigInputs } from './kube.ts';
+import type { Env } from '../ports.ts';
 
 /** `apply`: staged server-side apply, prune and health wait. */
 export interface ApplyConfig {

@@ -2,8 +2,9 @@
 import { UserError } from '../errors.ts';
 import { DEFAULT_MAX_FILE_SIZE } from '../kustomize/stage.ts';
 import { parseVariables } from '../kustomize/substitute.ts';
-import { lines, optional, parseBoolean, type Env, type InputReader, type ShellOptions } from './inputs.ts';
+import { lines, optional, parseBoolean, type InputReader, type ShellOptions } from './inputs.ts';
 import { keyFlags, parseKeys, type KeyConfig } from './keys.ts';
+import type { Env } from '../ports.ts';
 
 /** `build PATH...`: decrypt in a private root, verify every MAC, then kustomize. */
 export interface BuildConfig {

@@ -3,8 +3,9 @@ import { UserError } from '../errors.ts';
 import { parseExtractPath, type ExtractPath } from '../sops/extract.ts';
 import { parseFormat } from '../sops/formats.ts';
 import type { Format } from '../sops/tree.ts';
-import { optional, parseBoolean, type Env, type InputReader, type ShellOptions } from './inputs.ts';
+import { optional, parseBoolean, type InputReader, type ShellOptions } from './inputs.ts';
 import { keyFlags, parseKeys, type KeyConfig } from './keys.ts';
+import type { Env } from '../ports.ts';
 
 /** `decrypt FILE`: the same output as `sops -d`. */
 export interface DecryptConfig {

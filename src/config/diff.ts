@@ -2,8 +2,9 @@
 import { UserError } from '../errors.ts';
 import { gitAuthFor, type GitAuth } from '../github/git-auth.ts';
 import { buildFlags, parseBuildConfig, type BuildConfig } from './build.ts';
-import { optional, parseBoolean, type Env, type InputReader } from './inputs.ts';
+import { optional, parseBoolean, type InputReader } from './inputs.ts';
 import { kubeFlags, parseKubeInputs, type KubeConfigInputs } from './kube.ts';
+import type { Env } from '../ports.ts';
 
 /** `diff`: what applying the manifests would change in the cluster. */
 export interface DiffConfig {

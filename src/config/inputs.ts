@@ -8,9 +8,6 @@ import { UserError } from '../errors.ts';
 /** Reads one input; returns '' when it is not set (like `core.getInput`). */
 export type InputReader = (name: string) => string;
 
-/** The process environment, as read once by the shell. */
-export type Env = Readonly<Record<string, string | undefined>>;
-
 /** How the shell presents stdout. */
 export interface ShellOptions {
   /** In the Action, stdout is the job log: plaintext must go to a file instead. */

@@ -1,7 +1,8 @@
 /** The key inputs every command that decrypts shares (age, OpenPGP, cloud allowlists). */
 import { UserError } from '../errors.ts';
-import { lines, optional, type Env, type InputReader } from './inputs.ts';
+import { lines, optional, type InputReader } from './inputs.ts';
 import { isRecord } from '../is-record.ts';
+import type { Env } from '../ports.ts';
 
 /** Static AWS keys, from Flux's `sops.aws-kms` (a credentials-file-like YAML). */
 export interface AwsStaticCredentials {

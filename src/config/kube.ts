@@ -1,6 +1,7 @@
 /** Inputs shared by `diff` and `apply`: cluster access, field manager and the ApplySet. */
 import { UserError } from '../errors.ts';
-import { lines, optional, parseBoolean, type Env, type InputReader } from './inputs.ts';
+import { lines, optional, parseBoolean, type InputReader } from './inputs.ts';
+import type { Env } from '../ports.ts';
 
 /** How to reach the cluster and what to call ourselves there. */
 export interface KubeConfigInputs {

@@ -1,7 +1,8 @@
 /** Inputs of `lint [PATH...]`. */
 import { UserError } from '../errors.ts';
 import { LINT_FORMATS, type LintFormat } from '../lint/render.ts';
-import { lines, optional, type Env, type InputReader, type ShellOptions } from './inputs.ts';
+import { lines, optional, type InputReader, type ShellOptions } from './inputs.ts';
+import type { Env } from '../ports.ts';
 
 /** `lint`: the plaintext-secret gate. It needs no keys. */
 export interface LintConfig {

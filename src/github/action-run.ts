@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { parseConfig } from '../config.ts';
-import { lines, optional, parseBoolean, type Env, type InputReader } from '../config/inputs.ts';
+import { lines, optional, parseBoolean, type InputReader } from '../config/inputs.ts';
 import { UserError } from '../errors.ts';
 import type { ActionsHost, ActionsHostOptions } from '../host/actions-host.ts';
 import { nodeExec } from '../host/node-exec.ts';
@@ -16,6 +16,7 @@ import { parseDecryptionSecret } from './decryption-secret.ts';
 import { isKubeconfigContent, writeKubeconfigContent, type KubeconfigFile } from './kubeconfig-input.ts';
 import { pullRequestFromEnv } from './pull-request.ts';
 import { createStickyCommenter } from './sticky-commenter.ts';
+import type { Env } from '../ports.ts';
 
 /** What the Action shell hands in from @actions/core. */
 export interface ActionToolkit {

@@ -9,11 +9,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { lines, type Env, type InputReader } from '../config/inputs.ts';
+import { lines, type InputReader } from '../config/inputs.ts';
 import { UserError } from '../errors.ts';
-import type { Exec } from '../host/exec.ts';
-import type { Host } from '../host/host.ts';
+import type { Exec } from '../ports.ts';
+import type { Host } from '../ports.ts';
 import { basicCredential, gitAuthEnv, serverUrlOf, type GitAuth } from './git-auth.ts';
+import type { Env } from '../ports.ts';
 
 /** Set in the .git/config of a checkout we made, so a later job on the same runner updates it. */
 const MARKER = 'kustomize-sops-deploy.checkout';

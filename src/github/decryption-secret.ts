@@ -24,6 +24,7 @@ import {
 } from '../config/keys.ts';
 import { UserError } from '../errors.ts';
 import { isRecord } from '../is-record.ts';
+import type { Mask } from '../ports.ts';
 
 /** What the Secret adds to the key inputs. */
 export interface DecryptionSecretKeys {
@@ -53,8 +54,6 @@ function entries(map: unknown, encoded: boolean, where: string): [string, string
     return [name, Buffer.from(value, 'base64').toString('utf8')];
   });
 }
-
-type Mask = (value: string) => void;
 
 function parseEntry(name: string, value: string, mask: Mask): Record<string, unknown> {
   let doc: unknown;

@@ -5,7 +5,7 @@
  * GIT_CONFIG_COUNT/GIT_CONFIG_KEY_n/GIT_CONFIG_VALUE_n environment variables, so the token is
  * never in argv (readable in `ps`), in .git/config, or anywhere else on disk.
  */
-import type { Env } from '../config/inputs.ts';
+import type { Env } from '../ports.ts';
 
 /** A token for one GitHub server. */
 export interface GitAuth {

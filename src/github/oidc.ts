@@ -8,9 +8,9 @@
  * never for a pull request from a fork; the error says so, since that is nearly always why.
  */
 import { UserError } from '../errors.ts';
+import type { Mask } from '../ports.ts';
 
 /** Registers a secret with the host so it is never printed. */
-export type Mask = (value: string) => void;
 
 /** The claims a provider judges a token by; they name no secret and may be printed. */
 export interface TokenClaims {

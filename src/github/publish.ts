@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { errorMessage } from '../errors.ts';
-import type { Host } from '../host/host.ts';
+import type { Host } from '../ports.ts';
 import type { ApplyReport } from '../kube/apply.ts';
 import { renderDiffText, type DiffReport } from '../kube/diff.ts';
 import type { LintResult } from '../lint/lint.ts';

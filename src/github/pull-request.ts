@@ -3,8 +3,8 @@
  * (`GITHUB_EVENT_NAME`, `GITHUB_EVENT_PATH`, `GITHUB_REPOSITORY`).
  */
 import { readFileSync } from 'node:fs';
-import type { Env } from '../config/inputs.ts';
 import { isRecord } from '../is-record.ts';
+import type { Env } from '../ports.ts';
 
 export interface PullRequestContext {
   readonly owner: string;

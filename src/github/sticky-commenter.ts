@@ -2,7 +2,7 @@
  * The Octokit side of `Host.stickyComment`: posts to the run's pull request. Built by the
  * Action shell; domain code only sees the Host method.
  */
-import type { StickyCommentResult } from '../host/host.ts';
+import type { StickyCommentResult } from '../ports.ts';
 import { upsertStickyComment } from './comment.ts';
 import type { PullRequestContext } from './pull-request.ts';
 

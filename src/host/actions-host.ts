@@ -4,7 +4,7 @@ import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SourceLocation } from '../errors.ts';
 import type { StickyCommenter } from '../github/sticky-commenter.ts';
-import type { Host } from './host.ts';
+import type { Host } from '../ports.ts';
 import { maskableParts } from './redactor.ts';
 
 /** GitHub drops a step summary larger than this, so we never write more. */

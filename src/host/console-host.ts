@@ -1,6 +1,6 @@
 /** The CLI's host: messages to stderr, command output to stdout, secrets redacted. */
 import { writeSync } from 'node:fs';
-import type { Host } from './host.ts';
+import type { Host } from '../ports.ts';
 import { Redactor } from './redactor.ts';
 
 export function createConsoleHost(options: { verbose?: boolean } = {}): Host {

@@ -1,5 +1,5 @@
 /** A host for tests: records every channel so tests can search them for canary secrets. */
-import type { Host, StickyCommentResult } from './host.ts';
+import type { Host, StickyCommentResult } from '../ports.ts';
 
 export interface MemoryHost extends Host {
   readonly logs: string[];

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { Exec, ExecOptions, ExecResult } from './exec.ts';
+import type { Exec, ExecOptions, ExecResult } from '../ports.ts';
 
 /** `Exec` on node:child_process, used by both shells and by tests. */
 export const nodeExec: Exec = {

@@ -23,13 +23,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Identity, Stanza } from 'age-encryption';
 import { UserError, errorMessage } from '../errors.ts';
-import type { Exec } from '../host/exec.ts';
+import type { Exec } from '../ports.ts';
 import { NativeX25519Identity, decodeBech32, decryptAgeFileX25519 } from './age-x25519.ts';
 import type { KeySource } from './key-source.ts';
 import type { MasterKey } from './master-key.ts';
+import type { Mask } from '../ports.ts';
 
 /** Registers a secret with the host so it is never printed. */
-export type Mask = (value: string) => void;
 
 /** What {@link loadAgeKeySource} reads. Every field but `mask` has a harmless default. */
 export interface AgeLoadOptions {

@@ -5,16 +5,15 @@
  * machine's own configuration) and the STS endpoint.
  */
 import { UserError } from '../errors.ts';
-import type { Mask } from './age.ts';
 import { signRequest } from './aws-sigv4.ts';
 import {
   describeNetworkError,
   sanitizeRemoteMessage,
   sendApproved,
-  type FetchLike,
   type HttpAnswer,
 } from './endpoint-policy.ts';
 import type { SourcedCredentials } from './aws-kms.ts';
+import type { FetchLike, Mask } from '../ports.ts';
 
 /** The text of the first `<tag>` in an AWS query-API answer, unescaped. */
 export function xmlText(xml: string, tag: string): string | undefined {

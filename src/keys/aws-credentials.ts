@@ -24,10 +24,10 @@ import { readFile as fsReadFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
-import type { Mask } from './age.ts';
 import { assumeAwsRole } from './aws-assume-role.ts';
 import type { SourcedCredentials } from './aws-kms.ts';
-import { describeNetworkError, resolveAwsEndpoint, type FetchLike, type KmsArn } from './endpoint-policy.ts';
+import { describeNetworkError, resolveAwsEndpoint, type KmsArn } from './endpoint-policy.ts';
+import type { FetchLike, Mask } from '../ports.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 type Sections = Map<string, Map<string, string>>;

@@ -11,7 +11,6 @@
  */
 import { hostname as osHostname } from 'node:os';
 import { UserError } from '../errors.ts';
-import type { Mask } from './age.ts';
 import { assumeAwsRole } from './aws-assume-role.ts';
 import { createAwsAmbientCredentials } from './aws-credentials.ts';
 import { signRequest, type AwsCredentials } from './aws-sigv4.ts';
@@ -24,12 +23,12 @@ import {
   sanitizeRemoteMessage,
   sendApproved,
   type AwsPolicy,
-  type FetchLike,
   type HttpAnswer,
   type KmsArn,
 } from './endpoint-policy.ts';
 import type { KeySource } from './key-source.ts';
 import type { MasterKey } from './master-key.ts';
+import type { FetchLike, Mask } from '../ports.ts';
 
 /** What {@link createAwsKmsKeySource} needs. */
 export interface AwsKmsKeySourceOptions {

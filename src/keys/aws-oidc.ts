@@ -6,17 +6,16 @@
  */
 import { UserError } from '../errors.ts';
 import { refusedExchangeMessage, type IdToken, type IdTokenProvider } from '../github/oidc.ts';
-import type { Mask } from './age.ts';
 import { xmlText, type AwsCredentialsProvider, type SourcedCredentials } from './aws-kms.ts';
 import {
   describeNetworkError,
   resolveAwsEndpoint,
   sanitizeRemoteMessage,
   sendApproved,
-  type FetchLike,
   type HttpAnswer,
   type KmsArn,
 } from './endpoint-policy.ts';
+import type { FetchLike, Mask } from '../ports.ts';
 
 /** The audience AWS's GitHub OIDC provider expects (configure-aws-credentials' default). */
 export const AWS_OIDC_AUDIENCE = 'sts.amazonaws.com';

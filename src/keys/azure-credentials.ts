@@ -22,14 +22,13 @@ import { createHash, createPrivateKey, randomUUID, sign, X509Certificate, type K
 import { readFile as fsReadFile } from 'node:fs/promises';
 import type { AzureStaticCredentials } from '../config/keys.ts';
 import { UserError } from '../errors.ts';
-import type { Mask } from './age.ts';
 import {
   describeNetworkError,
-  type FetchLike,
   type HttpAnswer,
   postApproved,
   sanitizeRemoteMessage,
 } from './endpoint-policy.ts';
+import type { FetchLike, Mask } from '../ports.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

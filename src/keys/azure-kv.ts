@@ -19,17 +19,17 @@
 import { UserError } from '../errors.ts';
 import { refusedExchangeMessage, type IdTokenProvider } from '../github/oidc.ts';
 import type { AzureStaticCredentials } from '../config/keys.ts';
-import type { Mask } from './age.ts';
 import {
   azureError,
   createAzureCredentialChain,
   entraTokenUrl,
   KEY_VAULT_SCOPE,
 } from './azure-credentials.ts';
-import { type FetchLike, type HttpAnswer, postApproved, sanitizeRemoteMessage } from './endpoint-policy.ts';
+import { type HttpAnswer, postApproved, sanitizeRemoteMessage } from './endpoint-policy.ts';
 import { AZURE_ALLOWED_VAULTS_SETTING, checkAzureVault, formatVault } from './cloud-allowlists.ts';
 import type { KeySource } from './key-source.ts';
 import type { MasterKey } from './master-key.ts';
+import type { FetchLike, Mask } from '../ports.ts';
 
 /** The audience Entra ID's GitHub federated credentials expect. */
 export const AZURE_OIDC_AUDIENCE = 'api://AzureADTokenExchange';

@@ -22,6 +22,7 @@
  * named by the file would let a PR pick privileges the workflow never chose.
  */
 import { UserError } from '../errors.ts';
+import type { FetchLike } from '../ports.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Vault
@@ -329,7 +330,6 @@ export function resolveAwsEndpoint(
 // Sending
 
 /** The fetch function the sources use; injectable for tests. */
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 /** An HTTP answer, read in full (capped). */
 export interface HttpAnswer {

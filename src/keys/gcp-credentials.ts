@@ -29,15 +29,14 @@ import { createPrivateKey, sign } from 'node:crypto';
 import { readFile as fsReadFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
-import type { Mask } from './age.ts';
 import {
   describeNetworkError,
-  type FetchLike,
   type HttpAnswer,
   postApproved,
   sanitizeRemoteMessage,
 } from './endpoint-policy.ts';
 import { isRecord } from '../is-record.ts';
+import type { FetchLike, Mask } from '../ports.ts';
 
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 const DEFAULT_TOKEN_URI = 'https://oauth2.googleapis.com/token';

@@ -25,8 +25,7 @@
 import { readFile as fsReadFile } from 'node:fs/promises';
 import { UserError } from '../errors.ts';
 import { refusedExchangeMessage, type IdToken, type IdTokenProvider } from '../github/oidc.ts';
-import type { Mask } from './age.ts';
-import { type FetchLike, type HttpAnswer, postApproved, sanitizeRemoteMessage } from './endpoint-policy.ts';
+import { type HttpAnswer, postApproved, sanitizeRemoteMessage } from './endpoint-policy.ts';
 import { checkGcpKey } from './cloud-allowlists.ts';
 import {
   applicationDefaultCredentialsPaths,
@@ -38,6 +37,7 @@ import {
 } from './gcp-credentials.ts';
 import type { KeySource } from './key-source.ts';
 import type { MasterKey } from './master-key.ts';
+import type { FetchLike, Mask } from '../ports.ts';
 
 const PROVIDER_RE = /^projects\/[^/]+\/locations\/global\/workloadIdentityPools\/[^/]+\/providers\/[^/]+$/;
 const SERVICE_ACCOUNT_RE = /^[^@\s/:]+@[^@\s/:]+$/;

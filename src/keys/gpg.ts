@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { UserError } from '../errors.ts';
-import type { Exec } from '../host/exec.ts';
+import type { Exec } from '../ports.ts';
 import type { KeySource } from './key-source.ts';
 import type { MasterKey } from './master-key.ts';
 

@@ -11,15 +11,15 @@
 import { homedir } from 'node:os';
 import type { KeyConfig } from '../config/keys.ts';
 import { createIdTokenProvider, type IdTokenProvider } from '../github/oidc.ts';
-import type { Exec } from '../host/exec.ts';
-import type { Host } from '../host/host.ts';
-import type { Mask } from './age.ts';
+import type { Exec } from '../ports.ts';
+import type { Host } from '../ports.ts';
 import { parseAzureAllowedVaults, parseGcpAllowedKeys } from './cloud-allowlists.ts';
-import { buildVaultPolicy, parseAwsPolicy, type FetchLike } from './endpoint-policy.ts';
+import { buildVaultPolicy, parseAwsPolicy } from './endpoint-policy.ts';
 import type { KeySource } from './key-source.ts';
 import { buildLocalKeySources } from './local-keys.ts';
 import type { MasterKey } from './master-key.ts';
 import { createPacedFetch } from './paced-fetch.ts';
+import type { FetchLike, Mask } from '../ports.ts';
 
 export interface KeySourceDeps {
   readonly host: Host;

@@ -4,10 +4,11 @@
  * are built elsewhere and appended by the caller.
  */
 import { UserError } from '../errors.ts';
-import type { Exec } from '../host/exec.ts';
-import { loadAgeKeySource, type Mask } from './age.ts';
+import type { Exec } from '../ports.ts';
+import { loadAgeKeySource } from './age.ts';
 import { createGpgKeySource } from './gpg.ts';
 import type { KeySource } from './key-source.ts';
+import type { Mask } from '../ports.ts';
 
 /** Options and environment for {@link buildLocalKeySources}. */
 export interface LocalKeyOptions {

@@ -3,7 +3,7 @@
  * flight, and throttled answers retried with exponential backoff and full jitter (what the AWS
  * and Google SDKs do). Many files unwrap their keys at once, and a KMS quota is per second.
  */
-import type { FetchLike } from './endpoint-policy.ts';
+import type { FetchLike } from '../ports.ts';
 
 export interface PacedFetchOptions {
   /** Requests in flight at most; default 16. */

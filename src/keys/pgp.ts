@@ -9,7 +9,7 @@ import { UserError, errorMessage } from '../errors.ts';
 import type { KeySource } from './key-source.ts';
 import { decryptRsaSessionKey } from './pgp-rsa.ts';
 import type { MasterKey } from './master-key.ts';
-import type { Mask } from './age.ts';
+import type { Mask } from '../ports.ts';
 
 /** What {@link loadPgpKeySource} reads. */
 export interface PgpLoadOptions {

@@ -14,18 +14,17 @@ import { request as httpsRequest } from 'node:https';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { refusedExchangeMessage, type IdTokenProvider } from '../github/oidc.ts';
-import type { Mask } from './age.ts';
 import {
   checkVaultAddress,
   describeNetworkError,
   sanitizeRemoteMessage,
   sendApproved,
-  type FetchLike,
   type HttpAnswer,
   type VaultPolicy,
 } from './endpoint-policy.ts';
 import type { KeySource } from './key-source.ts';
 import type { MasterKey } from './master-key.ts';
+import type { FetchLike, Mask } from '../ports.ts';
 
 /** What {@link createVaultKeySource} needs. */
 export interface VaultKeySourceOptions {

@@ -9,7 +9,7 @@ import { chmod, mkdtemp, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { UserError } from '../errors.ts';
-import type { Exec } from '../host/exec.ts';
+import type { Exec } from '../ports.ts';
 import { gitAuthEnv, type GitAuth } from '../github/git-auth.ts';
 import { privateRootParent } from '../kustomize/stage.ts';
 import type { KubeObject } from './client.ts';

@@ -27,7 +27,7 @@ import {
   takeOverClientSideFields,
   waitForDeletion,
 } from './ssa.ts';
-import type { Logger } from '../host/host.ts';
+import type { Logger } from '../ports.ts';
 import { errorMessage, UserError } from '../errors.ts';
 
 export type ApplyStatus =

@@ -7,7 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { UserError } from '../errors.ts';
-import type { Env } from '../config/inputs.ts';
+import type { Env } from '../ports.ts';
 
 /** A Kubernetes object as parsed JSON. */
 export type KubeObject = Record<string, unknown>;

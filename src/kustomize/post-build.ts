@@ -12,7 +12,7 @@ import type { Format } from '../sops/tree.ts';
 import { isNoKeyError, noKeyReason, undecryptedValueFor, type UndecryptedFiles } from './placeholder.ts';
 import { decryptDocument, detectSopsFormat, placeholderDocument, type SecretRegistry } from './stage.ts';
 import type { KeySource } from '../keys/key-source.ts';
-import type { Logger } from '../host/host.ts';
+import type { Logger } from '../ports.ts';
 
 export const DECRYPT_ANNOTATION = 'kustomize.toolkit.fluxcd.io/decrypt';
 

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Exec } from '../host/exec.ts';
+import type { Exec } from '../ports.ts';
 import { formatFromPath } from '../sops/formats.ts';
 import { checkFlatFile } from './check-flat-file.ts';
 import { checkKustomization, KUSTOMIZATION_NAMES } from './check-kustomization.ts';

@@ -7,7 +7,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
-import type { Exec } from '../host/exec.ts';
+import type { Exec } from '../ports.ts';
 
 const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
 

@@ -12,7 +12,7 @@ import { before, test } from 'node:test';
 import { diffCommand } from '../../src/commands/diff.ts';
 import { UserError } from '../../src/errors.ts';
 import { basicCredential, gitAuthFor } from '../../src/github/git-auth.ts';
-import type { Exec } from '../../src/host/exec.ts';
+import type { Exec } from '../../src/ports.ts';
 import { createMemoryHost } from '../../src/host/memory-host.ts';
 import { nodeExec } from '../../src/host/node-exec.ts';
 import { resolveRef } from '../../src/kube/against-ref.ts';

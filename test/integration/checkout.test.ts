@@ -13,7 +13,7 @@ import { before, test } from 'node:test';
 import { UserError } from '../../src/errors.ts';
 import { checkoutWorkspace } from '../../src/github/checkout.ts';
 import { basicCredential } from '../../src/github/git-auth.ts';
-import type { Exec } from '../../src/host/exec.ts';
+import type { Exec } from '../../src/ports.ts';
 import { createMemoryHost } from '../../src/host/memory-host.ts';
 import { nodeExec } from '../../src/host/node-exec.ts';
 import { createRemote, git, gitEnv, readTree, type Remote } from '../support/git-remote.ts';

@@ -14,12 +14,13 @@ import { parse } from 'yaml';
 import { UserError } from '../../src/errors.ts';
 import { createMemoryHost } from '../../src/host/memory-host.ts';
 import { createAwsKmsKeySource } from '../../src/keys/aws-kms.ts';
-import { DEFAULT_AWS_POLICY, type FetchLike } from '../../src/keys/endpoint-policy.ts';
+import { DEFAULT_AWS_POLICY } from '../../src/keys/endpoint-policy.ts';
 import type { MasterKey } from '../../src/keys/master-key.ts';
 import { listenLoopback, sendJson, type LoopbackServer } from '../env/doubles/http-double.ts';
 import { requireComponent } from '../env/state.ts';
 import { decryptFileWith } from '../support/oidc-run.ts';
 import { sopsEncrypt } from '../support/tools.ts';
+import type { FetchLike } from '../../src/ports.ts';
 
 const PLAINTEXT = 'password: hunter2\nnested:\n    token: abc\n';
 

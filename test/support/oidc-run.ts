@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { renderOutput } from '../../src/commands/decrypt.ts';
 import { parseKeys } from '../../src/config/keys.ts';
-import type { Exec } from '../../src/host/exec.ts';
+import type { Exec } from '../../src/ports.ts';
 import { createMemoryHost, type MemoryHost } from '../../src/host/memory-host.ts';
 import type { KeySource } from '../../src/keys/key-source.ts';
 import { createKeySources } from '../../src/keys/key-sources.ts';

@@ -12,7 +12,7 @@ import {
   identityToRecipient,
 } from 'age-encryption';
 import { UserError } from '../../../src/errors.ts';
-import type { Exec, ExecOptions } from '../../../src/host/exec.ts';
+import type { Exec, ExecOptions } from '../../../src/ports.ts';
 import {
   loadAgeKeySource,
   parseAgeIdentities,

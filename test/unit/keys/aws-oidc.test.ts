@@ -11,7 +11,8 @@ import {
   createAwsWebIdentityCredentials,
   webIdentitySessionName,
 } from '../../../src/keys/aws-oidc.ts';
-import type { FetchLike, KmsArn } from '../../../src/keys/endpoint-policy.ts';
+import type { KmsArn } from '../../../src/keys/endpoint-policy.ts';
+import type { FetchLike } from '../../../src/ports.ts';
 
 const ARN: KmsArn = { partition: 'aws', region: 'eu-central-1', account: '123456789012' };
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';

@@ -10,8 +10,8 @@ import { UserError } from '../../../src/errors.ts';
 import { createAwsAmbientCredentials } from '../../../src/keys/aws-credentials.ts';
 import { parseClientCertificate } from '../../../src/keys/azure-credentials.ts';
 import { createAzureKvKeySource } from '../../../src/keys/azure-kv.ts';
-import type { FetchLike } from '../../../src/keys/endpoint-policy.ts';
 import { createGcpFileCredentials } from '../../../src/keys/gcp-credentials.ts';
+import type { FetchLike } from '../../../src/ports.ts';
 
 const ARN = { partition: 'aws', region: 'us-east-1', account: '123456789012' };
 const noFile = (): Promise<string> => Promise.reject(new Error('no file'));

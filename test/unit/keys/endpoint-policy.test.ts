@@ -17,11 +17,11 @@ import {
   parseKmsArn,
   resolveAwsEndpoint,
   sanitizeRemoteMessage,
-  type FetchLike,
 } from '../../../src/keys/endpoint-policy.ts';
 import type { MasterKey } from '../../../src/keys/master-key.ts';
 import { createVaultKeySource } from '../../../src/keys/vault.ts';
 import { listenLoopback, type LoopbackServer } from '../../env/doubles/http-double.ts';
+import type { FetchLike } from '../../../src/ports.ts';
 
 /** A TCP listener that only counts connections: a refused stanza must leave it at zero. */
 interface Tripwire {

@@ -8,10 +8,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { UserError } from '../../../src/errors.ts';
-import type { FetchLike } from '../../../src/keys/endpoint-policy.ts';
 import { gceMetadataTarget } from '../../../src/keys/gcp-credentials.ts';
 import { createGcpKmsKeySource } from '../../../src/keys/gcp-kms.ts';
 import type { MasterKey } from '../../../src/keys/master-key.ts';
+import type { FetchLike } from '../../../src/ports.ts';
 
 const TOKEN_PATH = '/computeMetadata/v1/instance/service-accounts/default/token';
 const KEY = 'projects/p/locations/global/keyRings/r/cryptoKeys/k';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import type { Exec, ExecOptions, ExecResult } from '../../../src/host/exec.ts';
+import type { Exec, ExecOptions, ExecResult } from '../../../src/ports.ts';
 import { nodeExec } from '../../../src/host/node-exec.ts';
 import { GPG_DECRYPT_ARGS, createGpgKeySource } from '../../../src/keys/gpg.ts';
 import type { MasterKey } from '../../../src/keys/master-key.ts';

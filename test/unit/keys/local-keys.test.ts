@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { Exec } from '../../../src/host/exec.ts';
+import type { Exec } from '../../../src/ports.ts';
 import { buildLocalKeySources } from '../../../src/keys/local-keys.ts';
 import { repoRoot } from '../../env/paths.ts';
 

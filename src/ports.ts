@@ -1,9 +1,44 @@
 /**
+ * The ports: every type through which domain code reaches the outside world (the process
+ * environment, logging and outputs, child processes, HTTP, masking). They live here, at the
+ * bottom of the layers, so any layer can take them as parameters and none has to import the
+ * layer that implements them (the shells: src/host/, src/github/, src/cli.ts, src/index.ts).
+ */
+import type { SourceLocation } from './errors.ts';
+
+/** The process environment, as read once by the shell. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Registers a value that must never be printed (a secret the moment it exists). */
+export type Mask = (value: string) => void;
+
+/** `fetch` as the key sources call it; injected so tests can trace and refuse requests. */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/** The port for child processes, so domain code (gpg, kustomize) can be tested and traced. */
+export interface ExecOptions {
+  /** Piped to stdin; secrets go this way, never through argv or temp files. */
+  readonly input?: Uint8Array | string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly cwd?: string;
+  readonly timeoutMs?: number;
+}
+
+export interface ExecResult {
+  readonly exitCode: number;
+  readonly stdout: Uint8Array;
+  readonly stderr: string;
+}
+
+export interface Exec {
+  /** Runs a command without a shell. Rejects only when it cannot start (ENOENT...). */
+  run(command: string, args: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+}
+
+/**
  * The port between domain code and whatever runs it (the Actions runner, a terminal, a test).
  * Domain code never imports `@actions/*`; it gets one of these instead.
  */
-import type { SourceLocation } from '../errors.ts';
-
 export interface Logger {
   debug(message: string): void;
   info(message: string): void;
