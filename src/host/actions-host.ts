@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { SourceLocation } from '../errors.ts';
 import type { StickyCommenter } from '../github/sticky-commenter.ts';
 import type { Host } from '../ports.ts';
-import { maskableParts } from './redactor.ts';
+import { maskableParts } from '../masking.ts';
 
 /** GitHub drops a step summary larger than this, so we never write more. */
 export const SUMMARY_LIMIT = 1024 * 1024;

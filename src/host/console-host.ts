@@ -1,7 +1,7 @@
 /** The CLI's host: messages to stderr, command output to stdout, secrets redacted. */
 import { writeSync } from 'node:fs';
 import type { Host } from '../ports.ts';
-import { Redactor } from './redactor.ts';
+import { Redactor } from '../masking.ts';
 
 export function createConsoleHost(options: { verbose?: boolean } = {}): Host {
   const redactor = new Redactor();
