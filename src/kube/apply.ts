@@ -18,7 +18,8 @@ import { waitForHealth } from './health.ts';
 import type { HealthStatus } from './health.ts';
 import { describeRef, groupKindOf, identityKey, refOf, stageOf } from './normalize.ts';
 import type { ObjectRef } from './normalize.ts';
-import { changeScope, describeApiError, mapLimit, planObjects } from './plan.ts';
+import { mapLimit } from '../map-limit.ts';
+import { changeScope, describeApiError, planObjects } from './plan.ts';
 import type { ObjectPlan } from './plan.ts';
 import {
   applyObject,
