@@ -19,8 +19,9 @@ import {
 import type { KubeObject } from '../kube/client.ts';
 import { renderDiffText, type DiffReport } from '../kube/diff.ts';
 import { parseManifests, secretValues } from '../kube/manifests.ts';
-import { isUndecryptedString, UndecryptedFiles } from '../kustomize/placeholder.ts';
-import { cacheKeySources } from '../kustomize/stage.ts';
+import { cacheKeySources } from '../kustomize/key-cache.ts';
+import { UndecryptedFiles } from '../kustomize/placeholder.ts';
+import { isUndecryptedString } from '../sops/undecrypted.ts';
 import { renderManifests } from './build.ts';
 import type { CommandDeps } from './command.ts';
 import { noteUndecrypted } from './undecrypted-note.ts';

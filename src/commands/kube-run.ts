@@ -6,7 +6,8 @@ import { UserError } from '../errors.ts';
 import type { Host } from '../ports.ts';
 import { createKubeClient, type KubeClient, type KubeObject } from '../kube/client.ts';
 import { parseManifests, secretValues } from '../kube/manifests.ts';
-import { isUndecryptedString, type UndecryptedFiles } from '../kustomize/placeholder.ts';
+import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
+import { isUndecryptedString } from '../sops/undecrypted.ts';
 import { renderManifests } from './build.ts';
 import type { CommandDeps } from './command.ts';
 

@@ -17,7 +17,8 @@ import { createMemoryHost } from '../../src/host/memory-host.ts';
 import { nodeExec } from '../../src/host/node-exec.ts';
 import { createKeySources } from '../../src/keys/key-sources.ts';
 import { buildTarget, resolveKustomize, type KustomizeTool } from '../../src/kustomize/build.ts';
-import { cacheKeySources, SecretRegistry } from '../../src/kustomize/stage.ts';
+import { cacheKeySources } from '../../src/kustomize/key-cache.ts';
+import { SecretRegistry } from '../../src/masking.ts';
 import { repoRoot } from '../env/paths.ts';
 import { newAgeKey, sopsEncrypt, tool } from '../support/tools.ts';
 

@@ -22,7 +22,7 @@ import {
   maskSecretPair,
   sameExceptUndecrypted,
 } from '../../../src/kube/mask.ts';
-import { UNDECRYPTED_TEXT } from '../../../src/kustomize/placeholder.ts';
+import { UNDECRYPTED_TEXT } from '../../../src/sops/undecrypted.ts';
 
 const CANARY = 'canary-undecrypted-5e1f0b';
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
