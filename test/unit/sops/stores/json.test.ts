@@ -7,14 +7,14 @@ import {
   encodeJsonString,
   jsonStore,
   MAX_JSON_DEPTH,
-} from '../../../src/sops/stores/json.ts';
-import { SopsFormatError, UserError } from '../../../src/errors.ts';
-import { mapOf, str } from '../../../src/sops/tree.ts';
-import type { Branch, TreeValue } from '../../../src/sops/tree.ts';
-import { sharedFixtures } from '../../support/fixtures.ts';
+} from '../../../../src/sops/stores/json.ts';
+import { SopsFormatError, UserError } from '../../../../src/errors.ts';
+import { mapOf, str } from '../../../../src/sops/tree.ts';
+import type { Branch, TreeValue } from '../../../../src/sops/tree.ts';
+import { sharedFixtures } from '../../../support/fixtures.ts';
 
 const upstream = path.join(sharedFixtures, 'sops-upstream');
-const corpus = new URL('../../fixtures/stores/', import.meta.url);
+const corpus = new URL('../../../fixtures/stores/', import.meta.url);
 
 function load(text: string): Branch {
   const [branch] = jsonStore.loadPlain(text);

@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { binaryStore, emitBinaryBytes, loadBinaryPlainBytes } from '../../../src/sops/stores/binary.ts';
-import { SopsFormatError } from '../../../src/errors.ts';
-import { mapOf, str } from '../../../src/sops/tree.ts';
-import { sharedFixtures } from '../../support/fixtures.ts';
+import { binaryStore, emitBinaryBytes, loadBinaryPlainBytes } from '../../../../src/sops/stores/binary.ts';
+import { SopsFormatError } from '../../../../src/errors.ts';
+import { mapOf, str } from '../../../../src/sops/tree.ts';
+import { sharedFixtures } from '../../../support/fixtures.ts';
 
-const dir = new URL('../../fixtures/stores/binary/', import.meta.url);
+const dir = new URL('../../../fixtures/stores/binary/', import.meta.url);
 const upstream = path.join(sharedFixtures, 'sops-upstream');
 const textCases = readdirSync(dir).filter((file) => /^[^.]+\.txt$/.test(file));
 

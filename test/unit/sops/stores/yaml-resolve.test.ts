@@ -1,14 +1,14 @@
 /** go-yaml v3 plain-scalar typing (sops-format.md §5), one row per rule. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SopsFormatError } from '../../../src/errors.ts';
+import { SopsFormatError } from '../../../../src/errors.ts';
 import {
   parseYamlTimestamp,
   resolvePlainScalar,
   resolvedTagOf,
   resolveTaggedScalar,
-} from '../../../src/sops/stores/yaml-resolve.ts';
-import type { TreeValue } from '../../../src/sops/tree.ts';
+} from '../../../../src/sops/stores/yaml-resolve.ts';
+import type { TreeValue } from '../../../../src/sops/tree.ts';
 
 const s = (value: string): TreeValue => ({ kind: 'str', value });
 const i = (value: bigint): TreeValue => ({ kind: 'int', value });

@@ -5,9 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { yamlStore } from '../../../src/sops/stores/yaml.ts';
+import { yamlStore } from '../../../../src/sops/stores/yaml.ts';
 
-const dir = new URL('../../fixtures/yaml/', import.meta.url);
+const dir = new URL('../../../fixtures/yaml/', import.meta.url);
 const read = (file: string): string => readFileSync(new URL(file, dir), 'utf8');
 const names = readdirSync(dir)
   .filter((file) => file.endsWith('.sops-d.yaml'))

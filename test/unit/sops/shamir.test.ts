@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { UserError } from '../../src/errors.ts';
-import { combineShares, gf256, splitSecret } from '../../src/sops/shamir.ts';
+import { UserError } from '../../../src/errors.ts';
+import { combineShares, gf256, splitSecret } from '../../../src/sops/shamir.ts';
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
 

@@ -1,9 +1,9 @@
 /** The YAML store: tree shape, metadata, comments, limits and errors. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SopsFormatError } from '../../../src/errors.ts';
-import { yamlStore } from '../../../src/sops/stores/yaml.ts';
-import type { Branch, MapItem, TreeValue } from '../../../src/sops/tree.ts';
+import { SopsFormatError } from '../../../../src/errors.ts';
+import { yamlStore } from '../../../../src/sops/stores/yaml.ts';
+import type { Branch, MapItem, TreeValue } from '../../../../src/sops/tree.ts';
 
 /** A compact view of a tree: comments as '#text' ('#>text' when inline), scalars as values. */
 function view(value: TreeValue | Branch): unknown {

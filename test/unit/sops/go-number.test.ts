@@ -13,10 +13,10 @@ import {
   parseGoFloat,
   parseGoInt,
   valToString,
-} from '../../src/sops/go-number.ts';
-import { UserError } from '../../src/errors.ts';
-import { mapOf, str } from '../../src/sops/tree.ts';
-import type { TreeValue } from '../../src/sops/tree.ts';
+} from '../../../src/sops/go-number.ts';
+import { UserError } from '../../../src/errors.ts';
+import { mapOf, str } from '../../../src/sops/tree.ts';
+import type { TreeValue } from '../../../src/sops/tree.ts';
 
 /** Vectors written by Go 1.26 itself (generator: test/fixtures/stores/go-number-vectors.go.txt). */
 interface Vectors {
@@ -24,7 +24,7 @@ interface Vectors {
   parses: { in: string; bits?: string; err?: 'syntax' | 'range' }[];
 }
 const vectors = JSON.parse(
-  readFileSync(new URL('../fixtures/stores/go-number-vectors.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../fixtures/stores/go-number-vectors.json', import.meta.url), 'utf8'),
 ) as Vectors;
 
 function fromBits(hex: string): number {

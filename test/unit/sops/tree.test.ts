@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isComment, mapOf, str } from '../../src/sops/tree.ts';
+import { isComment, mapOf, str } from '../../../src/sops/tree.ts';
 
 test('mapOf keeps insertion order, including integer-like keys', () => {
   const map = mapOf([

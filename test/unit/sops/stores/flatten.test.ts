@@ -5,10 +5,10 @@ import {
   extractPrefixedMetadata,
   flattenMetadata,
   unflattenMetadata,
-} from '../../../src/sops/stores/flatten.ts';
-import { SopsFormatError } from '../../../src/errors.ts';
-import { mapOf, str } from '../../../src/sops/tree.ts';
-import type { MapItem, TreeValue } from '../../../src/sops/tree.ts';
+} from '../../../../src/sops/stores/flatten.ts';
+import { SopsFormatError } from '../../../../src/errors.ts';
+import { mapOf, str } from '../../../../src/sops/tree.ts';
+import type { MapItem, TreeValue } from '../../../../src/sops/tree.ts';
 
 const flat = (entries: [string, string][]): MapItem[] =>
   entries.map(([key, value]) => ({ key, value: str(value) }));

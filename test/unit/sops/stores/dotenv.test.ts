@@ -2,14 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { dotenvStore } from '../../../src/sops/stores/dotenv.ts';
-import { SopsFormatError, UserError } from '../../../src/errors.ts';
-import { mapOf, str } from '../../../src/sops/tree.ts';
-import type { Branch, MapItem } from '../../../src/sops/tree.ts';
-import { sharedFixtures } from '../../support/fixtures.ts';
+import { dotenvStore } from '../../../../src/sops/stores/dotenv.ts';
+import { SopsFormatError, UserError } from '../../../../src/errors.ts';
+import { mapOf, str } from '../../../../src/sops/tree.ts';
+import type { Branch, MapItem } from '../../../../src/sops/tree.ts';
+import { sharedFixtures } from '../../../support/fixtures.ts';
 
 const upstream = path.join(sharedFixtures, 'sops-upstream');
-const corpus = new URL('../../fixtures/stores/', import.meta.url);
+const corpus = new URL('../../../fixtures/stores/', import.meta.url);
 
 function load(text: string): readonly MapItem[] {
   const [branch] = dotenvStore.loadPlain(text);

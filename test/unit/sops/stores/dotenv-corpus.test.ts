@@ -5,13 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dotenvStore } from '../../../src/sops/stores/dotenv.ts';
-import { iniStore } from '../../../src/sops/stores/ini.ts';
-import { jsonStore } from '../../../src/sops/stores/json.ts';
-import { UserError } from '../../../src/errors.ts';
-import type { Branch, TreeValue } from '../../../src/sops/tree.ts';
+import { dotenvStore } from '../../../../src/sops/stores/dotenv.ts';
+import { iniStore } from '../../../../src/sops/stores/ini.ts';
+import { jsonStore } from '../../../../src/sops/stores/json.ts';
+import { UserError } from '../../../../src/errors.ts';
+import type { Branch, TreeValue } from '../../../../src/sops/tree.ts';
 
-const dir = new URL('../../fixtures/stores/dotenv/', import.meta.url);
+const dir = new URL('../../../fixtures/stores/dotenv/', import.meta.url);
 const read = (file: string): string => readFileSync(new URL(file, dir), 'utf8');
 const has = (file: string): boolean => existsSync(new URL(file, dir));
 const names = readdirSync(dir)
