@@ -3,14 +3,14 @@ import { createDecipheriv } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { parse as parseYaml } from 'yaml';
 import { UserError } from '../../../src/errors.ts';
 import { loadAgeKeySource } from '../../../src/keys/age.ts';
 import type { KeySource } from '../../../src/keys/key-source.ts';
 import type { MasterKey } from '../../../src/keys/master-key.ts';
 import { loadPgpKeySource } from '../../../src/keys/pgp.ts';
 import { formatKeyReport, recoverDataKey, sortKeysForDecryption } from '../../../src/sops/data-key.ts';
-import type { Metadata } from '../../../src/sops/metadata.ts';
+import { formatFromPath, storeFor } from '../../../src/sops/formats.ts';
+import { parseMetadata, type Metadata } from '../../../src/sops/metadata.ts';
 import { splitSecret } from '../../../src/sops/shamir.ts';
 import { repoRoot } from '../../env/paths.ts';
 
@@ -20,88 +20,11 @@ const upstream = path.join(shared, 'sops-upstream');
 const shamirDir = path.join(repoRoot, 'test', 'fixtures', 'shamir');
 const noMask = (): void => undefined;
 
-// ---------------------------------------------------------------------------------------------
-// A tiny metadata reader for the fixtures (age and pgp stanzas only). The real parser is
-// src/sops/metadata's job; this one only has to find `enc` strings and build MasterKeys.
-
-type Raw = Record<string, unknown>;
-
-/** Unflattens dotenv/INI metadata keys (`age__list_0__map_enc`) into nested objects. */
-function unflatten(entries: [string, string][]): Raw {
-  const root: Raw = {};
-  for (const [flatKey, value] of entries) {
-    const tokens = flatKey.split(/__(?=list_|map_)/);
-    let node: Record<string, unknown> = root;
-    for (const [i, token] of tokens.entries()) {
-      const name = token.replace(/^(list|map)_/, '');
-      const last = i === tokens.length - 1;
-      const nextIsList = tokens[i + 1]?.startsWith('list_') ?? false;
-      if (last) node[name] = value;
-      else node = (node[name] ??= nextIsList ? [] : {}) as Record<string, unknown>;
-    }
-  }
-  return root;
-}
-
-function readSopsBlock(file: string): Raw {
-  const text = readFileSync(file, 'utf8');
-  if (file.endsWith('.env')) {
-    const entries = text
-      .split('\n')
-      .filter((l) => l.startsWith('sops_'))
-      .map((l): [string, string] => {
-        const eq = l.indexOf('=');
-        return [l.slice('sops_'.length, eq), l.slice(eq + 1).replaceAll('\\n', '\n')];
-      });
-    return unflatten(entries);
-  }
-  if (file.endsWith('.ini')) {
-    const section = text.slice(text.indexOf('[sops]') + '[sops]'.length);
-    const entries: [string, string][] = [];
-    const lines = section.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const match = /^(\S+)\s*=\s*(.*)$/.exec(lines[i] ?? '');
-      if (match === null) continue;
-      let value = match[2] ?? '';
-      if (value.startsWith('"""')) {
-        // go-ini's multi-line value (sops 3.13.0/3.13.1).
-        const parts = [value.slice(3)];
-        while (!(lines[i] ?? '').endsWith('"""')) parts.push(lines[++i] ?? '');
-        value = parts.join('\n').replace(/"""$/, '');
-      }
-      entries.push([match[1] ?? '', value.replaceAll('\\n', '\n')]);
-    }
-    return unflatten(entries);
-  }
-  const doc = (file.endsWith('.json') || !/\.ya?ml$/.test(file) ? JSON.parse(text) : parseYaml(text)) as Raw;
-  return doc['sops'] as Raw;
-}
-
-function stanzas(group: Raw): MasterKey[] {
-  const keys: MasterKey[] = [];
-  for (const s of (group['pgp'] ?? []) as Raw[])
-    keys.push({ type: 'pgp', fp: String(s['fp']), enc: String(s['enc']) });
-  for (const s of (group['age'] ?? []) as Raw[]) {
-    keys.push({ type: 'age', recipient: String(s['recipient']), enc: String(s['enc']) });
-  }
-  return keys;
-}
-
-function readMetadata(file: string): Metadata & { readonly macEnc: string } {
-  const sops = readSopsBlock(file);
-  const groups = Array.isArray(sops['key_groups'])
-    ? (sops['key_groups'] as Raw[]).map(stanzas)
-    : [stanzas(sops)];
-  return {
-    keyGroups: groups,
-    shamirThreshold: Number(sops['shamir_threshold'] ?? 0),
-    lastModified: String(sops['lastmodified']),
-    mac: String(sops['mac']),
-    macEnc: String(sops['mac']),
-    selection: { kind: 'unencrypted_suffix', value: '_unencrypted' },
-    macOnlyEncrypted: false,
-    version: String(sops['version']),
-  };
+/** The fixture's metadata, read by the real store and metadata parser. */
+function readMetadata(file: string): Metadata {
+  const loaded = storeFor(formatFromPath(file)).loadEncrypted(readFileSync(file, 'utf8'));
+  assert.ok(loaded.metadata !== null, `${file} carries sops metadata`);
+  return parseMetadata(loaded.metadata);
 }
 
 /** Proves a data key is right: it opens the file's MAC (AES-GCM, AAD = lastmodified). */
