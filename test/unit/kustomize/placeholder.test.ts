@@ -31,8 +31,9 @@ import {
   UNDECRYPTED_DOCKER_JSON,
   UNDECRYPTED_TEXT,
 } from '../../../src/sops/undecrypted.ts';
+import { sharedFixtures } from '../../support/fixtures.ts';
 
-const FLUX = '/work/shared/fixtures/flux-testdata/internal/controller/testdata/sops';
+const FLUX = path.join(sharedFixtures, 'flux-testdata/internal/controller/testdata/sops');
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 const noMask = (): void => undefined;
 

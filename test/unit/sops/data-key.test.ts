@@ -13,8 +13,9 @@ import { formatFromPath, storeFor } from '../../../src/sops/formats.ts';
 import { parseMetadata, type Metadata } from '../../../src/sops/metadata.ts';
 import { splitSecret } from '../../../src/sops/shamir.ts';
 import { repoRoot } from '../../env/paths.ts';
+import { sharedFixtures } from '../../support/fixtures.ts';
 
-const shared = path.join(repoRoot, '..', 'shared', 'fixtures');
+const shared = sharedFixtures;
 const flux = path.join(shared, 'flux-testdata', 'internal', 'controller', 'testdata', 'sops');
 const upstream = path.join(shared, 'sops-upstream');
 const shamirDir = path.join(repoRoot, 'test', 'fixtures', 'shamir');
