@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import { UserError } from '../errors.ts';
 import type { Exec } from '../ports.ts';
 import { gitAuthEnv, type GitAuth } from '../github/git-auth.ts';
-import { privateRootParent } from '../kustomize/stage.ts';
+import { privateRootParent } from '../private-file.ts';
 import type { KubeObject } from './client.ts';
 import { joinReasons, summarizeDiff, UNDECRYPTED_REASON, type DiffReport, type ObjectDiff } from './diff.ts';
 import { hasUndecryptedValues, maskSecretPair, sameExceptUndecrypted } from './mask.ts';

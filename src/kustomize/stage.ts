@@ -7,13 +7,14 @@
  * The plaintext lives only here and only until `cleanup()`, which the caller runs in a
  * `finally` and which also runs on SIGINT/SIGTERM.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { UserError, withContext } from '../errors.ts';
 import type { KeySource } from '../keys/key-source.ts';
 import { mapLimit } from '../map-limit.ts';
+import { privateRootParent } from '../private-file.ts';
 import type { SecretRegistry } from '../masking.ts';
 import { decryptDocument, placeholderDocument, sopsFormats } from './document.ts';
 import { formatForRole, type GraphFile, type KustomizeGraph } from './graph.ts';
@@ -21,14 +22,6 @@ import { isNoKeyError, noKeyReason, type UndecryptedFiles } from './placeholder.
 
 /** Flux's cap on an encrypted file (5 MiB): no real secret file comes near it. */
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
-
-/** Where private roots go: tmpfs first, then the runner's temp, then the OS temp. */
-export function privateRootParent(env: Readonly<Record<string, string | undefined>>): string {
-  if (existsSync('/dev/shm')) return '/dev/shm';
-  const runnerTemp = env['RUNNER_TEMP'];
-  if (runnerTemp !== undefined && runnerTemp !== '') return runnerTemp;
-  return tmpdir();
-}
 
 export interface StageOptions {
   readonly keySources: readonly KeySource[];
