@@ -11,8 +11,10 @@
  *
  * This was the hosts' policy. It is what the runner's log has always applied, since every
  * value reaches it through `Host.setSecret`; the registry (≥ 4 characters as written) and
- * the age key source (lines of ≥ 8) now use it too. Where they differed the registry masked
- * a few values with blanks around a short core, and age skipped short and `-----` lines.
+ * the age and pgp key sources (lines of ≥ 8, armour lines skipped) now use it too. Where
+ * they differed, the registry also masked values with blanks around a core under 4
+ * characters (`"abc "`; no longer), and the key sources skipped short and armour lines (now
+ * masked: the safer choice).
  */
 
 /**
