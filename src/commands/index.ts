@@ -58,7 +58,7 @@ export function parseConfig(
       hint: `use one of: ${commands.map((c) => c.name).join(', ')}`,
     });
   }
-  return { ...command.parse(read, env, shell), action: parseActionSettings(read) };
+  return { ...command.parse(read, env, shell), action: parseActionSettings(read, env) };
 }
 
 /** The repository paths the configured command reads (for the Action's self-checkout). */

@@ -1,9 +1,12 @@
 /**
  * Inputs only the Action has (action.yml, no CLI flag): the pull-request comment, the token,
- * and whether a diff with changes fails the step. The CLI reads them as empty, which gives
- * the defaults below, and never uses them.
+ * and whether a diff with changes fails the step; and what the runner's environment says
+ * about the run (its pull request, the API URL, RUNNER_TEMP). The CLI reads the inputs as
+ * empty, which gives the defaults below, and never uses them.
  */
+import type { Env } from '../ports.ts';
 import { lines, optional, parseBoolean, type InputReader } from './inputs.ts';
+import { pullRequestFromEnv, type PullRequestContext } from './pull-request.ts';
 
 export interface ActionSettings {
   /** `comment`; undefined (the input left empty) means on for a pull request. */
@@ -19,10 +22,16 @@ export interface ActionSettings {
    * (for every command; only diff acts on it, through its own config).
    */
   readonly requireDecryption: boolean;
+  /** The pull request the run belongs to (from the event payload), if any. */
+  readonly pullRequest: PullRequestContext | undefined;
+  /** `GITHUB_API_URL`; github.com's API when unset. */
+  readonly apiUrl: string | undefined;
+  /** `RUNNER_TEMP`, where report files go. */
+  readonly tempDir: string | undefined;
 }
 
 /** Reads the Action-only inputs; a malformed boolean names the input. */
-export function parseActionSettings(read: InputReader): ActionSettings {
+export function parseActionSettings(read: InputReader, env: Env): ActionSettings {
   const tag = lines(read('comment-tag')).join(', ');
   return {
     comment: optional(read('comment')) === undefined ? undefined : parseBoolean(read, 'comment'),
@@ -30,5 +39,8 @@ export function parseActionSettings(read: InputReader): ActionSettings {
     githubToken: optional(read('github-token')),
     failOnChanges: parseBoolean(read, 'fail-on-changes'),
     requireDecryption: parseBoolean(read, 'require-decryption'),
+    pullRequest: pullRequestFromEnv(env),
+    apiUrl: optional(env['GITHUB_API_URL'] ?? ''),
+    tempDir: env['RUNNER_TEMP'],
   };
 }

@@ -9,7 +9,6 @@ import { existsSync } from 'node:fs';
 import { openKubeClient } from '../commands/open-kube-client.ts';
 import { configSecrets, parseConfig, repositoryPaths, type Config } from '../commands/index.ts';
 import { optional, type InputReader } from '../config/inputs.ts';
-import { pullRequestFromEnv } from '../config/pull-request.ts';
 import { errorMessage, UserError } from '../errors.ts';
 import type { ActionsHost } from '../host/actions-host.ts';
 import { nodeExec } from '../host/node-exec.ts';
@@ -60,7 +59,7 @@ function prepareInputs(kit: ActionToolkit, host: ActionsHost): Promise<InputRead
 
 /** The sticky-comment poster for a pull request with comments on, else undefined. */
 function commenterFor(kit: ActionToolkit, config: Config, host: ActionsHost): StickyCommenter | undefined {
-  const pullRequest = pullRequestFromEnv(kit.env);
+  const { pullRequest } = config.action;
   const fork = pullRequest?.fork === true;
   const dependabot = pullRequest?.dependabot === true;
   if (fork || dependabot) {
@@ -82,7 +81,7 @@ function commenterFor(kit: ActionToolkit, config: Config, host: ActionsHost): St
   }
   return createStickyCommenter({
     token,
-    apiUrl: optional(kit.env['GITHUB_API_URL'] ?? ''),
+    apiUrl: config.action.apiUrl,
     pullRequest,
     tag: config.action.commentTag,
   });
@@ -112,7 +111,7 @@ export async function runAction(kit: ActionToolkit): Promise<number> {
     }
     const reporter = createGithubReporter(host, {
       commenter: commenterFor(kit, config, host),
-      tempDir: kit.env['RUNNER_TEMP'],
+      tempDir: config.action.tempDir,
     });
     const code = await run(config, {
       host,

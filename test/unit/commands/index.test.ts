@@ -43,6 +43,9 @@ test('the Action-only inputs are part of the Config, with their defaults on the 
     githubToken: undefined,
     failOnChanges: false,
     requireDecryption: false,
+    pullRequest: undefined,
+    apiUrl: undefined,
+    tempDir: undefined,
   });
   const inputs: Record<string, string> = {
     command: 'lint',
@@ -57,6 +60,9 @@ test('the Action-only inputs are part of the Config, with their defaults on the 
     githubToken: 'ghs_x',
     failOnChanges: true,
     requireDecryption: false,
+    pullRequest: undefined,
+    apiUrl: undefined,
+    tempDir: undefined,
   });
   assert.throws(
     () => parseConfig((name) => ({ command: 'lint', comment: 'yes' })[name] ?? '', {}),
