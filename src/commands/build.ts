@@ -122,6 +122,7 @@ export const buildCommand: Command<BuildConfig> = {
   flags: buildFlags,
   positionals: [{ name: 'path', variadic: true }],
   parse: parseBuildConfig,
+  paths: (config) => config.paths,
   async run(config, deps) {
     await deps.host.group('build', () => runBuild(config, deps));
     return 0;

@@ -3,13 +3,12 @@
  * nothing changes, 1 when something does, 2 on error (including objects whose dry run fails).
  */
 import { diffFlags, parseDiffConfig, type DiffConfig } from '../config/diff.ts';
-import { publishDiff } from '../github/publish.ts';
 import { adoptHashedSecretNames } from '../kube/adopt-hashed-names.ts';
 import { diffObjects, renderDiffText, type DiffReport } from '../kube/diff.ts';
 import { UndecryptedFiles } from '../kustomize/placeholder.ts';
 import type { Command } from './command.ts';
-import { diffAgainstRef, runDiffAgainst } from './diff-against.ts';
-import { loadObjects, openClient } from './kube-run.ts';
+import { diffAgainstRef } from './diff-against.ts';
+import { loadObjects } from './kube-run.ts';
 import { noteUndecrypted } from './undecrypted-note.ts';
 
 export const diffCommand: Command<DiffConfig> = {
@@ -20,9 +19,9 @@ export const diffCommand: Command<DiffConfig> = {
   flags: diffFlags,
   positionals: [{ name: 'path', variadic: true }],
   parse: parseDiffConfig,
+  paths: (config) => config.build?.paths ?? [],
   async run(config, deps) {
     const { host } = deps;
-    if (config.against !== undefined && !host.reportsToGithub) return runDiffAgainst(config, deps);
     // Without require-decryption, files no key opens get placeholders (diff only; see
     // kustomize/placeholder.ts). Build and apply never pass this, so they still fail.
     const undecrypted = config.requireDecryption ? undefined : new UndecryptedFiles();
@@ -30,7 +29,7 @@ export const diffCommand: Command<DiffConfig> = {
     let report: DiffReport;
     if (config.against === undefined) {
       const built = await host.group('build', () => loadObjects(config.kube, config.build, deps, shared));
-      const client = await openClient(config.kube);
+      const client = await deps.kubeClient(config.kube);
       try {
         // A generated Secret built from placeholders has a hash of the placeholders in its
         // name; it takes the live name it stands for, so it and its referrers compare with
@@ -59,15 +58,11 @@ export const diffCommand: Command<DiffConfig> = {
     }
     report = noteUndecrypted(report, undecrypted?.list() ?? [], config.kube.env, host);
     host.writeStdout(renderDiffText(report));
-    if (host.reportsToGithub) {
-      await host.group('report', () =>
-        publishDiff(host, report, {
-          tag: config.build?.paths.join(', ') ?? config.kube.manifests ?? 'diff',
-          file: config.build?.output,
-          tempDir: config.kube.env['RUNNER_TEMP'],
-        }),
-      );
-    }
+    await deps.reporter.report('diff', {
+      report,
+      tag: config.build?.paths.join(', ') ?? config.kube.manifests ?? 'diff',
+      file: config.build?.output,
+    });
     if (report.counts.failed > 0) return 2;
     return report.changed ? 1 : 0;
   },

@@ -1,10 +1,10 @@
-/** What `diff` and `apply` share: reading the rendered manifests and opening the client. */
+/** What `diff` and `apply` share: reading the rendered manifests (the client comes from CommandDeps). */
 import { readFile } from 'node:fs/promises';
 import type { BuildConfig } from '../config/build.ts';
 import type { KubeConfigInputs } from '../config/kube.ts';
 import { UserError } from '../errors.ts';
 import type { Host } from '../ports.ts';
-import { createKubeClient, type KubeClient, type KubeObject } from '../kube/client.ts';
+import type { KubeObject } from '../kube/client.ts';
 import { parseManifests, secretValues } from '../kube/manifests.ts';
 import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
 import { isUndecryptedString } from '../sops/undecrypted.ts';
@@ -56,14 +56,4 @@ export async function loadObjects(
   // would hide it wherever the log explains it.
   for (const value of secretValues(objects)) if (!isUndecryptedString(value)) deps.host.setSecret(value);
   return objects;
-}
-
-/** Opens the client for the run. */
-export function openClient(inputs: KubeConfigInputs): Promise<KubeClient> {
-  return createKubeClient({
-    kubeconfig: inputs.kubeconfig,
-    context: inputs.context,
-    env: inputs.env,
-    maxSockets: inputs.concurrency * 2,
-  });
 }

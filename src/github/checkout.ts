@@ -9,7 +9,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { lines, type InputReader } from '../config/inputs.ts';
 import { UserError } from '../errors.ts';
 import type { Exec } from '../ports.ts';
 import type { Host } from '../ports.ts';
@@ -33,34 +32,12 @@ export interface CheckoutRequest {
   readonly workspace: string;
   /** The runner's environment: GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA, GITHUB_REF. */
   readonly env: Env;
-  /** The Action's raw inputs: command, path, file and github-token. */
-  readonly read: InputReader;
+  /** The repository paths the command reads (commands/index.ts `repositoryPaths`). */
+  readonly paths: readonly string[];
+  /** The `github-token` input. */
+  readonly token: string | undefined;
   readonly host: Host;
   readonly exec: Exec;
-}
-
-/**
- * The repository paths a command reads, from its raw inputs; empty when it needs none
- * (`decrypt` from stdin, `diff`/`apply` of rendered `manifests`, an unknown command that
- * the config parser will reject).
- */
-export function repositoryPaths(read: InputReader): string[] {
-  switch (read('command').trim()) {
-    case 'lint': {
-      const paths = lines(read('path'));
-      return paths.length === 0 ? ['.'] : paths;
-    }
-    case 'build':
-    case 'diff':
-    case 'apply':
-      return lines(read('path'));
-    case 'decrypt': {
-      const file = read('file').trim();
-      return file === '' || file === '-' ? [] : [file];
-    }
-    default:
-      return [];
-  }
 }
 
 interface GitResult {
@@ -206,14 +183,13 @@ async function fetchCommit(git: Git, target: Target): Promise<void> {
  * is never overwritten: the command uses them when its paths are there, and fails otherwise.
  */
 export async function checkoutWorkspace(request: CheckoutRequest): Promise<boolean> {
-  const { workspace, env, read, host, exec } = request;
-  const token = read('github-token').trim();
+  const { workspace, env, paths, host, exec } = request;
+  const token = request.token?.trim() ?? '';
   // Masked first: later git calls (diff --against fetches) use the same credential.
   if (token !== '') {
     host.setSecret(token);
     host.setSecret(basicCredential(token));
   }
-  const paths = repositoryPaths(read);
   if (paths.length === 0) return false;
   const state = await workspaceState(workspace);
   if (state === 'checkout') return false;

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { UserError } from '../../src/errors.ts';
+import { parseConfig, repositoryPaths } from '../../src/commands/index.ts';
 import { checkoutWorkspace } from '../../src/github/checkout.ts';
 import { basicCredential } from '../../src/github/git-auth.ts';
 import type { Exec } from '../../src/ports.ts';
@@ -55,7 +56,9 @@ function checkout(
       GITHUB_REF: 'refs/heads/main',
       ...env,
     },
-    read: (name: string) => inputs[name] ?? '',
+    // The paths the configured command reads, as the Action passes them.
+    paths: repositoryPaths(parseConfig((name) => inputs[name] ?? '', {})),
+    token: inputs['github-token'],
     host,
     exec,
   };

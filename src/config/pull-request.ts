@@ -1,6 +1,8 @@
 /**
  * The pull request a run belongs to, read from the runner's event payload
- * (`GITHUB_EVENT_NAME`, `GITHUB_EVENT_PATH`, `GITHUB_REPOSITORY`).
+ * (`GITHUB_EVENT_NAME`, `GITHUB_EVENT_PATH`, `GITHUB_REPOSITORY`). It is an input of the run
+ * like the others, so it is read here, where the Action's comment and `diff`'s note on
+ * undecrypted files both find it.
  */
 import { readFileSync } from 'node:fs';
 import { isRecord } from '../is-record.ts';
