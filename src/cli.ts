@@ -6,6 +6,7 @@ import { parseConfig } from './config.ts';
 import { UserError } from './errors.ts';
 import { createConsoleHost } from './host/console-host.ts';
 import { nodeExec } from './host/node-exec.ts';
+import { createKubeClient } from './kube/client.ts';
 import { EXIT_ERROR, reportError, run } from './run.ts';
 
 const ENVIRONMENT = `Keys also come from SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_KEY_CMD, SOPS_AGE_SSH_PRIVATE_KEY_FILE,
@@ -62,7 +63,7 @@ export async function cli(argv: readonly string[]): Promise<number> {
     }
     inputs['pgp-passphrase'] ??= process.env['KSD_PGP_PASSPHRASE'] ?? '';
     const config = parseConfig((name) => inputs[name] ?? '', process.env);
-    return await run(config, { host, exec: nodeExec, readStdin });
+    return await run(config, { host, exec: nodeExec, readStdin, kubeClient: createKubeClient });
   } catch (error) {
     // parseArgs throws TypeErrors with an ERR_PARSE_ARGS_* code for bad flags: user errors.
     const code = (error as { code?: unknown }).code;

@@ -19,7 +19,7 @@ export const applyCommand: Command<ApplyConfig> = {
   async run(config, deps) {
     const { host } = deps;
     const objects = await host.group('build', () => loadObjects(config.kube, config.build, deps));
-    const client = await openClient(config.kube);
+    const client = await openClient(config.kube, deps);
     try {
       const report = await host.group('apply', () =>
         applyObjects(client, objects, {

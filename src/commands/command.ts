@@ -5,6 +5,7 @@
  * the command's readonly config, and `run` does the work with injected ports.
  */
 import type { InputReader, ShellOptions } from '../config/inputs.ts';
+import type { KubeClientFactory } from '../kube/client.ts';
 import type { Exec } from '../ports.ts';
 import type { Host } from '../ports.ts';
 import type { Env } from '../ports.ts';
@@ -14,6 +15,8 @@ export interface CommandDeps {
   readonly host: Host;
   readonly exec: Exec;
   readonly readStdin: () => Promise<Uint8Array>;
+  /** Opens the Kubernetes client for diff and apply (kube/client.ts createKubeClient). */
+  readonly kubeClient: KubeClientFactory;
 }
 
 /** A CLI flag, as node:util parseArgs takes it. Its name is the Action input's name. */

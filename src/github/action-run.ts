@@ -10,6 +10,7 @@ import { lines, optional, parseBoolean, type InputReader } from '../config/input
 import { UserError } from '../errors.ts';
 import type { ActionsHost, ActionsHostOptions } from '../host/actions-host.ts';
 import { nodeExec } from '../host/node-exec.ts';
+import { createKubeClient } from '../kube/client.ts';
 import { reportError, run } from '../run.ts';
 import { checkoutWorkspace } from './checkout.ts';
 import { parseDecryptionSecret } from './decryption-secret.ts';
@@ -131,6 +132,7 @@ export async function runAction(kit: ActionToolkit): Promise<number> {
       host,
       exec: nodeExec,
       readStdin: () => Promise.resolve(new Uint8Array()),
+      kubeClient: createKubeClient,
     });
     // diff exits 1 for "changes"; that fails the step only for a drift check.
     const failed = code === 2 || (code === 1 && (config.command !== 'diff' || failOnChanges));

@@ -102,6 +102,9 @@ export interface KubeClientOptions {
   readonly maxSockets?: number;
 }
 
+/** Opens a client; a command gets one (CommandDeps.kubeClient), so tests can hand in a double. */
+export type KubeClientFactory = (options: KubeClientOptions) => Promise<KubeClient>;
+
 const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 200, maxDelayMs: 5_000 };
 /** A server asking for longer than this is not worth waiting for inside one run. */
 const MAX_RETRY_AFTER_MS = 30_000;

@@ -11,13 +11,14 @@ import path from 'node:path';
 import { before, test } from 'node:test';
 import { diffCommand } from '../../src/commands/diff.ts';
 import { UserError } from '../../src/errors.ts';
-import { basicCredential, gitAuthFor } from '../../src/github/git-auth.ts';
+import { basicCredential, gitAuthFor } from '../../src/git/auth.ts';
 import type { Exec } from '../../src/ports.ts';
 import { createMemoryHost } from '../../src/host/memory-host.ts';
 import { nodeExec } from '../../src/host/node-exec.ts';
-import { resolveRef } from '../../src/kube/against-ref.ts';
+import { resolveRef } from '../../src/git/resolve-ref.ts';
 import { createRemote, git, gitEnv, readTree, type Remote } from '../support/git-remote.ts';
 import { tool } from '../support/tools.ts';
+import { noKubeClient } from '../support/no-kube-client.ts';
 
 let remote: Remote;
 
@@ -123,6 +124,7 @@ test('diff --against HEAD~1 in a shallow clone compares with the parent commit',
     host,
     exec: nodeExec,
     readStdin: () => Promise.resolve(new Uint8Array()),
+    kubeClient: noKubeClient,
   });
   const stdout = Buffer.concat(host.stdout).toString('utf8');
   assert.equal(code, 1, stdout);

@@ -20,6 +20,7 @@ import { buildTarget, resolveKustomize, type KustomizeTool } from '../../src/kus
 import { cacheKeySources, SecretRegistry } from '../../src/kustomize/stage.ts';
 import { repoRoot } from '../env/paths.ts';
 import { newAgeKey, sopsEncrypt, tool } from '../support/tools.ts';
+import { noKubeClient } from '../support/no-kube-client.ts';
 
 const FLUX = '/work/shared/fixtures/flux-testdata/internal/controller/testdata/sops';
 const KEYS = path.join(FLUX, 'keys');
@@ -198,6 +199,7 @@ describe('overlays, the canary, and failures', () => {
       host,
       exec: nodeExec,
       readStdin: () => Promise.resolve(new Uint8Array()),
+      kubeClient: noKubeClient,
     });
     // base then overlay, each once, although overlay is also named on its own line.
     const names = [...yaml.matchAll(/^ {2}name: (\S+)$/gm)].map((m) => m[1]);
@@ -212,7 +214,12 @@ describe('overlays, the canary, and failures', () => {
       stdoutIsLog: false,
     });
     await assert.rejects(
-      renderManifests(bad, { host, exec: nodeExec, readStdin: () => Promise.resolve(new Uint8Array()) }),
+      renderManifests(bad, {
+        host,
+        exec: nodeExec,
+        readStdin: () => Promise.resolve(new Uint8Array()),
+        kubeClient: noKubeClient,
+      }),
       (error: unknown) => {
         assert.equal((error as { code?: string }).code, 'FILE_NOT_FOUND');
         assert.ok(errorMessage(error).includes(`"${missing}"`), errorMessage(error));

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { before, test } from 'node:test';
 import { UserError } from '../../src/errors.ts';
 import { checkoutWorkspace } from '../../src/github/checkout.ts';
-import { basicCredential } from '../../src/github/git-auth.ts';
+import { basicCredential } from '../../src/git/auth.ts';
 import type { Exec } from '../../src/ports.ts';
 import { createMemoryHost } from '../../src/host/memory-host.ts';
 import { nodeExec } from '../../src/host/node-exec.ts';

@@ -15,6 +15,7 @@ import { createMemoryHost } from '../../src/host/memory-host.ts';
 import { nodeExec } from '../../src/host/node-exec.ts';
 import { UserError } from '../../src/errors.ts';
 import { newAgeKey, sopsEncrypt, tool, type AgeKey } from '../support/tools.ts';
+import { noKubeClient } from '../support/no-kube-client.ts';
 
 const execFileAsync = promisify(execFile);
 const CANARY = 'canary-before-7f3a9c';
@@ -90,6 +91,7 @@ async function runDiff(app: string, against: string) {
     host,
     exec: nodeExec,
     readStdin: () => Promise.resolve(new Uint8Array()),
+    kubeClient: noKubeClient,
   });
   return { code, host, stdout: Buffer.concat(host.stdout).toString('utf8') };
 }

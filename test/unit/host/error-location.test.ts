@@ -14,6 +14,7 @@ import { parseConfig } from '../../../src/config.ts';
 import { run } from '../../../src/run.ts';
 import { storeFor } from '../../../src/sops/formats.ts';
 import type { Format } from '../../../src/sops/tree.ts';
+import { noKubeClient } from '../../support/no-kube-client.ts';
 
 describe('parse errors know their line', () => {
   const cases: { format: Format; text: string; line: number; column?: number }[] = [
@@ -80,6 +81,7 @@ describe('run() reports the location to the host', () => {
       host,
       exec: nodeExec,
       readStdin: () => Promise.resolve(new Uint8Array()),
+      kubeClient: noKubeClient,
     });
     assert.equal(code, 2);
     assert.equal(host.annotations.length, 1);

@@ -12,6 +12,7 @@ import { lintPaths } from '../../../src/lint/lint.ts';
 import { renderFindings } from '../../../src/lint/render.ts';
 import { parseLintConfig } from '../../../src/lint/suppress.ts';
 import { fixtures } from '../../support/fixtures.ts';
+import { noKubeClient } from '../../support/no-kube-client.ts';
 
 const plainSecret =
   'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: CANARY-hunter2\n';
@@ -111,7 +112,12 @@ describe('the lint command', () => {
       const config = parseLintInputs(read({ format, 'sarif-file': 'out.sarif' }), {}, { stdoutIsLog: false });
       const result = await runLint(
         config,
-        { host, exec: nodeExec, readStdin: () => Promise.resolve(new Uint8Array()) },
+        {
+          host,
+          exec: nodeExec,
+          readStdin: () => Promise.resolve(new Uint8Array()),
+          kubeClient: noKubeClient,
+        },
         dir,
       );
       assert.equal(result.findings.length, 1);

@@ -1,11 +1,10 @@
 /**
- * How the Action's token reaches git (only through GIT_CONFIG_* variables, scoped to the
- * workflow's server) and which commands need the repository checked out.
+ * How the Action's token reaches git: only through GIT_CONFIG_* variables, scoped to the
+ * workflow's server.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { repositoryPaths } from '../../../src/github/checkout.ts';
-import { basicCredential, gitAuthEnv, gitAuthFor } from '../../../src/github/git-auth.ts';
+import { basicCredential, gitAuthEnv, gitAuthFor } from '../../../src/git/auth.ts';
 
 const TOKEN = 'ghs_unitTestToken1234';
 
@@ -43,25 +42,4 @@ test('a github-token gives credentials for the workflow server; none leaves git 
   ];
   for (const [token, env, expected] of cases)
     assert.deepEqual(gitAuthFor(token, env), expected, JSON.stringify([token, env]));
-});
-
-test('which commands read repository files', () => {
-  const cases: [Record<string, string>, string[]][] = [
-    [{ command: 'lint' }, ['.']],
-    [{ command: 'lint', path: 'apps\nclusters/*' }, ['apps', 'clusters/*']],
-    [{ command: 'build', path: 'apps' }, ['apps']],
-    [{ command: 'diff', path: 'apps', against: 'main' }, ['apps']],
-    [{ command: 'apply', manifests: 'out.yaml' }, []],
-    [{ command: 'decrypt', file: 'secret.enc.yaml' }, ['secret.enc.yaml']],
-    [{ command: 'decrypt', file: '-' }, []],
-    [{ command: 'decrypt' }, []],
-    [{ command: 'nope', path: 'apps' }, []],
-  ];
-  for (const [inputs, expected] of cases) {
-    assert.deepEqual(
-      repositoryPaths((name) => inputs[name] ?? ''),
-      expected,
-      JSON.stringify(inputs),
-    );
-  }
 });
