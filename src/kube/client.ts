@@ -207,6 +207,174 @@ function parseError(status: number, text: string): KubeApiError {
   return new KubeApiError(status, '', `HTTP ${status}${text === '' ? '' : `: ${text.slice(0, 200)}`}`, []);
 }
 
+/** How requests reach the apiserver: where, over which agent, with which credentials. */
+interface Transport {
+  readonly server: string;
+  readonly base: URL;
+  readonly isHttps: boolean;
+  readonly agent: http.Agent;
+  readonly retry: RetryPolicy;
+  /** The credential headers for one request (fresh each time for exec plugins). */
+  authHeaders(): Promise<Record<string, string>>;
+}
+
+/** A keep-alive agent with the kubeconfig's TLS material. */
+function agentFor(isHttps: boolean, tlsOptions: https.RequestOptions, maxSockets: number): http.Agent {
+  return isHttps
+    ? new https.Agent({
+        keepAlive: true,
+        maxSockets,
+        ...(tlsOptions.ca === undefined ? {} : { ca: tlsOptions.ca }),
+        ...(tlsOptions.cert === undefined ? {} : { cert: tlsOptions.cert }),
+        ...(tlsOptions.key === undefined ? {} : { key: tlsOptions.key }),
+        ...(tlsOptions.rejectUnauthorized === undefined
+          ? {}
+          : { rejectUnauthorized: tlsOptions.rejectUnauthorized }),
+        ...(tlsOptions.servername === undefined ? {} : { servername: tlsOptions.servername }),
+      })
+    : new http.Agent({ keepAlive: true, maxSockets });
+}
+
+/** One HTTP exchange, without retries. */
+function send(
+  transport: Transport,
+  method: string,
+  url: URL,
+  headers: Record<string, string>,
+  payload: string | undefined,
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = (transport.isHttps ? https : http).request(
+      url,
+      {
+        method,
+        agent: transport.agent,
+        headers:
+          payload === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(payload) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text: Buffer.concat(chunks).toString('utf8'),
+          });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.setTimeout(60_000, () =>
+      req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })),
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** A request with retries on connection errors, 429 and 5xx (honouring Retry-After). */
+async function requestWithRetry(
+  transport: Transport,
+  method: string,
+  path: string,
+  requestOptions: RequestOptions = {},
+): Promise<KubeResponse> {
+  const { base, server, retry } = transport;
+  const url = new URL(base.pathname.replace(/\/$/, '') + path, base);
+  for (const [key, value] of Object.entries(requestOptions.query ?? {})) {
+    if (value !== undefined) url.searchParams.set(key, value);
+  }
+  const payload = requestOptions.body === undefined ? undefined : JSON.stringify(requestOptions.body);
+  let lastError: unknown;
+  for (let attempt = 0; attempt < retry.attempts; attempt++) {
+    const headers: Record<string, string> = {
+      ...(await transport.authHeaders()),
+      accept: requestOptions.accept ?? 'application/json',
+    };
+    if (payload !== undefined) headers['content-type'] = requestOptions.contentType ?? 'application/json';
+    let response: RawResponse;
+    try {
+      response = await send(transport, method, url, headers, payload);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (!RETRIABLE_CODES.has(code) && (error as Error).message !== 'socket hang up') {
+        throw new UserError(
+          'KUBE_API',
+          `cannot reach the Kubernetes API at ${server}: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      lastError = error;
+      if (attempt + 1 < retry.attempts) await sleep(backoffMs(retry, attempt));
+      continue;
+    }
+    if (response.status >= 200 && response.status < 300) {
+      const type = response.headers['content-type'] ?? 'application/json';
+      return {
+        status: response.status,
+        body:
+          response.text === '' || !type.startsWith('application/json')
+            ? undefined
+            : (JSON.parse(response.text) as unknown),
+      };
+    }
+    const error = parseError(response.status, response.text);
+    if (response.status !== 429 && response.status < 500) throw error;
+    lastError = error;
+    if (attempt + 1 < retry.attempts) {
+      const header: string | undefined = response.headers['retry-after'];
+      await sleep(retryAfterMs(header) ?? backoffMs(retry, attempt));
+    }
+  }
+  if (lastError instanceof KubeApiError) throw lastError;
+  throw new UserError(
+    'KUBE_API',
+    `cannot reach the Kubernetes API at ${server} after ${retry.attempts} attempts: ${(lastError as Error).message}`,
+    { cause: lastError },
+  );
+}
+
+/** API discovery, one request per group version, cached until reset. */
+function createDiscovery(request: KubeClient['request']) {
+  const groupVersions = new Map<string, Promise<readonly ResourceInfo[] | undefined>>();
+  const discover = (apiVersion: string): Promise<readonly ResourceInfo[] | undefined> => {
+    let pending = groupVersions.get(apiVersion);
+    if (pending === undefined) {
+      const slash = apiVersion.indexOf('/');
+      const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+      const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+      const path = group === '' ? `/api/${version}` : `/apis/${group}/${version}`;
+      pending = request('GET', path).then(
+        ({ body }) => {
+          const list = body as { resources?: { name: string; kind: string; namespaced: boolean }[] };
+          return (list.resources ?? [])
+            .filter((r) => !r.name.includes('/'))
+            .map((r) => ({ group, version, kind: r.kind, resource: r.name, namespaced: r.namespaced }));
+        },
+        (error: unknown) => {
+          if (error instanceof KubeApiError && error.status === 404) return undefined;
+          groupVersions.delete(apiVersion);
+          throw error;
+        },
+      );
+      groupVersions.set(apiVersion, pending);
+    }
+    return pending;
+  };
+  return {
+    async resourceFor(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
+      const resources = await discover(apiVersion);
+      return resources?.find((r) => r.kind === kind);
+    },
+    reset(): void {
+      groupVersions.clear();
+    },
+  };
+}
+
 /** Creates the client for one run. Nothing is contacted until the first request. */
 export async function createKubeClient(options: KubeClientOptions): Promise<KubeClient> {
   // Only the kubeconfig module of client-node, and only for diff and apply: the package's
@@ -231,161 +399,32 @@ export async function createKubeClient(options: KubeClientOptions): Promise<Kube
   }
   const staticHeaders = { ...(tlsOptions.headers as Record<string, string> | undefined) };
   const isHttps = base.protocol === 'https:';
-  const agent = isHttps
-    ? new https.Agent({
-        keepAlive: true,
-        maxSockets: options.maxSockets ?? 16,
-        ...(tlsOptions.ca === undefined ? {} : { ca: tlsOptions.ca }),
-        ...(tlsOptions.cert === undefined ? {} : { cert: tlsOptions.cert }),
-        ...(tlsOptions.key === undefined ? {} : { key: tlsOptions.key }),
-        ...(tlsOptions.rejectUnauthorized === undefined
-          ? {}
-          : { rejectUnauthorized: tlsOptions.rejectUnauthorized }),
-        ...(tlsOptions.servername === undefined ? {} : { servername: tlsOptions.servername }),
-      })
-    : new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 16 });
-  const retry = options.retry ?? DEFAULT_RETRY;
-
-  async function authHeaders(): Promise<Record<string, string>> {
-    if (!dynamicAuth) return staticHeaders;
-    const fresh: https.RequestOptions = {};
-    await config.applyToHTTPSOptions(fresh);
-    return { ...(fresh.headers as Record<string, string> | undefined) };
-  }
-
-  function send(
-    method: string,
-    url: URL,
-    headers: Record<string, string>,
-    payload: string | undefined,
-  ): Promise<RawResponse> {
-    return new Promise((resolve, reject) => {
-      const req = (isHttps ? https : http).request(
-        url,
-        {
-          method,
-          agent,
-          headers:
-            payload === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(payload) },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              text: Buffer.concat(chunks).toString('utf8'),
-            });
-          });
-          res.on('error', reject);
-        },
-      );
-      req.setTimeout(60_000, () =>
-        req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })),
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
-  }
-
-  async function request(
-    method: string,
-    path: string,
-    requestOptions: RequestOptions = {},
-  ): Promise<KubeResponse> {
-    const url = new URL(base.pathname.replace(/\/$/, '') + path, base);
-    for (const [key, value] of Object.entries(requestOptions.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, value);
-    }
-    const payload = requestOptions.body === undefined ? undefined : JSON.stringify(requestOptions.body);
-    let lastError: unknown;
-    for (let attempt = 0; attempt < retry.attempts; attempt++) {
-      const headers: Record<string, string> = {
-        ...(await authHeaders()),
-        accept: requestOptions.accept ?? 'application/json',
-      };
-      if (payload !== undefined) headers['content-type'] = requestOptions.contentType ?? 'application/json';
-      let response: RawResponse;
-      try {
-        response = await send(method, url, headers, payload);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? '';
-        if (!RETRIABLE_CODES.has(code) && (error as Error).message !== 'socket hang up') {
-          throw new UserError(
-            'KUBE_API',
-            `cannot reach the Kubernetes API at ${server}: ${(error as Error).message}`,
-            { cause: error },
-          );
-        }
-        lastError = error;
-        if (attempt + 1 < retry.attempts) await sleep(backoffMs(retry, attempt));
-        continue;
-      }
-      if (response.status >= 200 && response.status < 300) {
-        const type = response.headers['content-type'] ?? 'application/json';
-        return {
-          status: response.status,
-          body:
-            response.text === '' || !type.startsWith('application/json')
-              ? undefined
-              : (JSON.parse(response.text) as unknown),
-        };
-      }
-      const error = parseError(response.status, response.text);
-      if (response.status !== 429 && response.status < 500) throw error;
-      lastError = error;
-      if (attempt + 1 < retry.attempts) {
-        const header: string | undefined = response.headers['retry-after'];
-        await sleep(retryAfterMs(header) ?? backoffMs(retry, attempt));
-      }
-    }
-    if (lastError instanceof KubeApiError) throw lastError;
-    throw new UserError(
-      'KUBE_API',
-      `cannot reach the Kubernetes API at ${server} after ${retry.attempts} attempts: ${(lastError as Error).message}`,
-      { cause: lastError },
-    );
-  }
-
-  const groupVersions = new Map<string, Promise<readonly ResourceInfo[] | undefined>>();
-
-  function discover(apiVersion: string): Promise<readonly ResourceInfo[] | undefined> {
-    let pending = groupVersions.get(apiVersion);
-    if (pending === undefined) {
-      const slash = apiVersion.indexOf('/');
-      const group = slash < 0 ? '' : apiVersion.slice(0, slash);
-      const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
-      const path = group === '' ? `/api/${version}` : `/apis/${group}/${version}`;
-      pending = request('GET', path).then(
-        ({ body }) => {
-          const list = body as { resources?: { name: string; kind: string; namespaced: boolean }[] };
-          return (list.resources ?? [])
-            .filter((r) => !r.name.includes('/'))
-            .map((r) => ({ group, version, kind: r.kind, resource: r.name, namespaced: r.namespaced }));
-        },
-        (error: unknown) => {
-          if (error instanceof KubeApiError && error.status === 404) return undefined;
-          groupVersions.delete(apiVersion);
-          throw error;
-        },
-      );
-      groupVersions.set(apiVersion, pending);
-    }
-    return pending;
-  }
+  const agent = agentFor(isHttps, tlsOptions, options.maxSockets ?? 16);
+  const transport: Transport = {
+    server,
+    base,
+    isHttps,
+    agent,
+    retry: options.retry ?? DEFAULT_RETRY,
+    async authHeaders() {
+      if (!dynamicAuth) return staticHeaders;
+      const fresh: https.RequestOptions = {};
+      await config.applyToHTTPSOptions(fresh);
+      return { ...(fresh.headers as Record<string, string> | undefined) };
+    },
+  };
+  const request: KubeClient['request'] = (method, path, requestOptions) =>
+    requestWithRetry(transport, method, path, requestOptions);
+  const discovery = createDiscovery(request);
 
   const contextNamespace = config.getContextObject(config.getCurrentContext())?.namespace;
   return {
     server,
     namespace: contextNamespace === undefined || contextNamespace === '' ? 'default' : contextNamespace,
     request,
-    async resourceFor(apiVersion, kind) {
-      const resources = await discover(apiVersion);
-      return resources?.find((r) => r.kind === kind);
-    },
+    resourceFor: (apiVersion, kind) => discovery.resourceFor(apiVersion, kind),
     resetDiscovery() {
-      groupVersions.clear();
+      discovery.reset();
     },
     close() {
       agent.destroy();
