@@ -3,12 +3,10 @@
  * nothing changes, 1 when something does, 2 on error (including objects whose dry run fails).
  */
 import { diffFlags, parseDiffConfig, type DiffConfig } from '../config/diff.ts';
-import { adoptHashedSecretNames } from '../kube/adopt-hashed-names.ts';
-import { diffObjects, renderDiffText, type DiffReport } from '../kube/diff.ts';
+import { renderDiffText } from '../kube/diff.ts';
 import { UndecryptedFiles } from '../kustomize/placeholder.ts';
 import type { Command } from './command.ts';
-import { diffAgainstRef } from './diff-against.ts';
-import { loadObjects } from './kube-run.ts';
+import { diffSides } from './diff-sides.ts';
 import { noteUndecrypted } from './undecrypted-note.ts';
 
 export const diffCommand: Command<DiffConfig> = {
@@ -26,36 +24,8 @@ export const diffCommand: Command<DiffConfig> = {
     // kustomize/placeholder.ts). Build and apply never pass this, so they still fail.
     const undecrypted = config.requireDecryption ? undefined : new UndecryptedFiles();
     const shared = undecrypted === undefined ? {} : { undecrypted };
-    let report: DiffReport;
-    if (config.against === undefined) {
-      const built = await host.group('build', () => loadObjects(config.kube, config.build, deps, shared));
-      const client = await deps.kubeClient(config.kube);
-      try {
-        // A generated Secret built from placeholders has a hash of the placeholders in its
-        // name; it takes the live name it stands for, so it and its referrers compare with
-        // what is live (kube/adopt-hashed-names.ts). Nothing to do when all was decrypted.
-        report = await host.group('diff', async () => {
-          const { objects, reasons } =
-            undecrypted !== undefined && undecrypted.size > 0
-              ? await adoptHashedSecretNames(client, built, config.kube.fieldManager)
-              : { objects: built, reasons: undefined };
-          return diffObjects(client, objects, {
-            ...(reasons === undefined ? {} : { reasons }),
-            fieldManager: config.kube.fieldManager,
-            concurrency: config.kube.concurrency,
-            force: config.kube.force,
-            applySet: config.kube.applySet,
-            prune: config.kube.prune,
-          });
-        });
-      } finally {
-        client.close();
-      }
-    } else {
-      const against = await host.group('build and diff', () => diffAgainstRef(config, deps, shared));
-      host.info(`compared with ${config.against} (${against.commit.slice(0, 12)}); no cluster was read`);
-      report = against.report;
-    }
+    // The cluster, or the build at a git ref: one report either way (diff-sides.ts).
+    let report = await diffSides(config, deps, shared);
     report = noteUndecrypted(report, undecrypted?.list() ?? [], config.kube.env, host);
     host.writeStdout(renderDiffText(report));
     await deps.reporter.report('diff', {

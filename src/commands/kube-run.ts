@@ -1,4 +1,4 @@
-/** What `diff` and `apply` share: reading the rendered manifests (the client comes from CommandDeps). */
+/** What `diff` and `apply` share: building or reading the manifests, and opening the client. */
 import { readFile } from 'node:fs/promises';
 import type { BuildConfig } from '../config/build.ts';
 import type { KubeConfigInputs } from '../config/kube.ts';
@@ -36,6 +36,23 @@ export async function loadManifests(file: string, host: Host): Promise<KubeObjec
 }
 
 /**
+ * Builds the targets and parses the output, masking every decrypted Secret value before
+ * anything can log it. `source` names the build in parse errors.
+ */
+export async function renderObjects(
+  build: BuildConfig,
+  deps: CommandDeps,
+  shared: Parameters<typeof renderManifests>[2],
+  source: string,
+): Promise<KubeObject[]> {
+  const objects = parseManifests(await renderManifests(build, deps, shared), source);
+  // A placeholder for a value this diff could not decrypt is public text, and masking it
+  // would hide it wherever the log explains it.
+  for (const value of secretValues(objects)) if (!isUndecryptedString(value)) deps.host.setSecret(value);
+  return objects;
+}
+
+/**
  * The objects to diff or apply: built from PATH targets in this run (decrypted in private
  * roots, every MAC verified), or read from a rendered manifests file. Secret values are
  * masked before anything can log them.
@@ -50,10 +67,5 @@ export async function loadObjects(
     if (inputs.manifests === undefined) throw new UserError('USAGE', 'no PATH and no --manifests given');
     return loadManifests(inputs.manifests, deps.host);
   }
-  const yaml = await renderManifests(build, deps, shared);
-  const objects = parseManifests(yaml, 'the build output');
-  // A placeholder for a value this diff could not decrypt is public text, and masking it
-  // would hide it wherever the log explains it.
-  for (const value of secretValues(objects)) if (!isUndecryptedString(value)) deps.host.setSecret(value);
-  return objects;
+  return renderObjects(build, deps, shared, 'the build output');
 }

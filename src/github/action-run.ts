@@ -11,10 +11,10 @@ import { configSecrets, parseConfig, repositoryPaths, type Config } from '../com
 import { optional, type InputReader } from '../config/inputs.ts';
 import { errorMessage, UserError } from '../errors.ts';
 import type { ActionsHost } from '../host/actions-host.ts';
+import { checkoutRepository } from '../git/checkout.ts';
 import { nodeExec } from '../host/node-exec.ts';
 import type { Env } from '../ports.ts';
 import { reportError, run } from '../run.ts';
-import { checkoutWorkspace } from './checkout.ts';
 import { parseDecryptionSecret } from './decryption-secret.ts';
 import { createGithubReporter } from './publish.ts';
 import { createStickyCommenter, type StickyCommenter } from './sticky-commenter.ts';
@@ -103,11 +103,11 @@ export async function runAction(kit: ActionToolkit): Promise<number> {
         workspace,
         env: kit.env,
         paths: repositoryPaths(config),
-        token: config.action.githubToken,
+        token: config.action.githubToken ?? '',
         host,
         exec: nodeExec,
       };
-      if (await checkoutWorkspace(request)) process.chdir(workspace);
+      if (await checkoutRepository(request)) process.chdir(workspace);
     }
     const reporter = createGithubReporter(host, {
       commenter: commenterFor(kit, config, host),

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { renderDiffComment, renderDiffSummary } from '../../../src/github/diff-report.ts';
-import { compareRendered } from '../../../src/kube/against-ref.ts';
+import { compareRendered } from '../../../src/kube/compare-rendered.ts';
 import type { KubeObject } from '../../../src/kube/client.ts';
 import {
   renderDiffText,

@@ -1,10 +1,10 @@
 /**
- * How the Action's token reaches git (only through GIT_CONFIG_* variables, scoped to the
- * workflow's server) and which commands need the repository checked out.
+ * How the Action's token reaches git: only through GIT_CONFIG_* variables, scoped to the
+ * workflow's server.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { basicCredential, gitAuthEnv, gitAuthFor } from '../../../src/github/git-auth.ts';
+import { basicCredential, gitAuthEnv, gitAuthFor } from '../../../src/git/auth.ts';
 
 const TOKEN = 'ghs_unitTestToken1234';
 

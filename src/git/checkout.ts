@@ -4,16 +4,15 @@
  * HTTPS with the github-token and checked out detached, the way actions/checkout does it
  * (`git init`, `git remote add origin`, `git fetch --no-tags --depth=1 origin <sha>`,
  * `git checkout --force <sha>`). The token reaches git only through the environment
- * (git-auth.ts), so neither argv, .git/config nor any file ever holds it.
+ * (auth.ts), so neither argv, .git/config nor any file ever holds it.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
-import type { Exec } from '../ports.ts';
-import type { Host } from '../ports.ts';
-import { basicCredential, gitAuthEnv, serverUrlOf, type GitAuth } from './git-auth.ts';
-import type { Env } from '../ports.ts';
+import type { Env, Exec, Host } from '../ports.ts';
+import { basicCredential, gitAuthEnv, serverUrlOf, type GitAuth } from './auth.ts';
+import { gitIn, type Git } from './runner.ts';
 
 /** Set in the .git/config of a checkout we made, so a later job on the same runner updates it. */
 const MARKER = 'kustomize-sops-deploy.checkout';
@@ -32,49 +31,12 @@ export interface CheckoutRequest {
   readonly workspace: string;
   /** The runner's environment: GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA, GITHUB_REF. */
   readonly env: Env;
-  /** The repository paths the command reads (commands/index.ts `repositoryPaths`). */
+  /** The repository paths the command reads (globs allowed); empty when it needs none. */
   readonly paths: readonly string[];
-  /** The `github-token` input. */
-  readonly token: string | undefined;
+  /** The github-token input as given; empty for none. */
+  readonly token: string;
   readonly host: Host;
   readonly exec: Exec;
-}
-
-interface GitResult {
-  readonly ok: boolean;
-  readonly out: string;
-  /** All of stderr, for the report; it never holds the token (that is only in the environment). */
-  readonly err: string;
-}
-
-type Git = (args: readonly string[]) => Promise<GitResult>;
-
-function gitIn(cwd: string, exec: Exec, env: Env): Git {
-  return async (args) => {
-    let result;
-    try {
-      result = await exec.run('git', args, {
-        cwd,
-        // Never prompt: a rejected token must fail the step, not hang it.
-        env: { ...env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'Never', GIT_ASKPASS: '', LC_ALL: 'C' },
-        timeoutMs: 600_000,
-      });
-    } catch (cause) {
-      throw new UserError(
-        'CHECKOUT_FAILED',
-        'checkout: git is not on PATH, so the repository cannot be checked out',
-        {
-          cause,
-          hint: 'add actions/checkout before this step, or install git on the runner',
-        },
-      );
-    }
-    return {
-      ok: result.exitCode === 0,
-      out: Buffer.from(result.stdout).toString('utf8').trim(),
-      err: result.stderr.trim(),
-    };
-  };
 }
 
 /**
@@ -182,9 +144,9 @@ async function fetchCommit(git: Git, target: Target): Promise<void> {
  * been created). A workspace that already has a checkout is left alone; one with other files
  * is never overwritten: the command uses them when its paths are there, and fails otherwise.
  */
-export async function checkoutWorkspace(request: CheckoutRequest): Promise<boolean> {
+export async function checkoutRepository(request: CheckoutRequest): Promise<boolean> {
   const { workspace, env, paths, host, exec } = request;
-  const token = request.token?.trim() ?? '';
+  const token = request.token.trim();
   // Masked first: later git calls (diff --against fetches) use the same credential.
   if (token !== '') {
     host.setSecret(token);
@@ -207,7 +169,22 @@ export async function checkoutWorkspace(request: CheckoutRequest): Promise<boole
   const target = targetOf(env, token);
   const url = `${target.auth.serverUrl}/${target.repository}.git`;
   await mkdir(workspace, { recursive: true });
-  const git = gitIn(workspace, exec, { ...env, ...gitAuthEnv(target.auth, env) });
+  const git = gitIn({
+    exec,
+    env: { ...env, ...gitAuthEnv(target.auth, env) },
+    cwd: workspace,
+    // A whole repository at depth 1 over a slow runner's network: more than a worktree step.
+    timeoutMs: 600_000,
+    unavailable: (cause) =>
+      new UserError(
+        'CHECKOUT_FAILED',
+        'checkout: git is not on PATH, so the repository cannot be checked out',
+        {
+          cause,
+          hint: 'add actions/checkout before this step, or install git on the runner',
+        },
+      ),
+  });
   return host.group('checkout', async () => {
     if (state === 'own-checkout') {
       // A later job on a reused (self-hosted) runner: move our checkout to this run's commit.
@@ -236,10 +213,9 @@ export async function checkoutWorkspace(request: CheckoutRequest): Promise<boole
 async function must(git: Git, args: readonly string[]): Promise<void> {
   const result = await git(args);
   if (!result.ok) {
-    throw new UserError(
-      'CHECKOUT_FAILED',
-      `checkout: git ${args[0] ?? ''} failed: ${result.err.split('\n').at(-1) ?? 'no message'}`,
-      { hint: HINT, report: result.err },
-    );
+    throw new UserError('CHECKOUT_FAILED', `checkout: git ${args[0] ?? ''} failed: ${result.reason}`, {
+      hint: HINT,
+      report: result.err,
+    });
   }
 }
