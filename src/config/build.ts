@@ -82,7 +82,7 @@ export function parseBuildConfig(read: InputReader, env: Env, shell: ShellOption
     substituteFrom: lines(read('substitute-from')),
     substituteStrict: parseBoolean(read, 'substitute-strict'),
     root: optional(read('root')),
-    keys: parseKeys(read, env),
+    keys: parseKeys(read, env, shell),
     env,
     stdoutIsLog: shell.stdoutIsLog,
   };

@@ -65,6 +65,6 @@ export function parseDecryptConfig(read: InputReader, env: Env, shell: ShellOpti
     output,
     extract: extract === undefined ? undefined : parseExtractPath(extract),
     ignoreMac: parseBoolean(read, 'ignore-mac'),
-    keys: parseKeys(read, env),
+    keys: parseKeys(read, env, shell),
   };
 }

@@ -12,7 +12,6 @@ import type { ActionsHost, ActionsHostOptions } from '../host/actions-host.ts';
 import { nodeExec } from '../host/node-exec.ts';
 import { reportError, run } from '../run.ts';
 import { checkoutWorkspace } from './checkout.ts';
-import { parseDecryptionSecret } from './decryption-secret.ts';
 import { isKubeconfigContent, writeKubeconfigContent, type KubeconfigFile } from './kubeconfig-input.ts';
 import { pullRequestFromEnv } from './pull-request.ts';
 import { createStickyCommenter } from './sticky-commenter.ts';
@@ -28,7 +27,10 @@ export interface ActionToolkit {
   readonly errorPrefix: string;
 }
 
-/** Reads the Action-only inputs and returns the reader the commands use. */
+/**
+ * Reads the Action-only kubeconfig input and returns the reader the commands use. (The
+ * decryption Secret is read by the config, src/config/keys.ts.)
+ */
 async function prepareInputs(
   kit: ActionToolkit,
   host: ActionsHost,
@@ -36,26 +38,6 @@ async function prepareInputs(
 ): Promise<InputReader> {
   const { getInput, env } = kit;
   const overrides = new Map<string, string>();
-  const secret = getInput('decryption-secret');
-  if (secret.trim() !== '') {
-    const keys = parseDecryptionSecret(secret, (v) => host.setSecret(v));
-    const age = [getInput('age-key'), ...keys.ageKeys].filter((k) => k.trim() !== '');
-    if (age.length > 0) overrides.set('age-key', age.join('\n'));
-    const pgp = [getInput('pgp-key'), ...keys.pgpKeys].filter((k) => k.trim() !== '');
-    if (pgp.length > 0) overrides.set('pgp-key', pgp.join('\n'));
-    if (keys.vaultToken !== undefined && optional(getInput('vault-token')) === undefined)
-      overrides.set('vault-token', keys.vaultToken);
-    // Cloud credentials travel typed (serialized) to the key config; they never touch the disk.
-    if (keys.cloudInput !== undefined) overrides.set(keys.cloudInput.name, keys.cloudInput.value);
-    const cloud = [
-      keys.cloud.aws === undefined ? '' : ', AWS keys',
-      keys.cloud.azure === undefined ? '' : `, Azure ${keys.cloud.azure.kind}`,
-      keys.cloud.gcp === undefined ? '' : ', GCP credentials',
-    ].join('');
-    host.info(
-      `decryption-secret: ${keys.ageKeys.length} age, ${keys.pgpKeys.length} OpenPGP${keys.vaultToken === undefined ? '' : ', a Vault token'}${cloud}`,
-    );
-  }
   const kubeconfig = getInput('kubeconfig');
   if (isKubeconfigContent(kubeconfig)) {
     const file: KubeconfigFile = await writeKubeconfigContent(kubeconfig, env['RUNNER_TEMP'], (v) =>
@@ -122,8 +104,16 @@ export async function runAction(kit: ActionToolkit): Promise<number> {
       const request = { workspace, env: kit.env, read: kit.getInput, host, exec: nodeExec };
       if (await checkoutWorkspace(request)) process.chdir(workspace);
     }
-    const read = await host.group('inputs and keys', () => prepareInputs(kit, host, cleanups));
-    const config = parseConfig(read, kit.env, { stdoutIsLog: true });
+    const { read, config } = await host.group('inputs and keys', async () => {
+      const reader = await prepareInputs(kit, host, cleanups);
+      // The config masks the decryption Secret's values as it parses them and says what it held.
+      const shell = {
+        stdoutIsLog: true,
+        mask: (value: string) => host.setSecret(value),
+        info: (message: string) => host.info(message),
+      };
+      return { read: reader, config: parseConfig(reader, kit.env, shell) };
+    });
     const post = commenterFor(kit, read, host);
     if (post !== undefined) commenter.post = post;
     const failOnChanges = parseBoolean(read, 'fail-on-changes');

@@ -35,6 +35,11 @@ import type { Mask } from '../ports.ts';
 export interface AgeLoadOptions {
   /** `--age-key-file` values, in order. A missing or malformed explicit file is an error. */
   readonly keyFiles?: readonly string[];
+  /**
+   * Identities given as text (the `age-key` input). They are read as one text with
+   * `SOPS_AGE_KEY` (after it), and reported under that name, as sops would read them there.
+   */
+  readonly keyTexts?: readonly string[];
   /** The environment to read `SOPS_AGE_*` and `XDG_CONFIG_HOME` from. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** The home directory for `~/.config/sops/age/keys.txt` and `~/.ssh/id_*`; none skips them. */
@@ -526,7 +531,9 @@ export async function loadAgeKeySource(options: AgeLoadOptions): Promise<KeySour
     }
   };
 
-  const ageKey = env[AGE_KEY_ENV];
+  const keyTexts = options.keyTexts ?? [];
+  const ageKey =
+    keyTexts.length === 0 ? env[AGE_KEY_ENV] : [env[AGE_KEY_ENV] ?? '', ...keyTexts].join('\n').trim();
   if (ageKey === undefined) locations.push(`${AGE_KEY_ENV}: not set`);
   else
     await tryLoad(AGE_KEY_ENV, () =>

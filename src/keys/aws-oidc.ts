@@ -5,7 +5,7 @@
  * credential. The role comes from the workflow, never from a file, so it needs no allowlist.
  */
 import { UserError } from '../errors.ts';
-import { refusedExchangeMessage, type IdToken, type IdTokenProvider } from '../github/oidc.ts';
+import { refusedExchangeMessage, type IdToken, type IdTokenProvider } from './id-token.ts';
 import { xmlText, type AwsCredentialsProvider, type SourcedCredentials } from './aws-kms.ts';
 import {
   describeNetworkError,

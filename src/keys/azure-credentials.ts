@@ -20,7 +20,7 @@
  */
 import { createHash, createPrivateKey, randomUUID, sign, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFile as fsReadFile } from 'node:fs/promises';
-import type { AzureStaticCredentials } from '../config/keys.ts';
+import type { AzureStaticCredentials } from './key-config.ts';
 import { UserError } from '../errors.ts';
 import {
   describeNetworkError,

@@ -17,8 +17,8 @@
  * `azure-allowed-vaults` are contacted, and by default none is.
  */
 import { UserError } from '../errors.ts';
-import { refusedExchangeMessage, type IdTokenProvider } from '../github/oidc.ts';
-import type { AzureStaticCredentials } from '../config/keys.ts';
+import { refusedExchangeMessage, type IdTokenProvider } from './id-token.ts';
+import type { AzureStaticCredentials } from './key-config.ts';
 import {
   azureError,
   createAzureCredentialChain,

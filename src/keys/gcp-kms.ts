@@ -24,7 +24,7 @@
  */
 import { readFile as fsReadFile } from 'node:fs/promises';
 import { UserError } from '../errors.ts';
-import { refusedExchangeMessage, type IdToken, type IdTokenProvider } from '../github/oidc.ts';
+import { refusedExchangeMessage, type IdToken, type IdTokenProvider } from './id-token.ts';
 import { type HttpAnswer, postApproved, sanitizeRemoteMessage } from './endpoint-policy.ts';
 import { checkGcpKey } from './cloud-allowlists.ts';
 import {

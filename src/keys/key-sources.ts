@@ -9,8 +9,8 @@
  * key (one `sops` invocation per file, same key) cost one call.
  */
 import { homedir } from 'node:os';
-import type { KeyConfig } from '../config/keys.ts';
-import { createIdTokenProvider, type IdTokenProvider } from '../github/oidc.ts';
+import type { KeyConfig } from './key-config.ts';
+import { createIdTokenProvider, type IdTokenProvider } from './id-token.ts';
 import type { Exec } from '../ports.ts';
 import type { Host } from '../ports.ts';
 import { parseAzureAllowedVaults, parseGcpAllowedKeys } from './cloud-allowlists.ts';
@@ -106,22 +106,15 @@ function maskEnvironmentSecrets(config: KeyConfig, mask: Mask): void {
 
 export async function createKeySources(config: KeyConfig, deps: KeySourceDeps): Promise<KeySource[]> {
   const mask = (value: string): void => deps.host.setSecret(value);
-  // Inline identities (the Action's age-key input) are read exactly like SOPS_AGE_KEY.
   for (const key of config.ageKeys) mask(key);
   maskEnvironmentSecrets(config, mask);
-  const env =
-    config.ageKeys.length === 0
-      ? config.env
-      : {
-          ...config.env,
-          SOPS_AGE_KEY: [config.env['SOPS_AGE_KEY'] ?? '', ...config.ageKeys].join('\n').trim(),
-        };
   const local = await buildLocalKeySources({
     ageKeyFiles: config.ageKeyFiles,
+    ageKeys: config.ageKeys,
     pgpKeyFiles: config.pgpKeyFiles,
     pgpKeys: config.pgpKeys,
     ...(config.pgpPassphrase === undefined ? {} : { pgpPassphrase: config.pgpPassphrase }),
-    env,
+    env: config.env,
     homeDir: config.env['HOME'] ?? homedir(),
     exec: deps.exec,
     mask,

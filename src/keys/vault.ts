@@ -13,7 +13,7 @@ import { readFile as fsReadFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
-import { refusedExchangeMessage, type IdTokenProvider } from '../github/oidc.ts';
+import { refusedExchangeMessage, type IdTokenProvider } from './id-token.ts';
 import {
   checkVaultAddress,
   describeNetworkError,
