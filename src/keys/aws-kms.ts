@@ -12,6 +12,7 @@
 import { hostname as osHostname } from 'node:os';
 import { UserError } from '../errors.ts';
 import { assumeAwsRole } from './aws-assume-role.ts';
+import type { AwsCredentialsProvider, SourcedCredentials } from './aws-credential-source.ts';
 import { createAwsAmbientCredentials } from './aws-credentials.ts';
 import { signRequest, type AwsCredentials } from './aws-sigv4.ts';
 import {
@@ -59,20 +60,10 @@ export interface AwsKmsKeySourceOptions {
   readonly metadataTimeoutMs?: number;
 }
 
-/** Supplies base credentials for a key (before a stanza's role is assumed). */
-export type AwsCredentialsProvider = (arn: KmsArn) => Promise<SourcedCredentials>;
-
 type KmsKey = Extract<MasterKey, { type: 'kms' }>;
 
-/** Where credentials came from, for messages (never the values). */
-export interface SourcedCredentials {
-  readonly credentials: AwsCredentials;
-  readonly from: string;
-  /** Milliseconds since the epoch, for temporary credentials that say when they end. */
-  readonly expiresAt?: number;
-}
-
-export { parseSharedCredentials } from './aws-credentials.ts';
+export { parseSharedCredentials } from './aws-profile-credentials.ts';
+export type { AwsCredentialsProvider, SourcedCredentials } from './aws-credential-source.ts';
 export { xmlText } from './aws-assume-role.ts';
 
 /** sops's `stsSessionRegex`. In RE2 and JS alike `@-_` is a range (@, A-Z, [\]^_), so `-` is removed. */

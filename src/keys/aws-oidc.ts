@@ -6,7 +6,8 @@
  */
 import { UserError } from '../errors.ts';
 import { refusedExchangeMessage, type IdToken, type IdTokenProvider } from './id-token.ts';
-import { xmlText, type AwsCredentialsProvider, type SourcedCredentials } from './aws-kms.ts';
+import { xmlText } from './aws-assume-role.ts';
+import type { AwsCredentialsProvider, SourcedCredentials } from './aws-credential-source.ts';
 import {
   describeNetworkError,
   resolveAwsEndpoint,
