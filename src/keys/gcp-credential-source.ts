@@ -9,6 +9,7 @@ import { UserError } from '../errors.ts';
 import { isRecord } from '../is-record.ts';
 import { postApproved, sanitizeRemoteMessage, type HttpAnswer } from './endpoint-policy.ts';
 import { readOAuthAnswer } from './oauth-answer.ts';
+import type { IdTokenProvider } from './id-token.ts';
 import type { FetchLike, Mask } from '../ports.ts';
 
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
@@ -164,4 +165,40 @@ export function impersonationToken(
   mask(accessToken);
   const expires = typeof parsed['expireTime'] === 'string' ? Date.parse(parsed['expireTime']) : Number.NaN;
   return { value: accessToken, expiresAt: Number.isNaN(expires) ? now + 3600_000 : expires, from: call.from };
+}
+
+/** An endpoint from a variable (ours or sops's), else Google's public one. */
+export function gcpEndpoint(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  fallback: string,
+): URL {
+  const value = env[name]?.trim();
+  if (value === undefined || value === '') return new URL(fallback);
+  let url: URL;
+  try {
+    url = new URL(value.includes('://') ? value : `https://${value}`);
+  } catch {
+    throw new UserError('KEY_SOURCE', `${name} is not a URL`);
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username !== '' || url.password !== '') {
+    throw new UserError('KEY_SOURCE', `${name} must be an http(s) URL without credentials`);
+  }
+  return url;
+}
+
+/** `path` under the endpoint's own path. */
+export function joinPath(base: URL, path: string): URL {
+  const prefix = base.pathname.replace(/\/+$/, '');
+  return new URL(`${base.origin}${prefix}${path}`);
+}
+
+/** What the OIDC and impersonation steps need. */
+export interface GcpChainContext {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly mask: Mask;
+  readonly fetch: FetchLike;
+  readonly now: () => number;
+  readonly timeoutMs: number;
+  readonly idToken: IdTokenProvider;
 }
