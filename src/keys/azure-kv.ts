@@ -52,6 +52,31 @@ export interface AzureKvKeySourceOptions {
 
 type AzureKey = Extract<MasterKey, { type: 'azure_kv' }>;
 
+/**
+ * A token getter that reuses the token: short-lived tokens up to their end, long ones until a
+ * little before it; a failed exchange is not cached.
+ */
+function cachedToken(
+  exchange: () => Promise<{ value: string; expiresAt: number }>,
+  now: () => number,
+): () => Promise<string> {
+  let cached: Promise<{ value: string; expiresAt: number }> | undefined;
+  return async () => {
+    if (cached !== undefined) {
+      const value = await cached.catch(() => undefined);
+      // Short-lived tokens are used up to their end; long ones are renewed a little early.
+      const margin = value === undefined ? 0 : Math.min(RENEW_BEFORE_MS, (value.expiresAt - now()) / 2);
+      if (value !== undefined && value.expiresAt - margin > now()) return value.value;
+    }
+    const pending = exchange();
+    cached = pending;
+    pending.catch(() => {
+      if (cached === pending) cached = undefined;
+    });
+    return (await pending).value;
+  };
+}
+
 /** Creates the `azure_kv` source. */
 export function createAzureKvKeySource(options: AzureKvKeySourceOptions): KeySource {
   const { env, mask } = options;
@@ -101,21 +126,7 @@ export function createAzureKvKeySource(options: AzureKvKeySourceOptions): KeySou
           })
         : credentials.chain.getToken();
 
-  let cached: Promise<{ value: string; expiresAt: number }> | undefined;
-  async function accessToken(): Promise<string> {
-    if (cached !== undefined) {
-      const value = await cached.catch(() => undefined);
-      // Short-lived tokens are used up to their end; long ones are renewed a little early.
-      const margin = value === undefined ? 0 : Math.min(RENEW_BEFORE_MS, (value.expiresAt - now()) / 2);
-      if (value !== undefined && value.expiresAt - margin > now()) return value.value;
-    }
-    const pending = exchange();
-    cached = pending;
-    pending.catch(() => {
-      if (cached === pending) cached = undefined;
-    });
-    return (await pending).value;
-  }
+  const accessToken = cachedToken(exchange, now);
 
   async function decryptAzure(key: AzureKey): Promise<Uint8Array> {
     // The vault is checked before any token exists: a refused vault costs no exchange.
