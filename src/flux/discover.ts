@@ -57,6 +57,11 @@ export interface DiscoverOptions {
   readonly sources?: ReadonlyMap<string, string>;
   /** ConfigMaps and Secrets from `--substitute-from`, found before any rendered ones. */
   readonly substituteObjects?: readonly Record<string, unknown>[];
+  /**
+   * Called for each rendered Kustomization with the folder it was built from, while that
+   * folder (an assembled artifact) still exists: for streaming output and for the oracle tests.
+   */
+  readonly onRendered?: (rendered: RenderedKustomization, sourceDir: string) => Promise<void>;
 }
 
 export const ROOT_ID = 'flux-system/flux-system';
@@ -207,6 +212,9 @@ export async function discoverFlux(options: DiscoverOptions, deps: RenderDeps): 
       const childSource = await sources.resolve(child.sourceRef);
       if (childSource.ok && path.resolve(childSource.dir, child.path) === path.resolve(source.dir, k.path)) {
         const declared = { ...child, origin: k.origin };
+        // Its substituteFrom may name what the entry itself renders (cluster-settings):
+        // in the cluster those exist from the previous reconciliation.
+        pool.add(result.objects, `Kustomization ${id}`, k.namespace);
         seen.set(ROOT_ID, declared);
         const declaredVars = gatherVariables(declared, pool);
         current = await renderKustomization(
@@ -220,6 +228,7 @@ export async function discoverFlux(options: DiscoverOptions, deps: RenderDeps): 
       break;
     }
     rendered.push(current);
+    await options.onRendered?.(current, source.dir);
     pool.add(current.objects, `Kustomization ${id}`, current.kustomization.namespace);
     for (const object of current.objects) {
       if (isArtifactGenerator(object))
