@@ -22,6 +22,7 @@ import { detectSopsFormat, stageGraph } from '../kustomize/stage.ts';
 import { substituteDocument } from '../kustomize/substitute.ts';
 import { generateKustomization, type GeneratedKustomization } from './generator.ts';
 import { kustomizationId, type FluxKustomization } from './kustomization.ts';
+import { markUndecryptedUses } from './substitute-from.ts';
 
 export const FLUX_NAME_LABEL = 'kustomize.toolkit.fluxcd.io/name';
 export const FLUX_NAMESPACE_LABEL = 'kustomize.toolkit.fluxcd.io/namespace';
@@ -246,6 +247,7 @@ export async function renderKustomization(
   // Flux substitutes only with variables, or always with substituteStrategy: Always.
   if (k.postBuild !== undefined && (vars.size > 0 || k.postBuild.always)) {
     for (const doc of docs) {
+      markUndecryptedUses(doc, vars);
       substituteDocument(doc, { vars, strict: false, isSecret: (text) => deps.registry.touches(text) });
     }
   }

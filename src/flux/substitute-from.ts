@@ -6,7 +6,9 @@
  * each reference in order, later keys win, then the inline `substitute` wins over all, and
  * every value loses its newlines.
  */
+import { visit, type Document } from 'yaml';
 import { isRecord } from '../is-record.ts';
+import { isUndecryptedString, UNDECRYPTED_TEXT } from '../kustomize/placeholder.ts';
 import type { FluxKustomization, SubstituteRef } from './kustomization.ts';
 
 type Variables = ReadonlyMap<string, string>;
@@ -71,4 +73,27 @@ export function gatherVariables(k: FluxKustomization, pool: SubstitutionPool): G
   if (missing.length > 0) return { ok: false, missing };
   for (const [name, value] of postBuild.substitute) vars.set(name, value.replaceAll('\n', ''));
   return { ok: true, vars };
+}
+
+/**
+ * Without keys (a fork's pull request, Dependabot), a SOPS Secret's values are placeholders,
+ * so a variable taken from one is unknown. Every scalar of `doc` that uses such a variable
+ * becomes the placeholder itself before substitution, so the diff counts the object as
+ * unknown: never as unchanged, and never as changed. Returns whether anything was marked.
+ */
+export function markUndecryptedUses(doc: Document, vars: ReadonlyMap<string, string>): boolean {
+  const unknown = [...vars].filter(([, value]) => isUndecryptedString(value)).map(([name]) => name);
+  if (unknown.length === 0) return false;
+  // `${NAME}`, `${NAME:=x}`, `${#NAME}`..., but not the escape `$${NAME}`.
+  const uses = new RegExp(`(^|[^$])\\$\\{#?(${unknown.join('|')})(?![_a-zA-Z0-9])`);
+  let marked = false;
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && uses.test(node.value)) {
+        node.value = UNDECRYPTED_TEXT;
+        marked = true;
+      }
+    },
+  });
+  return marked;
 }

@@ -13,6 +13,8 @@ import { discoverFlux, type FluxDiscovery } from '../../src/flux/discover.ts';
 import { kustomizationId } from '../../src/flux/kustomization.ts';
 import { FLUX_NAME_LABEL, FLUX_NAMESPACE_LABEL } from '../../src/flux/render.ts';
 import { gatherVariables, SubstitutionPool } from '../../src/flux/substitute-from.ts';
+import { hasUndecryptedValues } from '../../src/kube/mask.ts';
+import { UNDECRYPTED_TEXT, UndecryptedFiles } from '../../src/kustomize/placeholder.ts';
 import { compareWithFlux, fluxBuild, fluxRenderDeps } from '../support/flux.ts';
 import { createHomeOpsRepo, DOMAIN, SECRET_TOKEN, type HomeOpsRepo } from '../support/home-ops.ts';
 
@@ -121,4 +123,23 @@ test('the SOPS Secret is decrypted (its values checked apart from the oracle)', 
   const secret = find('flux-system/flux-system', 'Secret', 'cluster-secrets');
   assert.deepEqual(secret['stringData'], { SECRET_TOKEN });
   assert.equal(secret['sops'], undefined);
+});
+
+test('without keys (diff of a fork): what uses a SOPS Secret value is unknown, the rest renders', async () => {
+  const undecrypted = new UndecryptedFiles();
+  const deps = { ...(await fluxRenderDeps()), undecrypted };
+  const d = await discoverFlux({ entry: path.join(repo.root, 'clusters/main'), repoRoot: repo.root }, deps);
+  assert.deepEqual(
+    undecrypted.list().map((f) => f.file),
+    ['clusters/main/vars/cluster-secrets.sops.yaml'],
+  );
+  const echo = d.rendered.find((r) => r.kustomization.name === 'echo');
+  const release = echo?.objects.find((o) => o['kind'] === 'HelmRelease');
+  const values = (release?.['spec'] as { values?: Record<string, unknown> } | undefined)?.values;
+  assert.ok(values);
+  assert.equal(values['token'], UNDECRYPTED_TEXT);
+  assert.equal(values['host'], `echo.${DOMAIN}`);
+  assert.equal(hasUndecryptedValues(release), true);
+  const alerts = echo?.objects.find((o) => o['kind'] === 'ConfigMap');
+  assert.equal(hasUndecryptedValues(alerts), false);
 });

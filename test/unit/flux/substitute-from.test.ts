@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseFluxKustomization } from '../../../src/flux/kustomization.ts';
-import { gatherVariables, SubstitutionPool } from '../../../src/flux/substitute-from.ts';
+import { parseDocument } from 'yaml';
+import { gatherVariables, markUndecryptedUses, SubstitutionPool } from '../../../src/flux/substitute-from.ts';
+import { UNDECRYPTED_TEXT } from '../../../src/kustomize/placeholder.ts';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
@@ -83,4 +85,32 @@ test('gatherVariables: no postBuild means no variables', () => {
   const result = gatherVariables(k, pool());
   assert.ok(result.ok);
   assert.equal(result.vars.size, 0);
+});
+
+test('markUndecryptedUses: a scalar using a variable from an undecrypted Secret becomes the placeholder', () => {
+  const doc = parseDocument(
+    [
+      'a: "Bearer ${TOKEN}"',
+      'b: "${TOKEN:=x}"',
+      'c: "$${TOKEN}"',
+      'd: "${TOKENS}"',
+      'e: "${DOMAIN}"',
+      'f: "${#TOKEN}"',
+    ].join('\n'),
+  );
+  const vars = new Map([
+    ['TOKEN', UNDECRYPTED_TEXT],
+    ['DOMAIN', 'example.com'],
+    ['TOKENS', 'plain'],
+  ]);
+  assert.equal(markUndecryptedUses(doc, vars), true);
+  assert.deepEqual(doc.toJS(), {
+    a: UNDECRYPTED_TEXT,
+    b: UNDECRYPTED_TEXT,
+    c: '$${TOKEN}',
+    d: '${TOKENS}',
+    e: '${DOMAIN}',
+    f: UNDECRYPTED_TEXT,
+  });
+  assert.equal(markUndecryptedUses(parseDocument('a: ${TOKEN}'), new Map([['TOKEN', 'known']])), false);
 });
