@@ -4,7 +4,8 @@
  * as Flux renders it:
  *
  * - A directory with no kustomization file gets one listing, as `./rel` resources and in
- *   walk order, every `.yaml`/`.yml` file below it (each must parse as Kubernetes YAML) and
+ *   walk order, every `.yaml`/`.yml` file below it (each must parse as Kubernetes YAML:
+ *   a stray values file is an error, as in Flux, not skipped) and
  *   every sub-directory that holds a kustomization file (not descended into). An empty
  *   listing becomes `namespace: _placeholder`, Flux's way round "kustomization.yaml is empty".
  * - An existing file with no `resources` gets `buildMetadata: [originAnnotations]` (Flux's
@@ -78,6 +79,27 @@ function byName(a: { name: string }, b: { name: string }): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
+/**
+ * Why kustomize's resource factory would refuse a document, as Flux's scan checks each file:
+ * every object needs metadata, a kind and a name; empty documents and Lists pass.
+ */
+function resourceProblem(object: unknown): string | undefined {
+  if (object === null || object === undefined) return undefined;
+  if (!isRecord(object)) return 'not a Kubernetes object (a map)';
+  if (
+    typeof object['kind'] === 'string' &&
+    object['kind'].endsWith('List') &&
+    Array.isArray(object['items'])
+  ) {
+    return undefined;
+  }
+  if (!isRecord(object['metadata'])) return 'missing Resource metadata';
+  if (typeof object['kind'] !== 'string' || object['kind'] === '') return 'missing kind';
+  const name = object['metadata']['name'];
+  if (typeof name !== 'string' || name === '') return 'missing metadata.name';
+  return undefined;
+}
+
 /** Flux's scanManifests: the resources of a generated kustomization, as `./rel` paths. */
 export async function scanManifests(dir: string): Promise<string[]> {
   const found: string[] = [];
@@ -104,6 +126,14 @@ export async function scanManifests(dir: string): Promise<string[]> {
           `failed to decode Kubernetes YAML from ${abs}: ${bad.errors[0]?.message.split('\n')[0] ?? ''}`,
           { hint: 'Flux lists every .yaml/.yml file of a folder without a kustomization.yaml' },
         );
+      }
+      for (const doc of list) {
+        const problem = resourceProblem(doc.toJS() as unknown);
+        if (problem !== undefined) {
+          throw new UserError('BAD_FORMAT', `failed to decode Kubernetes YAML from ${abs}: ${problem}`, {
+            hint: 'Flux lists every .yaml/.yml file of a folder without a kustomization.yaml; add a kustomization.yaml that lists the manifests, or move this file out',
+          });
+        }
       }
       found.push(rel);
     }

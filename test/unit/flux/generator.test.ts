@@ -41,6 +41,22 @@ test('scanManifests fails on a YAML file that does not parse, naming it', async 
   );
 });
 
+test('scanManifests refuses what Flux refuses: objects without metadata, kind or name', async () => {
+  const cases: [string, RegExp | undefined][] = [
+    ['foo: bar\n', /missing Resource metadata/],
+    ['metadata: {name: x}\n', /missing kind/],
+    ['apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n', /missing metadata.name/],
+    ['x: 1\n---\n' + CM, /missing Resource metadata/],
+    ['apiVersion: v1\nkind: List\nitems: []\n', undefined],
+    ['# only a comment\n', undefined],
+  ];
+  for (const [content, expected] of cases) {
+    const dir = await tree({ 't.yaml': content });
+    if (expected === undefined) assert.deepEqual(await scanManifests(dir), ['./t.yaml']);
+    else await assert.rejects(scanManifests(dir), (e) => expected.test(errorMessage(e)), content);
+  }
+});
+
 test('isIgnoredBySource follows source-controller defaults', () => {
   const cases: [string, boolean, boolean][] = [
     ['.git', true, true],
