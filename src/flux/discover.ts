@@ -12,7 +12,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { UserError, errorMessage } from '../errors.ts';
-import { isRecord } from '../is-record.ts';
+import { mapLimit } from '../kustomize/stage.ts';
 import { isArtifactGenerator, parseArtifactGenerator } from './artifact-generator.ts';
 import {
   isFluxKustomization,
@@ -62,6 +62,8 @@ export interface DiscoverOptions {
    * folder (an assembled artifact) still exists: for streaming output and for the oracle tests.
    */
   readonly onRendered?: (rendered: RenderedKustomization, sourceDir: string) => Promise<void>;
+  /** Kustomizations rendered at once (each runs one kustomize); default 4. */
+  readonly concurrency?: number;
 }
 
 export const ROOT_ID = 'flux-system/flux-system';
@@ -100,48 +102,206 @@ async function isDirectory(dir: string): Promise<boolean> {
   }
 }
 
-export async function discoverFlux(options: DiscoverOptions, deps: RenderDeps): Promise<FluxDiscovery> {
-  const repoRoot = path.resolve(options.repoRoot);
-  const entry = path.resolve(options.entry);
-  const sources = new FluxSources(repoRoot, options.sources ?? new Map(), deps.env);
-  const pool = new SubstitutionPool();
-  pool.add(options.substituteObjects ?? [], '--substitute-from');
-  const findings: FluxFinding[] = [];
-  const notRendered: NotRendered[] = [];
-  const rendered: RenderedKustomization[] = [];
-  const seen = new Map<string, FluxKustomization>();
-  let queue: Item[] = [];
+/** What rendering one Kustomization came to; applied to the discovery in queue order. */
+type Outcome =
+  | { readonly kind: 'wait'; readonly reason: string }
+  | { readonly kind: 'skip'; readonly finding: FluxFinding; readonly reason: string }
+  | { readonly kind: 'rendered'; readonly rendered: RenderedKustomization; readonly sourceDir: string };
 
-  const enqueue = (k: FluxKustomization, chain: readonly string[]): void => {
+/**
+ * One discovery run. Kustomizations render in waves, several at once; each wave's outcomes
+ * are applied in queue order, so the result never depends on which kustomize finished first.
+ */
+class Discovery {
+  readonly findings: FluxFinding[] = [];
+  readonly notRendered: NotRendered[] = [];
+  readonly rendered: RenderedKustomization[] = [];
+  readonly #seen = new Map<string, FluxKustomization>();
+  readonly #pool = new SubstitutionPool();
+  readonly #sources: FluxSources;
+  readonly #options: DiscoverOptions;
+  readonly #deps: RenderDeps;
+  #queue: Item[] = [];
+
+  constructor(options: DiscoverOptions, deps: RenderDeps) {
+    this.#options = options;
+    this.#deps = deps;
+    this.#sources = new FluxSources(path.resolve(options.repoRoot), options.sources ?? new Map(), deps.env);
+    this.#pool.add(options.substituteObjects ?? [], '--substitute-from');
+  }
+
+  enqueue(k: FluxKustomization, chain: readonly string[]): void {
     const id = kustomizationId(k);
     if (chain.includes(id)) {
-      findings.push({
+      this.findings.push({
         kind: 'cycle',
         kustomization: id,
         message: `Kustomization ${id} is rendered by its own descendant (${[...chain, id].join(' -> ')}); not followed again`,
       });
       return;
     }
-    const earlier = seen.get(id);
+    const earlier = this.#seen.get(id);
     if (earlier !== undefined) {
-      findings.push({
+      this.findings.push({
         kind: 'duplicate',
         kustomization: id,
         message: `Kustomization ${id} is defined twice: in ${earlier.origin} and in ${k.origin}; the first is used`,
       });
       return;
     }
-    seen.set(id, k);
-    queue.push({ k, chain });
-  };
+    this.#seen.set(id, k);
+    this.#queue.push({ k, chain });
+  }
 
-  const entryIsDir = await isDirectory(entry);
-  if (entryIsDir) {
+  get size(): number {
+    return this.#seen.size;
+  }
+
+  addGenerator(object: Record<string, unknown>, origin: string, namespace: string): void {
+    this.#sources.addGenerator(parseArtifactGenerator(object, origin, namespace));
+  }
+
+  async run(): Promise<void> {
+    const concurrency = this.#options.concurrency ?? 4;
+    try {
+      for (;;) {
+        const waiting: { item: Item; reason: string }[] = [];
+        let progressed = false;
+        while (this.#queue.length > 0) {
+          const wave = this.#queue;
+          this.#queue = [];
+          const outcomes = await mapLimit(wave, concurrency, (item) => this.#render(item));
+          for (const [index, outcome] of outcomes.entries()) {
+            const item = wave[index] as Item;
+            if (outcome.kind === 'wait') waiting.push({ item, reason: outcome.reason });
+            else {
+              progressed = true;
+              await this.#apply(item, outcome);
+            }
+          }
+        }
+        if (waiting.length === 0) break;
+        if (!progressed) {
+          for (const { item, reason } of waiting) {
+            const id = kustomizationId(item.k);
+            this.notRendered.push({ kustomization: item.k, reason });
+            this.findings.push({
+              kind: 'not-rendered',
+              kustomization: id,
+              message: `not rendered: ${reason}`,
+            });
+          }
+          break;
+        }
+        this.#queue = waiting.map((w) => w.item);
+      }
+    } finally {
+      await this.#sources.cleanup();
+    }
+  }
+
+  async #apply(item: Item, outcome: Exclude<Outcome, { kind: 'wait' }>): Promise<void> {
+    const id = kustomizationId(item.k);
+    if (outcome.kind === 'skip') {
+      this.notRendered.push({ kustomization: item.k, reason: outcome.reason });
+      this.findings.push(outcome.finding);
+      return;
+    }
+    const current = outcome.rendered;
+    this.rendered.push(current);
+    await this.#options.onRendered?.(current, outcome.sourceDir);
+    this.#pool.add(current.objects, `Kustomization ${id}`, current.kustomization.namespace);
+    for (const object of current.objects) {
+      if (isArtifactGenerator(object)) this.addGenerator(object, `Kustomization ${id}`, item.k.namespace);
+    }
+    for (const object of current.objects) {
+      if (!isFluxKustomization(object)) continue;
+      const child = parseFluxKustomization(object, `Kustomization ${id}`, item.k.namespace);
+      // Flux's CLI treats a Kustomization that renders itself as itself, not as a child.
+      if (kustomizationId(child) === id) continue;
+      this.enqueue(child, [...item.chain, id]);
+    }
+  }
+
+  /** Renders one item, or says why it must wait for objects not rendered yet. */
+  async #render(item: Item): Promise<Outcome> {
+    const { k } = item;
+    const id = kustomizationId(k);
+    const source = await this.#sources.resolve(k.sourceRef);
+    if (!source.ok) {
+      if (source.pending) return { kind: 'wait', reason: source.reason };
+      return {
+        kind: 'skip',
+        reason: source.reason,
+        finding: { kind: 'not-rendered', kustomization: id, message: `not rendered: ${source.reason}` },
+      };
+    }
+    const gathered = gatherVariables(k, this.#pool);
+    if (!gathered.ok) {
+      const names = gathered.missing.map((ref) => `${ref.kind} ${k.namespace}/${ref.name}`).join(', ');
+      return {
+        kind: 'wait',
+        reason: `postBuild.substituteFrom names ${names}, which no Kustomization or --substitute-from file in this repository holds`,
+      };
+    }
+    if (!(await isDirectory(path.resolve(source.dir, k.path)))) {
+      const reason = `spec.path "${k.path}" does not exist in its source`;
+      return {
+        kind: 'skip',
+        reason,
+        finding: {
+          kind: 'missing-path',
+          kustomization: id,
+          message: `Kustomization ${id} (${k.origin}): ${reason}`,
+        },
+      };
+    }
+    const result = await renderKustomization(k, source.dir, source.dir, gathered.vars, this.#deps);
+    const rendered =
+      id === ROOT_ID && item.chain.length === 0 ? await this.#declaredRoot(result, source.dir) : result;
+    return { kind: 'rendered', rendered, sourceDir: source.dir };
+  }
+
+  /**
+   * When the entry declares the root itself (bootstrap's gotk-sync.yaml) pointing at the same
+   * folder, its spec (decryption, patches, postBuild) is the one Flux uses: render again with it.
+   */
+  async #declaredRoot(result: RenderedKustomization, sourceDir: string): Promise<RenderedKustomization> {
+    const k = result.kustomization;
+    const object = result.objects.find(
+      (o) =>
+        isFluxKustomization(o) &&
+        kustomizationId(parseFluxKustomization(o, 'entry', k.namespace)) === ROOT_ID,
+    );
+    if (object === undefined) return result;
+    const declared = { ...parseFluxKustomization(object, k.origin, k.namespace), origin: k.origin };
+    const declaredSource = await this.#sources.resolve(declared.sourceRef);
+    if (!declaredSource.ok || path.resolve(declaredSource.dir, declared.path) !== result.dir) return result;
+    // Its substituteFrom may name what the entry itself renders (cluster-settings): in the
+    // cluster those exist from the previous reconciliation.
+    this.#pool.add(result.objects, `Kustomization ${ROOT_ID}`, k.namespace);
+    this.#seen.set(ROOT_ID, declared);
+    const vars = gatherVariables(declared, this.#pool);
+    return renderKustomization(
+      declared,
+      sourceDir,
+      sourceDir,
+      vars.ok ? vars.vars : new Map<string, string>(),
+      this.#deps,
+    );
+  }
+}
+
+export async function discoverFlux(options: DiscoverOptions, deps: RenderDeps): Promise<FluxDiscovery> {
+  const repoRoot = path.resolve(options.repoRoot);
+  const entry = path.resolve(options.entry);
+  const discovery = new Discovery(options, deps);
+  if (await isDirectory(entry)) {
     const rel = path.relative(repoRoot, entry).split(path.sep).join('/');
     if (rel.startsWith('..') || path.isAbsolute(rel)) {
       throw new UserError('PATH_ESCAPE', `Flux entry ${options.entry} is outside the repository ${repoRoot}`);
     }
-    enqueue(syntheticRoot(rel === '' ? '.' : rel), []);
+    discovery.enqueue(syntheticRoot(rel === '' ? '.' : rel), []);
   } else {
     let text: string;
     try {
@@ -152,11 +312,10 @@ export async function discoverFlux(options: DiscoverOptions, deps: RenderDeps): 
     const origin = path.relative(repoRoot, entry) || entry;
     for (const doc of parseAllDocuments(text)) {
       const object = doc.toJS() as unknown;
-      if (isFluxKustomization(object)) enqueue(parseFluxKustomization(object, origin), []);
-      else if (isArtifactGenerator(object))
-        sources.addGenerator(parseArtifactGenerator(object, origin, 'flux-system'));
+      if (isFluxKustomization(object)) discovery.enqueue(parseFluxKustomization(object, origin), []);
+      else if (isArtifactGenerator(object)) discovery.addGenerator(object, origin, 'flux-system');
     }
-    if (seen.size === 0) {
+    if (discovery.size === 0) {
       throw new UserError(
         'USAGE',
         `Flux entry ${options.entry} holds no kustomize.toolkit.fluxcd.io Kustomization`,
@@ -166,118 +325,20 @@ export async function discoverFlux(options: DiscoverOptions, deps: RenderDeps): 
       );
     }
   }
+  await discovery.run();
 
-  const lastReason = new Map<string, string>();
-  /** Renders one item; false when it must wait for objects not rendered yet. */
-  const step = async (item: Item): Promise<boolean> => {
-    const { k } = item;
-    const id = kustomizationId(k);
-    const source = await sources.resolve(k.sourceRef);
-    if (!source.ok) {
-      if (source.pending) {
-        lastReason.set(id, source.reason);
-        return false;
-      }
-      notRendered.push({ kustomization: k, reason: source.reason });
-      findings.push({ kind: 'not-rendered', kustomization: id, message: `not rendered: ${source.reason}` });
-      return true;
-    }
-    const gathered = gatherVariables(k, pool);
-    if (!gathered.ok) {
-      const names = gathered.missing.map((ref) => `${ref.kind} ${k.namespace}/${ref.name}`).join(', ');
-      lastReason.set(
-        id,
-        `postBuild.substituteFrom names ${names}, which no Kustomization or --substitute-from file in this repository holds`,
-      );
-      return false;
-    }
-    if (!(await isDirectory(path.resolve(source.dir, k.path)))) {
-      const reason = `spec.path "${k.path}" does not exist in its source`;
-      notRendered.push({ kustomization: k, reason });
-      findings.push({
-        kind: 'missing-path',
-        kustomization: id,
-        message: `Kustomization ${id} (${k.origin}): ${reason}`,
-      });
-      return true;
-    }
-    const result = await renderKustomization(k, source.dir, source.dir, gathered.vars, deps);
-    let current = result;
-    for (const object of result.objects) {
-      if (!isFluxKustomization(object) || !isRecord(object['metadata'])) continue;
-      const child = parseFluxKustomization(object, `Kustomization ${id}`, k.namespace);
-      if (kustomizationId(child) !== ROOT_ID || id !== ROOT_ID || item.chain.length > 0) continue;
-      // The entry declares the root itself (bootstrap's gotk-sync.yaml): when it points at
-      // the same folder, its spec (decryption, patches) is the one Flux uses.
-      const childSource = await sources.resolve(child.sourceRef);
-      if (childSource.ok && path.resolve(childSource.dir, child.path) === path.resolve(source.dir, k.path)) {
-        const declared = { ...child, origin: k.origin };
-        // Its substituteFrom may name what the entry itself renders (cluster-settings):
-        // in the cluster those exist from the previous reconciliation.
-        pool.add(result.objects, `Kustomization ${id}`, k.namespace);
-        seen.set(ROOT_ID, declared);
-        const declaredVars = gatherVariables(declared, pool);
-        current = await renderKustomization(
-          declared,
-          source.dir,
-          source.dir,
-          declaredVars.ok ? declaredVars.vars : new Map<string, string>(),
-          deps,
-        );
-      }
-      break;
-    }
-    rendered.push(current);
-    await options.onRendered?.(current, source.dir);
-    pool.add(current.objects, `Kustomization ${id}`, current.kustomization.namespace);
-    for (const object of current.objects) {
-      if (isArtifactGenerator(object))
-        sources.addGenerator(parseArtifactGenerator(object, `Kustomization ${id}`, k.namespace));
-    }
-    for (const object of current.objects) {
-      if (!isFluxKustomization(object)) continue;
-      const child = parseFluxKustomization(object, `Kustomization ${id}`, k.namespace);
-      // Flux's CLI treats a Kustomization that renders itself as itself, not as a child.
-      if (kustomizationId(child) === id) continue;
-      enqueue(child, [...item.chain, id]);
-    }
-    return true;
-  };
-
-  try {
-    for (;;) {
-      const waiting: Item[] = [];
-      let progressed = false;
-      while (queue.length > 0) {
-        const item = queue.shift() as Item;
-        if (await step(item)) progressed = true;
-        else waiting.push(item);
-      }
-      if (waiting.length === 0 || !progressed) {
-        for (const item of waiting) {
-          const id = kustomizationId(item.k);
-          const reason = lastReason.get(id) ?? 'its inputs were never rendered';
-          notRendered.push({ kustomization: item.k, reason });
-          findings.push({ kind: 'not-rendered', kustomization: id, message: `not rendered: ${reason}` });
-        }
-        break;
-      }
-      queue = waiting;
-    }
-  } finally {
-    await sources.cleanup();
-  }
-
+  const { rendered, notRendered, findings } = discovery;
   const known = new Set([
     ...rendered.map((r) => kustomizationId(r.kustomization)),
     ...notRendered.map((n) => kustomizationId(n.kustomization)),
   ]);
   for (const r of rendered) {
+    const id = kustomizationId(r.kustomization);
     for (const dep of missingDependencies(r.kustomization, known)) {
       findings.push({
         kind: 'missing-dependency',
-        kustomization: kustomizationId(r.kustomization),
-        message: `Kustomization ${kustomizationId(r.kustomization)} depends on ${dep}, which is not in this repository`,
+        kustomization: id,
+        message: `Kustomization ${id} depends on ${dep}, which is not in this repository`,
       });
     }
   }
