@@ -62,3 +62,35 @@ export function renderOutcomes(outcomes: readonly KustomizationOutcome[]): strin
 export function applySetNameFor(k: { readonly namespace: string; readonly name: string }): string {
   return `flux-${k.namespace}-${k.name}`;
 }
+
+/** A Go duration (`1h30m`, `90s`, `500ms`, `1.5h`) in milliseconds, or undefined. */
+export function parseGoDuration(text: string): number | undefined {
+  const units: Record<string, number> = {
+    h: 3_600_000,
+    m: 60_000,
+    s: 1000,
+    ms: 1,
+    us: 0.001,
+    µs: 0.001,
+    ns: 0.000001,
+  };
+  if (text === '0') return 0;
+  const re = /(\d+(?:\.\d*)?|\.\d+)(h|ms|m|s|us|µs|ns)/gy;
+  let total = 0;
+  let matched = 0;
+  for (const match of text.matchAll(re)) {
+    total += Number(match[1]) * (units[match[2] ?? ''] ?? 0);
+    matched += match[0].length;
+  }
+  return matched === text.length && matched > 0 ? total : undefined;
+}
+
+/** Flux's GetTimeout: spec.timeout, else spec.interval; 5 minutes when neither reads. */
+export function kustomizationTimeoutMs(k: FluxKustomization): number {
+  for (const value of [k.timeout, k.spec['interval']]) {
+    if (typeof value !== 'string') continue;
+    const ms = parseGoDuration(value);
+    if (ms !== undefined) return ms;
+  }
+  return 5 * 60_000;
+}

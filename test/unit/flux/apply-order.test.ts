@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyInOrder, applySetNameFor, renderOutcomes } from '../../../src/flux/apply-order.ts';
+import {
+  applyInOrder,
+  applySetNameFor,
+  kustomizationTimeoutMs,
+  parseGoDuration,
+  renderOutcomes,
+} from '../../../src/flux/apply-order.ts';
 import { parseFluxKustomization } from '../../../src/flux/kustomization.ts';
 
 function k(name: string, dependsOn: string[] = []) {
@@ -59,4 +65,31 @@ test('applyInOrder: a failure stops its dependents, transitively, and no others'
 
 test('applySetNameFor names one set per Kustomization', () => {
   assert.equal(applySetNameFor({ namespace: 'flux-system', name: 'apps' }), 'flux-flux-system-apps');
+});
+
+test('parseGoDuration', () => {
+  const cases: [string, number | undefined][] = [
+    ['5m', 300_000],
+    ['1h30m', 5_400_000],
+    ['90s', 90_000],
+    ['1.5h', 5_400_000],
+    ['500ms', 500],
+    ['0', 0],
+    ['', undefined],
+    ['5', undefined],
+    ['5x', undefined],
+    ['m5', undefined],
+  ];
+  for (const [text, expected] of cases) assert.equal(parseGoDuration(text), expected, text);
+});
+
+test('kustomizationTimeoutMs: timeout, else interval, else 5 minutes', () => {
+  const make = (spec: Record<string, unknown>) =>
+    parseFluxKustomization(
+      { metadata: { name: 'x' }, spec: { sourceRef: { kind: 'G', name: 'n' }, ...spec } },
+      't',
+    );
+  assert.equal(kustomizationTimeoutMs(make({ timeout: '2m', interval: '1h' })), 120_000);
+  assert.equal(kustomizationTimeoutMs(make({ interval: '10m' })), 600_000);
+  assert.equal(kustomizationTimeoutMs(make({})), 300_000);
 });
