@@ -8,7 +8,7 @@ import { discoverFlux } from '../../src/flux/discover.ts';
 import { createMemoryHost } from '../../src/host/memory-host.ts';
 import { nodeExec } from '../../src/host/node-exec.ts';
 import { resolveKustomize } from '../../src/kustomize/build.ts';
-import { SecretRegistry } from '../../src/kustomize/stage.ts';
+import { SecretRegistry } from '../../src/masking.ts';
 
 const [repo = '.', entry = '.'] = process.argv.slice(2);
 const host = createMemoryHost();

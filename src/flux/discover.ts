@@ -12,7 +12,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { UserError, errorMessage } from '../errors.ts';
-import { mapLimit } from '../kustomize/stage.ts';
+import { mapLimit } from '../map-limit.ts';
 import { isArtifactGenerator, parseArtifactGenerator } from './artifact-generator.ts';
 import {
   isFluxKustomization,

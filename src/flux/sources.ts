@@ -9,7 +9,7 @@
  */
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { privateRootParent } from '../kustomize/stage.ts';
+import { privateRootParent } from '../private-file.ts';
 import { assembleArtifact, type ArtifactGenerator } from './artifact-generator.ts';
 import { sourceKey, type SourceRef } from './kustomization.ts';
 

@@ -8,7 +8,7 @@
  */
 import { visit, type Document } from 'yaml';
 import { isRecord } from '../is-record.ts';
-import { isUndecryptedString, UNDECRYPTED_TEXT } from '../kustomize/placeholder.ts';
+import { isUndecryptedString, UNDECRYPTED_TEXT } from '../sops/undecrypted.ts';
 import type { FluxKustomization, SubstituteRef } from './kustomization.ts';
 
 type Variables = ReadonlyMap<string, string>;

@@ -14,7 +14,8 @@ import { kustomizationId } from '../../src/flux/kustomization.ts';
 import { FLUX_NAME_LABEL, FLUX_NAMESPACE_LABEL } from '../../src/flux/render.ts';
 import { gatherVariables, SubstitutionPool } from '../../src/flux/substitute-from.ts';
 import { hasUndecryptedValues } from '../../src/kube/mask.ts';
-import { UNDECRYPTED_TEXT, UndecryptedFiles } from '../../src/kustomize/placeholder.ts';
+import { UndecryptedFiles } from '../../src/kustomize/placeholder.ts';
+import { UNDECRYPTED_TEXT } from '../../src/sops/undecrypted.ts';
 import { compareWithFlux, fluxBuild, fluxRenderDeps } from '../support/flux.ts';
 import { createHomeOpsRepo, DOMAIN, SECRET_TOKEN, type HomeOpsRepo } from '../support/home-ops.ts';
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { parseFluxKustomization } from '../../../src/flux/kustomization.ts';
 import { parseDocument } from 'yaml';
 import { gatherVariables, markUndecryptedUses, SubstitutionPool } from '../../../src/flux/substitute-from.ts';
-import { UNDECRYPTED_TEXT } from '../../../src/kustomize/placeholder.ts';
+import { UNDECRYPTED_TEXT } from '../../../src/sops/undecrypted.ts';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
