@@ -62,6 +62,11 @@ export interface DiscoverOptions {
    * folder (an assembled artifact) still exists: for streaming output and for the oracle tests.
    */
   readonly onRendered?: (rendered: RenderedKustomization, sourceDir: string) => Promise<void>;
+  /**
+   * Flux's StrictPostBuildSubstitutions feature gate: an undefined variable without a default
+   * is an error. Off by default in Flux 2.9, where it becomes empty.
+   */
+  readonly strictSubstitution?: boolean;
   /** Kustomizations rendered at once (each runs one kustomize); default 4. */
   readonly concurrency?: number;
 }
@@ -256,7 +261,14 @@ class Discovery {
         },
       };
     }
-    const result = await renderKustomization(k, source.dir, source.dir, gathered.vars, this.#deps);
+    const result = await renderKustomization(
+      k,
+      source.dir,
+      source.dir,
+      gathered.vars,
+      this.#deps,
+      this.#options.strictSubstitution === true,
+    );
     const rendered =
       id === ROOT_ID && item.chain.length === 0 ? await this.#declaredRoot(result, source.dir) : result;
     return { kind: 'rendered', rendered, sourceDir: source.dir };
@@ -288,6 +300,7 @@ class Discovery {
       sourceDir,
       vars.ok ? vars.vars : new Map<string, string>(),
       this.#deps,
+      this.#options.strictSubstitution === true,
     );
   }
 }

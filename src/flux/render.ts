@@ -188,6 +188,8 @@ export async function renderKustomization(
   root: string,
   vars: ReadonlyMap<string, string>,
   deps: RenderDeps,
+  /** Flux's StrictPostBuildSubstitutions feature gate (off by default in Flux 2.9). */
+  strict = false,
 ): Promise<RenderedKustomization> {
   const id = kustomizationId(k);
   const dir = path.resolve(sourceDir, k.path);
@@ -249,7 +251,7 @@ export async function renderKustomization(
   if (k.postBuild !== undefined && (vars.size > 0 || k.postBuild.always)) {
     for (const doc of docs) {
       markUndecryptedUses(doc, vars);
-      substituteDocument(doc, { vars, strict: false, isSecret: (text) => deps.registry.touches(text) });
+      substituteDocument(doc, { vars, strict, isSecret: (text) => deps.registry.touches(text) });
     }
   }
   for (const doc of docs) {
@@ -265,7 +267,8 @@ export async function renderKustomization(
     kustomization: k,
     dir,
     objects,
-    yaml: docs.map((doc) => doc.toString({ lineWidth: 0 })).join('---\n'),
+    // A document after the first remembers its `---` marker; the join puts one back.
+    yaml: docs.map((doc) => doc.toString({ lineWidth: 0 }).replace(/^---\n/, '')).join('---\n'),
     decrypted,
   };
 }
