@@ -147,7 +147,7 @@ test('--flux-source maps another repository; --substitute is refused in Flux mod
   assert.throws(
     () =>
       parseBuildConfig(
-        (name) => ({ path: root, 'flux-source': 'x' })[name] ?? '',
+        (name) => ({ path: root, 'flux-source': 'GitRepository/a/b=x' })[name] ?? '',
         {},
         { stdoutIsLog: false },
       ),
