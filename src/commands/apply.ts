@@ -5,18 +5,22 @@
 import { applyFlags, parseApplyConfig, type ApplyConfig } from '../config/apply.ts';
 import { applyFailure, applyObjects, renderApplyText } from '../kube/apply.ts';
 import type { Command } from './command.ts';
+import { applyFlux } from './flux-apply.ts';
 import { loadObjects } from './kube-run.ts';
 
 export const applyCommand: Command<ApplyConfig> = {
   name: 'apply',
   summary: 'server-side apply the manifests in stages, prune the ApplySet, and wait for health',
   usage: `apply PATH... | --manifests FILE [--kubeconfig F] [--context C] [--field-manager NAME] [--concurrency N] [--force]
-        [--applyset NAME [--applyset-namespace NS] [--prune]] [--wait] [--timeout 5m]`,
+        [--applyset NAME [--applyset-namespace NS] [--prune]] [--wait] [--timeout 5m]
+        [--flux [--flux-source KIND/NAMESPACE/NAME=DIR]... [--flux-kustomization NAME]...]`,
   flags: applyFlags,
   positionals: [{ name: 'path', variadic: true }],
   parse: parseApplyConfig,
   paths: (config) => config.build?.paths ?? [],
   async run(config, deps) {
+    // Flux mode: one apply per Kustomization, in dependsOn order (flux-apply.ts).
+    if (config.build?.flux === true) return applyFlux(config, deps);
     const { host } = deps;
     const objects = await host.group('build', () => loadObjects(config.kube, config.build, deps));
     const client = await deps.kubeClient(config.kube);

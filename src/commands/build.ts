@@ -18,6 +18,7 @@ import { SecretRegistry } from '../masking.ts';
 import { expandTargets } from '../kustomize/targets.ts';
 import type { KeySource } from '../keys/key-source.ts';
 import type { Command, CommandDeps } from './command.ts';
+import { renderFluxManifests } from './flux-render.ts';
 import { writePrivateFile } from '../private-file.ts';
 
 /**
@@ -42,6 +43,15 @@ export async function renderManifests(
     cacheKeySources(await createKeySources(config.keys, { host: deps.host, exec: deps.exec }));
   const tool = await resolveKustomize(config.kustomizePath, { exec: deps.exec, env: config.env });
   deps.host.info(`building with ${tool.description}`);
+  if (config.flux) {
+    return renderFluxManifests(config, deps, {
+      keySources,
+      registry,
+      tool,
+      nameTarget,
+      ...(shared.undecrypted === undefined ? {} : { undecrypted: shared.undecrypted }),
+    });
+  }
 
   let substitute: { vars: Map<string, string>; strict: boolean } | undefined;
   if (config.substitute.size > 0 || config.substituteFrom.length > 0 || config.substituteStrict) {
@@ -118,7 +128,8 @@ export const buildCommand: Command<BuildConfig> = {
   summary: 'decrypt in a private root with every MAC verified, then kustomize build',
   usage: `build PATH... [--output FILE] [--kustomize PATH] [--enable-helm] [--load-restrictor R]
         [--substitute K=V]... [--substitute-from FILE]... [--substitute-strict] [--max-file-size BYTES]
-        [--age-key-file FILE]... [--pgp-key-file FILE]... [--decryption-order age,pgp]`,
+        [--age-key-file FILE]... [--pgp-key-file FILE]... [--decryption-order age,pgp]
+        [--flux [--flux-source KIND/NAMESPACE/NAME=DIR]... [--flux-kustomization NAME]...]`,
   flags: buildFlags,
   positionals: [{ name: 'path', variadic: true }],
   parse: parseBuildConfig,

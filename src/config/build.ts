@@ -1,5 +1,7 @@
 /** Inputs of `build PATH`. */
+import path from 'node:path';
 import { UserError } from '../errors.ts';
+import { parseFluxSource } from '../flux/sources.ts';
 import { DEFAULT_MAX_FILE_SIZE } from '../kustomize/stage.ts';
 import { parseVariables } from '../kustomize/substitute.ts';
 import { lines, optional, parseBoolean, type InputReader, type ShellOptions } from './inputs.ts';
@@ -35,6 +37,15 @@ export interface BuildConfig {
   readonly env: Env;
   /** In the Action stdout is the log, so manifests always go to a file. */
   readonly stdoutIsLog: boolean;
+  /**
+   * Flux mode (`--flux`, input `flux`): each PATH is a cluster entry folder (or a file of Flux
+   * Kustomizations), rendered the way Flux reconciles it (src/flux/).
+   */
+  readonly flux: boolean;
+  /** `--flux-source KIND/NAMESPACE/NAME=DIR`: sources other than this repository, by key, to absolute folders. */
+  readonly fluxSources: ReadonlyMap<string, string>;
+  /** `--flux-kustomization NAME` (or NAMESPACE/NAME): only these Kustomizations' objects. */
+  readonly fluxKustomizations: readonly string[];
 }
 
 /** CLI flags of `build` (names equal the Action inputs). */
@@ -50,6 +61,9 @@ export const buildFlags = {
   'substitute-from': { type: 'string', multiple: true },
   'substitute-strict': { type: 'boolean' },
   root: { type: 'string' },
+  flux: { type: 'boolean' },
+  'flux-source': { type: 'string', multiple: true },
+  'flux-kustomization': { type: 'string', multiple: true },
 } as const;
 
 const LOAD_RESTRICTORS = ['LoadRestrictionsRootOnly', 'LoadRestrictionsNone'];
@@ -86,5 +100,30 @@ export function parseBuildConfig(read: InputReader, env: Env, shell: ShellOption
     keys: parseKeys(read, env, shell),
     env,
     stdoutIsLog: shell.stdoutIsLog,
+    ...parseFluxInputs(read),
   };
+}
+
+/** The Flux-mode inputs; `flux-source` and `flux-kustomization` need `flux`. */
+function parseFluxInputs(
+  read: InputReader,
+): Pick<BuildConfig, 'flux' | 'fluxSources' | 'fluxKustomizations'> {
+  const flux = parseBoolean(read, 'flux');
+  const sources = new Map<string, string>();
+  for (const entry of lines(read('flux-source'))) {
+    const parsed = parseFluxSource(entry);
+    if (parsed === undefined) {
+      throw new UserError('USAGE', `flux-source is "${entry}"; expected KIND/NAMESPACE/NAME=DIR`, {
+        hint: 'e.g. --flux-source GitRepository/apps/dev-team=../dev-team',
+      });
+    }
+    sources.set(parsed.key, path.resolve(parsed.dir));
+  }
+  const kustomizations = lines(read('flux-kustomization'));
+  if (!flux && (sources.size > 0 || kustomizations.length > 0)) {
+    throw new UserError('USAGE', 'flux-source and flux-kustomization apply only with flux', {
+      hint: 'add --flux (the flux: true input)',
+    });
+  }
+  return { flux, fluxSources: sources, fluxKustomizations: kustomizations };
 }

@@ -10,7 +10,9 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
+  chmodSync,
   closeSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -41,6 +43,23 @@ export interface GoInstallSpec {
   readonly version: string;
   /** The binaries the packages produce; all must exist for the tool to count as installed. */
   readonly binaries: readonly string[];
+}
+
+/**
+ * A tool whose module cannot be `go install`ed as published (flux: `cmd/flux` embeds
+ * manifests its release build generates), so it is built from a writable copy of the module's
+ * source, after `prepare` fills in what the release build would have made.
+ */
+export interface GoSourceBuildSpec {
+  readonly name: string;
+  readonly module: string;
+  readonly version: string;
+  /** Package patterns relative to the module root, e.g. `./cmd/flux`. */
+  readonly packages: readonly string[];
+  readonly binaries: readonly string[];
+  readonly ldflags?: string;
+  /** Runs in the copied source before the build. */
+  readonly prepare: (sourceDir: string) => void;
 }
 
 /** Tools built from a wrapper module committed in this repository (see test/env/kube). */
@@ -253,5 +272,57 @@ export async function goBuild(spec: GoBuildSpec): Promise<void> {
       rmSync(buildDir, { recursive: true, force: true });
     }
     envLog(`${spec.name}: built ${spec.binaries.join(', ')} in ${seconds(t0)}`);
+  });
+}
+
+/**
+ * Builds `spec` from a copy of its module source (downloaded into the module cache) unless its
+ * stamp says this version and these flags are in place.
+ */
+export async function goBuildFromSource(spec: GoSourceBuildSpec): Promise<void> {
+  const key = `${spec.module}@${spec.version} ${spec.ldflags ?? ''}`.trim();
+  if (readStamp(spec.name) === key && allPresent(spec.binaries)) return;
+  await serialized(async () => {
+    const t0 = Date.now();
+    const id = `${spec.module}@${spec.version}`;
+    envLog(
+      `${spec.name}: go build ${id} from its module source (${spec.binaries.join(', ')}); the first build takes a while...`,
+    );
+    mkdirSync(path.join(cacheRoot, 'tools'), { recursive: true });
+    const work = mkdtempSync(path.join(cacheRoot, 'tools', `.build-${spec.name}-`));
+    try {
+      const { stdout } = await run('go', ['mod', 'download', '-json', id], { cwd: work, env: goEnv() });
+      const dir = (JSON.parse(stdout) as { Dir?: unknown }).Dir;
+      if (typeof dir !== 'string') throw new Error(`go mod download ${id} named no source folder`);
+      // The module cache is read-only: build from a writable copy.
+      const source = path.join(work, 'src');
+      cpSync(dir, source, { recursive: true });
+      const makeWritable = (current: string): void => {
+        chmodSync(current, 0o755);
+        for (const entry of readdirSync(current, { withFileTypes: true })) {
+          const full = path.join(current, entry.name);
+          if (entry.isDirectory()) makeWritable(full);
+          else chmodSync(full, 0o644);
+        }
+      };
+      makeWritable(source);
+      spec.prepare(source);
+      const out = path.join(work, 'bin');
+      mkdirSync(out);
+      const args = [
+        'build',
+        '-trimpath',
+        `-ldflags=${spec.ldflags ?? ''}`,
+        '-o',
+        `${out}${path.sep}`,
+        ...spec.packages,
+      ];
+      await runGo(spec.name, args, source, goEnv());
+      publish(out, spec.binaries);
+      writeStamp(spec.name, key);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    envLog(`${spec.name}: built ${id} in ${seconds(t0)}`);
   });
 }

@@ -8,6 +8,7 @@ import type { Component } from '../component.ts';
 import { actionlint } from './actionlint.ts';
 import { azureKvDouble } from './azure-kv-double.ts';
 import { cliTools } from './cli-tools.ts';
+import { flux } from './flux.ts';
 import { gcpDouble } from './gcp-double.ts';
 import { gitHttp } from './git-http.ts';
 import { githubApi } from './github-api.ts';
@@ -24,6 +25,7 @@ export const components: readonly Component[] = [
   gitHttp,
   vault,
   cliTools,
+  flux,
   kube,
   azureKvDouble,
   actionlint,
