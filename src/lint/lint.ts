@@ -5,13 +5,14 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { errorMessage, UserError } from '../errors.ts';
 import type { Exec } from '../ports.ts';
 import { formatFromPath } from '../sops/formats.ts';
 import { checkFlatFile } from './check-flat-file.ts';
 import { checkKustomization, KUSTOMIZATION_NAMES } from './check-kustomization.ts';
 import { checkManifest, type LocatedFinding } from './check-manifest.ts';
 import { checkText } from './check-text.ts';
-import type { Finding, SuppressedFinding } from './rules.ts';
+import { finding, type Finding, type SuppressedFinding } from './rules.ts';
 import { matchCreationRule, parseSopsConfig, type SopsConfig } from './sops-config.ts';
 import { suppressed, waiverReason, type LintFileConfig } from './suppress.ts';
 import { listFiles } from './walk-files.ts';
@@ -52,22 +53,53 @@ function onlyKubernetesObjects(text: string): boolean {
     .every((doc) => /^apiVersion:[ \t]*\S/m.test(doc) && /^kind:[ \t]*\S/m.test(doc));
 }
 
-/** Finds and caches the nearest `.sops.yaml` for each directory, as sops searches parents. */
+/**
+ * Finds and caches the nearest `.sops.yaml` for each directory, as sops searches parents. A
+ * config that does not parse, or has a regex that does not compile, is a `sops-config`
+ * finding on that file (collected in `problems`), never an error that ends the run; one that
+ * does not parse counts as having no creation rules.
+ */
 class SopsConfigFinder {
   private readonly byDir = new Map<string, SopsConfig | undefined>();
+  readonly problems: { absolute: string; finding: Finding }[] = [];
+
+  private readonly cwd: string;
+
+  constructor(cwd: string) {
+    this.cwd = cwd;
+  }
 
   find(dir: string): SopsConfig | undefined {
     if (this.byDir.has(dir)) return this.byDir.get(dir);
     const candidate = path.join(dir, '.sops.yaml');
     let found: SopsConfig | undefined;
     if (existsSync(candidate) && statSync(candidate).isFile()) {
-      found = parseSopsConfig(readFileSync(candidate, 'utf8'), candidate);
+      found = this.parse(candidate);
     } else {
       const parent = path.dirname(dir);
       found = parent === dir ? undefined : this.find(parent);
     }
     this.byDir.set(dir, found);
     return found;
+  }
+
+  private parse(file: string): SopsConfig | undefined {
+    const display = path.relative(this.cwd, file).split(path.sep).join('/');
+    const add = (line: number, column: number, message: string): void => {
+      this.problems.push({
+        absolute: file,
+        finding: finding('sops-config', { file: display, line, column }, message),
+      });
+    };
+    try {
+      const config = parseSopsConfig(readFileSync(file, 'utf8'), file);
+      for (const problem of config.problems) add(problem.line, problem.column, problem.message);
+      return config;
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      add(1, 1, errorMessage(error).replace(`${file}: `, ''));
+      return undefined;
+    }
   }
 }
 
@@ -125,7 +157,7 @@ export async function lintPaths(options: LintOptions): Promise<LintResult> {
   for (const target of options.paths) {
     for (const file of await listFiles(path.resolve(options.cwd, target), options.exec)) files.add(file);
   }
-  const configs = new SopsConfigFinder();
+  const configs = new SopsConfigFinder(options.cwd);
   const findings: Finding[] = [];
   const waived: SuppressedFinding[] = [];
   let filesChecked = 0;
@@ -139,6 +171,11 @@ export async function lintPaths(options: LintOptions): Promise<LintResult> {
       if (reason === undefined) findings.push(finding);
       else waived.push(suppressed(finding, reason));
     }
+  }
+  for (const { absolute, finding } of configs.problems) {
+    const reason = waiverReason(finding, absolute, [], options.config);
+    if (reason === undefined) findings.push(finding);
+    else waived.push(suppressed(finding, reason));
   }
   return { findings: findings.sort(compare), suppressed: waived.sort(compare), filesChecked };
 }
