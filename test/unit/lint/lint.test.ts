@@ -93,6 +93,100 @@ describe('lintPaths', () => {
     );
   });
 
+  it('a regex that does not compile is a finding on its file, and every other file is still checked', async () => {
+    const encrypted = await readFile(path.join('test', 'fixtures', 'lint', 'secret.enc.yaml'), 'utf8');
+    const withRegex = (regex: string): string =>
+      encrypted.replace('encrypted_regex: ^(data|stringData)$', `encrypted_regex: '${regex}'`);
+    const dir = await repo(
+      {
+        '.sops.yaml': [
+          'creation_rules:',
+          '  - path_regex: ^(?=x)secrets/',
+          '    age: age1x',
+          '  - path_regex: values/.*',
+          "    encrypted_regex: '^(?!metadata)'",
+          '    age: age1x',
+          '  - path_regex: config/.*',
+          '    age: age1x',
+          '',
+        ].join('\n'),
+        'apps/secret.yaml': plainSecret,
+        'broken/secret.enc.yaml': withRegex('(?<=a)b'),
+        'config/values.yaml': 'db:\n  password: x\n',
+        'secrets/values.yaml': 'db:\n  password: x\n',
+        'values/values.yaml': 'db:\n  password: x\n',
+        // The home-ops template's regex is valid RE2 (an inline flag inside a group).
+        'home/secret.enc.yaml': withRegex('((?i)(pass|secret($|[^N])|key|token|^data$|^stringData))'),
+      },
+      false,
+    );
+    const result = await lintPaths({ paths: ['.'], cwd: dir, exec: nodeExec, config: undefined });
+    assert.deepEqual(summary(result.findings), [
+      '.sops.yaml:2 sops-config',
+      '.sops.yaml:5 sops-config',
+      'apps/secret.yaml:6 plaintext-secret',
+      'broken/secret.enc.yaml:9 sops-structure',
+      'config/values.yaml:2 creation-rule-unencrypted',
+    ]);
+    const messages = result.findings.map((f) => f.message);
+    assert.ok(
+      messages.includes(
+        'creation rule 1 path_regex "^(?=x)secrets/" is not a valid Go regular expression: invalid or unsupported Perl syntax: `(?=`',
+      ),
+      messages.join('\n'),
+    );
+    assert.ok(
+      messages.some((m) =>
+        m.includes('creation rule 2 encrypted_regex "^(?!metadata)" is not a valid Go regular expression'),
+      ),
+    );
+    assert.ok(
+      messages.some((m) => m.includes('encrypted_regex "(?<=a)b" is not a valid Go regular expression')),
+    );
+    assert.equal(result.filesChecked, 7);
+  });
+
+  it('a .sops.yaml that does not parse is a finding, not the end of the run', async () => {
+    const dir = await repo({ '.sops.yaml': 'creation_rules: [\n', 'apps/secret.yaml': plainSecret }, false);
+    const result = await lintPaths({ paths: ['.'], cwd: dir, exec: nodeExec, config: undefined });
+    assert.deepEqual(summary(result.findings), [
+      '.sops.yaml:1 sops-config',
+      'apps/secret.yaml:6 plaintext-secret',
+    ]);
+  });
+
+  it('a catastrophic path_regex on a long file name finishes, with the right rule', async () => {
+    // A backtracking engine takes about 2^40 steps on this name (hours); RE2 is linear.
+    const name = `${'a'.repeat(40)}.yaml`;
+    const dir = await repo(
+      {
+        '.sops.yaml':
+          "creation_rules:\n  - path_regex: ^(a+)+$\n    age: age1x\n  - path_regex: '\\.yaml$'\n    age: age1y\n",
+        [name]: 'db:\n  password: x\n',
+      },
+      false,
+    );
+    const result = await lintPaths({ paths: ['.'], cwd: dir, exec: nodeExec, config: undefined });
+    assert.deepEqual(summary(result.findings), [`${name}:2 creation-rule-unencrypted`]);
+    assert.match(result.findings[0]?.message ?? '', /creation rule 2 /);
+  });
+
+  it('a suppression glob with many stars against a long file name finishes, and does not waive it', async () => {
+    // path.matchesGlob backtracked: this glob on an 80-character name took two minutes.
+    const name = `${'a'.repeat(100)}.yaml`;
+    const dir = await repo({ [name]: plainSecret, 'aaaaaaaab/secret.yaml': plainSecret }, false);
+    const config = parseLintConfig(
+      'ignore:\n  - path: "*a*a*a*a*a*a*a*a*b{,/**}"\n    reason: fixtures\n',
+      path.join(dir, '.ksd-lint.yaml'),
+    );
+    const result = await lintPaths({ paths: ['.'], cwd: dir, exec: nodeExec, config });
+    assert.deepEqual(summary(result.findings), [`${name}:6 plaintext-secret`]);
+    assert.deepEqual(
+      result.suppressed.map((f) => f.file),
+      ['aaaaaaaab/secret.yaml'],
+    );
+  });
+
   it('rejects a config entry without a reason', () => {
     assert.throws(
       () => parseLintConfig('ignore:\n  - rule: plaintext-secret\n    path: "**"\n', '/r/.ksd-lint.yaml'),
