@@ -171,3 +171,30 @@ export async function resolveInside(file: string, root: string, name = file): Pr
   }
   return current;
 }
+
+/**
+ * The root that confines reads for `target`: the nearest ancestor holding `.git` (the
+ * repository), or the target's own directory when there is none, so a path two folders up
+ * fails loudly instead of reaching the whole disk.
+ */
+export async function findRepositoryRoot(target: string): Promise<string> {
+  const start = path.resolve(target);
+  let dir = start;
+  try {
+    if (!(await stat(start)).isDirectory()) dir = path.dirname(start);
+  } catch {
+    dir = path.dirname(start);
+  }
+  const fallback = dir;
+  for (;;) {
+    try {
+      await lstat(path.join(dir, '.git'));
+      return dir;
+    } catch {
+      // not here; go up
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return fallback;
+    dir = parent;
+  }
+}

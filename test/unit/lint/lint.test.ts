@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -185,6 +185,54 @@ describe('lintPaths', () => {
       result.suppressed.map((f) => f.file),
       ['aaaaaaaab/secret.yaml'],
     );
+  });
+
+  it('never reads a device, or a file outside the repository, through a committed symlink', async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'ksd-lint-outside-'));
+    await writeFile(
+      path.join(outside, 'secret.yaml'),
+      plainSecret.replace('CANARY-hunter2', 'OUTSIDE-CANARY'),
+    );
+    const dir = await repo(
+      { 'apps/secret.yaml': plainSecret, 'apps/.sops.yaml': 'creation_rules: []\n' },
+      true,
+    );
+    // zero.yaml -> /dev/zero grew lint to 9 GB and a V8 abort; the outside link printed its lines.
+    await symlink('/dev/zero', path.join(dir, 'apps', 'zero.yaml'));
+    await symlink(path.join(outside, 'secret.yaml'), path.join(dir, 'apps', 'elsewhere.yaml'));
+    await symlink('secret.yaml', path.join(dir, 'apps', 'inside.yaml'));
+    const result = await lintPaths({ paths: ['apps'], cwd: dir, exec: nodeExec, config: undefined });
+    assert.deepEqual(summary(result.findings), [
+      'apps/inside.yaml:6 plaintext-secret',
+      'apps/secret.yaml:6 plaintext-secret',
+    ]);
+    assert.doesNotMatch(renderFindings(result, 'text'), /OUTSIDE-CANARY|elsewhere/);
+  });
+
+  it('a generator source outside the repository is reported as outside, never read', async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'ksd-lint-outside-'));
+    await writeFile(path.join(outside, 'exists.env'), 'TOKEN=runner\n');
+    const kustomization = [
+      'secretGenerator:',
+      '  - name: app',
+      '    envs:',
+      '      - /dev/urandom', // read for 23 s before
+      `      - ${path.join(outside, 'exists.env')}`,
+      `      - ${path.join(outside, 'missing.env')}`,
+      '      - link.env',
+      '',
+    ].join('\n');
+    const dir = await repo({ 'app/kustomization.yaml': kustomization }, true);
+    await symlink(path.join(outside, 'exists.env'), path.join(dir, 'app', 'link.env'));
+    const result = await lintPaths({ paths: ['.'], cwd: dir, exec: nodeExec, config: undefined });
+    const messages = result.findings.map((f) => f.message);
+    assert.deepEqual(messages, [
+      'secretGenerator "app": envs source "/dev/urandom" is outside the repository',
+      `secretGenerator "app": envs source ${JSON.stringify(path.join(outside, 'exists.env'))} is outside the repository`,
+      // The same words whether or not the file exists: the finding tells nothing about it.
+      `secretGenerator "app": envs source ${JSON.stringify(path.join(outside, 'missing.env'))} is outside the repository`,
+      'secretGenerator "app": envs source "link.env" is outside the repository',
+    ]);
   });
 
   it('rejects a config entry without a reason', () => {
