@@ -1,6 +1,6 @@
 /** Inputs of `diff PATH` (or `diff --manifests FILE`). */
 import { UserError } from '../errors.ts';
-import { gitAuthFor, type GitAuth } from '../github/git-auth.ts';
+import { gitAuthFor, type GitAuth } from '../git/auth.ts';
 import { buildFlags, parseBuildConfig, type BuildConfig } from './build.ts';
 import { optional, parseBoolean, type InputReader } from './inputs.ts';
 import { kubeFlags, parseKubeInputs, type KubeConfigInputs } from './kube.ts';

@@ -23,6 +23,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Identity, Stanza } from 'age-encryption';
 import { UserError, errorMessage } from '../errors.ts';
+import { maskableParts } from '../masking.ts';
 import type { Exec } from '../ports.ts';
 import { NativeX25519Identity, decodeBech32, decryptAgeFileX25519 } from './age-x25519.ts';
 import type { KeySource } from './key-source.ts';
@@ -59,16 +60,11 @@ const AGE_RECIPIENT_ENV = 'SOPS_AGE_RECIPIENT';
 // Masking
 
 /**
- * Masks a multi-line secret as a whole and line by line: a runner masks whole values, and
- * a secret that reaches a log split across lines must still be hidden.
+ * Masks a multi-line secret (an SSH key) by the one masking policy: as a whole and line by
+ * line, since a secret that reaches a log split across lines must still be hidden.
  */
 function maskText(mask: Mask, text: string): void {
-  const trimmed = text.trim();
-  if (trimmed !== '') mask(trimmed);
-  for (const line of text.split(/\r?\n/)) {
-    const value = line.trim();
-    if (value.length >= 8 && !value.startsWith('-----')) mask(value);
-  }
+  for (const part of maskableParts(text)) mask(part);
 }
 
 // ---------------------------------------------------------------------------------------------
