@@ -63,6 +63,7 @@ export async function renderManifests(
           maxFileSize: config.maxFileSize,
           enableHelm: config.enableHelm,
           ...(config.root === undefined ? {} : { root: config.root }),
+          remotePolicy: config.remotePolicy,
           ...(config.loadRestrictor === undefined ? {} : { loadRestrictor: config.loadRestrictor }),
           ...(config.keys.decryptionOrder === undefined
             ? {}
@@ -118,7 +119,7 @@ export const buildCommand: Command<BuildConfig> = {
   summary: 'decrypt in a private root with every MAC verified, then kustomize build',
   usage: `build PATH... [--output FILE] [--kustomize PATH] [--enable-helm] [--load-restrictor R]
         [--substitute K=V]... [--substitute-from FILE]... [--substitute-strict] [--max-file-size BYTES]
-        [--age-key-file FILE]... [--pgp-key-file FILE]... [--decryption-order age,pgp]`,
+        [--allow-remote none|public|HOST,...] [--age-key-file FILE]... [--pgp-key-file FILE]... [--decryption-order age,pgp]`,
   flags: buildFlags,
   positionals: [{ name: 'path', variadic: true }],
   parse: parseBuildConfig,

@@ -1,6 +1,7 @@
 /** Inputs of `build PATH`. */
 import { UserError } from '../errors.ts';
 import { DEFAULT_MAX_FILE_SIZE } from '../kustomize/stage.ts';
+import { parseRemotePolicy, type RemotePolicy } from '../kustomize/remote-policy.ts';
 import { parseVariables } from '../kustomize/substitute.ts';
 import { lines, optional, parseBoolean, type InputReader, type ShellOptions } from './inputs.ts';
 import { keyFlags, parseKeys, type KeyConfig } from './keys.ts';
@@ -29,6 +30,11 @@ export interface BuildConfig {
   readonly substituteStrict: boolean;
   /** The repository root paths must stay in; defaults to the git top level above each path. */
   readonly root: string | undefined;
+  /**
+   * Which remote resources kustomize may fetch (`allow-remote`): `none`, `public` (the
+   * default: https or ssh to hosts whose addresses are all public) or a list of hosts.
+   */
+  readonly remotePolicy: RemotePolicy;
   readonly keys: KeyConfig;
   /** For finding kustomize on PATH and for RUNNER_TEMP. */
   readonly env: Env;
@@ -49,6 +55,7 @@ export const buildFlags = {
   'substitute-from': { type: 'string', multiple: true },
   'substitute-strict': { type: 'boolean' },
   root: { type: 'string' },
+  'allow-remote': { type: 'string' },
 } as const;
 
 const LOAD_RESTRICTORS = ['LoadRestrictionsRootOnly', 'LoadRestrictionsNone'];
@@ -82,6 +89,7 @@ export function parseBuildConfig(read: InputReader, env: Env, shell: ShellOption
     substituteFrom: lines(read('substitute-from')),
     substituteStrict: parseBoolean(read, 'substitute-strict'),
     root: optional(read('root')),
+    remotePolicy: parseRemotePolicy(read('allow-remote')),
     keys: parseKeys(read, env),
     env,
     stdoutIsLog: shell.stdoutIsLog,

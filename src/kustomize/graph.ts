@@ -11,6 +11,13 @@ import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { UserError } from '../errors.ts';
 import { formatFromPath } from '../sops/formats.ts';
 import type { Format } from '../sops/tree.ts';
+import {
+  checkRemote,
+  PUBLIC_REMOTES,
+  RemoteRefusal,
+  type RemotePolicy,
+  type ResolveHost,
+} from './remote-policy.ts';
 
 /** The file names kustomize recognises, in its order. */
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
@@ -50,18 +57,18 @@ export interface KustomizeGraph {
    * directory of plain manifests), by rel path, with their content.
    */
   readonly generated: ReadonlyMap<string, string>;
-  /** Remote resources left to kustomize, for the log. */
+  /** Remote resources left to kustomize (allowed by the remote policy), for the log. */
   readonly remote: readonly string[];
 }
 
-/** Anything kustomize fetches itself rather than reading from the tree. */
-export function isRemote(entry: string): boolean {
-  return (
-    /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) ||
-    entry.startsWith('git@') ||
-    entry.startsWith('git::') ||
-    /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(entry)
-  );
+/** How the graph treats entries that are not local files. */
+export interface GraphOptions {
+  /** The repository root paths must stay in (see findRepositoryRoot). */
+  readonly root?: string;
+  /** Which remote resources kustomize may fetch; `public` by default. */
+  readonly remotePolicy?: RemotePolicy;
+  /** Host name resolution for the policy (tests pass a double). */
+  readonly resolveHost?: ResolveHost;
 }
 
 /** An inline document where a path could also stand (patchesStrategicMerge, transformers). */
@@ -107,6 +114,8 @@ interface WalkState {
   readonly generated: Map<string, string>;
   readonly remote: string[];
   readonly visited: Set<string>;
+  readonly remotePolicy: RemotePolicy;
+  readonly resolveHost: ResolveHost | undefined;
 }
 
 type Entry = { readonly where: string; readonly value: string };
@@ -143,6 +152,7 @@ async function resolveEntry(
       hint: 'kustomize may only read files inside the repository; move the file in or build from a higher directory',
     });
   }
+  if (inGitDir(state.root, abs)) throw gitDirRefusal(where);
   let real: string;
   try {
     real = await realpath(abs);
@@ -159,8 +169,57 @@ async function resolveEntry(
       },
     );
   }
+  if (inGitDir(state.realRoot, real)) throw gitDirRefusal(where);
   const info = await stat(real);
   return { abs, real, isDir: info.isDirectory() };
+}
+
+/**
+ * `.git/` holds the credentials actions/checkout stores (an AUTHORIZATION header in
+ * `.git/config`) and the whole history: no kustomization field may read from it.
+ */
+function inGitDir(root: string, abs: string): boolean {
+  return path
+    .relative(root, abs)
+    .split(path.sep)
+    .some((segment) => segment.toLowerCase() === '.git');
+}
+
+function gitDirRefusal(where: string): UserError {
+  return new UserError('PATH_ESCAPE', `${where} is inside .git/, which is never read`, {
+    hint: 'kustomize may not read git metadata; copy what you need into a file in the repository',
+  });
+}
+
+/**
+ * Whether an entry is a remote resource the policy allows (then kustomize fetches it). A
+ * remote entry the policy refuses, or any `file://`, is an error naming the entry and why.
+ */
+async function allowedRemote(
+  state: WalkState,
+  entry: Entry,
+  kustomizationRel: string,
+  remoteOk: boolean,
+): Promise<boolean> {
+  if (entry.value.startsWith('./') || entry.value.startsWith('../')) return false;
+  const where = `${kustomizationRel}: ${entry.where} "${entry.value}"`;
+  let target;
+  try {
+    target = await checkRemote(entry.value, state.remotePolicy, state.resolveHost);
+  } catch (error) {
+    if (!(error instanceof RemoteRefusal)) throw error;
+    throw new UserError('PATH_ESCAPE', `${where} is refused: ${error.message}`, {
+      hint: 'remote resources must be https or ssh on an allowed host (the allow-remote input: none, public or a host list)',
+    });
+  }
+  if (target === undefined) return false;
+  if (!remoteOk) {
+    throw new UserError(
+      'UNSUPPORTED',
+      `${where} is a remote URL; kustomize reads this field only from local files`,
+    );
+  }
+  return true;
 }
 
 function addFile(state: WalkState, abs: string, real: string, role: FileRole, via: string): void {
@@ -287,15 +346,12 @@ async function visitPath(
   role: FileRole,
   options: { readonly dirOk?: boolean; readonly remoteOk?: boolean; readonly optional?: boolean } = {},
 ): Promise<void> {
-  const resolved =
-    options.remoteOk === true && isRemote(entry.value) && !entry.value.startsWith('./')
-      ? undefined
-      : await resolveEntry(state, dir, entry, kustomizationRel);
+  if (await allowedRemote(state, entry, kustomizationRel, options.remoteOk === true)) {
+    state.remote.push(entry.value);
+    return;
+  }
+  const resolved = await resolveEntry(state, dir, entry, kustomizationRel);
   if (resolved === undefined) {
-    if (options.remoteOk === true && isRemote(entry.value)) {
-      state.remote.push(entry.value);
-      return;
-    }
     if (options.optional === true) return;
     throw new UserError(
       'FILE_NOT_FOUND',
@@ -327,6 +383,8 @@ async function visitWholeDir(
   // a symlink out of the repository either.
   const walk = async (current: string): Promise<void> => {
     for (const child of await readdir(current, { withFileTypes: true })) {
+      // A vendored chart may be a git checkout: its .git/ is never copied.
+      if (child.name.toLowerCase() === '.git') continue;
       const abs = path.join(current, child.name);
       const sub = await resolveEntry(
         state,
@@ -370,7 +428,8 @@ async function walkKustomization(
     for (const generator of records(k[field])) {
       for (const source of stringList(generator['files'])) {
         const { key, file } = parseFileSource(source);
-        await visit(`${field} files`, file, { kind: 'generator-file', key });
+        // kustomize fetches an https source itself (Grafana dashboards are often kept that way).
+        await visit(`${field} files`, file, { kind: 'generator-file', key }, { remoteOk: true });
       }
       for (const env of [...stringList(generator['envs']), ...stringList([generator['env']])]) {
         await visit(`${field} envs`, env, { kind: 'env' });
@@ -424,10 +483,7 @@ async function walkKustomization(
  * Walks the target's kustomization graph. `root` defaults to the repository root found from
  * the target (see findRepositoryRoot).
  */
-export async function walkGraph(
-  target: string,
-  options: { readonly root?: string } = {},
-): Promise<KustomizeGraph> {
+export async function walkGraph(target: string, options: GraphOptions = {}): Promise<KustomizeGraph> {
   const absTarget = path.resolve(target);
   let info;
   try {
@@ -452,6 +508,8 @@ export async function walkGraph(
     generated: new Map(),
     remote: [],
     visited: new Set(),
+    remotePolicy: options.remotePolicy ?? PUBLIC_REMOTES,
+    resolveHost: options.resolveHost,
   };
   const realTarget = await realpath(absTarget);
   if (!inside(state.realRoot, realTarget)) {
