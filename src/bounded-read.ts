@@ -178,14 +178,12 @@ export async function resolveInside(file: string, root: string, name = file): Pr
  * fails loudly instead of reaching the whole disk.
  */
 export async function findRepositoryRoot(target: string): Promise<string> {
-  const start = path.resolve(target);
-  let dir = start;
-  try {
-    if (!(await stat(start)).isDirectory()) dir = path.dirname(start);
-  } catch {
-    dir = path.dirname(start);
-  }
-  const fallback = dir;
+  return (await findGitRoot(target)) ?? (await directoryOf(target));
+}
+
+/** The nearest ancestor of `target` (or itself) that holds `.git`, or undefined. */
+export async function findGitRoot(target: string): Promise<string | undefined> {
+  let dir = await directoryOf(target);
   for (;;) {
     try {
       await lstat(path.join(dir, '.git'));
@@ -194,7 +192,16 @@ export async function findRepositoryRoot(target: string): Promise<string> {
       // not here; go up
     }
     const parent = path.dirname(dir);
-    if (parent === dir) return fallback;
+    if (parent === dir) return undefined;
     dir = parent;
+  }
+}
+
+async function directoryOf(target: string): Promise<string> {
+  const start = path.resolve(target);
+  try {
+    return (await stat(start)).isDirectory() ? start : path.dirname(start);
+  } catch {
+    return path.dirname(start);
   }
 }
