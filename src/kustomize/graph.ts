@@ -5,9 +5,10 @@
  * inside the repository root, symlinks resolved, because the repository is untrusted input in
  * a PR run and a `../../` entry must not pull a runner file into a Secret.
  */
-import { lstat, readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { readFileBounded } from '../bounded-read.ts';
 import { UserError } from '../errors.ts';
 import { formatFromPath } from '../sops/formats.ts';
 import type { Format } from '../sops/tree.ts';
@@ -18,6 +19,9 @@ import {
   type RemotePolicy,
   type ResolveHost,
 } from './remote-policy.ts';
+
+/** Kustomization files and the manifests a generated kustomization lists are read up to this. */
+const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 
 /** The file names kustomize recognises, in its order. */
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
@@ -171,6 +175,10 @@ async function resolveEntry(
   }
   if (inGitDir(state.realRoot, real)) throw gitDirRefusal(where);
   const info = await stat(real);
+  if (!info.isDirectory() && !info.isFile()) {
+    // A FIFO or device (outside git, a work tree can hold one) would hang or never end.
+    throw new UserError('UNSUPPORTED', `${where} is not a regular file`);
+  }
   return { abs, real, isDir: info.isDirectory() };
 }
 
@@ -247,7 +255,7 @@ async function findKustomizationFile(dir: string): Promise<string | undefined> {
 }
 
 /** The manifests Flux's generator would list for a directory without a kustomization file. */
-async function generateKustomization(dir: string): Promise<string[]> {
+async function generateKustomization(dir: string, root: string): Promise<string[]> {
   const resources: string[] = [];
   const walk = async (current: string): Promise<void> => {
     const entries = (await readdir(current, { withFileTypes: true })).sort((a, b) =>
@@ -265,7 +273,10 @@ async function generateKustomization(dir: string): Promise<string[]> {
       if (!/\.(ya?ml|json)$/.test(entry.name)) continue;
       // Flux lists only files that hold Kubernetes objects, so stray YAML (values files,
       // CI config) does not break the build.
-      const text = await readFile(abs, 'utf8');
+      // Bounded and inside the root: `zero.yaml -> /dev/zero` is refused, not read forever.
+      const text = (await readFileBounded(abs, { maxBytes: MAX_MANIFEST_BYTES, root, name: rel })).toString(
+        'utf8',
+      );
       const docs = parseAllDocuments(text);
       const list = Array.isArray(docs) ? docs : [docs];
       const isObject = list.some((doc) => {
@@ -296,7 +307,7 @@ async function walkDirectory(
         hint: 'add a kustomization.yaml there, or list its files instead of the directory',
       });
     }
-    const resources = await generateKustomization(dir);
+    const resources = await generateKustomization(dir, state.realRoot);
     const relFile = dirRel === '.' ? 'kustomization.yaml' : `${dirRel}/kustomization.yaml`;
     const content = [
       'apiVersion: kustomize.config.k8s.io/v1beta1',
@@ -330,8 +341,14 @@ async function walkDirectory(
   addFile(state, fileAbs, fileReal, { kind: 'kustomization' }, via);
   let doc: Record<string, unknown>;
   try {
-    doc = record(parseYaml(await readFile(fileReal, 'utf8')) as unknown);
+    const text = await readFileBounded(fileReal, {
+      maxBytes: MAX_MANIFEST_BYTES,
+      root: state.realRoot,
+      name: kustomizationRel,
+    });
+    doc = record(parseYaml(text.toString('utf8')) as unknown);
   } catch (cause) {
+    if (cause instanceof UserError) throw cause;
     throw new UserError('BAD_FORMAT', `${kustomizationRel} is not valid YAML`, { cause });
   }
   await walkKustomization(state, dir, kustomizationRel, doc);

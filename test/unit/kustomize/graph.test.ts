@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -249,4 +250,20 @@ test('.git/ is never readable through a kustomization field, directly or through
       return true;
     });
   }
+});
+
+test('bounded reads: a plain-manifest link to /dev/zero, a FIFO, are refused before reading', async () => {
+  // Issue 13 §4: zero.yaml -> /dev/zero was read until memory ran out.
+  const root = await tree({ 'plain/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n' });
+  await symlink('/dev/zero', path.join(root, 'plain', 'zero.yaml'));
+  await assert.rejects(walkGraph(path.join(root, 'plain')), (error: unknown) => {
+    assert.equal(errorMessage(error), 'zero.yaml is outside the repository');
+    return true;
+  });
+  const fifoRoot = await tree({ 'app/kustomization.yaml': 'resources: [pipe.yaml]\n' });
+  execFileSync('mkfifo', [path.join(fifoRoot, 'app', 'pipe.yaml')]);
+  await assert.rejects(walkGraph(path.join(fifoRoot, 'app')), (error: unknown) => {
+    assert.match(errorMessage(error), /resources "pipe\.yaml" is not a regular file/);
+    return true;
+  });
 });
