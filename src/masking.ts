@@ -54,6 +54,14 @@ function longestFirst(values: Iterable<string>): string[] {
 }
 
 /**
+ * Masks a (multi-line) secret by the policy above through a host's mask: as a whole and line
+ * by line, since a secret that reaches a log split across lines must still be hidden.
+ */
+export function maskText(mask: (value: string) => void, text: string): void {
+  for (const part of maskableParts(text)) mask(part);
+}
+
+/**
  * Replaces registered secrets in text, longest first. The Actions runner masks its own log,
  * but our CLI prints to a terminal and our tests capture output, so the non-Actions hosts
  * redact with this too: a secret that slips into a message still never leaves the process.

@@ -4,7 +4,8 @@ import { DEFAULT_MAX_FILE_SIZE } from '../kustomize/stage.ts';
 import { parseRemotePolicy, type RemotePolicy } from '../kustomize/remote-policy.ts';
 import { parseVariables } from '../kustomize/substitute.ts';
 import { lines, optional, parseBoolean, type InputReader, type ShellOptions } from './inputs.ts';
-import { keyFlags, parseKeys, type KeyConfig } from './keys.ts';
+import type { KeyConfig } from '../keys/key-config.ts';
+import { keyFlags, parseKeys } from './keys.ts';
 import type { Env } from '../ports.ts';
 
 /** `build PATH...`: decrypt in a private root, verify every MAC, then kustomize. */
@@ -90,7 +91,7 @@ export function parseBuildConfig(read: InputReader, env: Env, shell: ShellOption
     substituteStrict: parseBoolean(read, 'substitute-strict'),
     root: optional(read('root')),
     remotePolicy: parseRemotePolicy(read('allow-remote')),
-    keys: parseKeys(read, env),
+    keys: parseKeys(read, env, shell),
     env,
     stdoutIsLog: shell.stdoutIsLog,
   };

@@ -1,6 +1,6 @@
 /**
- * The Action's work, between the runner and the shared run(): the decryption-secret becomes
- * the shared key inputs, the Config is parsed, the workspace checked out when no step did,
+ * The Action's work, between the runner and the shared run(): the Config is parsed (with the
+ * decryption Secret, src/config/decryption-secret.ts), the workspace checked out when no step did,
  * the Reporter (summary, outputs, sticky comment) set up, and the exit code decides whether
  * the step fails. The @actions/core calls it needs are passed in, so only src/index.ts
  * imports the toolkit.
@@ -8,14 +8,13 @@
 import { existsSync } from 'node:fs';
 import { openKubeClient } from '../commands/open-kube-client.ts';
 import { configSecrets, parseConfig, repositoryPaths, type Config } from '../commands/index.ts';
-import { optional, type InputReader } from '../config/inputs.ts';
+import type { InputReader } from '../config/inputs.ts';
 import { errorMessage, UserError } from '../errors.ts';
 import type { ActionsHost } from '../host/actions-host.ts';
 import { checkoutRepository } from '../git/checkout.ts';
 import { nodeExec } from '../host/node-exec.ts';
 import type { Env } from '../ports.ts';
 import { reportError, run } from '../run.ts';
-import { parseDecryptionSecret } from './decryption-secret.ts';
 import { createGithubReporter } from './publish.ts';
 import { createStickyCommenter, type StickyCommenter } from './sticky-commenter.ts';
 
@@ -27,34 +26,6 @@ export interface ActionToolkit {
   readonly setFailed: (message: string) => void;
   readonly createHost: () => ActionsHost;
   readonly errorPrefix: string;
-}
-
-/** Reads the decryption-secret and returns the reader the commands use. */
-function prepareInputs(kit: ActionToolkit, host: ActionsHost): Promise<InputReader> {
-  const { getInput } = kit;
-  const overrides = new Map<string, string>();
-  const secret = getInput('decryption-secret');
-  if (secret.trim() !== '') {
-    const keys = parseDecryptionSecret(secret, (v) => host.setSecret(v));
-    const age = [getInput('age-key'), ...keys.ageKeys].filter((k) => k.trim() !== '');
-    if (age.length > 0) overrides.set('age-key', age.join('\n'));
-    const pgp = [getInput('pgp-key'), ...keys.pgpKeys].filter((k) => k.trim() !== '');
-    if (pgp.length > 0) overrides.set('pgp-key', pgp.join('\n'));
-    if (keys.vaultToken !== undefined && optional(getInput('vault-token')) === undefined)
-      overrides.set('vault-token', keys.vaultToken);
-    // Cloud credentials travel typed (serialized) to the key config; they never touch the disk.
-    if (keys.cloudInput !== undefined) overrides.set(keys.cloudInput.name, keys.cloudInput.value);
-    const cloud = [
-      keys.cloud.aws === undefined ? '' : ', AWS keys',
-      keys.cloud.azure === undefined ? '' : `, Azure ${keys.cloud.azure.kind}`,
-      keys.cloud.gcp === undefined ? '' : ', GCP credentials',
-    ].join('');
-    host.info(
-      `decryption-secret: ${keys.ageKeys.length} age, ${keys.pgpKeys.length} OpenPGP${keys.vaultToken === undefined ? '' : ', a Vault token'}${cloud}`,
-    );
-  }
-  const read: InputReader = (name) => overrides.get(name) ?? getInput(name);
-  return Promise.resolve(read);
 }
 
 /** The sticky-comment poster for a pull request with comments on, else undefined. */
@@ -94,8 +65,15 @@ export async function runAction(kit: ActionToolkit): Promise<number> {
   if (workspace !== undefined && workspace !== '' && existsSync(workspace)) process.chdir(workspace);
   const host = kit.createHost();
   try {
-    const read = await host.group('inputs and keys', () => prepareInputs(kit, host));
-    const config = parseConfig(read, kit.env, { stdoutIsLog: true });
+    const config = await host.group('inputs and keys', () => {
+      // The config masks the decryption Secret's values as it parses them and says what it held.
+      const shell = {
+        stdoutIsLog: true,
+        mask: (value: string) => host.setSecret(value),
+        info: (message: string) => host.info(message),
+      };
+      return Promise.resolve(parseConfig(kit.getInput, kit.env, shell));
+    });
     for (const secret of configSecrets(config)) host.setSecret(secret);
     // A one-step workflow: with no checkout before this step, check out the triggering commit.
     if (workspace !== undefined && workspace !== '') {

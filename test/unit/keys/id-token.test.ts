@@ -9,7 +9,7 @@ import {
   readClaims,
   refusedExchangeMessage,
   type OidcFetch,
-} from '../../../src/github/oidc.ts';
+} from '../../../src/keys/id-token.ts';
 
 function jwt(claims: Record<string, unknown>): string {
   const part = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');

@@ -12,18 +12,18 @@
  *   `tenant`); with only `clientId`, a user-assigned managed identity (Flux's order);
  * - `sops.gcp-kms`: a Google credentials JSON.
  *
- * They become typed static credentials in the key config (never a file on disk); every secret
- * part is masked as soon as it is parsed out.
+ * They become typed keys and static credentials in the key config (config/keys.ts merges
+ * them with the key inputs; never a file on disk); every secret part is masked as soon as it
+ * is parsed out.
  */
 import { parse } from 'yaml';
-import {
-  STATIC_CREDENTIALS_INPUT,
-  type AwsStaticCredentials,
-  type AzureStaticCredentials,
-  type StaticCloudCredentials,
-} from '../config/keys.ts';
 import { UserError } from '../errors.ts';
 import { isRecord } from '../is-record.ts';
+import type {
+  AwsStaticCredentials,
+  AzureStaticCredentials,
+  StaticCloudCredentials,
+} from '../keys/key-config.ts';
 import type { Mask } from '../ports.ts';
 
 /** What the Secret adds to the key inputs. */
@@ -33,8 +33,6 @@ export interface DecryptionSecretKeys {
   readonly vaultToken: string | undefined;
   /** `sops.aws-kms`, `sops.azure-kv`, `sops.gcp-kms`, parsed. */
   readonly cloud: StaticCloudCredentials;
-  /** The reader entry that hands {@link cloud} to the key config; undefined when there is none. */
-  readonly cloudInput: { readonly name: string; readonly value: string } | undefined;
 }
 const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
 
@@ -160,7 +158,7 @@ function parseGcpEntry(value: string, mask: Mask): { json: string } {
  * Parses the input. Every value (encoded and decoded) goes to `mask` before anything can
  * fail, and no error names a value.
  */
-export function parseDecryptionSecret(text: string, mask: (value: string) => void): DecryptionSecretKeys {
+export function parseDecryptionSecret(text: string, mask: Mask): DecryptionSecretKeys {
   let doc: unknown;
   try {
     doc = parse(text);
@@ -207,11 +205,15 @@ export function parseDecryptionSecret(text: string, mask: (value: string) => voi
       { hint: 'pass the Flux decryption Secret manifest, or its data map' },
     );
   }
-  return {
-    ageKeys,
-    pgpKeys,
-    vaultToken,
-    cloud,
-    cloudInput: hasCloud ? { name: STATIC_CREDENTIALS_INPUT, value: JSON.stringify(cloud) } : undefined,
-  };
+  return { ageKeys, pgpKeys, vaultToken, cloud };
+}
+
+/** The one log line that says what the Secret held (counts and kinds, never a value). */
+export function describeDecryptionSecret(keys: DecryptionSecretKeys): string {
+  const cloud = [
+    keys.cloud.aws === undefined ? '' : ', AWS keys',
+    keys.cloud.azure === undefined ? '' : `, Azure ${keys.cloud.azure.kind}`,
+    keys.cloud.gcp === undefined ? '' : ', GCP credentials',
+  ].join('');
+  return `decryption-secret: ${keys.ageKeys.length} age, ${keys.pgpKeys.length} OpenPGP${keys.vaultToken === undefined ? '' : ', a Vault token'}${cloud}`;
 }

@@ -1,15 +1,18 @@
 /**
- * The decryption Secret's cloud entries (`sops.aws-kms`, `sops.azure-kv`, `sops.gcp-kms`) as
- * Flux reads them: typed static credentials, every secret part masked on its own, handed to
- * the key config through the reader and read back unchanged by parseKeys.
+ * The `decryption-secret` input: a Flux Secret (manifest or data map) parsed into age, OpenPGP
+ * and Vault keys, and its cloud entries (`sops.aws-kms`, `sops.azure-kv`, `sops.gcp-kms`) as
+ * Flux reads them: typed static credentials, every secret part masked on its own, and the same
+ * credentials in the key config parseKeys builds from the input.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseKeys, type StaticCloudCredentials } from '../../../src/config/keys.ts';
+import { parseKeys } from '../../../src/config/keys.ts';
+import type { StaticCloudCredentials } from '../../../src/keys/key-config.ts';
 import { UserError } from '../../../src/errors.ts';
-import { parseDecryptionSecret } from '../../../src/github/decryption-secret.ts';
+import { parseDecryptionSecret } from '../../../src/config/decryption-secret.ts';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
+const AGE = 'AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ';
 const PEM =
   '-----BEGIN CERTIFICATE-----\nMIIcert\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nMIIkey-canary\n-----END PRIVATE KEY-----\n';
 const SA_JSON = JSON.stringify({
@@ -105,14 +108,13 @@ const accepted: readonly {
 
 describe('parseDecryptionSecret: cloud entries', () => {
   for (const { name, entry, value, expect, secrets } of accepted) {
-    test(`${name}: typed, masked, and read back by parseKeys`, () => {
+    test(`${name}: typed, masked, and in parseKeys's key config`, () => {
       const masked: string[] = [];
       const keys = parseDecryptionSecret(`data:\n  ${entry}: ${b64(value)}\n`, (v) => masked.push(v));
       assert.deepEqual(keys.cloud, expect);
       for (const secret of secrets) assert.ok(masked.includes(secret), `masked: ${secret.slice(0, 12)}`);
-      assert.ok(keys.cloudInput !== undefined);
-      const input = keys.cloudInput;
-      const config = parseKeys((n) => (n === input.name ? input.value : ''), {});
+      const secret = `data:\n  ${entry}: ${b64(value)}\n`;
+      const config = parseKeys((n) => (n === 'decryption-secret' ? secret : ''), {});
       assert.deepEqual(config.staticCredentials, expect);
     });
   }
@@ -171,6 +173,57 @@ describe('parseDecryptionSecret: cloud entries', () => {
           e.code === 'USAGE' &&
           message.test(e.message) &&
           !e.message.includes('canary'),
+      );
+    });
+  }
+});
+
+describe('parseDecryptionSecret', () => {
+  test('a Flux Secret manifest maps onto age, OpenPGP and Vault inputs, every value masked', () => {
+    const masked: string[] = [];
+    const keys = parseDecryptionSecret(
+      [
+        'apiVersion: v1',
+        'kind: Secret',
+        'metadata: {name: sops-keys, namespace: flux-system}',
+        'data:',
+        `  prod.agekey: ${b64(`# created\n${AGE}\n`)}`,
+        `  team.asc: ${b64('-----BEGIN PGP PRIVATE KEY BLOCK-----\nabc\n')}`,
+        'stringData:',
+        '  sops.vault-token: hvs.canary-vault-token',
+      ].join('\n'),
+      (v) => masked.push(v),
+    );
+    assert.equal(keys.ageKeys.length, 1);
+    assert.match(keys.ageKeys[0]!, new RegExp(AGE));
+    assert.equal(keys.pgpKeys.length, 1);
+    assert.equal(keys.vaultToken, 'hvs.canary-vault-token');
+    assert.ok(masked.some((m) => m.includes(AGE)));
+    assert.ok(masked.includes(b64(`# created\n${AGE}\n`)));
+    assert.ok(masked.includes('hvs.canary-vault-token'));
+  });
+
+  test('a bare data map (base64 values) works too', () => {
+    const keys = parseDecryptionSecret(JSON.stringify({ 'a.agekey': b64(AGE) }), () => undefined);
+    assert.deepEqual(keys.ageKeys, [AGE]);
+  });
+
+  const bad: [string, string, RegExp][] = [
+    ['not a map', '- a', /expected a Secret manifest/],
+    ['no key entries', 'data: {other: YQ==}', /no \*\.agekey/],
+    [
+      'an aws entry that is not a map',
+      `data: {sops.aws-kms: ${b64('x')}}`,
+      /sops\.aws-kms is not a map of fields/,
+    ],
+    ['data not base64', 'data: {a.agekey: "not base64!"}', /is not base64/],
+  ];
+  for (const [name, text, message] of bad) {
+    test(`refused: ${name}, without the value in the message`, () => {
+      assert.throws(
+        () => parseDecryptionSecret(text, () => undefined),
+        (e: unknown) =>
+          e instanceof UserError && message.test(e.message) && !e.message.includes('not base64!"'),
       );
     });
   }
