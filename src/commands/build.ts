@@ -73,6 +73,7 @@ export async function renderManifests(
           maxFileSize: config.maxFileSize,
           enableHelm: config.enableHelm,
           ...(config.root === undefined ? {} : { root: config.root }),
+          remotePolicy: config.remotePolicy,
           ...(config.loadRestrictor === undefined ? {} : { loadRestrictor: config.loadRestrictor }),
           ...(config.keys.decryptionOrder === undefined
             ? {}
@@ -128,7 +129,7 @@ export const buildCommand: Command<BuildConfig> = {
   summary: 'decrypt in a private root with every MAC verified, then kustomize build',
   usage: `build PATH... [--output FILE] [--kustomize PATH] [--enable-helm] [--load-restrictor R]
         [--substitute K=V]... [--substitute-from FILE]... [--substitute-strict] [--max-file-size BYTES]
-        [--age-key-file FILE]... [--pgp-key-file FILE]... [--decryption-order age,pgp]
+        [--allow-remote none|public|HOST,...] [--age-key-file FILE]... [--pgp-key-file FILE]... [--decryption-order age,pgp]
         [--flux [--flux-source KIND/NAMESPACE/NAME=DIR]... [--flux-kustomization NAME]...]`,
   flags: buildFlags,
   positionals: [{ name: 'path', variadic: true }],

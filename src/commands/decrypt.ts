@@ -3,7 +3,7 @@
  * every value and the MAC have all checked out, so a failure never leaves partial plaintext
  * on stdout or in the output file.
  */
-import { readFile } from 'node:fs/promises';
+import { findGitRoot, readFileBounded } from '../bounded-read.ts';
 import { decryptFlags, parseDecryptConfig, type DecryptConfig } from '../config/decrypt.ts';
 import { UserError, withContext } from '../errors.ts';
 import type { Command, CommandDeps } from './command.ts';
@@ -21,22 +21,37 @@ export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
 type DecryptDeps = CommandDeps;
 
+/**
+ * The input, read with its type and size checked before reading (`decrypt /dev/zero` used to
+ * grow without limit) and, inside a git repository, without following a symlink out of it.
+ */
 async function readInput(file: string, deps: DecryptDeps): Promise<string> {
   let data: Uint8Array;
-  try {
-    data = file === '-' ? await deps.readStdin() : await readFile(file);
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new UserError(
-      'FILE_NOT_FOUND',
-      code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? 'error'})`,
-      {
-        cause,
-      },
-    );
-  }
-  if (data.byteLength > MAX_INPUT_BYTES) {
-    throw new UserError('TOO_LARGE', `the file is ${data.byteLength} bytes; the limit is ${MAX_INPUT_BYTES}`);
+  if (file === '-') {
+    data = await deps.readStdin();
+    if (data.byteLength > MAX_INPUT_BYTES) {
+      throw new UserError(
+        'TOO_LARGE',
+        `the input is ${data.byteLength} bytes; the limit is ${MAX_INPUT_BYTES}`,
+      );
+    }
+  } else {
+    const root = await findGitRoot(file);
+    try {
+      data = await readFileBounded(file, {
+        maxBytes: MAX_INPUT_BYTES,
+        name: 'the file',
+        ...(root === undefined ? {} : { root }),
+      });
+    } catch (error) {
+      if (
+        error instanceof UserError &&
+        (error.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT'
+      ) {
+        throw new UserError('FILE_NOT_FOUND', 'no such file', { cause: error.cause });
+      }
+      throw error;
+    }
   }
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
 }

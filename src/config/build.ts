@@ -3,6 +3,7 @@ import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { parseFluxSource } from '../flux/sources.ts';
 import { DEFAULT_MAX_FILE_SIZE } from '../kustomize/stage.ts';
+import { parseRemotePolicy, type RemotePolicy } from '../kustomize/remote-policy.ts';
 import { parseVariables } from '../kustomize/substitute.ts';
 import { lines, optional, parseBoolean, type InputReader, type ShellOptions } from './inputs.ts';
 import type { KeyConfig } from '../keys/key-config.ts';
@@ -32,6 +33,11 @@ export interface BuildConfig {
   readonly substituteStrict: boolean;
   /** The repository root paths must stay in; defaults to the git top level above each path. */
   readonly root: string | undefined;
+  /**
+   * Which remote resources kustomize may fetch (`allow-remote`): `none`, `public` (the
+   * default: https or ssh to hosts whose addresses are all public) or a list of hosts.
+   */
+  readonly remotePolicy: RemotePolicy;
   readonly keys: KeyConfig;
   /** For finding kustomize on PATH and for RUNNER_TEMP. */
   readonly env: Env;
@@ -64,6 +70,7 @@ export const buildFlags = {
   flux: { type: 'boolean' },
   'flux-source': { type: 'string', multiple: true },
   'flux-kustomization': { type: 'string', multiple: true },
+  'allow-remote': { type: 'string' },
 } as const;
 
 const LOAD_RESTRICTORS = ['LoadRestrictionsRootOnly', 'LoadRestrictionsNone'];
@@ -97,6 +104,7 @@ export function parseBuildConfig(read: InputReader, env: Env, shell: ShellOption
     substituteFrom: lines(read('substitute-from')),
     substituteStrict: parseBoolean(read, 'substitute-strict'),
     root: optional(read('root')),
+    remotePolicy: parseRemotePolicy(read('allow-remote')),
     keys: parseKeys(read, env, shell),
     env,
     stdoutIsLog: shell.stdoutIsLog,

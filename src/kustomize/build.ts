@@ -12,6 +12,7 @@ import type { Exec } from '../ports.ts';
 import type { Host } from '../ports.ts';
 import type { KeySource } from '../keys/key-source.ts';
 import { walkGraph } from './graph.ts';
+import type { RemotePolicy } from './remote-policy.ts';
 import { decryptAfterBuild } from './post-build.ts';
 import type { UndecryptedFiles } from './placeholder.ts';
 import type { SecretRegistry } from '../masking.ts';
@@ -32,6 +33,8 @@ export interface BuildOptions {
   readonly target: string;
   /** The root paths must stay in; defaults to the git top level above the target. */
   readonly root?: string;
+  /** Which remote resources kustomize may fetch (`allow-remote`); `public` by default. */
+  readonly remotePolicy?: RemotePolicy;
   readonly enableHelm?: boolean;
   readonly loadRestrictor?: string;
   readonly maxFileSize?: number;
@@ -151,7 +154,10 @@ function renderDocuments(docs: readonly Document[]): string {
 
 /** Builds one target. The private root is gone when this returns or throws. */
 export async function buildTarget(options: BuildOptions, deps: BuildDeps): Promise<BuildResult> {
-  const graph = await walkGraph(options.target, options.root === undefined ? {} : { root: options.root });
+  const graph = await walkGraph(options.target, {
+    ...(options.root === undefined ? {} : { root: options.root }),
+    ...(options.remotePolicy === undefined ? {} : { remotePolicy: options.remotePolicy }),
+  });
   for (const remote of graph.remote)
     deps.host.info(`${options.target}: remote resource ${remote} is fetched by kustomize`);
   const staged = await stageGraph(graph, {

@@ -5,12 +5,23 @@
  * inside the repository root, symlinks resolved, because the repository is untrusted input in
  * a PR run and a `../../` entry must not pull a runner file into a Secret.
  */
-import { lstat, readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { readFileBounded } from '../bounded-read.ts';
 import { UserError } from '../errors.ts';
 import { formatFromPath } from '../sops/formats.ts';
 import type { Format } from '../sops/tree.ts';
+import {
+  checkRemote,
+  PUBLIC_REMOTES,
+  RemoteRefusal,
+  type RemotePolicy,
+  type ResolveHost,
+} from './remote-policy.ts';
+
+/** Kustomization files and the manifests a generated kustomization lists are read up to this. */
+const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 
 /** The file names kustomize recognises, in its order. */
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
@@ -50,18 +61,18 @@ export interface KustomizeGraph {
    * directory of plain manifests), by rel path, with their content.
    */
   readonly generated: ReadonlyMap<string, string>;
-  /** Remote resources left to kustomize, for the log. */
+  /** Remote resources left to kustomize (allowed by the remote policy), for the log. */
   readonly remote: readonly string[];
 }
 
-/** Anything kustomize fetches itself rather than reading from the tree. */
-export function isRemote(entry: string): boolean {
-  return (
-    /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) ||
-    entry.startsWith('git@') ||
-    entry.startsWith('git::') ||
-    /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(entry)
-  );
+/** How the graph treats entries that are not local files. */
+export interface GraphOptions {
+  /** The repository root paths must stay in (see findRepositoryRoot). */
+  readonly root?: string;
+  /** Which remote resources kustomize may fetch; `public` by default. */
+  readonly remotePolicy?: RemotePolicy;
+  /** Host name resolution for the policy (tests pass a double). */
+  readonly resolveHost?: ResolveHost;
 }
 
 /** An inline document where a path could also stand (patchesStrategicMerge, transformers). */
@@ -107,6 +118,8 @@ interface WalkState {
   readonly generated: Map<string, string>;
   readonly remote: string[];
   readonly visited: Set<string>;
+  readonly remotePolicy: RemotePolicy;
+  readonly resolveHost: ResolveHost | undefined;
 }
 
 type Entry = { readonly where: string; readonly value: string };
@@ -143,6 +156,7 @@ async function resolveEntry(
       hint: 'kustomize may only read files inside the repository; move the file in or build from a higher directory',
     });
   }
+  if (inGitDir(state.root, abs)) throw gitDirRefusal(where);
   let real: string;
   try {
     real = await realpath(abs);
@@ -159,8 +173,61 @@ async function resolveEntry(
       },
     );
   }
+  if (inGitDir(state.realRoot, real)) throw gitDirRefusal(where);
   const info = await stat(real);
+  if (!info.isDirectory() && !info.isFile()) {
+    // A FIFO or device (outside git, a work tree can hold one) would hang or never end.
+    throw new UserError('UNSUPPORTED', `${where} is not a regular file`);
+  }
   return { abs, real, isDir: info.isDirectory() };
+}
+
+/**
+ * `.git/` holds the credentials actions/checkout stores (an AUTHORIZATION header in
+ * `.git/config`) and the whole history: no kustomization field may read from it.
+ */
+function inGitDir(root: string, abs: string): boolean {
+  return path
+    .relative(root, abs)
+    .split(path.sep)
+    .some((segment) => segment.toLowerCase() === '.git');
+}
+
+function gitDirRefusal(where: string): UserError {
+  return new UserError('PATH_ESCAPE', `${where} is inside .git/, which is never read`, {
+    hint: 'kustomize may not read git metadata; copy what you need into a file in the repository',
+  });
+}
+
+/**
+ * Whether an entry is a remote resource the policy allows (then kustomize fetches it). A
+ * remote entry the policy refuses, or any `file://`, is an error naming the entry and why.
+ */
+async function allowedRemote(
+  state: WalkState,
+  entry: Entry,
+  kustomizationRel: string,
+  remoteOk: boolean,
+): Promise<boolean> {
+  if (entry.value.startsWith('./') || entry.value.startsWith('../')) return false;
+  const where = `${kustomizationRel}: ${entry.where} "${entry.value}"`;
+  let target;
+  try {
+    target = await checkRemote(entry.value, state.remotePolicy, state.resolveHost);
+  } catch (error) {
+    if (!(error instanceof RemoteRefusal)) throw error;
+    throw new UserError('PATH_ESCAPE', `${where} is refused: ${error.message}`, {
+      hint: 'remote resources must be https or ssh on an allowed host (the allow-remote input: none, public or a host list)',
+    });
+  }
+  if (target === undefined) return false;
+  if (!remoteOk) {
+    throw new UserError(
+      'UNSUPPORTED',
+      `${where} is a remote URL; kustomize reads this field only from local files`,
+    );
+  }
+  return true;
 }
 
 function addFile(state: WalkState, abs: string, real: string, role: FileRole, via: string): void {
@@ -188,7 +255,7 @@ async function findKustomizationFile(dir: string): Promise<string | undefined> {
 }
 
 /** The manifests Flux's generator would list for a directory without a kustomization file. */
-async function generateKustomization(dir: string): Promise<string[]> {
+async function generateKustomization(dir: string, root: string): Promise<string[]> {
   const resources: string[] = [];
   const walk = async (current: string): Promise<void> => {
     const entries = (await readdir(current, { withFileTypes: true })).sort((a, b) =>
@@ -206,7 +273,10 @@ async function generateKustomization(dir: string): Promise<string[]> {
       if (!/\.(ya?ml|json)$/.test(entry.name)) continue;
       // Flux lists only files that hold Kubernetes objects, so stray YAML (values files,
       // CI config) does not break the build.
-      const text = await readFile(abs, 'utf8');
+      // Bounded and inside the root: `zero.yaml -> /dev/zero` is refused, not read forever.
+      const text = (await readFileBounded(abs, { maxBytes: MAX_MANIFEST_BYTES, root, name: rel })).toString(
+        'utf8',
+      );
       const docs = parseAllDocuments(text);
       const list = Array.isArray(docs) ? docs : [docs];
       const isObject = list.some((doc) => {
@@ -237,7 +307,7 @@ async function walkDirectory(
         hint: 'add a kustomization.yaml there, or list its files instead of the directory',
       });
     }
-    const resources = await generateKustomization(dir);
+    const resources = await generateKustomization(dir, state.realRoot);
     const relFile = dirRel === '.' ? 'kustomization.yaml' : `${dirRel}/kustomization.yaml`;
     const content = [
       'apiVersion: kustomize.config.k8s.io/v1beta1',
@@ -271,8 +341,14 @@ async function walkDirectory(
   addFile(state, fileAbs, fileReal, { kind: 'kustomization' }, via);
   let doc: Record<string, unknown>;
   try {
-    doc = record(parseYaml(await readFile(fileReal, 'utf8')) as unknown);
+    const text = await readFileBounded(fileReal, {
+      maxBytes: MAX_MANIFEST_BYTES,
+      root: state.realRoot,
+      name: kustomizationRel,
+    });
+    doc = record(parseYaml(text.toString('utf8')) as unknown);
   } catch (cause) {
+    if (cause instanceof UserError) throw cause;
     throw new UserError('BAD_FORMAT', `${kustomizationRel} is not valid YAML`, { cause });
   }
   await walkKustomization(state, dir, kustomizationRel, doc);
@@ -287,15 +363,12 @@ async function visitPath(
   role: FileRole,
   options: { readonly dirOk?: boolean; readonly remoteOk?: boolean; readonly optional?: boolean } = {},
 ): Promise<void> {
-  const resolved =
-    options.remoteOk === true && isRemote(entry.value) && !entry.value.startsWith('./')
-      ? undefined
-      : await resolveEntry(state, dir, entry, kustomizationRel);
+  if (await allowedRemote(state, entry, kustomizationRel, options.remoteOk === true)) {
+    state.remote.push(entry.value);
+    return;
+  }
+  const resolved = await resolveEntry(state, dir, entry, kustomizationRel);
   if (resolved === undefined) {
-    if (options.remoteOk === true && isRemote(entry.value)) {
-      state.remote.push(entry.value);
-      return;
-    }
     if (options.optional === true) return;
     throw new UserError(
       'FILE_NOT_FOUND',
@@ -327,6 +400,8 @@ async function visitWholeDir(
   // a symlink out of the repository either.
   const walk = async (current: string): Promise<void> => {
     for (const child of await readdir(current, { withFileTypes: true })) {
+      // A vendored chart may be a git checkout: its .git/ is never copied.
+      if (child.name.toLowerCase() === '.git') continue;
       const abs = path.join(current, child.name);
       const sub = await resolveEntry(
         state,
@@ -370,7 +445,8 @@ async function walkKustomization(
     for (const generator of records(k[field])) {
       for (const source of stringList(generator['files'])) {
         const { key, file } = parseFileSource(source);
-        await visit(`${field} files`, file, { kind: 'generator-file', key });
+        // kustomize fetches an https source itself (Grafana dashboards are often kept that way).
+        await visit(`${field} files`, file, { kind: 'generator-file', key }, { remoteOk: true });
       }
       for (const env of [...stringList(generator['envs']), ...stringList([generator['env']])]) {
         await visit(`${field} envs`, env, { kind: 'env' });
@@ -424,10 +500,7 @@ async function walkKustomization(
  * Walks the target's kustomization graph. `root` defaults to the repository root found from
  * the target (see findRepositoryRoot).
  */
-export async function walkGraph(
-  target: string,
-  options: { readonly root?: string } = {},
-): Promise<KustomizeGraph> {
+export async function walkGraph(target: string, options: GraphOptions = {}): Promise<KustomizeGraph> {
   const absTarget = path.resolve(target);
   let info;
   try {
@@ -452,6 +525,8 @@ export async function walkGraph(
     generated: new Map(),
     remote: [],
     visited: new Set(),
+    remotePolicy: options.remotePolicy ?? PUBLIC_REMOTES,
+    resolveHost: options.resolveHost,
   };
   const realTarget = await realpath(absTarget);
   if (!inside(state.realRoot, realTarget)) {

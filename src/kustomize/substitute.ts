@@ -15,6 +15,7 @@ import { UserError } from '../errors.ts';
 import type { KeySource } from '../keys/key-source.ts';
 import type { SecretRegistry } from '../masking.ts';
 import { detectSopsFormat } from '../sops/formats.ts';
+import { compileGoRegexp, type GoRegexp } from '../sops/go-regexp.ts';
 import { decryptDocument } from './document.ts';
 
 export const SUBSTITUTE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/substitute';
@@ -127,9 +128,11 @@ function substring(value: string, spec: string): string {
 /**
  * A shell pattern as drone/envsubst's path.Match reads it: unlike Go's, `*` and `?` also
  * match `/`; `[...]` classes (`^` negates) and `\\` escapes. Undefined for a malformed
- * pattern, which leaves the value as it was.
+ * pattern, which leaves the value as it was. The pattern comes from a manifest, so it runs on
+ * RE2 (go-regexp.ts): as a backtracking RegExp, `${v#*a*a*a*a*a*a*a*ac}` took seconds on a
+ * 40-character value and doubled with each character.
  */
-function patternRegExp(pattern: string): RegExp | undefined {
+function patternRegExp(pattern: string): GoRegexp | undefined {
   let source = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i] ?? '';
@@ -149,7 +152,11 @@ function patternRegExp(pattern: string): RegExp | undefined {
       i = close;
     } else source += escapeRegExp(c);
   }
-  return new RegExp(`^(?:${source})$`, 'su');
+  try {
+    return compileGoRegexp(`(?s)^(?:${source})$`, 'substitution pattern');
+  } catch {
+    return undefined; // a class RE2 refuses (say [z-a]) is malformed: the value stays as it was
+  }
 }
 
 function escapeRegExp(text: string): string {

@@ -3,9 +3,9 @@
  * `literals` entry, or from an `envs`/`files` source that is not a sops file. Findings point
  * at the entry in the kustomization file, where the fix is made.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isSeq, type Node as AstNode } from 'yaml';
+import { findRepositoryRoot, readFileBounded } from '../bounded-read.ts';
 import { UserError } from '../errors.ts';
 import { formatFromPath, storeFor } from '../sops/formats.ts';
 import { isComment, type TreeValue } from '../sops/tree.ts';
@@ -50,11 +50,19 @@ function lineText(source: ParsedSource, offset: number): { start: number; text: 
   return { start, text: source.text.slice(start, end === -1 ? source.text.length : end).replace(/\r$/, '') };
 }
 
-/** Runs `generator-plaintext` on one kustomization file (`absolute` resolves its sources). */
+/** Sources larger than this are not read (lint's own file cap). */
+const MAX_SOURCE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Runs `generator-plaintext` on one kustomization file (`absolute` resolves its sources).
+ * Sources are read only inside `root` (default: the repository holding the file): one outside
+ * is reported as outside, never read, so the finding says nothing about files elsewhere.
+ */
 export async function checkKustomization(
   file: string,
   absolute: string,
   text: string,
+  root?: string,
 ): Promise<LocatedFinding[]> {
   const source = parseSource(text, 'yaml');
   if (isParseFailure(source)) return [];
@@ -107,9 +115,24 @@ export async function checkKustomization(
           const target = path.resolve(dir, relative);
           let content: string;
           try {
-            content = await readFile(target, 'utf8');
-          } catch {
-            continue; // a missing source is kustomize's error to report, not a leak
+            content = (
+              await readFileBounded(target, {
+                maxBytes: MAX_SOURCE_BYTES,
+                root: root ?? (await findRepositoryRoot(dir)),
+                name: relative,
+              })
+            ).toString('utf8');
+          } catch (error) {
+            if (!(error instanceof UserError)) throw error;
+            if (error.code === 'PATH_ESCAPE') {
+              const offset = offsets[j] ?? fieldAst?.offset ?? fallback;
+              report(
+                offset,
+                `${field} source ${JSON.stringify(relative)} is outside the repository`,
+                lineText(source, offset).text,
+              );
+            }
+            continue; // missing, a device, too large: kustomize's error to report, not a leak
           }
           if (content.trim() === '' || isSopsEncrypted(content, target)) continue;
           const offset = offsets[j] ?? fieldAst?.offset ?? fallback;

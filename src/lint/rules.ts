@@ -12,6 +12,7 @@ export type RuleId =
   | 'creation-rule-unencrypted'
   | 'generator-plaintext'
   | 'sops-structure'
+  | 'sops-config'
   | 'private-key-material'
   | 'unparseable-file';
 
@@ -73,6 +74,13 @@ export const RULES: readonly RuleInfo[] = [
     severity: 'error',
     description: 'The sops metadata or an ENC[...] value is malformed, so the file cannot be decrypted',
     hint: 'the file was edited or truncated by hand; restore it from version control or re-encrypt it',
+  },
+  {
+    id: 'sops-config',
+    severity: 'error',
+    description:
+      'A .sops.yaml does not parse, or a creation rule has a regex Go cannot compile (sops never applies it)',
+    hint: 'fix the file; regexes use Go RE2 syntax (https://pkg.go.dev/regexp/syntax), without lookaround or backreferences',
   },
   {
     id: 'private-key-material',

@@ -2,10 +2,14 @@
  * `.sops.yaml` creation rules, matched as the sops CLI matches them (format §9): in order,
  * the first match wins, a rule without `path_regex` matches everything, and `path_regex` is an
  * unanchored RE2 match against the path relative to the config file's directory.
+ *
+ * A regex Go cannot compile is a problem of this file (reported by lint as a finding on it),
+ * not an error that stops the run: sops ignores the compile error of `regexp.MatchString`, so
+ * such a rule never matches, and this port does the same.
  */
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { UserError } from '../errors.ts';
+import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { errorMessage, UserError } from '../errors.ts';
 import { compileGoRegexp } from '../sops/go-regexp.ts';
 import type { Selection } from '../sops/metadata.ts';
 
@@ -17,10 +21,21 @@ export interface CreationRule {
   readonly selection: Selection;
 }
 
+/** A regex of a creation rule that does not compile, at its place in the file. */
+export interface SopsConfigProblem {
+  readonly line: number;
+  readonly column: number;
+  /** Names the rule, the field and the pattern; no file name (the finding carries it). */
+  readonly message: string;
+}
+
 export interface SopsConfig {
   /** Absolute path of the `.sops.yaml`. */
   readonly file: string;
   readonly rules: readonly CreationRule[];
+  /** Numbers of the rules with a regex that does not compile; they never match. */
+  readonly brokenRules: ReadonlySet<number>;
+  readonly problems: readonly SopsConfigProblem[];
 }
 
 const SELECTION_KINDS = [
@@ -34,14 +49,31 @@ const SELECTION_KINDS = [
 
 /** Parses a `.sops.yaml`; `file` is its absolute path (for messages and path stripping). */
 export function parseSopsConfig(text: string, file: string): SopsConfig {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text, { prettyErrors: false });
-  } catch (cause) {
-    throw new UserError('BAD_FORMAT', `${file}: not valid YAML`, { cause });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter: lines });
+  if (doc.errors.length > 0) {
+    throw new UserError('BAD_FORMAT', `${file}: not valid YAML`, { cause: doc.errors[0] });
   }
+  const raw: unknown = doc.toJS();
+  const brokenRules = new Set<number>();
+  const problems: SopsConfigProblem[] = [];
+  /** Records a regex that does not compile, at the line of its value. */
+  const checkRegex = (pattern: string, i: number, field: string): void => {
+    try {
+      compileGoRegexp(pattern, `creation rule ${i + 1} ${field}`);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      brokenRules.add(i + 1);
+      const rules = doc.get('creation_rules', true);
+      const rule = isSeq(rules) ? rules.get(i, true) : undefined;
+      const node = isMap(rule) ? rule.get(field, true) : undefined;
+      const offset = (node as { range?: [number, number, number] } | undefined)?.range?.[0] ?? 0;
+      const { line, col } = lines.linePos(offset);
+      problems.push({ line, column: col, message: errorMessage(error) });
+    }
+  };
   const list = (raw as { creation_rules?: unknown } | null)?.creation_rules;
-  if (list === undefined || list === null) return { file, rules: [] };
+  if (list === undefined || list === null) return { file, rules: [], brokenRules, problems };
   if (!Array.isArray(list)) throw new UserError('BAD_FORMAT', `${file}: creation_rules should be a list`);
   const rules = list.map((entry: unknown, i): CreationRule => {
     const fields = (entry ?? {}) as Record<string, unknown>;
@@ -57,21 +89,35 @@ export function parseSopsConfig(text: string, file: string): SopsConfig {
       );
     }
     const pathRegex = typeof regex === 'string' && regex !== '' ? regex : undefined;
-    if (pathRegex !== undefined) compileGoRegexp(pathRegex, `${file}: creation rule ${i + 1} path_regex`);
+    if (pathRegex !== undefined) checkRegex(pathRegex, i, 'path_regex');
+    const only = selected[0];
+    if (only?.kind.endsWith('_regex') === true) checkRegex(only.value, i, only.kind);
     return {
       number: i + 1,
       pathRegex,
       selection: selected[0] ?? { kind: 'unencrypted_suffix', value: '_unencrypted' },
     };
   });
-  return { file, rules };
+  return { file, rules, brokenRules, problems };
 }
 
-/** The first rule that matches `absolutePath`, with sops's path normalisation. */
+/**
+ * The first rule that matches `absolutePath`, with sops's path normalisation. A rule whose
+ * path_regex does not compile never matches (as in sops); one whose selection regex does not
+ * compile matches but is not returned, since what it would encrypt is unknown (the config's
+ * own problem already fails the lint).
+ */
 export function matchCreationRule(config: SopsConfig, absolutePath: string): CreationRule | undefined {
   const dir = path.dirname(config.file) + path.sep;
   const candidate = absolutePath.startsWith(dir) ? absolutePath.slice(dir.length) : absolutePath;
-  return config.rules.find(
-    (rule) => rule.pathRegex === undefined || compileGoRegexp(rule.pathRegex, 'path_regex').test(candidate),
-  );
+  const rule = config.rules.find((r) => r.pathRegex === undefined || pathMatches(r.pathRegex, candidate));
+  return rule === undefined || config.brokenRules.has(rule.number) ? undefined : rule;
+}
+
+function pathMatches(pattern: string, candidate: string): boolean {
+  try {
+    return compileGoRegexp(pattern, 'path_regex').test(candidate);
+  } catch {
+    return false; // sops ignores regexp.MatchString's error; the problem is reported on the config
+  }
 }

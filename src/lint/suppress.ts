@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { UserError } from '../errors.ts';
+import { errorMessage, UserError } from '../errors.ts';
+import { compilePathGlob, type PathGlob } from './path-glob.ts';
 import { isRuleId, type Finding, type RuleId, type SuppressedFinding } from './rules.ts';
 
 /** Waives `rules` (every rule when `'*'`) with a reason. */
@@ -19,6 +20,8 @@ export interface IgnoreEntry {
   readonly rule: RuleId | '*';
   /** A glob relative to the config file's directory (`**` crosses directories). */
   readonly path: string;
+  /** `path`, compiled (matched in linear time, see path-glob.ts). */
+  readonly glob: PathGlob;
   readonly reason: string;
 }
 
@@ -67,7 +70,20 @@ export function parseLintConfig(text: string, file: string): LintFileConfig {
     if (typeof reason !== 'string' || reason.trim() === '') {
       throw new UserError('USAGE', `${where}: needs a reason`, { hint: 'say why the finding is acceptable' });
     }
-    return { rule, path: glob, reason: reason.trim() };
+    let compiled: PathGlob;
+    try {
+      compiled = compilePathGlob(glob);
+    } catch (cause) {
+      throw new UserError(
+        'USAGE',
+        `${where}: path ${JSON.stringify(glob)} is not a usable glob: ${errorMessage(cause)}`,
+        {
+          cause,
+          hint: 'use *, **, ?, [...] and {a,b}',
+        },
+      );
+    }
+    return { rule, path: glob, glob: compiled, reason: reason.trim() };
   });
   return { baseDir: path.dirname(file), ignore };
 }
@@ -85,7 +101,7 @@ export function waiverReason(
   if (config === undefined) return undefined;
   const relative = path.relative(config.baseDir, absolute).split(path.sep).join('/');
   for (const entry of config.ignore) {
-    if ((entry.rule === '*' || entry.rule === finding.rule) && path.matchesGlob(relative, entry.path)) {
+    if ((entry.rule === '*' || entry.rule === finding.rule) && entry.glob.matches(relative)) {
       return entry.reason;
     }
   }

@@ -1,5 +1,6 @@
 import { UserError } from '../errors.ts';
 import type { MasterKey } from '../keys/master-key.ts';
+import { compileGoRegexp } from './go-regexp.ts';
 import { isComment, type TreeMap, type TreeValue } from './tree.ts';
 
 /** The selection options of §3 of the format; at most one is set. */
@@ -35,6 +36,9 @@ const SELECTION_KINDS = [
   'unencrypted_comment_regex',
   'encrypted_comment_regex',
 ] as const;
+
+/** sops applies this default when loading, so files that omit every option still work. */
+const DEFAULT_SELECTION: Selection = { kind: 'unencrypted_suffix', value: '_unencrypted' };
 
 /** The order sops builds a group in (`stores.Metadata.ToInternal`). */
 const STANZA_ORDER = ['kms', 'gcp_kms', 'hckms', 'azure_kv', 'hc_vault', 'pgp', 'age'] as const;
@@ -219,6 +223,13 @@ export function parseMetadata(raw: TreeMap): Metadata {
     throw badMetadata(`cannot use more than one of ${selected.map((s) => s.kind).join(', ')}`);
   }
 
+  // sops's regexp.Match ignores a compile error (the regex then matches nothing); a file whose
+  // regex Go cannot compile is refused here instead, naming the pattern.
+  const selection = selected[0] ?? DEFAULT_SELECTION;
+  if (selection.kind.endsWith('_regex')) {
+    compileGoRegexp(selection.value, `sops metadata: ${selection.kind}`, 'BAD_METADATA');
+  }
+
   const lastModified = scalarText(fields.get('lastmodified'), 'sops.lastmodified');
   if (lastModified === undefined || lastModified === '') throw badMetadata('lastmodified is missing');
 
@@ -227,8 +238,7 @@ export function parseMetadata(raw: TreeMap): Metadata {
     shamirThreshold,
     lastModified,
     mac: scalarText(fields.get('mac'), 'sops.mac') ?? '',
-    // sops applies this default when loading, so files that omit every option still work.
-    selection: selected[0] ?? { kind: 'unencrypted_suffix', value: '_unencrypted' },
+    selection,
     macOnlyEncrypted: parseBool(fields.get('mac_only_encrypted'), 'sops.mac_only_encrypted'),
     version: scalarText(fields.get('version'), 'sops.version') ?? '',
   };

@@ -1,6 +1,8 @@
 /**
  * Which leaves are encrypted: a port of sops's `shouldBeEncrypted`. The path holds map keys
- * only (no list indices) and each regex is tested against each key separately.
+ * only (no list indices) and each regex is tested against each key separately, with Go's
+ * regexp semantics and in linear time (go-regexp.ts); parseMetadata has already refused a
+ * regex that does not compile, so the compile here is a cache hit.
  */
 import { compileGoRegexp } from './go-regexp.ts';
 import type { Selection } from './metadata.ts';

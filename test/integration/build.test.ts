@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmod, cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -297,5 +299,71 @@ describe('overlays, the canary, and failures', () => {
     child.kill('SIGTERM');
     await exited;
     await assert.rejects(readdir(privateRoot), { code: 'ENOENT' });
+  });
+});
+
+describe('nothing outside the repository, no requests to the runner network (issue 13 §3)', () => {
+  async function repoWith(kustomization: string): Promise<string> {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ksd-build-remote-'));
+    await mkdir(path.join(dir, '.git'));
+    // What actions/checkout leaves behind: the token as an extra header.
+    await writeFile(
+      path.join(dir, '.git', 'config'),
+      '[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW4tQ0FOQVJZ\n',
+    );
+    await writeFile(path.join(dir, 'kustomization.yaml'), kustomization);
+    return dir;
+  }
+
+  test('configMapGenerator files: [.git/config] is refused, and the header never reaches the output', async () => {
+    const dir = await repoWith('configMapGenerator:\n  - name: leak\n    files: [.git/config]\n');
+    await assert.rejects(build(dir, {}), (error) => {
+      assert.match(
+        errorMessage(error),
+        /configMapGenerator files "\.git\/config" is inside \.git\/, which is never read/,
+      );
+      assert.doesNotMatch(errorMessage(error), /AUTHORIZATION|eC1hY2Nlc3M/);
+      return true;
+    });
+  });
+
+  test('file:// and git::file:// resources are refused before kustomize runs', async () => {
+    const elsewhere = await mkdtemp(path.join(tmpdir(), 'ksd-elsewhere-'));
+    await writeFile(
+      path.join(elsewhere, 'cm.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: elsewhere}\n',
+    );
+    for (const entry of [`file://${elsewhere}/cm.yaml`, `git::file://${elsewhere}`]) {
+      const dir = await repoWith(`resources:\n  - ${JSON.stringify(entry)}\n`);
+      await assert.rejects(build(dir, {}), (error) => {
+        assert.match(errorMessage(error), /is refused: file:\/\/ reads outside the repository/, entry);
+        return true;
+      });
+    }
+  });
+
+  test('http://127.0.0.1 is refused and never requested', async () => {
+    let requests = 0;
+    const server = createServer((_req, res) => {
+      requests++;
+      res.end('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fetched}\n');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      for (const entry of [`http://127.0.0.1:${port}/x.yaml`, `https://127.0.0.1:${port}/x.yaml`]) {
+        const dir = await repoWith(`resources:\n  - ${entry}\n`);
+        await assert.rejects(build(dir, {}), (error) => {
+          assert.match(
+            errorMessage(error),
+            /is refused: (plain http is not allowed|127\.0\.0\.1 is a loopback address)/,
+          );
+          return true;
+        });
+      }
+      assert.equal(requests, 0);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -17,6 +17,8 @@ import { newAgeKey, runSops, sopsEncrypt, type AgeKey } from '../support/tools.t
 
 const execFileAsync = promisify(execFile);
 const PGP_FP = 'FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4';
+/** The encrypted_regex of a widely copied home-ops template. */
+const HOME_OPS_REGEX = '((?i)(pass|secret($|[^N])|key|token|^data$|^stringData))';
 
 const yamlDoc = `# a head comment
 apiVersion: v1
@@ -149,6 +151,21 @@ describe('age', () => {
       file: 'k8s.yaml',
       content: yamlDoc,
       args: ['--age', age.recipient, '--encrypted-regex', '^(data|stringData)$'],
+    },
+    {
+      // The home-ops template's regex: an inline flag inside a group, which Go accepts.
+      name: 'encrypted_regex (home-ops, an inline flag inside a group)',
+      file: 'home-ops.yaml',
+      content:
+        'apiVersion: v1\nkind: Secret\nmetadata:\n    name: app\n    annotations:\n        note: shown\nstringData:\n    DB_PASSWORD: hunter2\n    plain: in-stringData\nspec:\n    secretN: kept-clear\n    SECRETn: kept-clear\n    secretX: hidden\n    apiToken: hidden\n    data: hidden\n    xdata: kept-clear\n',
+      args: ['--age', age.recipient, '--encrypted-regex', HOME_OPS_REGEX],
+    },
+    {
+      // 2^40 steps for a backtracking engine on the first key; RE2 is linear.
+      name: 'encrypted_regex ^(a+)+$ with a 41-character key',
+      file: 'catastrophic.yaml',
+      content: `${'a'.repeat(40)}!: clear\n${'a'.repeat(40)}: hidden\n`,
+      args: ['--age', age.recipient, '--encrypted-regex', '^(a+)+$'],
     },
     {
       name: 'mac_only_encrypted',

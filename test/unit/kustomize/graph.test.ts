@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { errorMessage, type UserError } from '../../../src/errors.ts';
 import { formatForRole, parseFileSource, walkGraph } from '../../../src/kustomize/graph.ts';
+import { parseRemotePolicy, type ResolveHost } from '../../../src/kustomize/remote-policy.ts';
+
+/** A resolver double (no test depends on the network): these names have public addresses. */
+const publicDns: ResolveHost = (host) =>
+  ['example.com', 'github.com', 'raw.githubusercontent.com'].includes(host)
+    ? Promise.resolve(['93.184.216.34'])
+    : Promise.reject(new Error('ENOTFOUND'));
 
 async function tree(files: Record<string, string>): Promise<string> {
   const root = await mkdtemp(path.join(tmpdir(), 'ksd-graph-'));
@@ -146,10 +154,116 @@ test('remote resources pass through, a directory of plain manifests gets a kusto
     'plain/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
     'plain/values.yaml': 'replicas: 2\n',
   });
-  const graph = await walkGraph(path.join(root, 'app'));
+  const graph = await walkGraph(path.join(root, 'app'), { resolveHost: publicDns });
   assert.deepEqual(graph.remote, ['https://example.com/x.yaml', 'github.com/org/repo//dir?ref=v1']);
   const plain = await walkGraph(path.join(root, 'plain'));
   const generated = plain.generated.get('plain/kustomization.yaml') ?? '';
   assert.match(generated, /- "a\.yaml"/);
   assert.doesNotMatch(generated, /values\.yaml/);
+});
+
+// Issue 13 §3: nothing outside the repository, no requests to the runner's own network.
+const refusedRemotes: { name: string; kustomization: string; message: RegExp; policy?: string }[] = [
+  {
+    name: 'a file:// resource',
+    kustomization: 'resources: [file:///etc/kubernetes/admin.yaml]',
+    message:
+      /resources "file:\/\/\/etc\/kubernetes\/admin\.yaml" is refused: file:\/\/ reads outside the repository/,
+  },
+  {
+    name: 'a git::file:// resource',
+    kustomization: 'resources: ["git::file:///home/runner/work/other"]',
+    message: /is refused: file:\/\/ reads outside the repository/,
+  },
+  {
+    name: 'a plain http resource on loopback',
+    kustomization: 'resources: [http://127.0.0.1:8080/x.yaml]',
+    message: /resources "http:\/\/127\.0\.0\.1:8080\/x\.yaml" is refused: plain http is not allowed/,
+  },
+  {
+    name: 'an https resource on loopback',
+    kustomization: 'resources: [https://127.0.0.1:8443/x.yaml]',
+    message: /is refused: 127\.0\.0\.1 is a loopback address/,
+  },
+  {
+    name: 'the cloud metadata address as a generator file',
+    kustomization: 'configMapGenerator: [{name: c, files: [meta=https://169.254.169.254/latest/meta-data]}]',
+    message:
+      /configMapGenerator files "https:\/\/169\.254\.169\.254\/latest\/meta-data" is refused: 169\.254\.169\.254 is a link-local address/,
+  },
+  {
+    name: 'any remote resource under allow-remote none',
+    kustomization: 'resources: [https://github.com/org/repo//deploy?ref=v1]',
+    message: /is refused: remote resources are not allowed \(allow-remote: none\)/,
+    policy: 'none',
+  },
+  {
+    name: 'a host missing from the allow-remote list',
+    kustomization: 'resources: [https://example.com/x.yaml]',
+    message: /is refused: example\.com is not in allow-remote \(github\.com\)/,
+    policy: 'github.com',
+  },
+];
+for (const c of refusedRemotes) {
+  test(`the graph refuses ${c.name}`, async () => {
+    const root = await tree({ 'app/kustomization.yaml': `${c.kustomization}\n` });
+    const options = {
+      resolveHost: publicDns,
+      ...(c.policy === undefined ? {} : { remotePolicy: parseRemotePolicy(c.policy) }),
+    };
+    await assert.rejects(walkGraph(path.join(root, 'app'), options), (error: unknown) => {
+      assert.match(errorMessage(error), c.message);
+      assert.equal((error as UserError).code, 'PATH_ESCAPE');
+      return true;
+    });
+  });
+}
+
+test('a remote generator file on a public host is left to kustomize, like a remote resource', async () => {
+  const root = await tree({
+    'app/kustomization.yaml':
+      'configMapGenerator: [{name: dashboards, files: [node.json=https://raw.githubusercontent.com/org/repo/main/node.json]}]\n',
+  });
+  const graph = await walkGraph(path.join(root, 'app'), { resolveHost: publicDns });
+  assert.deepEqual(graph.remote, ['https://raw.githubusercontent.com/org/repo/main/node.json']);
+  assert.deepEqual([...graph.files.keys()], ['app/kustomization.yaml']);
+});
+
+test('.git/ is never readable through a kustomization field, directly or through a symlink', async () => {
+  // actions/checkout keeps an AUTHORIZATION header in .git/config.
+  const cases: { kustomization: string; link?: [string, string] }[] = [
+    { kustomization: 'configMapGenerator: [{name: c, files: [.git/config]}]' },
+    { kustomization: 'secretGenerator: [{name: s, envs: [.git/config]}]' },
+    { kustomization: 'resources: [.git]' },
+    { kustomization: 'configMapGenerator: [{name: c, files: [cfg=link]}]', link: ['.git/config', 'link'] },
+  ];
+  for (const c of cases) {
+    const root = await tree({
+      'kustomization.yaml': `${c.kustomization}\n`,
+      '.git/config':
+        '[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW4=\n',
+    });
+    if (c.link !== undefined) await symlink(c.link[0], path.join(root, c.link[1]));
+    await assert.rejects(walkGraph(root), (error: unknown) => {
+      assert.match(errorMessage(error), /is inside \.git\/, which is never read/, c.kustomization);
+      assert.equal((error as UserError).code, 'PATH_ESCAPE');
+      return true;
+    });
+  }
+});
+
+test('bounded reads: a plain-manifest link to /dev/zero, a FIFO, are refused before reading', async () => {
+  // Issue 13 §4: zero.yaml -> /dev/zero was read until memory ran out.
+  const root = await tree({ 'plain/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n' });
+  await symlink('/dev/zero', path.join(root, 'plain', 'zero.yaml'));
+  await assert.rejects(walkGraph(path.join(root, 'plain')), (error: unknown) => {
+    assert.equal(errorMessage(error), 'zero.yaml is outside the repository');
+    return true;
+  });
+  const fifoRoot = await tree({ 'app/kustomization.yaml': 'resources: [pipe.yaml]\n' });
+  execFileSync('mkfifo', [path.join(fifoRoot, 'app', 'pipe.yaml')]);
+  await assert.rejects(walkGraph(path.join(fifoRoot, 'app')), (error: unknown) => {
+    assert.match(errorMessage(error), /resources "pipe\.yaml" is not a regular file/);
+    return true;
+  });
 });

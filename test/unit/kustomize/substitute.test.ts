@@ -66,6 +66,16 @@ const cases: { input: string; strict?: boolean; expect: string | RegExp }[] = [
   { input: '${NAME@Q}', expect: /not supported/ },
 ];
 
+test('a trim pattern from a manifest runs in linear time (a backtracking RegExp took minutes)', () => {
+  // Issue 13 §2: ${v#*a*a*a*a*a*a*a*ac} on a 40-character value took 4.6 s and doubled with
+  // each character; here 200 characters. Only the answers are asserted.
+  const long = new Map([['V', 'a'.repeat(200)]]);
+  const pattern = '*a'.repeat(8);
+  assert.equal(substituteText(`\${V#${pattern}c}`, { vars: long, strict: false }, 'here'), 'a'.repeat(200));
+  assert.equal(substituteText(`\${V##${pattern}}`, { vars: long, strict: false }, 'here'), '');
+  assert.equal(substituteText(`\${V%${pattern}c}`, { vars: long, strict: false }, 'here'), 'a'.repeat(200));
+});
+
 for (const c of cases) {
   test(`substitutes ${c.input}${c.strict === true ? ' (strict)' : ''}`, () => {
     const run = (): string => substituteText(c.input, { vars, strict: c.strict ?? false }, 'here');

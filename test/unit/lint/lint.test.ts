@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -92,6 +92,148 @@ describe('lintPaths', () => {
       renderFindings(result, 'text'),
       /suppressed \[plaintext-secret\].*\n {2}reason: fake test credentials/,
     );
+  });
+
+  it('a regex that does not compile is a finding on its file, and every other file is still checked', async () => {
+    const encrypted = await readFile(path.join('test', 'fixtures', 'lint', 'secret.enc.yaml'), 'utf8');
+    const withRegex = (regex: string): string =>
+      encrypted.replace('encrypted_regex: ^(data|stringData)$', `encrypted_regex: '${regex}'`);
+    const dir = await repo(
+      {
+        '.sops.yaml': [
+          'creation_rules:',
+          '  - path_regex: ^(?=x)secrets/',
+          '    age: age1x',
+          '  - path_regex: values/.*',
+          "    encrypted_regex: '^(?!metadata)'",
+          '    age: age1x',
+          '  - path_regex: config/.*',
+          '    age: age1x',
+          '',
+        ].join('\n'),
+        'apps/secret.yaml': plainSecret,
+        'broken/secret.enc.yaml': withRegex('(?<=a)b'),
+        'config/values.yaml': 'db:\n  password: x\n',
+        'secrets/values.yaml': 'db:\n  password: x\n',
+        'values/values.yaml': 'db:\n  password: x\n',
+        // The home-ops template's regex is valid RE2 (an inline flag inside a group).
+        'home/secret.enc.yaml': withRegex('((?i)(pass|secret($|[^N])|key|token|^data$|^stringData))'),
+      },
+      false,
+    );
+    const result = await lintPaths({ paths: ['.'], cwd: dir, exec: nodeExec, config: undefined });
+    assert.deepEqual(summary(result.findings), [
+      '.sops.yaml:2 sops-config',
+      '.sops.yaml:5 sops-config',
+      'apps/secret.yaml:6 plaintext-secret',
+      'broken/secret.enc.yaml:9 sops-structure',
+      'config/values.yaml:2 creation-rule-unencrypted',
+    ]);
+    const messages = result.findings.map((f) => f.message);
+    assert.ok(
+      messages.includes(
+        'creation rule 1 path_regex "^(?=x)secrets/" is not a valid Go regular expression: invalid or unsupported Perl syntax: `(?=`',
+      ),
+      messages.join('\n'),
+    );
+    assert.ok(
+      messages.some((m) =>
+        m.includes('creation rule 2 encrypted_regex "^(?!metadata)" is not a valid Go regular expression'),
+      ),
+    );
+    assert.ok(
+      messages.some((m) => m.includes('encrypted_regex "(?<=a)b" is not a valid Go regular expression')),
+    );
+    assert.equal(result.filesChecked, 7);
+  });
+
+  it('a .sops.yaml that does not parse is a finding, not the end of the run', async () => {
+    const dir = await repo({ '.sops.yaml': 'creation_rules: [\n', 'apps/secret.yaml': plainSecret }, false);
+    const result = await lintPaths({ paths: ['.'], cwd: dir, exec: nodeExec, config: undefined });
+    assert.deepEqual(summary(result.findings), [
+      '.sops.yaml:1 sops-config',
+      'apps/secret.yaml:6 plaintext-secret',
+    ]);
+  });
+
+  it('a catastrophic path_regex on a long file name finishes, with the right rule', async () => {
+    // A backtracking engine takes about 2^40 steps on this name (hours); RE2 is linear.
+    const name = `${'a'.repeat(40)}.yaml`;
+    const dir = await repo(
+      {
+        '.sops.yaml':
+          "creation_rules:\n  - path_regex: ^(a+)+$\n    age: age1x\n  - path_regex: '\\.yaml$'\n    age: age1y\n",
+        [name]: 'db:\n  password: x\n',
+      },
+      false,
+    );
+    const result = await lintPaths({ paths: ['.'], cwd: dir, exec: nodeExec, config: undefined });
+    assert.deepEqual(summary(result.findings), [`${name}:2 creation-rule-unencrypted`]);
+    assert.match(result.findings[0]?.message ?? '', /creation rule 2 /);
+  });
+
+  it('a suppression glob with many stars against a long file name finishes, and does not waive it', async () => {
+    // path.matchesGlob backtracked: this glob on an 80-character name took two minutes.
+    const name = `${'a'.repeat(100)}.yaml`;
+    const dir = await repo({ [name]: plainSecret, 'aaaaaaaab/secret.yaml': plainSecret }, false);
+    const config = parseLintConfig(
+      'ignore:\n  - path: "*a*a*a*a*a*a*a*a*b{,/**}"\n    reason: fixtures\n',
+      path.join(dir, '.ksd-lint.yaml'),
+    );
+    const result = await lintPaths({ paths: ['.'], cwd: dir, exec: nodeExec, config });
+    assert.deepEqual(summary(result.findings), [`${name}:6 plaintext-secret`]);
+    assert.deepEqual(
+      result.suppressed.map((f) => f.file),
+      ['aaaaaaaab/secret.yaml'],
+    );
+  });
+
+  it('never reads a device, or a file outside the repository, through a committed symlink', async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'ksd-lint-outside-'));
+    await writeFile(
+      path.join(outside, 'secret.yaml'),
+      plainSecret.replace('CANARY-hunter2', 'OUTSIDE-CANARY'),
+    );
+    const dir = await repo(
+      { 'apps/secret.yaml': plainSecret, 'apps/.sops.yaml': 'creation_rules: []\n' },
+      true,
+    );
+    // zero.yaml -> /dev/zero grew lint to 9 GB and a V8 abort; the outside link printed its lines.
+    await symlink('/dev/zero', path.join(dir, 'apps', 'zero.yaml'));
+    await symlink(path.join(outside, 'secret.yaml'), path.join(dir, 'apps', 'elsewhere.yaml'));
+    await symlink('secret.yaml', path.join(dir, 'apps', 'inside.yaml'));
+    const result = await lintPaths({ paths: ['apps'], cwd: dir, exec: nodeExec, config: undefined });
+    assert.deepEqual(summary(result.findings), [
+      'apps/inside.yaml:6 plaintext-secret',
+      'apps/secret.yaml:6 plaintext-secret',
+    ]);
+    assert.doesNotMatch(renderFindings(result, 'text'), /OUTSIDE-CANARY|elsewhere/);
+  });
+
+  it('a generator source outside the repository is reported as outside, never read', async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'ksd-lint-outside-'));
+    await writeFile(path.join(outside, 'exists.env'), 'TOKEN=runner\n');
+    const kustomization = [
+      'secretGenerator:',
+      '  - name: app',
+      '    envs:',
+      '      - /dev/urandom', // read for 23 s before
+      `      - ${path.join(outside, 'exists.env')}`,
+      `      - ${path.join(outside, 'missing.env')}`,
+      '      - link.env',
+      '',
+    ].join('\n');
+    const dir = await repo({ 'app/kustomization.yaml': kustomization }, true);
+    await symlink(path.join(outside, 'exists.env'), path.join(dir, 'app', 'link.env'));
+    const result = await lintPaths({ paths: ['.'], cwd: dir, exec: nodeExec, config: undefined });
+    const messages = result.findings.map((f) => f.message);
+    assert.deepEqual(messages, [
+      'secretGenerator "app": envs source "/dev/urandom" is outside the repository',
+      `secretGenerator "app": envs source ${JSON.stringify(path.join(outside, 'exists.env'))} is outside the repository`,
+      // The same words whether or not the file exists: the finding tells nothing about it.
+      `secretGenerator "app": envs source ${JSON.stringify(path.join(outside, 'missing.env'))} is outside the repository`,
+      'secretGenerator "app": envs source "link.env" is outside the repository',
+    ]);
   });
 
   it('rejects a config entry without a reason', () => {

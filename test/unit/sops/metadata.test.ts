@@ -56,6 +56,12 @@ test('key_groups with a string threshold (dotenv/INI weak typing)', () => {
   assert.equal(m.macOnlyEncrypted, true);
 });
 
+test('an inline flag inside a group is valid RE2 (the home-ops encrypted_regex)', () => {
+  const value = '((?i)(pass|secret($|[^N])|key|token|^data$|^stringData))';
+  const m = parseMetadata(mapOf([['age', list(age('a'))], ['encrypted_regex', str(value)], ...base]));
+  assert.deepEqual(m.selection, { kind: 'encrypted_regex', value });
+});
+
 const bad: [string, [string, TreeValue][], RegExp][] = [
   ['no keys', [...base], /no master keys/],
   [
@@ -73,6 +79,17 @@ const bad: [string, [string, TreeValue][], RegExp][] = [
   ],
   ['age stanza without recipient', [['age', list(mapOf([['enc', str('x')]]))], ...base], /recipient/],
   ['keys that are not a list', [['age', str('nope')], ...base], /should be a list/],
+  // Go refuses lookaround and backreferences; the message names the field and the pattern.
+  [
+    'an encrypted_regex Go cannot compile',
+    [['age', list(age('a'))], ['encrypted_regex', str('^(?!metadata)')], ...base],
+    /^sops metadata: encrypted_regex "\^\(\?!metadata\)" is not a valid Go regular expression: invalid or unsupported Perl syntax/,
+  ],
+  [
+    'an unencrypted_comment_regex with a backreference',
+    [['age', list(age('a'))], ['unencrypted_comment_regex', str('(a)\\1')], ...base],
+    /unencrypted_comment_regex "\(a\)\\\\1" is not a valid Go regular expression: invalid escape sequence/,
+  ],
 ];
 for (const [name, items, message] of bad) {
   test(`bad metadata: ${name}`, () => {

@@ -4,6 +4,10 @@ import type { Selection } from '../../../src/sops/metadata.ts';
 import { shouldBeEncrypted, type CommentStack } from '../../../src/sops/selection.ts';
 
 const k8s: Selection = { kind: 'encrypted_regex', value: '^(data|stringData)$' };
+const homeOps: Selection = {
+  kind: 'encrypted_regex',
+  value: '((?i)(pass|secret($|[^N])|key|token|^data$|^stringData))',
+};
 const cases: [string, Selection, string[], CommentStack, boolean, boolean][] = [
   [
     'default suffix: plain key is encrypted',
@@ -85,6 +89,46 @@ const cases: [string, Selection, string[], CommentStack, boolean, boolean][] = [
     false,
   ],
   ['RE2 (?i) flag', { kind: 'encrypted_regex', value: '(?i)^DATA$' }, ['data'], [], false, true],
+  // The home-ops template's regex: an inline flag inside a group. Go accepts it; these
+  // answers are Go's (each key of the path is matched on its own).
+  ...(
+    [
+      [['stringData', 'password'], true],
+      [['stringData', 'name'], true],
+      [['data', 'x'], true],
+      [['spec', 'DB_PASSWORD'], true],
+      [['spec', 'secretN'], false],
+      [['spec', 'SECRETn'], false],
+      [['spec', 'secretX'], true],
+      [['spec', 'apiToken'], true],
+      [['metadata', 'name'], false],
+      [['spec', 'xdata'], false],
+    ] as const
+  ).map(([path, want]): [string, Selection, string[], CommentStack, boolean, boolean] => [
+    `home-ops regex on ${path.join('.')}`,
+    homeOps,
+    [...path],
+    [],
+    false,
+    want,
+  ]),
+  // 2^40 steps for a backtracking engine (hours); linear here. Only the answer is asserted.
+  [
+    'catastrophic encrypted_regex on a 41-character key',
+    { kind: 'encrypted_regex', value: '^(a+)+$' },
+    ['data', `${'a'.repeat(40)}!`],
+    [],
+    false,
+    false,
+  ],
+  [
+    'catastrophic unencrypted_regex on a 41-character key',
+    { kind: 'unencrypted_regex', value: '^(a+)+$' },
+    [`${'a'.repeat(40)}!`],
+    [],
+    false,
+    true,
+  ],
 ];
 
 for (const [name, selection, path, comments, isComment, want] of cases) {

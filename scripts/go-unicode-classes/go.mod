@@ -1,0 +1,3 @@
+module go-unicode-classes
+
+go 1.25

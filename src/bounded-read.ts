@@ -1,0 +1,207 @@
+/**
+ * Reading a file that untrusted input names (a repository's files, a generator source, a
+ * command's argument) with bounded memory and without leaving the repository:
+ * - the type and size are checked on the open descriptor before anything is read, so a
+ *   device (`zero.yaml -> /dev/zero`), a FIFO or a socket is refused instead of read until
+ *   memory runs out, and the read itself stops at the cap (a file that grows while it is read
+ *   cannot pass it either);
+ * - with `root`, every symlink on the way is resolved by hand against the root: one that
+ *   points outside is "outside the repository", whether or not its target exists, so the
+ *   answer tells nothing about files outside.
+ */
+import { constants } from 'node:fs';
+import { lstat, open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { UserError } from './errors.ts';
+
+export interface BoundedReadOptions {
+  /** Refuse a file larger than this. */
+  readonly maxBytes: number;
+  /** The repository root (any spelling): the file and every symlink it goes through stay in it. */
+  readonly root?: string;
+  /** The file as the user knows it, for messages (defaults to `file`). */
+  readonly name?: string;
+  /** What to tell the user about the cap, e.g. "raise max-file-size". */
+  readonly sizeHint?: string;
+}
+
+/** Symlinks followed before giving up, as the kernel's MAXSYMLINKS. */
+const MAX_LINKS = 40;
+
+/** Reads a regular file, at most `maxBytes`, refusing devices, FIFOs, sockets and escapes. */
+export async function readFileBounded(file: string, options: BoundedReadOptions): Promise<Buffer> {
+  const name = options.name ?? file;
+  const real =
+    options.root === undefined ? path.resolve(file) : await resolveInside(file, options.root, name);
+  // Checked before the open too: opening a socket fails, and opening a device has effects.
+  let before;
+  try {
+    before = await stat(real);
+  } catch (cause) {
+    throw readError(name, cause);
+  }
+  if (!before.isFile()) throw notRegular(name, before);
+  if (before.size > options.maxBytes) throw tooLarge(name, before.size, options);
+  let handle: FileHandle;
+  try {
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOFOLLOW: the path resolved
+    // above may not be swapped for a symlink before the open.
+    handle = await open(
+      real,
+      constants.O_RDONLY | constants.O_NONBLOCK | (options.root === undefined ? 0 : constants.O_NOFOLLOW),
+    );
+  } catch (cause) {
+    throw readError(name, cause);
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw notRegular(name, info);
+    if (info.size > options.maxBytes) throw tooLarge(name, info.size, options);
+    return await readCapped(handle, name, options);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readCapped(handle: FileHandle, name: string, options: BoundedReadOptions): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(Math.min(64 * 1024, options.maxBytes + 1 - total));
+    const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+    if (bytesRead === 0) return Buffer.concat(chunks, total);
+    chunks.push(chunk.subarray(0, bytesRead));
+    total += bytesRead;
+    if (total > options.maxBytes) throw tooLarge(name, undefined, options);
+  }
+}
+
+function tooLarge(name: string, size: number | undefined, options: BoundedReadOptions): UserError {
+  const what = size === undefined ? `more than ${options.maxBytes} bytes` : `${size} bytes`;
+  return new UserError('TOO_LARGE', `${name} is ${what}; the limit is ${options.maxBytes}`, {
+    hint: options.sizeHint,
+  });
+}
+
+function notRegular(
+  name: string,
+  info: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean },
+): UserError {
+  return new UserError('UNSUPPORTED', `${name} is ${kindOf(info)}, not a regular file`, {
+    hint: 'only regular files are read',
+  });
+}
+
+function kindOf(info: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean }): string {
+  if (info.isDirectory()) return 'a directory';
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isSocket()) return 'a socket';
+  return 'a device';
+}
+
+function readError(name: string, cause: unknown): UserError {
+  const code = (cause as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR')
+    return new UserError('FILE_NOT_FOUND', `${name} does not exist`, { cause });
+  if (code === 'ELOOP') return new UserError('UNSUPPORTED', `${name} is a symlink loop`, { cause });
+  if (code === 'EISDIR')
+    return new UserError('UNSUPPORTED', `${name} is a directory, not a regular file`, { cause });
+  return new UserError('FILE_NOT_FOUND', `${name} cannot be read (${code ?? 'error'})`, { cause });
+}
+
+/** The error for anything that leaves the root; deliberately says nothing else. */
+export function outsideRepository(name: string): UserError {
+  return new UserError('PATH_ESCAPE', `${name} is outside the repository`, {
+    hint: 'only files inside the repository are read; replace the symlink with the file itself',
+  });
+}
+
+/**
+ * The real path of `file`, following symlinks one at a time and refusing the first one that
+ * leads outside `root`, before asking whether its target exists.
+ */
+export async function resolveInside(file: string, root: string, name = file): Promise<string> {
+  const realRoot = await realpath(root);
+  const within = (p: string): boolean => {
+    const rel = path.relative(realRoot, p);
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  };
+  // Start from the root's real path and walk the rest component by component.
+  const lexical = path.resolve(file);
+  const relStart = path.relative(path.resolve(root), lexical);
+  let pending: string[];
+  let current: string;
+  if (!relStart.startsWith('..') && !path.isAbsolute(relStart)) {
+    current = realRoot;
+    pending = relStart.split(path.sep).filter((p) => p !== '' && p !== '.');
+  } else {
+    const relReal = path.relative(realRoot, lexical);
+    if (relReal.startsWith('..') || path.isAbsolute(relReal)) throw outsideRepository(name);
+    current = realRoot;
+    pending = relReal.split(path.sep).filter((p) => p !== '' && p !== '.');
+  }
+  let links = 0;
+  while (pending.length > 0) {
+    const part = pending.shift() ?? '';
+    const next = part === '..' ? path.dirname(current) : path.join(current, part);
+    if (!within(next)) throw outsideRepository(name);
+    let info;
+    try {
+      info = await lstat(next);
+    } catch (cause) {
+      throw readError(name, cause);
+    }
+    if (!info.isSymbolicLink()) {
+      current = next;
+      continue;
+    }
+    if (++links > MAX_LINKS) throw new UserError('UNSUPPORTED', `${name} is a symlink loop`);
+    const target = await readlink(next);
+    const resolved = path.resolve(current, target);
+    if (!within(resolved)) throw outsideRepository(name);
+    // Walk the target's components from the root again, so links inside it are checked too.
+    pending = [
+      ...path
+        .relative(realRoot, resolved)
+        .split(path.sep)
+        .filter((p) => p !== ''),
+      ...pending,
+    ];
+    current = realRoot;
+  }
+  return current;
+}
+
+/**
+ * The root that confines reads for `target`: the nearest ancestor holding `.git` (the
+ * repository), or the target's own directory when there is none, so a path two folders up
+ * fails loudly instead of reaching the whole disk.
+ */
+export async function findRepositoryRoot(target: string): Promise<string> {
+  return (await findGitRoot(target)) ?? (await directoryOf(target));
+}
+
+/** The nearest ancestor of `target` (or itself) that holds `.git`, or undefined. */
+export async function findGitRoot(target: string): Promise<string | undefined> {
+  let dir = await directoryOf(target);
+  for (;;) {
+    try {
+      await lstat(path.join(dir, '.git'));
+      return dir;
+    } catch {
+      // not here; go up
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+async function directoryOf(target: string): Promise<string> {
+  const start = path.resolve(target);
+  try {
+    return (await stat(start)).isDirectory() ? start : path.dirname(start);
+  } catch {
+    return path.dirname(start);
+  }
+}

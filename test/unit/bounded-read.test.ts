@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { before, describe, test } from 'node:test';
+import { readFileBounded } from '../../src/bounded-read.ts';
+import { UserError } from '../../src/errors.ts';
+
+let repo: string;
+let outside: string;
+
+before(async () => {
+  const base = await mkdtemp(path.join(tmpdir(), 'ksd-bounded-'));
+  repo = path.join(base, 'repo');
+  outside = path.join(base, 'outside');
+  await mkdir(path.join(repo, 'apps'), { recursive: true });
+  await mkdir(outside);
+  await writeFile(path.join(repo, 'apps', 'cm.yaml'), 'kind: ConfigMap\n');
+  await writeFile(path.join(outside, 'runner-secret'), 'TOKEN=abc\n');
+  await writeFile(path.join(repo, 'big.yaml'), 'x'.repeat(2000));
+  await symlink('cm.yaml', path.join(repo, 'apps', 'inside-link.yaml'));
+  await symlink('/dev/zero', path.join(repo, 'zero.yaml'));
+  await symlink(path.join(outside, 'runner-secret'), path.join(repo, 'exists-outside.yaml'));
+  await symlink(path.join(outside, 'missing'), path.join(repo, 'missing-outside.yaml'));
+  await symlink('../outside/runner-secret', path.join(repo, 'relative-outside.yaml'));
+  await symlink(outside, path.join(repo, 'dir-outside'));
+  await symlink('loop-b', path.join(repo, 'loop-a'));
+  await symlink('loop-a', path.join(repo, 'loop-b'));
+  execFileSync('mkfifo', [path.join(repo, 'fifo.yaml')]);
+  await new Promise<void>((resolve) => {
+    const server = createServer().listen(path.join(repo, 'socket.yaml'), () => {
+      server.unref();
+      resolve();
+    });
+  });
+});
+
+async function refusal(file: string, options: Parameters<typeof readFileBounded>[1]): Promise<UserError> {
+  try {
+    await readFileBounded(file, options);
+  } catch (error) {
+    assert.ok(error instanceof UserError, String(error));
+    return error;
+  }
+  assert.fail(`${file} was read`);
+}
+
+describe('readFileBounded', () => {
+  test('reads a regular file, and one through a symlink that stays inside', async () => {
+    const opts = { maxBytes: 100, root: repo };
+    assert.equal(
+      (await readFileBounded(path.join(repo, 'apps', 'cm.yaml'), opts)).toString(),
+      'kind: ConfigMap\n',
+    );
+    assert.equal(
+      (await readFileBounded(path.join(repo, 'apps', 'inside-link.yaml'), opts)).toString(),
+      'kind: ConfigMap\n',
+    );
+  });
+
+  // Each of these used to be read: /dev/zero until V8 ran out of memory.
+  const refused: readonly [file: string, code: string, message: RegExp][] = [
+    ['zero.yaml', 'PATH_ESCAPE', /^zero\.yaml is outside the repository$/],
+    ['exists-outside.yaml', 'PATH_ESCAPE', /^exists-outside\.yaml is outside the repository$/],
+    // The same answer whether or not the target exists: nothing about outside files leaks.
+    ['missing-outside.yaml', 'PATH_ESCAPE', /^missing-outside\.yaml is outside the repository$/],
+    ['relative-outside.yaml', 'PATH_ESCAPE', /^relative-outside\.yaml is outside the repository$/],
+    ['dir-outside/runner-secret', 'PATH_ESCAPE', /^dir-outside\/runner-secret is outside the repository$/],
+    ['../outside/runner-secret', 'PATH_ESCAPE', /is outside the repository$/],
+    ['fifo.yaml', 'UNSUPPORTED', /^fifo\.yaml is a FIFO, not a regular file$/],
+    ['socket.yaml', 'UNSUPPORTED', /^socket\.yaml is a socket, not a regular file$/],
+    ['apps', 'UNSUPPORTED', /^apps is a directory, not a regular file$/],
+    ['loop-a', 'UNSUPPORTED', /symlink loop/],
+    ['big.yaml', 'TOO_LARGE', /^big\.yaml is 2000 bytes; the limit is 1000$/],
+    ['nothing.yaml', 'FILE_NOT_FOUND', /^nothing\.yaml does not exist$/],
+  ];
+  for (const [rel, code, message] of refused) {
+    test(`refuses ${rel} (${code})`, async () => {
+      const error = await refusal(path.join(repo, rel), { maxBytes: 1000, root: repo, name: rel });
+      assert.equal(error.code, code);
+      assert.match(error.message, message);
+      assert.ok(!error.message.includes(outside), error.message);
+    });
+  }
+
+  test('without a root, a device is still refused before it is read', async () => {
+    const error = await refusal('/dev/zero', { maxBytes: 1000 });
+    assert.equal(error.code, 'UNSUPPORTED');
+    assert.match(error.message, /^\/dev\/zero is a device, not a regular file$/);
+  });
+
+  test('the read stops at the cap even when the size the file reports is wrong', async () => {
+    // /proc files report size 0 and hold more than 10 bytes.
+    const error = await refusal('/proc/self/status', { maxBytes: 10 });
+    assert.equal(error.code, 'TOO_LARGE');
+    assert.match(error.message, /more than 10 bytes/);
+  });
+});
