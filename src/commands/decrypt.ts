@@ -21,7 +21,7 @@ export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
 type DecryptDeps = CommandDeps;
 
-async function readInput(file: string, deps: DecryptDeps): Promise<string> {
+async function readInput(file: string, deps: DecryptDeps): Promise<Uint8Array> {
   let data: Uint8Array;
   try {
     data = file === '-' ? await deps.readStdin() : await readFile(file);
@@ -38,7 +38,7 @@ async function readInput(file: string, deps: DecryptDeps): Promise<string> {
   if (data.byteLength > MAX_INPUT_BYTES) {
     throw new UserError('TOO_LARGE', `the file is ${data.byteLength} bytes; the limit is ${MAX_INPUT_BYTES}`);
   }
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+  return data;
 }
 
 function bytesOfLeaf(value: TreeValue): Uint8Array | undefined {
@@ -90,10 +90,10 @@ export function renderOutput(
 export async function runDecrypt(config: DecryptConfig, deps: DecryptDeps): Promise<void> {
   const name = config.file === '-' ? 'stdin' : config.file;
   try {
-    const text = await readInput(config.file, deps);
+    const data = await readInput(config.file, deps);
     const inputFormat = config.inputType ?? formatFromPath(config.file);
     const keySources = await createKeySources(config.keys, { host: deps.host, exec: deps.exec });
-    const { branches } = await decryptText(text, inputFormat, {
+    const { branches } = await decryptText(data, inputFormat, {
       keySources,
       ignoreMac: config.ignoreMac,
       mask: (value) => deps.host.setSecret(value),

@@ -15,6 +15,7 @@ import { UserError, withContext } from '../errors.ts';
 import type { KeySource } from '../keys/key-source.ts';
 import type { MasterKey } from '../keys/master-key.ts';
 import { decryptText } from '../sops/decrypt.ts';
+import { readableText } from '../sops/text-encoding.ts';
 import { storeFor } from '../sops/formats.ts';
 import type { Branch, Format } from '../sops/tree.ts';
 import { formatForRole, type KustomizeGraph } from './graph.ts';
@@ -213,7 +214,8 @@ function emitPlain(branches: readonly Branch[], format: Format): Uint8Array {
  * whole plaintext, as kustomize will put it in a generated Secret, is registered too.
  */
 export async function decryptDocument(
-  text: string,
+  /** The document's text, or the file's bytes (decoded as sops decodes the input format). */
+  text: string | Uint8Array,
   inputFormat: Format,
   outputFormat: Format,
   options: Pick<StageOptions, 'keySources' | 'registry' | 'decryptionOrder'> & {
@@ -309,7 +311,8 @@ export async function stageGraph(graph: KustomizeGraph, options: StageOptions): 
       const format = formatForRole(file);
       let out: Uint8Array = data;
       if (format !== undefined) {
-        const text = data.toString('utf8');
+        // UTF-16 files are SOPS files too when they carry a byte-order mark, as sops reads them.
+        const text = readableText(data);
         const formats = sopsFormats(text, format);
         if (formats !== undefined) {
           if (data.byteLength > maxFileSize) {
@@ -323,7 +326,7 @@ export async function stageGraph(graph: KustomizeGraph, options: StageOptions): 
             );
           }
           try {
-            out = await decryptDocument(text, formats.input, formats.output, {
+            out = await decryptDocument(data, formats.input, formats.output, {
               ...options,
               wholeIsValue: file.role.kind === 'generator-file',
             });
