@@ -29,7 +29,11 @@ function runOurs(file: string, format: string): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [path.join(repoRoot, 'src/cli.ts'), 'decrypt', '--input-type', format, '--age-key-file', keyFile, file],
+      [
+        path.join(repoRoot, 'src/cli.ts'),
+        'decrypt',
+        ...['--input-type', format, '--output-type', format, '--age-key-file', keyFile, file],
+      ],
       {
         env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home' },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -46,7 +50,9 @@ function runOurs(file: string, format: string): Promise<Outcome> {
 
 async function runReal(file: string, format: string): Promise<Outcome> {
   try {
-    const stdout = await runSops(['decrypt', '--input-type', format, file], { SOPS_AGE_KEY_FILE: keyFile });
+    const stdout = await runSops(['decrypt', '--input-type', format, '--output-type', format, file], {
+      SOPS_AGE_KEY_FILE: keyFile,
+    });
     return { code: 0, stdout, stderr: '' };
   } catch (error) {
     const e = error as { code?: number; stderr?: Buffer | string };
@@ -108,7 +114,7 @@ describe('sops -d and our decrypt agree on what sops writes, changed as issue 13
       const dir = await mkdtemp(path.join(tmpdir(), 'ksd-sops-diff-'));
       for (const [name, change] of Object.entries(variants)) {
         await test(name, async () => {
-          const file = path.join(dir, `${name.replaceAll(/\W+/g, '-')}.${format}`);
+          const file = path.join(dir, `${name.replaceAll(/\W+/g, '-')}${path.extname(input.file)}`);
           await writeFile(file, change(encrypted));
           const real = await runReal(file, input.format);
           const ours = await runOurs(file, input.format);
