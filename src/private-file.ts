@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { UserError } from './errors.ts';
+import { errorMessage, UserError } from './errors.ts';
 import type { Env } from './ports.ts';
 
 /**
@@ -38,7 +38,32 @@ export async function writePrivateFile(target: string, data: string | Uint8Array
     }
     await rename(temp, target);
   } catch (cause) {
-    await rm(temp, { force: true });
-    throw new UserError('FILE_NOT_FOUND', `cannot write ${target}`, { cause });
+    // The temp file may not exist, or its path may be impossible (ENOTDIR): the write's error matters.
+    await rm(temp, { force: true }).catch(() => undefined);
+    const { why, hint } = describeWriteError(cause, target);
+    throw new UserError('FILE_NOT_FOUND', `cannot write ${target}: ${why}`, { cause, hint });
+  }
+}
+
+/** Why a write failed, in words, from the errno code (the message repeats the temp path). */
+function describeWriteError(cause: unknown, target: string): { why: string; hint: string | undefined } {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return { why: 'its folder does not exist', hint: `create ${path.dirname(target)} first` };
+    case 'ENOTDIR':
+      return { why: 'part of its path is a file, not a folder', hint: undefined };
+    case 'EACCES':
+    case 'EPERM':
+      return { why: 'permission denied', hint: `check that you may create files in ${path.dirname(target)}` };
+    case 'EISDIR':
+      return { why: 'it is a folder', hint: 'give the path of a file to write' };
+    case 'EROFS':
+      return { why: 'the file system is read-only', hint: undefined };
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return { why: 'no space left on the device', hint: undefined };
+    default:
+      return { why: code ?? errorMessage(cause), hint: undefined };
   }
 }

@@ -25,7 +25,7 @@ type DecryptDeps = CommandDeps;
  * The input, read with its type and size checked before reading (`decrypt /dev/zero` used to
  * grow without limit) and, inside a git repository, without following a symlink out of it.
  */
-async function readInput(file: string, deps: DecryptDeps): Promise<string> {
+async function readInput(file: string, deps: DecryptDeps): Promise<Uint8Array> {
   let data: Uint8Array;
   if (file === '-') {
     data = await deps.readStdin();
@@ -53,7 +53,7 @@ async function readInput(file: string, deps: DecryptDeps): Promise<string> {
       throw error;
     }
   }
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+  return data;
 }
 
 function bytesOfLeaf(value: TreeValue): Uint8Array | undefined {
@@ -105,10 +105,10 @@ export function renderOutput(
 export async function runDecrypt(config: DecryptConfig, deps: DecryptDeps): Promise<void> {
   const name = config.file === '-' ? 'stdin' : config.file;
   try {
-    const text = await readInput(config.file, deps);
+    const data = await readInput(config.file, deps);
     const inputFormat = config.inputType ?? formatFromPath(config.file);
     const keySources = await createKeySources(config.keys, { host: deps.host, exec: deps.exec });
-    const { branches } = await decryptText(text, inputFormat, {
+    const { branches } = await decryptText(data, inputFormat, {
       keySources,
       ignoreMac: config.ignoreMac,
       mask: (value) => deps.host.setSecret(value),

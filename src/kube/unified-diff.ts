@@ -1,66 +1,22 @@
-/** A line-based unified diff (Myers' O(ND) algorithm) with three lines of context. */
-
-type Edit = { readonly op: ' ' | '-' | '+'; readonly line: string };
-
-function editScript(a: readonly string[], b: readonly string[]): Edit[] {
-  const n = a.length;
-  const m = b.length;
-  const max = n + m;
-  const offset = max + 1;
-  const v = new Int32Array(2 * max + 3);
-  const trace: Int32Array[] = [];
-  let found = false;
-  for (let d = 0; d <= max && !found; d++) {
-    trace.push(v.slice());
-    for (let k = -d; k <= d; k += 2) {
-      let x: number;
-      if (k === -d || (k !== d && (v[offset + k - 1] ?? 0) < (v[offset + k + 1] ?? 0)))
-        x = v[offset + k + 1] ?? 0;
-      else x = (v[offset + k - 1] ?? 0) + 1;
-      let y = x - k;
-      while (x < n && y < m && a[x] === b[y]) {
-        x++;
-        y++;
-      }
-      v[offset + k] = x;
-      if (x >= n && y >= m) {
-        found = true;
-        break;
-      }
-    }
-  }
-  // Walk the trace backwards to recover the path.
-  const edits: Edit[] = [];
-  let x = n;
-  let y = m;
-  for (let d = trace.length - 1; d >= 0; d--) {
-    const vd = trace[d] ?? new Int32Array(0);
-    const k = x - y;
-    let prevK: number;
-    if (k === -d || (k !== d && (vd[offset + k - 1] ?? 0) < (vd[offset + k + 1] ?? 0))) prevK = k + 1;
-    else prevK = k - 1;
-    const prevX = vd[offset + prevK] ?? 0;
-    const prevY = prevX - prevK;
-    while (x > prevX && y > prevY) {
-      edits.push({ op: ' ', line: a[x - 1] ?? '' });
-      x--;
-      y--;
-    }
-    if (d > 0) {
-      if (x === prevX) edits.push({ op: '+', line: b[y - 1] ?? '' });
-      else edits.push({ op: '-', line: a[x - 1] ?? '' });
-    }
-    x = prevX;
-    y = prevY;
-  }
-  return edits.reverse();
-}
+/**
+ * A line-based unified diff with three lines of context, in the format of `diff -u`. The
+ * edit script comes from edit-script.ts (linear-space Myers); this module only cuts it into
+ * hunks. Memory stays linear: one op byte per step and the output itself.
+ */
+import { DELETE, INSERT, KEEP, editScript } from './edit-script.ts';
 
 function splitLines(text: string): string[] {
   if (text === '') return [];
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
   return lines;
+}
+
+/** A whole side as one hunk: the fast path for a created or deleted object. */
+function oneSided(lines: readonly string[], op: '+' | '-', fromName: string, toName: string): string {
+  const range = `${lines.length === 0 ? 0 : 1},${lines.length}`;
+  const header = op === '+' ? `@@ -0,0 +${range} @@` : `@@ -${range} +0,0 @@`;
+  return `--- ${fromName}\n+++ ${toName}\n${header}\n${op}${lines.join(`\n${op}`)}\n`;
 }
 
 /**
@@ -74,22 +30,24 @@ export function unifiedDiff(
   toName: string,
   context = 3,
 ): string {
+  if (before === after) return '';
   const a = splitLines(before);
   const b = splitLines(after);
-  const edits = editScript(a, b);
-  if (edits.every((e) => e.op === ' ')) return '';
+  if (a.length === 0 && b.length > 0) return oneSided(b, '+', fromName, toName);
+  if (b.length === 0 && a.length > 0) return oneSided(a, '-', fromName, toName);
+  const ops = editScript(a, b);
+  if (ops.every((op) => op === KEEP)) return '';
+  // aAt[i]/bAt[i]: the 0-based line of each side before step i.
+  const aAt = new Int32Array(ops.length + 1);
+  const bAt = new Int32Array(ops.length + 1);
+  ops.forEach((op, i) => {
+    aAt[i + 1] = (aAt[i] ?? 0) + (op === INSERT ? 0 : 1);
+    bAt[i + 1] = (bAt[i] ?? 0) + (op === DELETE ? 0 : 1);
+  });
   const out = [`--- ${fromName}`, `+++ ${toName}`];
   let i = 0;
-  let aLine = 1;
-  let bLine = 1;
-  const positions = edits.map((edit) => {
-    const pos = { a: aLine, b: bLine };
-    if (edit.op !== '+') aLine++;
-    if (edit.op !== '-') bLine++;
-    return pos;
-  });
-  while (i < edits.length) {
-    if (edits[i]?.op === ' ') {
+  while (i < ops.length) {
+    if (ops[i] === KEEP) {
       i++;
       continue;
     }
@@ -97,23 +55,25 @@ export function unifiedDiff(
     let end = i;
     // Extend the hunk while changes are closer than twice the context.
     for (;;) {
-      while (end < edits.length && edits[end]?.op !== ' ') end++;
+      while (end < ops.length && ops[end] !== KEEP) end++;
       let next = end;
-      while (next < edits.length && edits[next]?.op === ' ') next++;
-      if (next < edits.length && next - end <= 2 * context) end = next;
+      while (next < ops.length && ops[next] === KEEP) next++;
+      if (next < ops.length && next - end <= 2 * context) end = next;
       else {
-        end = Math.min(edits.length, end + context);
+        end = Math.min(ops.length, end + context);
         break;
       }
     }
-    const hunk = edits.slice(start, end);
-    const first = positions[start] ?? { a: 1, b: 1 };
-    const aCount = hunk.filter((e) => e.op !== '+').length;
-    const bCount = hunk.filter((e) => e.op !== '-').length;
-    out.push(
-      `@@ -${aCount === 0 ? first.a - 1 : first.a},${aCount} +${bCount === 0 ? first.b - 1 : first.b},${bCount} @@`,
-    );
-    for (const edit of hunk) out.push(`${edit.op}${edit.line}`);
+    const a0 = aAt[start] ?? 0;
+    const b0 = bAt[start] ?? 0;
+    const aCount = (aAt[end] ?? 0) - a0;
+    const bCount = (bAt[end] ?? 0) - b0;
+    out.push(`@@ -${aCount === 0 ? a0 : a0 + 1},${aCount} +${bCount === 0 ? b0 : b0 + 1},${bCount} @@`);
+    for (let s = start; s < end; s++) {
+      const op = ops[s];
+      if (op === INSERT) out.push(`+${b[bAt[s] ?? 0] ?? ''}`);
+      else out.push(`${op === DELETE ? '-' : ' '}${a[aAt[s] ?? 0] ?? ''}`);
+    }
     i = end;
   }
   return `${out.join('\n')}\n`;

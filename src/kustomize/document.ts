@@ -39,7 +39,8 @@ function emitPlain(branches: readonly Branch[], format: Format): Uint8Array {
  * whole plaintext, as kustomize will put it in a generated Secret, is registered too.
  */
 export async function decryptDocument(
-  text: string,
+  /** The document's text, or the file's bytes (decoded as sops decodes the input format). */
+  text: string | Uint8Array,
   inputFormat: Format,
   outputFormat: Format,
   options: DecryptDocumentOptions,

@@ -255,7 +255,7 @@ async function findKustomizationFile(dir: string): Promise<string | undefined> {
 }
 
 /** The manifests Flux's generator would list for a directory without a kustomization file. */
-async function generateKustomization(dir: string, root: string): Promise<string[]> {
+async function generateKustomization(dir: string, dirRel: string, root: string): Promise<string[]> {
   const resources: string[] = [];
   const walk = async (current: string): Promise<void> => {
     const entries = (await readdir(current, { withFileTypes: true })).sort((a, b) =>
@@ -277,10 +277,21 @@ async function generateKustomization(dir: string, root: string): Promise<string[
       const text = (await readFileBounded(abs, { maxBytes: MAX_MANIFEST_BYTES, root, name: rel })).toString(
         'utf8',
       );
-      const docs = parseAllDocuments(text);
+      // logLevel 'error': the library's warnings go to stderr and quote the file's lines.
+      const docs = parseAllDocuments(text, { logLevel: 'error' });
       const list = Array.isArray(docs) ? docs : [docs];
       const isObject = list.some((doc) => {
-        const value = record(doc.toJS() as unknown);
+        let value: Record<string, unknown>;
+        try {
+          value = record(doc.toJS() as unknown);
+        } catch (cause) {
+          // toJS refuses an alias bomb with a ReferenceError; kustomize refuses the file too.
+          const fileRel = dirRel === '.' ? rel : `${dirRel}/${rel}`;
+          throw new UserError('BAD_FORMAT', `${fileRel}: the YAML could not be read as an object`, {
+            cause,
+            hint: 'it uses more aliases than a manifest needs (an alias bomb?); remove the file or fix it',
+          });
+        }
         return typeof value['apiVersion'] === 'string' && typeof value['kind'] === 'string';
       });
       if (isObject) resources.push(rel);
@@ -307,7 +318,7 @@ async function walkDirectory(
         hint: 'add a kustomization.yaml there, or list its files instead of the directory',
       });
     }
-    const resources = await generateKustomization(dir, state.realRoot);
+    const resources = await generateKustomization(dir, dirRel, state.realRoot);
     const relFile = dirRel === '.' ? 'kustomization.yaml' : `${dirRel}/kustomization.yaml`;
     const content = [
       'apiVersion: kustomize.config.k8s.io/v1beta1',
@@ -346,7 +357,7 @@ async function walkDirectory(
       root: state.realRoot,
       name: kustomizationRel,
     });
-    doc = record(parseYaml(text.toString('utf8')) as unknown);
+    doc = record(parseYaml(text.toString('utf8'), { logLevel: 'error' }) as unknown);
   } catch (cause) {
     if (cause instanceof UserError) throw cause;
     throw new UserError('BAD_FORMAT', `${kustomizationRel} is not valid YAML`, { cause });

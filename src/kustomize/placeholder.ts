@@ -12,6 +12,7 @@
 import { UserError, errorMessage } from '../errors.ts';
 import { isEncryptedValue, parseEncryptedValue } from '../sops/cipher.ts';
 import { storeFor } from '../sops/formats.ts';
+import { describePath } from '../sops/describe-path.ts';
 import { parseMetadata } from '../sops/metadata.ts';
 import { shouldBeEncrypted } from '../sops/selection.ts';
 import type { Branch, Format, TreeValue } from '../sops/tree.ts';
@@ -70,10 +71,6 @@ function str(value: string): TreeValue {
 function topString(branch: Branch, key: string): string | undefined {
   const item = branch.items.find((i) => 'key' in i && i.key === key);
   return item !== undefined && 'key' in item && item.value.kind === 'str' ? item.value.value : undefined;
-}
-
-function describePath(path: readonly string[]): string {
-  return path.length === 0 ? '(top level)' : path.join('.');
 }
 
 /**

@@ -16,6 +16,7 @@ import type { KeySource } from '../keys/key-source.ts';
 import { mapLimit } from '../map-limit.ts';
 import { privateRootParent } from '../private-file.ts';
 import type { SecretRegistry } from '../masking.ts';
+import { readableText } from '../sops/text-encoding.ts';
 import { decryptDocument, placeholderDocument, sopsFormats } from './document.ts';
 import { formatForRole, type GraphFile, type KustomizeGraph } from './graph.ts';
 import { isNoKeyError, noKeyReason, type UndecryptedFiles } from './placeholder.ts';
@@ -99,7 +100,8 @@ async function stageFile(
   const data = await readFile(file.source);
   const format = formatForRole(file);
   if (format === undefined) return { out: data, decrypted: false };
-  const text = data.toString('utf8');
+  // UTF-16 files are SOPS files too when they carry a byte-order mark, as sops reads them.
+  const text = readableText(data);
   const formats = sopsFormats(text, format);
   if (formats === undefined) return { out: data, decrypted: false };
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
@@ -114,7 +116,7 @@ async function stageFile(
     );
   }
   try {
-    const out = await decryptDocument(text, formats.input, formats.output, {
+    const out = await decryptDocument(data, formats.input, formats.output, {
       ...options,
       wholeIsValue: file.role.kind === 'generator-file',
     });

@@ -110,7 +110,15 @@ function typedValue(type: string, plain: Buffer): TreeValue {
     case 'comment':
       return { kind: 'comment', text: text() };
     case 'bytes':
-      return { kind: 'bytes', value: new Uint8Array(plain) };
+      // sops never writes this type (it stores bytes as `str`), and its decrypt panics on it
+      // ("hash of unhashable type []uint8"); refuse instead of guessing what was meant.
+      throw new UserError(
+        'BAD_ENC_VALUE',
+        'the value has type bytes, which sops never writes and cannot decrypt',
+        {
+          hint: 'the type in ENC[...] was edited by hand; restore the file from version control or re-encrypt it with sops',
+        },
+      );
     default:
       throw new SopsFormatError(`unknown value type "${type.slice(0, 20)}"`);
   }

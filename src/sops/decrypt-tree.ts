@@ -5,6 +5,7 @@
  */
 import { UserError, withContext } from '../errors.ts';
 import { decryptValue } from './cipher.ts';
+import { bomHint, describePath } from './describe-path.ts';
 import { MacHasher } from './mac.ts';
 import type { Metadata } from './metadata.ts';
 import { shouldBeEncrypted, type CommentStack } from './selection.ts';
@@ -29,8 +30,17 @@ function maskValue(value: TreeValue, mask: (value: string) => void): void {
   if (text !== undefined && text.trim() !== '') mask(text);
 }
 
-function describePath(path: readonly string[]): string {
-  return path.length === 0 ? '(top level)' : path.join('.');
+/** An error about the value at `path`, named with its path; a BOM in the first key gets its own hint. */
+function errorAt(path: readonly string[], error: unknown): Error {
+  const wrapped = withContext(`value at ${describePath(path)}`, error);
+  const hint = bomHint(path);
+  if (hint === undefined || !(wrapped instanceof UserError)) return wrapped;
+  return new UserError(wrapped.code, wrapped.message, {
+    cause: wrapped.cause,
+    report: wrapped.report,
+    hint,
+    location: wrapped.location,
+  });
 }
 
 function decryptLeaf(
@@ -55,15 +65,14 @@ function decryptLeaf(
       try {
         out = decryptValue(value.value, ctx.dataKey, aad);
       } catch (error) {
-        throw withContext(`value at ${describePath(path)}`, error);
+        throw errorAt(path, error);
       }
     } else {
-      throw new UserError(
-        'BAD_ENC_VALUE',
-        `value at ${describePath(path)} should be encrypted but is a cleartext ${value.kind}`,
-        {
+      throw errorAt(
+        path,
+        new UserError('BAD_ENC_VALUE', `should be encrypted but is a cleartext ${value.kind}`, {
           hint: 'the file was edited by hand after encryption; re-encrypt it with sops',
-        },
+        }),
       );
     }
     maskValue(out, ctx.mask);

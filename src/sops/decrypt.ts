@@ -10,6 +10,7 @@ import { decryptBranches } from './decrypt-tree.ts';
 import { storeFor } from './formats.ts';
 import { verifyMac } from './mac.ts';
 import { parseMetadata, type Metadata } from './metadata.ts';
+import { decodeSopsText } from './text-encoding.ts';
 import type { Branch, Format } from './tree.ts';
 
 export interface DecryptOptions {
@@ -28,19 +29,32 @@ export interface DecryptedDocument {
   readonly metadata: Metadata;
 }
 
-/** Loads, decrypts and verifies one document. Errors name what failed, never a value. */
+/** Why a file has no metadata, as far as its text tells. */
+function noMetadataHint(text: string, format: Format): string {
+  if (format === 'binary') {
+    return 'files with an unknown extension are read as sops binary files; pass --input-type if this one is yaml, json, dotenv or ini';
+  }
+  if ((format === 'dotenv' || format === 'ini') && text.includes('\r') && !text.includes('\n')) {
+    // sops reads these formats by LF lines too, and finds no metadata either.
+    return 'the lines end in CR only (old Mac style), so the whole file reads as one line; convert the line ends to LF';
+  }
+  return 'encrypt it with sops first, or check that --input-type matches the file';
+}
+
+/**
+ * Loads, decrypts and verifies one document, given as text or as the file's bytes (decoded
+ * as sops decodes that format). Errors name what failed, never a value.
+ */
 export async function decryptText(
-  text: string,
+  input: string | Uint8Array,
   format: Format,
   options: DecryptOptions,
 ): Promise<DecryptedDocument> {
+  const text = typeof input === 'string' ? input : decodeSopsText(input, format);
   const loaded = storeFor(format).loadEncrypted(text);
   if (loaded.metadata === null) {
     throw new UserError('NO_METADATA', 'the file has no sops metadata, so it is not encrypted with sops', {
-      hint:
-        format === 'binary'
-          ? 'files with an unknown extension are read as sops binary files; pass --input-type if this one is yaml, json, dotenv or ini'
-          : 'encrypt it with sops first, or check that --input-type matches the file',
+      hint: noMetadataHint(text, format),
     });
   }
   const metadata = parseMetadata(loaded.metadata);

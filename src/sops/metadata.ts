@@ -188,6 +188,43 @@ function parseBool(value: TreeValue | undefined, field: string): boolean {
   throw badMetadata(`${field} should be true or false`);
 }
 
+/** blang/semver's `Parse`, for one dot-separated part: a number without leading zeros that fits uint64. */
+function isSemverNumber(part: string): boolean {
+  return /^(0|[1-9]\d*)$/.test(part) && BigInt(part) <= 0xffff_ffff_ffff_ffffn;
+}
+
+/**
+ * Whether the sops CLI accepts `version` (`version.AIsNewerThanB`, run on every decrypt by
+ * `LoadEncryptedFileWithBugFixes`): `1.x` as it is, anything else a semantic version after
+ * an optional `v`. sops fails with "Version string empty" when it is missing.
+ */
+export function isSopsVersion(version: string): boolean {
+  if (version.startsWith('1.')) return true;
+  const v = version.startsWith('v') ? version.slice(1) : version;
+  const parts = v.split('.');
+  if (parts.length < 3) return false;
+  const [major = '', minor = ''] = parts;
+  let rest = parts.slice(2).join('.');
+  let build: string[] = [];
+  const plus = rest.indexOf('+');
+  if (plus !== -1) {
+    build = rest.slice(plus + 1).split('.');
+    rest = rest.slice(0, plus);
+  }
+  let pre: string[] = [];
+  const dash = rest.indexOf('-');
+  if (dash !== -1) {
+    pre = rest.slice(dash + 1).split('.');
+    rest = rest.slice(0, dash);
+  }
+  const alphanum = /^[0-9A-Za-z-]+$/;
+  return (
+    [major, minor, rest].every(isSemverNumber) &&
+    pre.every((p) => (/^\d+$/.test(p) ? isSemverNumber(p) : alphanum.test(p))) &&
+    build.every((b) => alphanum.test(b))
+  );
+}
+
 /**
  * Validates the raw `sops` block of any store into `Metadata`, leniently as sops's
  * mapstructure decoding does (old files write empty key lists as `[]` or null, dotenv and
@@ -233,6 +270,15 @@ export function parseMetadata(raw: TreeMap): Metadata {
   const lastModified = scalarText(fields.get('lastmodified'), 'sops.lastmodified');
   if (lastModified === undefined || lastModified === '') throw badMetadata('lastmodified is missing');
 
+  const version = scalarText(fields.get('version'), 'sops.version') ?? '';
+  // sops refuses the file before it looks for a key, so a file it cannot read never decrypts here.
+  if (version === '') throw badMetadata('version is missing');
+  if (!isSopsVersion(version)) {
+    throw badMetadata(
+      `version ${JSON.stringify(version.slice(0, 40))} is not a version sops accepts (major.minor.patch)`,
+    );
+  }
+
   return {
     keyGroups,
     shamirThreshold,
@@ -240,6 +286,6 @@ export function parseMetadata(raw: TreeMap): Metadata {
     mac: scalarText(fields.get('mac'), 'sops.mac') ?? '',
     selection,
     macOnlyEncrypted: parseBool(fields.get('mac_only_encrypted'), 'sops.mac_only_encrypted'),
-    version: scalarText(fields.get('version'), 'sops.version') ?? '',
+    version,
   };
 }

@@ -23,7 +23,10 @@ function parseDotenv(text: string): Branch {
     const eq = line.indexOf('=');
     if (eq === -1) {
       throw new SopsFormatError(`invalid dotenv line ${String(index + 1)}: it has no "="`, {
-        hint: 'every line must be KEY=value, a #comment, or empty',
+        // sops reads a byte-order mark as text, so a first-line comment stops being one.
+        hint: line.startsWith('\uFEFF')
+          ? 'the file starts with a byte-order mark (U+FEFF), which sops reads as text; save the file as UTF-8 without a BOM'
+          : 'every line must be KEY=value, a #comment, or empty',
         line: index + 1,
       });
     }
@@ -39,6 +42,16 @@ function parseDotenv(text: string): Branch {
 export const dotenvStore: Store = {
   format: 'dotenv',
   loadEncrypted(text: string): LoadedFile {
+    // sops splits at LF only, so with CRLF line ends every value keeps a CR and the
+    // timestamp fails to parse; say why instead of blaming the timestamp.
+    const crlf = /(?:^|\n)sops_lastmodified=[^\r\n]*\r\n/.exec(text);
+    if (crlf !== null) {
+      const line = text.slice(0, crlf.index + 1).split('\n').length;
+      throw new SopsFormatError(
+        "the file has Windows (CRLF) line ends; sops's dotenv reader keeps the CR in every value, so it cannot read the metadata either",
+        { hint: 'convert the line ends to LF (e.g. dos2unix), as sops wrote them', line },
+      );
+    }
     return extractPrefixedMetadata([parseDotenv(text)]);
   },
   loadPlain(text: string): readonly Branch[] {

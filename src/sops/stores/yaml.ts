@@ -473,7 +473,10 @@ function checkUniqueKeys(node: unknown, lines: LineCounter, depth = 0): void {
   }
 }
 
-function parseBranches(text: string): Branch[] {
+function parseBranches(source: string): Branch[] {
+  // go-yaml breaks lines at a lone CR as at LF and CRLF; eemeli yaml breaks only at LF. The
+  // swap keeps every offset, so line numbers in errors stay right.
+  const text = source.includes('\r') ? source.replace(/\r(?!\n)/g, '\n') : source;
   const lines = new LineCounter();
   let docs: Document.Parsed[];
   try {
