@@ -19,9 +19,10 @@ import { createKeySources } from '../../src/keys/key-sources.ts';
 import { buildTarget, resolveKustomize, type KustomizeTool } from '../../src/kustomize/build.ts';
 import { cacheKeySources, SecretRegistry } from '../../src/kustomize/stage.ts';
 import { repoRoot } from '../env/paths.ts';
+import { fluxSops } from '../support/fixtures.ts';
 import { newAgeKey, sopsEncrypt, tool } from '../support/tools.ts';
 
-const FLUX = '/work/shared/fixtures/flux-testdata/internal/controller/testdata/sops';
+const FLUX = fluxSops;
 const KEYS = path.join(FLUX, 'keys');
 
 let kustomize: KustomizeTool;

@@ -13,10 +13,10 @@ import { formatKeyReport, recoverDataKey, sortKeysForDecryption } from '../../sr
 import type { Metadata } from '../../src/sops/metadata.ts';
 import { splitSecret } from '../../src/sops/shamir.ts';
 import { repoRoot } from '../env/paths.ts';
+import { fluxSops, sopsUpstream } from '../support/fixtures.ts';
 
-const shared = path.join(repoRoot, '..', 'shared', 'fixtures');
-const flux = path.join(shared, 'flux-testdata', 'internal', 'controller', 'testdata', 'sops');
-const upstream = path.join(shared, 'sops-upstream');
+const flux = fluxSops;
+const upstream = sopsUpstream;
 const shamirDir = path.join(repoRoot, 'test', 'fixtures', 'shamir');
 const noMask = (): void => undefined;
 

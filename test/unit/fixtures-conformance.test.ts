@@ -1,5 +1,5 @@
 /**
- * Every file in ../shared/fixtures that real sops wrote decrypts with its key and its MAC
+ * Every vendored upstream file (test/fixtures/vendor) that real sops wrote decrypts with its key and its MAC
  * verifies; the negative ones fail with the right code and no output.
  */
 import assert from 'node:assert/strict';
@@ -12,13 +12,13 @@ import { nodeExec } from '../../src/host/node-exec.ts';
 import { buildLocalKeySources } from '../../src/keys/local-keys.ts';
 import { decryptText } from '../../src/sops/decrypt.ts';
 import { formatFromPath } from '../../src/sops/formats.ts';
-import { fixtures, sharedFixtures } from '../support/fixtures.ts';
+import { fixtures, vendoredFixtures } from '../support/fixtures.ts';
 
 // No gpg fallback here: a fixture must open with the key the MANIFEST names, in-process.
 const emptyGnupgHome = { GNUPGHOME: '/nonexistent-gnupg-home' };
 
 for (const fixture of fixtures) {
-  test(path.relative(sharedFixtures, fixture.file), async () => {
+  test(path.relative(vendoredFixtures, fixture.file), async () => {
     const text = await readFile(fixture.file, 'utf8');
     const format = formatFromPath(fixture.file);
     const masked: string[] = [];

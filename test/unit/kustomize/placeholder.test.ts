@@ -32,8 +32,9 @@ import {
   stageGraph,
   type StageOptions,
 } from '../../../src/kustomize/stage.ts';
+import { fluxSops } from '../../support/fixtures.ts';
 
-const FLUX = '/work/shared/fixtures/flux-testdata/internal/controller/testdata/sops';
+const FLUX = fluxSops;
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 const noMask = (): void => undefined;
 
