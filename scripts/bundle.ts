@@ -1,13 +1,16 @@
 /**
- * Bundles the two entry points into dist/ as ESM. The banner gives bundled CommonJS
- * dependencies the `require`/`__dirname` they expect. Output must be reproducible: CI
- * rebuilds it and fails when it differs from what is committed.
+ * Bundles the entry points into dist/ as ESM. The banner gives bundled CommonJS
+ * dependencies the `require`/`__dirname` they expect. dist/bin.js (the npm command) is
+ * built on its own: no banner, no bundling, old syntax, so that any Node runs it far enough
+ * to say which version it needs (src/bin.ts). Output must be reproducible: CI rebuilds it
+ * and fails when it differs from what is committed.
  */
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const undiciShim = path.resolve('scripts/bundle-shims/undici-proxy-agent.ts');
+const ownPackageJson = path.resolve('package.json');
 
 rmSync('dist', { recursive: true, force: true });
 await build({
@@ -17,7 +20,7 @@ await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
-  target: 'node24',
+  target: 'node22.17', // the CLI's floor (package.json engines); the Action runs on node24
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'linked',
   sourcemap: false,
@@ -34,6 +37,18 @@ await build({
   logLevel: 'warning',
   plugins: [
     {
+      // The CLI imports package.json for --version: bundle its name and version, not the
+      // whole manifest (scripts, dependency ranges).
+      name: 'own-package-version',
+      setup(b) {
+        b.onLoad({ filter: /package\.json$/ }, (args) => {
+          if (args.path !== ownPackageJson) return undefined;
+          const { name, version } = JSON.parse(readFileSync(args.path, 'utf8')) as Record<string, unknown>;
+          return { contents: JSON.stringify({ name, version }), loader: 'json' };
+        });
+      },
+    },
+    {
       // See the shim: undici is reachable only through @actions/http-client, which we never call.
       name: 'undici-shim',
       setup(b) {
@@ -45,4 +60,13 @@ await build({
       },
     },
   ],
+});
+await build({
+  entryPoints: { bin: 'src/bin.ts' },
+  outdir: 'dist',
+  bundle: false,
+  format: 'esm',
+  platform: 'node',
+  target: 'es2020',
+  logLevel: 'warning',
 });

@@ -13,6 +13,7 @@ import { gitHttp } from './git-http.ts';
 import { githubApi } from './github-api.ts';
 import { kube } from './kube.ts';
 import { moto } from './moto.ts';
+import { nodeVersions } from './node-versions.ts';
 import { oidc } from './oidc.ts';
 import { vault } from './vault.ts';
 
@@ -27,4 +28,5 @@ export const components: readonly Component[] = [
   kube,
   azureKvDouble,
   actionlint,
+  nodeVersions,
 ];
