@@ -2,10 +2,10 @@
 /** The CLI shell: argv into the same input names the Action uses, then the shared run(). */
 import { parseArgs } from 'node:util';
 import packageJson from '../package.json' with { type: 'json' };
-import { commands, findCommand } from './commands/index.ts';
-import { parseConfig } from './config.ts';
+import { configSecrets, commands, findCommand, parseConfig } from './commands/index.ts';
+import { openKubeClient } from './commands/open-kube-client.ts';
 import { UserError } from './errors.ts';
-import { createConsoleHost } from './host/console-host.ts';
+import { consoleReporter, createConsoleHost } from './host/console-host.ts';
 import { nodeExec } from './host/node-exec.ts';
 import { EXIT_ERROR, reportError, run } from './run.ts';
 
@@ -74,7 +74,14 @@ export async function cli(argv: readonly string[]): Promise<number> {
     }
     inputs['pgp-passphrase'] ??= process.env['KSD_PGP_PASSPHRASE'] ?? '';
     const config = parseConfig((name) => inputs[name] ?? '', process.env);
-    return await run(config, { host, exec: nodeExec, readStdin });
+    for (const secret of configSecrets(config)) host.setSecret(secret);
+    return await run(config, {
+      host,
+      exec: nodeExec,
+      readStdin,
+      reporter: consoleReporter,
+      kubeClient: openKubeClient,
+    });
   } catch (error) {
     // parseArgs throws TypeErrors with an ERR_PARSE_ARGS_* code for bad flags: user errors.
     const code = (error as { code?: unknown }).code;

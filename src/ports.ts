@@ -58,20 +58,17 @@ export interface Host extends Logger {
   appendSummary(markdown: string): void;
   /** Writes command output (decrypted files and the like) to stdout. */
   writeStdout(data: string | Uint8Array): void;
-  /**
-   * True where the job summary, step outputs and report files are read (the Actions runner);
-   * commands skip that reporting elsewhere, so the CLI's stderr stays as it was.
-   */
-  readonly reportsToGithub: boolean;
   /** Runs one stage of the run in a collapsible log group (plain on a terminal). */
   group<T>(name: string, fn: () => Promise<T>): Promise<T>;
-  /**
-   * Creates or updates the sticky pull-request comment for `tag` (the `comment-tag` input may
-   * replace it, so the body is rendered for the final tag), or deletes it when `render`
-   * returns null. A no-op (`skipped`) where there is no pull request or comments are off.
-   */
-  stickyComment(tag: string, render: (tag: string) => string | null): Promise<StickyCommentResult>;
 }
 
-/** What `Host.stickyComment` did. */
-export type StickyCommentResult = 'created' | 'updated' | 'deleted' | 'unchanged' | 'skipped';
+/**
+ * Where a finished command's result goes besides stdout and the log: on the Actions runner the
+ * job summary, step outputs, report files and the sticky pull-request comment; on a terminal,
+ * nothing. Commands call it without knowing which. It is generic over the results, which are
+ * the commands' own types (commands/command.ts `CommandResults`), so this bottom layer names
+ * no domain type; `command` is the name of the command that reports.
+ */
+export interface Reporter<Results> {
+  report<K extends keyof Results>(command: K, result: Results[K]): Promise<void>;
+}

@@ -4,7 +4,7 @@
  * their report and hint, with no stack trace; anything else is a bug and keeps its stack.
  */
 import type { CommandDeps } from './commands/command.ts';
-import { findCommand, type Config } from './commands/index.ts';
+import { findCommand, type CommandConfig } from './commands/index.ts';
 import { UserError } from './errors.ts';
 import type { Host } from './ports.ts';
 
@@ -26,7 +26,7 @@ export function reportError(host: Host, error: unknown): void {
   );
 }
 
-export async function run(config: Config, deps: RunDeps): Promise<number> {
+export async function run(config: CommandConfig, deps: RunDeps): Promise<number> {
   try {
     const command = findCommand(config.command);
     if (command === undefined) throw new Error(`no command ${config.command}`);

@@ -3,10 +3,9 @@
  * wait. Exit 0 on success; 2 on failure, with every object marked applied or not.
  */
 import { applyFlags, parseApplyConfig, type ApplyConfig } from '../config/apply.ts';
-import { publishApply } from '../github/publish.ts';
 import { applyFailure, applyObjects, renderApplyText } from '../kube/apply.ts';
 import type { Command } from './command.ts';
-import { loadObjects, openClient } from './kube-run.ts';
+import { loadObjects } from './kube-run.ts';
 
 export const applyCommand: Command<ApplyConfig> = {
   name: 'apply',
@@ -16,10 +15,11 @@ export const applyCommand: Command<ApplyConfig> = {
   flags: applyFlags,
   positionals: [{ name: 'path', variadic: true }],
   parse: parseApplyConfig,
+  paths: (config) => config.build?.paths ?? [],
   async run(config, deps) {
     const { host } = deps;
     const objects = await host.group('build', () => loadObjects(config.kube, config.build, deps));
-    const client = await openClient(config.kube);
+    const client = await deps.kubeClient(config.kube);
     try {
       const report = await host.group('apply', () =>
         applyObjects(client, objects, {
@@ -33,9 +33,10 @@ export const applyCommand: Command<ApplyConfig> = {
         }),
       );
       host.writeStdout(renderApplyText(report));
-      if (host.reportsToGithub) {
-        publishApply(host, report, config.build?.paths.join(', ') ?? config.kube.manifests ?? '');
-      }
+      await deps.reporter.report('apply', {
+        report,
+        title: config.build?.paths.join(', ') ?? config.kube.manifests ?? '',
+      });
       // The report above lists every object; the error says which were applied and which not.
       const failure = applyFailure(report);
       if (failure !== undefined) throw failure;

@@ -4,83 +4,21 @@
  * written, mode 0600, to --output; in the Action always to a file, since stdout is the log).
  */
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { buildFlags, parseBuildConfig, type BuildConfig } from '../config/build.ts';
-import { UserError, withContext } from '../errors.ts';
+import { withContext } from '../errors.ts';
 import { createKeySources } from '../keys/key-sources.ts';
 import { buildTarget, resolveKustomize } from '../kustomize/build.ts';
-import {
-  cacheKeySources,
-  decryptDocument,
-  detectSopsFormat,
-  mapLimit,
-  SecretRegistry,
-} from '../kustomize/stage.ts';
+import { cacheKeySources } from '../kustomize/key-cache.ts';
 import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
-import { parseVariables } from '../kustomize/substitute.ts';
+import { loadVariables } from '../kustomize/substitute.ts';
+import { mapLimit } from '../map-limit.ts';
+import { SecretRegistry } from '../masking.ts';
 import { expandTargets } from '../kustomize/targets.ts';
 import type { KeySource } from '../keys/key-source.ts';
 import type { Command, CommandDeps } from './command.ts';
 import { writePrivateFile } from '../private-file.ts';
-
-/**
- * Variables from a `substitute-from` file: a ConfigMap's data, a Secret's data and stringData
- * (decrypted first when it is a SOPS file; its values are then masked), or dotenv lines.
- */
-async function loadVariables(
-  file: string,
-  keySources: readonly KeySource[],
-  registry: SecretRegistry,
-): Promise<Map<string, string>> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    throw new UserError('FILE_NOT_FOUND', `substitute-from ${file} cannot be read`, { cause });
-  }
-  const format = detectSopsFormat(text);
-  if (format !== undefined) {
-    text = Buffer.from(await decryptDocument(text, format, format, { keySources, registry })).toString(
-      'utf8',
-    );
-  }
-  if (/^\s*(apiVersion|kind)\s*:/m.test(text)) {
-    const vars = new Map<string, string>();
-    for (const doc of parseAllDocuments(text)) {
-      const object = doc.toJS() as {
-        kind?: unknown;
-        data?: Record<string, unknown>;
-        stringData?: Record<string, unknown>;
-      } | null;
-      if (object === null) continue;
-      const secret = object.kind === 'Secret';
-      if (!secret && object.kind !== 'ConfigMap') {
-        throw new UserError(
-          'BAD_FORMAT',
-          `substitute-from ${file} holds a ${String(object.kind)}; expected a ConfigMap or Secret`,
-        );
-      }
-      for (const [key, value] of Object.entries(object.data ?? {})) {
-        const plain = secret ? Buffer.from(String(value), 'base64').toString('utf8') : String(value);
-        if (secret) registry.add(plain);
-        vars.set(key, plain);
-      }
-      for (const [key, value] of Object.entries(object.stringData ?? {})) {
-        if (secret) registry.add(String(value));
-        vars.set(key, String(value));
-      }
-    }
-    return vars;
-  }
-  const entries = text
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'));
-  return parseVariables(entries, `substitute-from ${file}`);
-}
 
 /**
  * Builds every target and returns the joined multi-document YAML (what `build` prints).
@@ -184,6 +122,7 @@ export const buildCommand: Command<BuildConfig> = {
   flags: buildFlags,
   positionals: [{ name: 'path', variadic: true }],
   parse: parseBuildConfig,
+  paths: (config) => config.paths,
   async run(config, deps) {
     await deps.host.group('build', () => runBuild(config, deps));
     return 0;

@@ -5,15 +5,47 @@
  * the command's readonly config, and `run` does the work with injected ports.
  */
 import type { InputReader, ShellOptions } from '../config/inputs.ts';
-import type { Exec } from '../ports.ts';
-import type { Host } from '../ports.ts';
-import type { Env } from '../ports.ts';
+import type { KubeConfigInputs } from '../config/kube.ts';
+import type { ApplyReport } from '../kube/apply.ts';
+import type { KubeClient } from '../kube/client.ts';
+import type { DiffReport } from '../kube/diff.ts';
+import type { LintResult } from '../lint/lint.ts';
+import type { Env, Exec, Host, Reporter } from '../ports.ts';
+
+/** What each command hands the Reporter when it is done. */
+export interface CommandResults {
+  readonly diff: {
+    readonly report: DiffReport;
+    /** Names the sticky comment and the summary: the target paths, or the manifests file. */
+    readonly tag: string;
+    /** Where the full diff goes (build's `output`); a new file in RUNNER_TEMP when undefined. */
+    readonly file: string | undefined;
+  };
+  readonly apply: {
+    readonly report: ApplyReport;
+    /** Names the targets in the summary. */
+    readonly title: string;
+  };
+  readonly lint: LintResult;
+}
+
+/** The Reporter the commands talk to. */
+export type CommandReporter = Reporter<CommandResults>;
+
+/**
+ * Opens a Kubernetes client for a diff or apply run. The shells pass the real one
+ * (commands/open-kube-client.ts); tests pass a double, so diff and apply run without a cluster.
+ */
+export type KubeClientFactory = (inputs: KubeConfigInputs) => Promise<KubeClient>;
 
 /** The ports a command gets. Domain code never reaches for process or @actions/* itself. */
 export interface CommandDeps {
   readonly host: Host;
   readonly exec: Exec;
   readonly readStdin: () => Promise<Uint8Array>;
+  /** Where results go besides stdout: GitHub's summary, outputs and comment, or nowhere. */
+  readonly reporter: CommandReporter;
+  readonly kubeClient: KubeClientFactory;
 }
 
 /** A CLI flag, as node:util parseArgs takes it. Its name is the Action input's name. */
@@ -36,6 +68,11 @@ export interface Command<C extends { readonly command: string }> {
    */
   readonly positionals: readonly { readonly name: string; readonly variadic?: boolean }[];
   parse(read: InputReader, env: Env, shell: ShellOptions): C;
+  /**
+   * The repository paths the command reads (for the Action's self-checkout); empty when it
+   * reads none, e.g. `decrypt` from stdin or `diff`/`apply` of rendered `manifests`.
+   */
+  paths(config: C): readonly string[];
   /** Returns the exit code: 0 ok, 1 changes or findings, 2 error (or throws a UserError). */
   run(config: C, deps: CommandDeps): Promise<number>;
 }

@@ -117,6 +117,7 @@ export const decryptCommand: Command<DecryptConfig> = {
   flags: decryptFlags,
   positionals: [{ name: 'file' }],
   parse: parseDecryptConfig,
+  paths: (config) => (config.file === '-' ? [] : [config.file]),
   async run(config, deps) {
     await runDecrypt(config, deps);
     return 0;

@@ -1,41 +1,58 @@
 /**
- * `diff PATH --against REF`: build the targets at a git ref and in the working tree, and
- * report what the change does to the rendered objects. Needs no cluster, for CI that cannot
- * reach one. One data-key cache serves both builds, so each key is unwrapped once.
+ * The ref side of `diff PATH --against REF`: build the targets at a git ref and in the
+ * working tree, and compare the rendered objects (kube/compare-rendered.ts). Needs no
+ * cluster, for CI that cannot reach one. One data-key cache serves both builds, so each key
+ * is unwrapped once. The git work (the ref, its temporary worktree) is src/git/.
  */
 import path from 'node:path';
-import type { DiffConfig } from '../config/diff.ts';
 import type { BuildConfig } from '../config/build.ts';
+import type { DiffConfig } from '../config/diff.ts';
 import { UserError } from '../errors.ts';
+import { repositoryRoot, resolveRef } from '../git/resolve-ref.ts';
+import { checkoutRef, existsInTree, mapIntoTree } from '../git/worktree.ts';
 import { createKeySources } from '../keys/key-sources.ts';
-import {
-  checkoutRef,
-  compareRendered,
-  existsInTree,
-  mapIntoTree,
-  repositoryRoot,
-  resolveRef,
-} from '../kube/against-ref.ts';
 import type { KubeObject } from '../kube/client.ts';
-import { renderDiffText, type DiffReport } from '../kube/diff.ts';
-import { parseManifests, secretValues } from '../kube/manifests.ts';
-import { isUndecryptedString, UndecryptedFiles } from '../kustomize/placeholder.ts';
-import { cacheKeySources } from '../kustomize/stage.ts';
-import { renderManifests } from './build.ts';
+import { compareRendered } from '../kube/compare-rendered.ts';
+import type { DiffReport } from '../kube/diff.ts';
+import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
+import { cacheKeySources } from '../kustomize/key-cache.ts';
+import { privateRootParent } from '../private-file.ts';
 import type { CommandDeps } from './command.ts';
-import { noteUndecrypted } from './undecrypted-note.ts';
+import { renderObjects } from './kube-run.ts';
 
-async function buildObjects(
-  config: BuildConfig,
+/** Builds the targets at the ref, from a temporary worktree that is removed whatever happens. */
+async function buildAtRef(
+  build: BuildConfig,
+  at: { readonly repo: string; readonly commit: string; readonly against: string },
   deps: CommandDeps,
-  shared: Parameters<typeof renderManifests>[2],
-  source: string,
+  shared: Parameters<typeof renderObjects>[2],
 ): Promise<KubeObject[]> {
-  if (config.paths.length === 0) return [];
-  const objects = parseManifests(await renderManifests(config, deps, shared), source);
-  // Placeholders (values this diff could not decrypt) are public text: not masked.
-  for (const value of secretValues(objects)) if (!isUndecryptedString(value)) deps.host.setSecret(value);
-  return objects;
+  const { repo, commit, against } = at;
+  const tree = await checkoutRef(repo, commit, {
+    exec: deps.exec,
+    env: build.env,
+    parentDir: privateRootParent(build.env),
+  });
+  try {
+    const basePaths = build.paths.map((p) => mapIntoTree(p, repo, tree.dir));
+    const present = basePaths.filter((p) => existsInTree(p));
+    for (const [i, p] of basePaths.entries()) {
+      if (!present.includes(p))
+        deps.host.info(`${build.paths[i] ?? p} does not exist at ${against}: all its objects are new`);
+    }
+    const baseConfig: BuildConfig = {
+      ...build,
+      paths: present,
+      root: build.root === undefined ? tree.dir : mapIntoTree(build.root, repo, tree.dir),
+    };
+    if (baseConfig.paths.length === 0) return [];
+    // Name targets as the user wrote them, at the ref, not by their temporary checkout.
+    const nameTarget = (target: string): string =>
+      `${path.relative(tree.dir, target).split(path.sep).join('/') || '.'} at ${against}`;
+    return await renderObjects(baseConfig, deps, { ...shared, nameTarget }, `the build at ${against}`);
+  } finally {
+    await tree.cleanup();
+  }
 }
 
 /** The report of `diff --against REF` and the commit the ref resolved to. */
@@ -63,43 +80,11 @@ export async function diffAgainstRef(
 
   // The two builds are independent and kustomize uses one core, so they run side by side.
   // Both settle before anything is thrown, so the checkout at the ref is always removed.
-  const headBuild = buildObjects(build, deps, shared, 'the working tree build');
-  const baseBuild = (async (): Promise<KubeObject[]> => {
-    const tree = await checkoutRef(repo, commit, deps.exec, build.env);
-    try {
-      const basePaths = build.paths.map((p) => mapIntoTree(p, repo, tree.dir));
-      const present = basePaths.filter((p) => existsInTree(p));
-      for (const [i, p] of basePaths.entries()) {
-        if (!present.includes(p))
-          deps.host.info(`${build.paths[i] ?? p} does not exist at ${against}: all its objects are new`);
-      }
-      const baseConfig: BuildConfig = {
-        ...build,
-        paths: present,
-        root: build.root === undefined ? tree.dir : mapIntoTree(build.root, repo, tree.dir),
-      };
-      // Name targets as the user wrote them, at the ref, not by their temporary checkout.
-      const nameTarget = (target: string): string =>
-        `${path.relative(tree.dir, target).split(path.sep).join('/') || '.'} at ${against}`;
-      return await buildObjects(baseConfig, deps, { ...shared, nameTarget }, `the build at ${against}`);
-    } finally {
-      await tree.cleanup();
-    }
-  })();
+  const headBuild = renderObjects(build, deps, shared, 'the working tree build');
+  const baseBuild = buildAtRef(build, { repo, commit, against }, deps, shared);
   const [head, base] = await Promise.allSettled([headBuild, baseBuild]);
   if (head.status === 'rejected') throw head.reason;
   if (base.status === 'rejected') throw base.reason;
   const report = compareRendered(base.value, head.value, { base: against, head: 'working tree' });
   return { report, commit };
-}
-
-/** Runs `diff --against REF`: exit 0 when the build is unchanged, 1 when it changes. */
-export async function runDiffAgainst(config: DiffConfig, deps: CommandDeps): Promise<number> {
-  const undecrypted = config.requireDecryption ? undefined : new UndecryptedFiles();
-  const found = await diffAgainstRef(config, deps, undecrypted === undefined ? {} : { undecrypted });
-  const { commit } = found;
-  const report = noteUndecrypted(found.report, undecrypted?.list() ?? [], config.build?.env ?? {}, deps.host);
-  deps.host.info(`compared with ${config.against ?? ''} (${commit.slice(0, 12)}); no cluster was read`);
-  deps.host.writeStdout(renderDiffText(report));
-  return report.changed ? 1 : 0;
 }

@@ -1,12 +1,13 @@
-/** What `diff` and `apply` share: reading the rendered manifests and opening the client. */
+/** What `diff` and `apply` share: building or reading the manifests, and opening the client. */
 import { readFile } from 'node:fs/promises';
 import type { BuildConfig } from '../config/build.ts';
 import type { KubeConfigInputs } from '../config/kube.ts';
 import { UserError } from '../errors.ts';
 import type { Host } from '../ports.ts';
-import { createKubeClient, type KubeClient, type KubeObject } from '../kube/client.ts';
+import type { KubeObject } from '../kube/client.ts';
 import { parseManifests, secretValues } from '../kube/manifests.ts';
-import { isUndecryptedString, type UndecryptedFiles } from '../kustomize/placeholder.ts';
+import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
+import { isUndecryptedString } from '../sops/undecrypted.ts';
 import { renderManifests } from './build.ts';
 import type { CommandDeps } from './command.ts';
 
@@ -35,6 +36,23 @@ export async function loadManifests(file: string, host: Host): Promise<KubeObjec
 }
 
 /**
+ * Builds the targets and parses the output, masking every decrypted Secret value before
+ * anything can log it. `source` names the build in parse errors.
+ */
+export async function renderObjects(
+  build: BuildConfig,
+  deps: CommandDeps,
+  shared: Parameters<typeof renderManifests>[2],
+  source: string,
+): Promise<KubeObject[]> {
+  const objects = parseManifests(await renderManifests(build, deps, shared), source);
+  // A placeholder for a value this diff could not decrypt is public text, and masking it
+  // would hide it wherever the log explains it.
+  for (const value of secretValues(objects)) if (!isUndecryptedString(value)) deps.host.setSecret(value);
+  return objects;
+}
+
+/**
  * The objects to diff or apply: built from PATH targets in this run (decrypted in private
  * roots, every MAC verified), or read from a rendered manifests file. Secret values are
  * masked before anything can log them.
@@ -49,20 +67,5 @@ export async function loadObjects(
     if (inputs.manifests === undefined) throw new UserError('USAGE', 'no PATH and no --manifests given');
     return loadManifests(inputs.manifests, deps.host);
   }
-  const yaml = await renderManifests(build, deps, shared);
-  const objects = parseManifests(yaml, 'the build output');
-  // A placeholder for a value this diff could not decrypt is public text, and masking it
-  // would hide it wherever the log explains it.
-  for (const value of secretValues(objects)) if (!isUndecryptedString(value)) deps.host.setSecret(value);
-  return objects;
-}
-
-/** Opens the client for the run. */
-export function openClient(inputs: KubeConfigInputs): Promise<KubeClient> {
-  return createKubeClient({
-    kubeconfig: inputs.kubeconfig,
-    context: inputs.context,
-    env: inputs.env,
-    maxSockets: inputs.concurrency * 2,
-  });
+  return renderObjects(build, deps, shared, 'the build output');
 }

@@ -8,7 +8,6 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { lintFlags, parseLintConfig, type LintConfig } from '../config/lint.ts';
 import { UserError } from '../errors.ts';
-import { publishLint } from '../github/publish.ts';
 import { lintPaths, type LintResult } from '../lint/lint.ts';
 import { renderFindings, renderSarif } from '../lint/render.ts';
 import { parseLintConfig as parseLintFile, type LintFileConfig } from '../lint/suppress.ts';
@@ -57,9 +56,10 @@ export const lintCommand: Command<LintConfig> = {
   flags: lintFlags,
   positionals: [{ name: 'path', variadic: true }],
   parse: parseLintConfig,
+  paths: (config) => config.paths,
   async run(config, deps) {
     const result = await runLint(config, deps);
-    if (deps.host.reportsToGithub) publishLint(deps.host, result);
+    await deps.reporter.report('lint', result);
     return result.findings.some((f) => f.severity === 'error') ? 1 : 0;
   },
 };

@@ -3,7 +3,7 @@
  * and why no key was there. A pull request from a fork, or from Dependabot, is told apart
  * from a run that simply has no key configured, since the fix differs.
  */
-import { pullRequestFromEnv } from '../github/pull-request.ts';
+import { pullRequestFromEnv } from '../config/pull-request.ts';
 import type { Host } from '../ports.ts';
 import { renderUndecryptedNote, type DiffReport, type UndecryptedNote } from '../kube/diff.ts';
 import type { UndecryptedFile } from '../kustomize/placeholder.ts';

@@ -1,6 +1,6 @@
 /** Inputs of `apply PATH` (or `apply --manifests FILE`). */
 import { buildFlags, parseBuildConfig, type BuildConfig } from './build.ts';
-import { parseBoolean, type InputReader } from './inputs.ts';
+import { parseBoolean, type InputReader, type ShellOptions } from './inputs.ts';
 import { kubeFlags, parseDuration, parseKubeInputs, type KubeConfigInputs } from './kube.ts';
 import type { Env } from '../ports.ts';
 
@@ -25,13 +25,20 @@ export const applyFlags = {
 } as const;
 
 /** Reads and validates the inputs of `apply`. */
-export function parseApplyConfig(read: InputReader, env: Env): ApplyConfig {
+export function parseApplyConfig(
+  read: InputReader,
+  env: Env,
+  shell: ShellOptions = { stdoutIsLog: false },
+): ApplyConfig {
   const kube = parseKubeInputs(read, env, 'apply');
   return {
     command: 'apply',
     kube,
     wait: parseBoolean(read, 'wait'),
     timeoutMs: parseDuration(read, 'timeout', 5 * 60_000),
-    build: kube.manifests === undefined ? parseBuildConfig(read, env, { stdoutIsLog: false }) : undefined,
+    build:
+      kube.manifests === undefined
+        ? parseBuildConfig(read, env, { ...shell, stdoutIsLog: false })
+        : undefined,
   };
 }

@@ -3,7 +3,8 @@ import { UserError } from '../errors.ts';
 import { DEFAULT_MAX_FILE_SIZE } from '../kustomize/stage.ts';
 import { parseVariables } from '../kustomize/substitute.ts';
 import { lines, optional, parseBoolean, type InputReader, type ShellOptions } from './inputs.ts';
-import { keyFlags, parseKeys, type KeyConfig } from './keys.ts';
+import type { KeyConfig } from '../keys/key-config.ts';
+import { keyFlags, parseKeys } from './keys.ts';
 import type { Env } from '../ports.ts';
 
 /** `build PATH...`: decrypt in a private root, verify every MAC, then kustomize. */
@@ -82,7 +83,7 @@ export function parseBuildConfig(read: InputReader, env: Env, shell: ShellOption
     substituteFrom: lines(read('substitute-from')),
     substituteStrict: parseBoolean(read, 'substitute-strict'),
     root: optional(read('root')),
-    keys: parseKeys(read, env),
+    keys: parseKeys(read, env, shell),
     env,
     stdoutIsLog: shell.stdoutIsLog,
   };

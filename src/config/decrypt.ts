@@ -4,7 +4,8 @@ import { parseExtractPath, type ExtractPath } from '../sops/extract.ts';
 import { parseFormat } from '../sops/formats.ts';
 import type { Format } from '../sops/tree.ts';
 import { optional, parseBoolean, type InputReader, type ShellOptions } from './inputs.ts';
-import { keyFlags, parseKeys, type KeyConfig } from './keys.ts';
+import type { KeyConfig } from '../keys/key-config.ts';
+import { keyFlags, parseKeys } from './keys.ts';
 import type { Env } from '../ports.ts';
 
 /** `decrypt FILE`: the same output as `sops -d`. */
@@ -65,6 +66,6 @@ export function parseDecryptConfig(read: InputReader, env: Env, shell: ShellOpti
     output,
     extract: extract === undefined ? undefined : parseExtractPath(extract),
     ignoreMac: parseBoolean(read, 'ignore-mac'),
-    keys: parseKeys(read, env),
+    keys: parseKeys(read, env, shell),
   };
 }

@@ -1,8 +1,8 @@
 /** Inputs of `diff PATH` (or `diff --manifests FILE`). */
 import { UserError } from '../errors.ts';
-import { gitAuthFor, type GitAuth } from '../github/git-auth.ts';
+import { gitAuthFor, type GitAuth } from '../git/auth.ts';
 import { buildFlags, parseBuildConfig, type BuildConfig } from './build.ts';
-import { optional, parseBoolean, type InputReader } from './inputs.ts';
+import { optional, parseBoolean, type InputReader, type ShellOptions } from './inputs.ts';
 import { kubeFlags, parseKubeInputs, type KubeConfigInputs } from './kube.ts';
 import type { Env } from '../ports.ts';
 
@@ -54,7 +54,11 @@ export function parseAgainst(read: InputReader): string | undefined {
 }
 
 /** Reads and validates the inputs of `diff`. */
-export function parseDiffConfig(read: InputReader, env: Env): DiffConfig {
+export function parseDiffConfig(
+  read: InputReader,
+  env: Env,
+  shell: ShellOptions = { stdoutIsLog: false },
+): DiffConfig {
   const kube = parseKubeInputs(read, env, 'diff');
   const against = parseAgainst(read);
   if (against !== undefined && kube.manifests !== undefined) {
@@ -64,7 +68,10 @@ export function parseDiffConfig(read: InputReader, env: Env): DiffConfig {
     command: 'diff',
     kube,
     // Built in memory for the diff: the manifests never go to stdout or a file.
-    build: kube.manifests === undefined ? parseBuildConfig(read, env, { stdoutIsLog: false }) : undefined,
+    build:
+      kube.manifests === undefined
+        ? parseBuildConfig(read, env, { ...shell, stdoutIsLog: false })
+        : undefined,
     against,
     requireDecryption: parseBoolean(read, 'require-decryption'),
     fetchAuth: against === undefined ? undefined : gitAuthFor(read('github-token'), env),

@@ -4,6 +4,7 @@
  * line (a repeated CLI flag is joined with newlines).
  */
 import { UserError } from '../errors.ts';
+import type { Mask } from '../ports.ts';
 
 /** Reads one input; returns '' when it is not set (like `core.getInput`). */
 export type InputReader = (name: string) => string;
@@ -12,6 +13,10 @@ export type InputReader = (name: string) => string;
 export interface ShellOptions {
   /** In the Action, stdout is the job log: plaintext must go to a file instead. */
   readonly stdoutIsLog: boolean;
+  /** Registers a secret read from an input (the decryption Secret's values) the moment it is parsed. */
+  readonly mask?: Mask;
+  /** Logs what an input held, never a value (the Action's "decryption-secret: ..." line). */
+  readonly info?: (message: string) => void;
 }
 
 /** Non-empty trimmed lines of a multi-valued input. */

@@ -1,4 +1,9 @@
-/** Inputs shared by `diff` and `apply`: cluster access, field manager and the ApplySet. */
+/**
+ * Inputs shared by `diff` and `apply`: cluster access, field manager and the ApplySet. The
+ * `kubeconfig` input takes a path or the file's content (usually a secret in the Action); the
+ * content stays in memory and reaches the client as text, never as a file we write.
+ */
+import { parse } from 'yaml';
 import { UserError } from '../errors.ts';
 import { lines, optional, parseBoolean, type InputReader } from './inputs.ts';
 import type { Env } from '../ports.ts';
@@ -10,8 +15,13 @@ export interface KubeConfigInputs {
    * or undefined when PATH targets are built in the same run.
    */
   readonly manifests: string | undefined;
-  /** A kubeconfig file; otherwise KUBECONFIG, ~/.kube/config or the in-cluster config. */
+  /**
+   * A kubeconfig file; when neither this nor `kubeconfigContent` is set, KUBECONFIG,
+   * ~/.kube/config or the in-cluster config.
+   */
   readonly kubeconfig: string | undefined;
+  /** The kubeconfig's text, when the input held the content rather than a path (a secret). */
+  readonly kubeconfigContent: string | undefined;
   /** The kubeconfig context; otherwise its current-context. */
   readonly context: string | undefined;
   /** Server-side apply field manager. */
@@ -39,6 +49,48 @@ export const kubeFlags = {
   applyset: { type: 'string' },
   'applyset-namespace': { type: 'string' },
 } as const;
+
+/** Fields of a kubeconfig user that hold credentials. */
+const CREDENTIAL_FIELDS = new Set([
+  'token',
+  'password',
+  'client-key-data',
+  'client-certificate-data',
+  'id-token',
+  'refresh-token',
+  'client-secret',
+  'access-token',
+]);
+
+/**
+ * True when the input is a kubeconfig's text rather than a path to one: a path has no line
+ * break, and does not start as a kubeconfig (YAML `apiVersion:` or JSON) does.
+ */
+export function isKubeconfigContent(value: string): boolean {
+  const text = value.trim();
+  if (text === '') return false;
+  return text.includes('\n') || text.startsWith('{') || /^apiVersion:/.test(text);
+}
+
+/** Every credential value in the kubeconfig text, found by key name at any depth, to mask. */
+export function kubeconfigCredentials(text: string): string[] {
+  const found: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) for (const item of node) walk(item);
+    else if (typeof node === 'object' && node !== null) {
+      for (const [key, value] of Object.entries(node)) {
+        if (typeof value === 'string' && CREDENTIAL_FIELDS.has(key)) found.push(value);
+        else walk(value);
+      }
+    }
+  };
+  try {
+    walk(parse(text));
+  } catch {
+    // Not YAML: the client reports that when it loads it; mask nothing more than we must.
+  }
+  return found;
+}
 
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
@@ -92,9 +144,13 @@ export function parseKubeInputs(read: InputReader, env: Env, command: string): K
       hint: 'pass --applyset NAME [--applyset-namespace NS]',
     });
   }
+  const kubeconfig = optional(read('kubeconfig'));
+  const content = kubeconfig !== undefined && isKubeconfigContent(kubeconfig);
   return {
     manifests,
-    kubeconfig: optional(read('kubeconfig')),
+    kubeconfig: content ? undefined : kubeconfig,
+    // The raw input, not trimmed: the client parses it as the user wrote it.
+    kubeconfigContent: content ? read('kubeconfig') : undefined,
     context: optional(read('context')),
     fieldManager,
     concurrency: parseCount(read, 'concurrency', 8, 64),

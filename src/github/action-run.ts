@@ -1,22 +1,22 @@
 /**
- * The Action's work, between the runner and the shared run(): Action-only inputs (kubeconfig
- * content, decryption-secret, comment settings) become the shared inputs, the sticky-comment
- * poster is set up for pull requests, and the exit code decides whether the step fails. The
- * @actions/core calls it needs are passed in, so only src/index.ts imports the toolkit.
+ * The Action's work, between the runner and the shared run(): the Config is parsed (with the
+ * decryption Secret, src/config/decryption-secret.ts), the workspace checked out when no step did,
+ * the Reporter (summary, outputs, sticky comment) set up, and the exit code decides whether
+ * the step fails. The @actions/core calls it needs are passed in, so only src/index.ts
+ * imports the toolkit.
  */
 import { existsSync } from 'node:fs';
-import { parseConfig } from '../config.ts';
-import { lines, optional, parseBoolean, type InputReader } from '../config/inputs.ts';
-import { UserError } from '../errors.ts';
-import type { ActionsHost, ActionsHostOptions } from '../host/actions-host.ts';
+import { openKubeClient } from '../commands/open-kube-client.ts';
+import { configSecrets, parseConfig, repositoryPaths, type Config } from '../commands/index.ts';
+import type { InputReader } from '../config/inputs.ts';
+import { errorMessage, UserError } from '../errors.ts';
+import type { ActionsHost } from '../host/actions-host.ts';
+import { checkoutRepository } from '../git/checkout.ts';
 import { nodeExec } from '../host/node-exec.ts';
-import { reportError, run } from '../run.ts';
-import { checkoutWorkspace } from './checkout.ts';
-import { parseDecryptionSecret } from './decryption-secret.ts';
-import { isKubeconfigContent, writeKubeconfigContent, type KubeconfigFile } from './kubeconfig-input.ts';
-import { pullRequestFromEnv } from './pull-request.ts';
-import { createStickyCommenter } from './sticky-commenter.ts';
 import type { Env } from '../ports.ts';
+import { reportError, run } from '../run.ts';
+import { createGithubReporter } from './publish.ts';
+import { createStickyCommenter, type StickyCommenter } from './sticky-commenter.ts';
 
 /** What the Action shell hands in from @actions/core. */
 export interface ActionToolkit {
@@ -24,56 +24,13 @@ export interface ActionToolkit {
   readonly getInput: InputReader;
   readonly notice: (message: string) => void;
   readonly setFailed: (message: string) => void;
-  readonly createHost: (options: ActionsHostOptions) => ActionsHost;
+  readonly createHost: () => ActionsHost;
   readonly errorPrefix: string;
 }
 
-/** Reads the Action-only inputs and returns the reader the commands use. */
-async function prepareInputs(
-  kit: ActionToolkit,
-  host: ActionsHost,
-  cleanups: (() => Promise<void>)[],
-): Promise<InputReader> {
-  const { getInput, env } = kit;
-  const overrides = new Map<string, string>();
-  const secret = getInput('decryption-secret');
-  if (secret.trim() !== '') {
-    const keys = parseDecryptionSecret(secret, (v) => host.setSecret(v));
-    const age = [getInput('age-key'), ...keys.ageKeys].filter((k) => k.trim() !== '');
-    if (age.length > 0) overrides.set('age-key', age.join('\n'));
-    const pgp = [getInput('pgp-key'), ...keys.pgpKeys].filter((k) => k.trim() !== '');
-    if (pgp.length > 0) overrides.set('pgp-key', pgp.join('\n'));
-    if (keys.vaultToken !== undefined && optional(getInput('vault-token')) === undefined)
-      overrides.set('vault-token', keys.vaultToken);
-    // Cloud credentials travel typed (serialized) to the key config; they never touch the disk.
-    if (keys.cloudInput !== undefined) overrides.set(keys.cloudInput.name, keys.cloudInput.value);
-    const cloud = [
-      keys.cloud.aws === undefined ? '' : ', AWS keys',
-      keys.cloud.azure === undefined ? '' : `, Azure ${keys.cloud.azure.kind}`,
-      keys.cloud.gcp === undefined ? '' : ', GCP credentials',
-    ].join('');
-    host.info(
-      `decryption-secret: ${keys.ageKeys.length} age, ${keys.pgpKeys.length} OpenPGP${keys.vaultToken === undefined ? '' : ', a Vault token'}${cloud}`,
-    );
-  }
-  const kubeconfig = getInput('kubeconfig');
-  if (isKubeconfigContent(kubeconfig)) {
-    const file: KubeconfigFile = await writeKubeconfigContent(kubeconfig, env['RUNNER_TEMP'], (v) =>
-      host.setSecret(v),
-    );
-    cleanups.push(() => file.cleanup());
-    overrides.set('kubeconfig', file.path);
-  }
-  return (name) => overrides.get(name) ?? getInput(name);
-}
-
 /** The sticky-comment poster for a pull request with comments on, else undefined. */
-function commenterFor(
-  kit: ActionToolkit,
-  read: InputReader,
-  host: ActionsHost,
-): ReturnType<typeof createStickyCommenter> | undefined {
-  const pullRequest = pullRequestFromEnv(kit.env);
+function commenterFor(kit: ActionToolkit, config: Config, host: ActionsHost): StickyCommenter | undefined {
+  const { pullRequest } = config.action;
   const fork = pullRequest?.fork === true;
   const dependabot = pullRequest?.dependabot === true;
   if (fork || dependabot) {
@@ -81,26 +38,23 @@ function commenterFor(
       ? 'This pull request comes from a fork: GitHub gives it no secrets and no OIDC token.'
       : 'This pull request comes from Dependabot: GitHub gives it only Dependabot secrets, no Actions secrets.';
     // Only diff can run without keys; what it does then depends on require-decryption.
-    const diff = parseBoolean(read, 'require-decryption')
+    const diff = config.action.requireDecryption
       ? 'require-decryption is true, so a diff that needs a missing key fails.'
       : 'diff shows values it cannot decrypt as "(encrypted; not decrypted in this run)" and lists their files (require-decryption: true fails instead).';
     kit.notice(`${who} lint runs fully; ${diff} build and apply still need every key.`);
   }
-  const wanted = optional(read('comment'));
-  const comment = wanted === undefined ? pullRequest !== undefined : parseBoolean(read, 'comment');
+  const comment = config.action.comment ?? pullRequest !== undefined;
   if (!comment || pullRequest === undefined) return undefined;
-  const token = optional(read('github-token'));
+  const token = config.action.githubToken;
   if (token === undefined) {
     host.warning('comment is on but github-token is empty: no pull request comment');
     return undefined;
   }
-  host.setSecret(token);
-  const tag = lines(read('comment-tag')).join(', ');
   return createStickyCommenter({
     token,
-    apiUrl: optional(kit.env['GITHUB_API_URL'] ?? ''),
+    apiUrl: config.action.apiUrl,
     pullRequest,
-    tag: tag === '' ? undefined : tag,
+    tag: config.action.commentTag,
   });
 }
 
@@ -109,31 +63,43 @@ export async function runAction(kit: ActionToolkit): Promise<number> {
   // Paths in annotations and reports are relative to the workspace, as GitHub resolves them.
   const workspace = kit.env['GITHUB_WORKSPACE'];
   if (workspace !== undefined && workspace !== '' && existsSync(workspace)) process.chdir(workspace);
-  const cleanups: (() => Promise<void>)[] = [];
-  // The commenter is set once the inputs are read; the host is needed for masking before that.
-  const commenter: { post?: ReturnType<typeof createStickyCommenter> } = {};
-  const host = kit.createHost({
-    commenter: (tag, render) =>
-      commenter.post === undefined ? Promise.resolve('skipped') : commenter.post(tag, render),
-  });
+  const host = kit.createHost();
   try {
+    const config = await host.group('inputs and keys', () => {
+      // The config masks the decryption Secret's values as it parses them and says what it held.
+      const shell = {
+        stdoutIsLog: true,
+        mask: (value: string) => host.setSecret(value),
+        info: (message: string) => host.info(message),
+      };
+      return Promise.resolve(parseConfig(kit.getInput, kit.env, shell));
+    });
+    for (const secret of configSecrets(config)) host.setSecret(secret);
     // A one-step workflow: with no checkout before this step, check out the triggering commit.
     if (workspace !== undefined && workspace !== '') {
-      const request = { workspace, env: kit.env, read: kit.getInput, host, exec: nodeExec };
-      if (await checkoutWorkspace(request)) process.chdir(workspace);
+      const request = {
+        workspace,
+        env: kit.env,
+        paths: repositoryPaths(config),
+        token: config.action.githubToken ?? '',
+        host,
+        exec: nodeExec,
+      };
+      if (await checkoutRepository(request)) process.chdir(workspace);
     }
-    const read = await host.group('inputs and keys', () => prepareInputs(kit, host, cleanups));
-    const config = parseConfig(read, kit.env, { stdoutIsLog: true });
-    const post = commenterFor(kit, read, host);
-    if (post !== undefined) commenter.post = post;
-    const failOnChanges = parseBoolean(read, 'fail-on-changes');
+    const reporter = createGithubReporter(host, {
+      commenter: commenterFor(kit, config, host),
+      tempDir: config.action.tempDir,
+    });
     const code = await run(config, {
       host,
       exec: nodeExec,
       readStdin: () => Promise.resolve(new Uint8Array()),
+      reporter,
+      kubeClient: openKubeClient,
     });
     // diff exits 1 for "changes"; that fails the step only for a drift check.
-    const failed = code === 2 || (code === 1 && (config.command !== 'diff' || failOnChanges));
+    const failed = code === 2 || (code === 1 && (config.command !== 'diff' || config.action.failOnChanges));
     if (!failed) return 0;
     if (host.errors.length === 0) {
       const what =
@@ -148,13 +114,7 @@ export async function runAction(kit: ActionToolkit): Promise<number> {
     return 1;
   } catch (error) {
     if (error instanceof UserError) reportError(host, error);
-    else
-      reportError(
-        host,
-        new UserError('USAGE', `invalid inputs: ${error instanceof Error ? error.message : String(error)}`),
-      );
+    else reportError(host, new UserError('USAGE', `invalid inputs: ${errorMessage(error)}`));
     return 1;
-  } finally {
-    for (const cleanup of cleanups) await cleanup();
   }
 }

@@ -1,27 +1,46 @@
 /**
- * Reporting a run to GitHub through the Host port (outputs, job summary, sticky comment,
- * report files). No `@actions/*` here: the Actions host does the talking.
+ * The Action's Reporter: a command's result becomes step outputs, the job summary, a report
+ * file and the sticky pull-request comment. No `@actions/*` here: the Actions host does the
+ * talking, and the commenter (sticky-commenter.ts) posts the comment.
  */
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { errorMessage } from '../errors.ts';
+import type { CommandReporter, CommandResults } from '../commands/command.ts';
 import type { Host } from '../ports.ts';
 import type { ApplyReport } from '../kube/apply.ts';
-import { renderDiffText, type DiffReport } from '../kube/diff.ts';
+import { renderDiffText } from '../kube/diff.ts';
 import type { LintResult } from '../lint/lint.ts';
 import { renderApplySummary } from './apply-report.ts';
 import { diffOutputs, renderDiffComment, renderDiffSummary } from './diff-report.ts';
 import { renderLintSummary } from './lint-report.ts';
 import { writePrivateFile } from '../private-file.ts';
+import type { StickyCommenter } from './sticky-commenter.ts';
 
-export interface DiffPublishOptions {
-  /** Names the sticky comment and the summary; the target paths by default. */
-  readonly tag: string;
-  /** Where the full diff goes; a new file in `tempDir` when undefined. */
-  readonly file: string | undefined;
-  /** RUNNER_TEMP. */
+export interface GithubReporterOptions {
+  /** Posts the sticky comment; undefined where there is no pull request or comments are off. */
+  readonly commenter: StickyCommenter | undefined;
+  /** RUNNER_TEMP, where the full diff goes when the build has no `output`. */
   readonly tempDir: string | undefined;
+}
+
+/** The Reporter for the Actions runner. */
+export function createGithubReporter(host: Host, options: GithubReporterOptions): CommandReporter {
+  const reporters: { readonly [K in keyof CommandResults]: (result: CommandResults[K]) => Promise<void> } = {
+    diff: (result) => host.group('report', () => publishDiff(host, result, options)),
+    apply: (result) => {
+      publishApply(host, result.report, result.title);
+      return Promise.resolve();
+    },
+    lint: (result) => {
+      publishLint(host, result);
+      return Promise.resolve();
+    },
+  };
+  return {
+    report: (command, result) => reporters[command](result),
+  };
 }
 
 /**
@@ -31,18 +50,19 @@ export interface DiffPublishOptions {
  */
 export async function publishDiff(
   host: Host,
-  report: DiffReport,
-  options: DiffPublishOptions,
+  { report, tag, file: reportFile }: CommandResults['diff'],
+  options: GithubReporterOptions,
 ): Promise<void> {
   for (const [name, value] of Object.entries(diffOutputs(report))) host.setOutput(name, value);
   const file =
-    options.file ?? path.join(options.tempDir ?? tmpdir(), `diff-${randomBytes(6).toString('hex')}.txt`);
+    reportFile ?? path.join(options.tempDir ?? tmpdir(), `diff-${randomBytes(6).toString('hex')}.txt`);
   await writePrivateFile(file, renderDiffText(report));
   host.setOutput('diff-file', file);
-  host.appendSummary(renderDiffSummary(report, options.tag));
+  host.appendSummary(renderDiffSummary(report, tag));
+  if (options.commenter === undefined) return;
   try {
-    const result = await host.stickyComment(options.tag, (tag) => renderDiffComment(report, tag));
-    if (result !== 'skipped') host.info(`pull request comment ${options.tag}: ${result}`);
+    const result = await options.commenter(tag, (final) => renderDiffComment(report, final));
+    if (result !== 'skipped') host.info(`pull request comment ${tag}: ${result}`);
   } catch (error) {
     host.warning(`could not update the pull request comment: ${errorMessage(error)}`);
   }

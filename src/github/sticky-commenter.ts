@@ -1,12 +1,17 @@
 /**
- * The Octokit side of `Host.stickyComment`: posts to the run's pull request. Built by the
- * Action shell; domain code only sees the Host method.
+ * The Octokit side of the sticky comment: posts to the run's pull request. Built by the
+ * Action shell for its Reporter (publish.ts); commands never see it.
  */
-import type { StickyCommentResult } from '../ports.ts';
 import { upsertStickyComment } from './comment.ts';
-import type { PullRequestContext } from './pull-request.ts';
+import type { PullRequestContext } from '../config/pull-request.ts';
 
-/** Posts, updates or deletes one sticky comment. */
+/** What a sticky-comment update did; `skipped` where there is no pull request or comments are off. */
+export type StickyCommentResult = 'created' | 'updated' | 'deleted' | 'unchanged' | 'skipped';
+
+/**
+ * Creates or updates the sticky comment for `tag` (the `comment-tag` input may replace it, so
+ * the body is rendered for the final tag), or deletes it when `render` returns null.
+ */
 export type StickyCommenter = (
   tag: string,
   render: (tag: string) => string | null,

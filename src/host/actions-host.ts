@@ -3,9 +3,8 @@ import * as core from '@actions/core';
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SourceLocation } from '../errors.ts';
-import type { StickyCommenter } from '../github/sticky-commenter.ts';
 import type { Host } from '../ports.ts';
-import { maskableParts } from './redactor.ts';
+import { maskableParts } from '../masking.ts';
 
 /** GitHub drops a step summary larger than this, so we never write more. */
 export const SUMMARY_LIMIT = 1024 * 1024;
@@ -16,11 +15,6 @@ export const ERROR_PREFIX = 'kustomize-sops-deploy: ';
 export interface ActionsHost extends Host {
   /** Errors reported so far; the shell fails the step with the first one. */
   readonly errors: readonly string[];
-}
-
-export interface ActionsHostOptions {
-  /** Set on a pull request with comments on; otherwise sticky comments are skipped. */
-  readonly commenter?: StickyCommenter | undefined;
 }
 
 /**
@@ -37,7 +31,7 @@ function annotationOf(where: SourceLocation): core.AnnotationProperties {
   };
 }
 
-export function createActionsHost(options: ActionsHostOptions = {}): ActionsHost {
+export function createActionsHost(): ActionsHost {
   const errors: string[] = [];
   let summaryBytes = 0;
   let summaryFull = false;
@@ -69,9 +63,6 @@ export function createActionsHost(options: ActionsHostOptions = {}): ActionsHost
       appendFileSync(file, text);
     },
     writeStdout: (d) => process.stdout.write(d),
-    reportsToGithub: true,
     group: (name, fn) => core.group(name, fn),
-    stickyComment: (tag, render) =>
-      options.commenter === undefined ? Promise.resolve('skipped') : options.commenter(tag, render),
   };
 }

@@ -1,7 +1,11 @@
-/** The CLI's host: messages to stderr, command output to stdout, secrets redacted. */
+/**
+ * The CLI's host (messages to stderr, command output to stdout, secrets redacted) and its
+ * Reporter, which reports nothing: a terminal has no job summary, outputs or comment.
+ */
 import { writeSync } from 'node:fs';
+import type { CommandReporter } from '../commands/command.ts';
 import type { Host } from '../ports.ts';
-import { Redactor } from './redactor.ts';
+import { Redactor } from '../masking.ts';
 
 export function createConsoleHost(options: { verbose?: boolean } = {}): Host {
   const redactor = new Redactor();
@@ -22,9 +26,10 @@ export function createConsoleHost(options: { verbose?: boolean } = {}): Host {
       // Synchronous, so the whole document is out before the process exits.
       writeSync(1, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     },
-    reportsToGithub: false,
     // A terminal has no collapsible groups; the stage's own lines say enough.
     group: (_name, fn) => fn(),
-    stickyComment: () => Promise.resolve('skipped'),
   };
 }
+
+/** The CLI reports everything on stdout and stderr already; nothing more goes anywhere. */
+export const consoleReporter: CommandReporter = { report: () => Promise.resolve() };

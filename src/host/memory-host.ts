@@ -1,5 +1,9 @@
-/** A host for tests: records every channel so tests can search them for canary secrets. */
-import type { Host, StickyCommentResult } from '../ports.ts';
+/**
+ * A host and a reporter for tests: they record every channel so tests can search them for
+ * canary secrets and see what a command reported.
+ */
+import type { CommandReporter, CommandResults } from '../commands/command.ts';
+import type { Host } from '../ports.ts';
 
 export interface MemoryHost extends Host {
   readonly logs: string[];
@@ -7,22 +11,18 @@ export interface MemoryHost extends Host {
   readonly outputs: Map<string, string>;
   readonly summary: string[];
   readonly stdout: Uint8Array[];
-  /** Sticky comments by tag; a deleted one is removed. */
-  readonly comments: Map<string, string>;
   /** Errors that named a file, as `file:line:column: message`. */
   readonly annotations: string[];
   /** Everything written anywhere, for leak checks. */
   allText(): string;
 }
 
-/** `reportsToGithub` makes commands report as they do on the Actions runner. */
-export function createMemoryHost(options: { reportsToGithub?: boolean } = {}): MemoryHost {
+export function createMemoryHost(): MemoryHost {
   const logs: string[] = [];
   const secrets: string[] = [];
   const outputs = new Map<string, string>();
   const summary: string[] = [];
   const stdout: Uint8Array[] = [];
-  const comments = new Map<string, string>();
   const annotations: string[] = [];
   return {
     annotations,
@@ -31,7 +31,6 @@ export function createMemoryHost(options: { reportsToGithub?: boolean } = {}): M
     outputs,
     summary,
     stdout,
-    comments,
     debug: (m) => logs.push(`debug: ${m}`),
     info: (m) => logs.push(m),
     warning: (m) => logs.push(`warning: ${m}`),
@@ -44,7 +43,6 @@ export function createMemoryHost(options: { reportsToGithub?: boolean } = {}): M
     setOutput: (n, v) => outputs.set(n, v),
     appendSummary: (md) => summary.push(md),
     writeStdout: (d) => stdout.push(typeof d === 'string' ? Buffer.from(d) : d),
-    reportsToGithub: options.reportsToGithub ?? false,
     group: async (name, fn) => {
       logs.push(`group: ${name}`);
       try {
@@ -53,24 +51,29 @@ export function createMemoryHost(options: { reportsToGithub?: boolean } = {}): M
         logs.push(`endgroup: ${name}`);
       }
     },
-    stickyComment: (tag, render) => {
-      const body = render(tag);
-      let result: StickyCommentResult;
-      if (body === null) result = comments.delete(tag) ? 'deleted' : 'unchanged';
-      else {
-        const before = comments.get(tag);
-        result = before === undefined ? 'created' : before === body ? 'unchanged' : 'updated';
-        comments.set(tag, body);
-      }
-      return Promise.resolve(result);
-    },
     allText: () =>
-      [
-        ...logs,
-        ...outputs.values(),
-        ...summary,
-        ...comments.values(),
-        Buffer.concat(stdout).toString('utf8'),
-      ].join('\n'),
+      [...logs, ...outputs.values(), ...summary, Buffer.concat(stdout).toString('utf8')].join('\n'),
+  };
+}
+
+/** One result a command reported, with the command's name. */
+export type ReportedResult = {
+  readonly [K in keyof CommandResults]: { readonly command: K; readonly result: CommandResults[K] };
+}[keyof CommandResults];
+
+export interface MemoryReporter extends CommandReporter {
+  /** Every result reported, in order. */
+  readonly reported: ReportedResult[];
+}
+
+/** A reporter that keeps what the commands report, for tests to inspect. */
+export function createMemoryReporter(): MemoryReporter {
+  const reported: ReportedResult[] = [];
+  return {
+    reported,
+    report: (command, result) => {
+      reported.push({ command, result } as ReportedResult);
+      return Promise.resolve();
+    },
   };
 }

@@ -12,7 +12,7 @@ import {
   sendApproved,
   type HttpAnswer,
 } from './endpoint-policy.ts';
-import type { SourcedCredentials } from './aws-kms.ts';
+import type { SourcedCredentials } from './aws-credential-source.ts';
 import type { FetchLike, Mask } from '../ports.ts';
 
 /** The text of the first `<tag>` in an AWS query-API answer, unescaped. */

@@ -12,6 +12,7 @@
 import { hostname as osHostname } from 'node:os';
 import { UserError } from '../errors.ts';
 import { assumeAwsRole } from './aws-assume-role.ts';
+import type { AwsCredentialsProvider, SourcedCredentials } from './aws-credential-source.ts';
 import { createAwsAmbientCredentials } from './aws-credentials.ts';
 import { signRequest, type AwsCredentials } from './aws-sigv4.ts';
 import {
@@ -59,20 +60,10 @@ export interface AwsKmsKeySourceOptions {
   readonly metadataTimeoutMs?: number;
 }
 
-/** Supplies base credentials for a key (before a stanza's role is assumed). */
-export type AwsCredentialsProvider = (arn: KmsArn) => Promise<SourcedCredentials>;
-
 type KmsKey = Extract<MasterKey, { type: 'kms' }>;
 
-/** Where credentials came from, for messages (never the values). */
-export interface SourcedCredentials {
-  readonly credentials: AwsCredentials;
-  readonly from: string;
-  /** Milliseconds since the epoch, for temporary credentials that say when they end. */
-  readonly expiresAt?: number;
-}
-
-export { parseSharedCredentials } from './aws-credentials.ts';
+export { parseSharedCredentials } from './aws-profile-credentials.ts';
+export type { AwsCredentialsProvider, SourcedCredentials } from './aws-credential-source.ts';
 export { xmlText } from './aws-assume-role.ts';
 
 /** sops's `stsSessionRegex`. In RE2 and JS alike `@-_` is a range (@, A-Z, [\]^_), so `-` is removed. */
@@ -121,31 +112,49 @@ function jsonError(answer: HttpAnswer): { type: string; message: string } {
   }
 }
 
-/** Creates the `kms` key source. */
-export function createAwsKmsKeySource(options: AwsKmsKeySourceOptions): KeySource {
-  const { env, policy, mask } = options;
-  const fetchFn = options.fetch ?? fetch;
-  const hostname = options.hostname ?? osHostname;
-  const now = options.now ?? (() => new Date());
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const ambient = createAwsAmbientCredentials({
-    env,
-    mask,
-    fetch: fetchFn,
-    ...(options.readFile === undefined ? {} : { readFile: options.readFile }),
-    now,
-    hostname,
-    timeoutMs,
-    ...(options.metadataTimeoutMs === undefined ? {} : { metadataTimeoutMs: options.metadataTimeoutMs }),
-  });
+/** The `kms` source: one object per run, with its credential chain and assumed roles. */
+class AwsKmsKeySource implements KeySource {
+  readonly name = 'kms';
+  readonly locations: readonly string[];
+  private readonly options: AwsKmsKeySourceOptions;
+  private readonly fetchFn: FetchLike;
+  private readonly hostname: () => string;
+  private readonly now: () => Date;
+  private readonly timeoutMs: number;
+  private readonly ambient: ReturnType<typeof createAwsAmbientCredentials>;
+  private readonly assumed = new Map<string, Promise<SourcedCredentials>>();
 
-  /** The configured provider wins; otherwise the ambient chain (which honours `aws_profile`). */
-  async function baseCredentials(key: KmsKey, arn: KmsArn): Promise<SourcedCredentials> {
-    if (options.credentialsProvider !== undefined) return options.credentialsProvider(arn);
-    return ambient.resolve(arn, key.awsProfile);
+  constructor(options: AwsKmsKeySourceOptions) {
+    this.options = options;
+    this.fetchFn = options.fetch ?? fetch;
+    this.hostname = options.hostname ?? osHostname;
+    this.now = options.now ?? (() => new Date());
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.ambient = createAwsAmbientCredentials({
+      env: options.env,
+      mask: options.mask,
+      fetch: this.fetchFn,
+      ...(options.readFile === undefined ? {} : { readFile: options.readFile }),
+      now: this.now,
+      hostname: this.hostname,
+      timeoutMs: this.timeoutMs,
+      ...(options.metadataTimeoutMs === undefined ? {} : { metadataTimeoutMs: options.metadataTimeoutMs }),
+    });
+    this.locations = this.describe();
   }
 
-  async function call(
+  async decrypt(key: MasterKey): Promise<Uint8Array | null> {
+    if (key.type !== 'kms') return null;
+    return this.decryptKms(key);
+  }
+
+  /** The configured provider wins; otherwise the ambient chain (which honours `aws_profile`). */
+  private async baseCredentials(key: KmsKey, arn: KmsArn): Promise<SourcedCredentials> {
+    if (this.options.credentialsProvider !== undefined) return this.options.credentialsProvider(arn);
+    return this.ambient.resolve(arn, key.awsProfile);
+  }
+
+  private async call(
     url: URL,
     arn: KmsArn,
     service: 'kms' | 'sts',
@@ -153,6 +162,7 @@ export function createAwsKmsKeySource(options: AwsKmsKeySourceOptions): KeySourc
     headers: Readonly<Record<string, string>>,
     body: string,
   ): Promise<HttpAnswer> {
+    const { fetchFn, now, timeoutMs } = this;
     const signed = signRequest({
       method: 'POST',
       url,
@@ -170,16 +180,16 @@ export function createAwsKmsKeySource(options: AwsKmsKeySourceOptions): KeySourc
     }
   }
 
-  const assumed = new Map<string, Promise<SourcedCredentials>>();
-
-  function assumeRole(
+  private assumeRole(
     role: string,
     arn: KmsArn,
     base: SourcedCredentials,
     stsUrl: URL,
   ): Promise<SourcedCredentials> {
+    const { mask } = this.options;
+    const { fetchFn, hostname, now, timeoutMs } = this;
     const cacheKey = `${role}\n${stsUrl.href}\n${arn.region}\n${base.from}`;
-    let pending = assumed.get(cacheKey);
+    let pending = this.assumed.get(cacheKey);
     if (pending === undefined) {
       pending = assumeAwsRole({
         role,
@@ -193,24 +203,25 @@ export function createAwsKmsKeySource(options: AwsKmsKeySourceOptions): KeySourc
         timeoutMs,
       });
       // A failure is not cached, so the next stanza tries again.
-      pending.catch(() => assumed.delete(cacheKey));
-      assumed.set(cacheKey, pending);
+      pending.catch(() => this.assumed.delete(cacheKey));
+      this.assumed.set(cacheKey, pending);
     }
     return pending;
   }
 
-  async function kmsDecrypt(
+  private async kmsDecrypt(
     key: KmsKey,
     arn: KmsArn,
     url: URL,
     credentials: AwsCredentials,
     context: Readonly<Record<string, string>>,
   ): Promise<{ ok: true; value: Uint8Array } | { ok: false; type: string; reason: string }> {
+    const { mask } = this.options;
     const request: Record<string, unknown> = { KeyId: key.arn, CiphertextBlob: key.enc };
     // sops sends no context when the stanza has none (ParseKMSContext returns nil).
     if (Object.keys(context).length > 0) request['EncryptionContext'] = context;
     const body = JSON.stringify(request);
-    const answer = await call(
+    const answer = await this.call(
       url,
       arn,
       'kms',
@@ -241,7 +252,8 @@ export function createAwsKmsKeySource(options: AwsKmsKeySourceOptions): KeySourc
     return { ok: true, value: new Uint8Array(Buffer.from(plaintext, 'base64')) };
   }
 
-  async function decryptKms(key: KmsKey): Promise<Uint8Array> {
+  private async decryptKms(key: KmsKey): Promise<Uint8Array> {
+    const { env, policy } = this.options;
     // Everything the file names is checked before credentials are even looked up.
     const arn = parseKmsArn(key.arn);
     const keyCheck = checkAwsKey(policy, key.arn, arn);
@@ -259,47 +271,47 @@ export function createAwsKmsKeySource(options: AwsKmsKeySourceOptions): KeySourc
       throw new UserError('KEY_SOURCE', `kms stanza for ${key.arn} has an enc value that is not base64`);
     }
 
-    let credentials = await baseCredentials(key, arn);
+    let credentials = await this.baseCredentials(key, arn);
     if (role !== undefined && stsEndpoint?.ok === true) {
-      credentials = await assumeRole(role, arn, credentials, stsEndpoint.url);
+      credentials = await this.assumeRole(role, arn, credentials, stsEndpoint.url);
     }
 
-    const first = await kmsDecrypt(key, arn, kmsEndpoint.url, credentials.credentials, key.context);
+    const first = await this.kmsDecrypt(key, arn, kmsEndpoint.url, credentials.credentials, key.context);
     if (first.ok) return first.value;
     // sops < 3.3.0 encrypted with a wrong context; sops retries those variants (only for such
     // old files, which this source cannot see, so it retries on the one error the bug causes).
     if (first.type === 'InvalidCiphertextException') {
       for (const variant of buggyContextVariants(key.context)) {
-        const retry = await kmsDecrypt(key, arn, kmsEndpoint.url, credentials.credentials, variant);
+        const retry = await this.kmsDecrypt(key, arn, kmsEndpoint.url, credentials.credentials, variant);
         if (retry.ok) return retry.value;
       }
     }
     throw new UserError('KEY_SOURCE', first.reason);
   }
 
-  const kmsOverride = env['AWS_ENDPOINT_URL_KMS']?.trim() || env['AWS_ENDPOINT_URL']?.trim();
-  const locations = [
-    ...(options.credentialsProviderLocation === undefined ? [] : [options.credentialsProviderLocation]),
-    ...(options.credentialsProvider === undefined ? ambient.locations : []),
-    `kms endpoint: ${kmsOverride === undefined || kmsOverride === '' ? "the key's regional AWS endpoint" : URL.canParse(kmsOverride) ? new URL(kmsOverride).origin : '(not a URL)'}`,
-    `allowed keys: ${
-      policy.accounts.length === 0 && policy.keys.length === 0
-        ? 'any'
-        : [...policy.accounts.map((a) => `account ${a}`), ...policy.keys].join(', ')
-    }`,
-    `allowed roles: ${
-      policy.accounts.length === 0 && policy.roles.length === 0
-        ? 'none'
-        : [...policy.accounts.map((a) => `account ${a}`), ...policy.roles].join(', ')
-    }`,
-  ];
+  private describe(): string[] {
+    const { env, policy } = this.options;
+    const { options, ambient } = this;
+    const kmsOverride = env['AWS_ENDPOINT_URL_KMS']?.trim() || env['AWS_ENDPOINT_URL']?.trim();
+    return [
+      ...(options.credentialsProviderLocation === undefined ? [] : [options.credentialsProviderLocation]),
+      ...(options.credentialsProvider === undefined ? ambient.locations : []),
+      `kms endpoint: ${kmsOverride === undefined || kmsOverride === '' ? "the key's regional AWS endpoint" : URL.canParse(kmsOverride) ? new URL(kmsOverride).origin : '(not a URL)'}`,
+      `allowed keys: ${
+        policy.accounts.length === 0 && policy.keys.length === 0
+          ? 'any'
+          : [...policy.accounts.map((a) => `account ${a}`), ...policy.keys].join(', ')
+      }`,
+      `allowed roles: ${
+        policy.accounts.length === 0 && policy.roles.length === 0
+          ? 'none'
+          : [...policy.accounts.map((a) => `account ${a}`), ...policy.roles].join(', ')
+      }`,
+    ];
+  }
+}
 
-  return {
-    name: 'kms',
-    locations,
-    async decrypt(key: MasterKey): Promise<Uint8Array | null> {
-      if (key.type !== 'kms') return null;
-      return decryptKms(key);
-    },
-  };
+/** Creates the `kms` key source. */
+export function createAwsKmsKeySource(options: AwsKmsKeySourceOptions): KeySource {
+  return new AwsKmsKeySource(options);
 }

@@ -5,8 +5,9 @@
  * credential. The role comes from the workflow, never from a file, so it needs no allowlist.
  */
 import { UserError } from '../errors.ts';
-import { refusedExchangeMessage, type IdToken, type IdTokenProvider } from '../github/oidc.ts';
-import { xmlText, type AwsCredentialsProvider, type SourcedCredentials } from './aws-kms.ts';
+import { refusedExchangeMessage, type IdToken, type IdTokenProvider } from './id-token.ts';
+import { xmlText } from './aws-assume-role.ts';
+import type { AwsCredentialsProvider, SourcedCredentials } from './aws-credential-source.ts';
 import {
   describeNetworkError,
   resolveAwsEndpoint,

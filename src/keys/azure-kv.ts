@@ -17,22 +17,18 @@
  * `azure-allowed-vaults` are contacted, and by default none is.
  */
 import { UserError } from '../errors.ts';
-import { refusedExchangeMessage, type IdTokenProvider } from '../github/oidc.ts';
-import type { AzureStaticCredentials } from '../config/keys.ts';
-import {
-  azureError,
-  createAzureCredentialChain,
-  entraTokenUrl,
-  KEY_VAULT_SCOPE,
-} from './azure-credentials.ts';
+import type { IdTokenProvider } from './id-token.ts';
+import type { AzureStaticCredentials } from './key-config.ts';
+import { azureError } from './azure-credential-source.ts';
+import { createAzureCredentialChain } from './azure-credentials.ts';
+import { exchangeGithubOidc } from './azure-oidc-credential.ts';
 import { type HttpAnswer, postApproved, sanitizeRemoteMessage } from './endpoint-policy.ts';
 import { AZURE_ALLOWED_VAULTS_SETTING, checkAzureVault, formatVault } from './cloud-allowlists.ts';
 import type { KeySource } from './key-source.ts';
 import type { MasterKey } from './master-key.ts';
 import type { FetchLike, Mask } from '../ports.ts';
 
-/** The audience Entra ID's GitHub federated credentials expect. */
-export const AZURE_OIDC_AUDIENCE = 'api://AzureADTokenExchange';
+export { AZURE_OIDC_AUDIENCE } from './azure-oidc-credential.ts';
 const API_VERSION = '7.4';
 const RENEW_BEFORE_MS = 2 * 60_000;
 const NAME_RE = /^[A-Za-z0-9-]{1,127}$/;
@@ -55,6 +51,31 @@ export interface AzureKvKeySourceOptions {
 }
 
 type AzureKey = Extract<MasterKey, { type: 'azure_kv' }>;
+
+/**
+ * A token getter that reuses the token: short-lived tokens up to their end, long ones until a
+ * little before it; a failed exchange is not cached.
+ */
+function cachedToken(
+  exchange: () => Promise<{ value: string; expiresAt: number }>,
+  now: () => number,
+): () => Promise<string> {
+  let cached: Promise<{ value: string; expiresAt: number }> | undefined;
+  return async () => {
+    if (cached !== undefined) {
+      const value = await cached.catch(() => undefined);
+      // Short-lived tokens are used up to their end; long ones are renewed a little early.
+      const margin = value === undefined ? 0 : Math.min(RENEW_BEFORE_MS, (value.expiresAt - now()) / 2);
+      if (value !== undefined && value.expiresAt - margin > now()) return value.value;
+    }
+    const pending = exchange();
+    cached = pending;
+    pending.catch(() => {
+      if (cached === pending) cached = undefined;
+    });
+    return (await pending).value;
+  };
+}
 
 /** Creates the `azure_kv` source. */
 export function createAzureKvKeySource(options: AzureKvKeySourceOptions): KeySource {
@@ -83,41 +104,6 @@ export function createAzureKvKeySource(options: AzureKvKeySourceOptions): KeySou
           }),
         };
 
-  async function exchangeOidc(ids: {
-    clientId: string;
-    tenantId: string;
-  }): Promise<{ value: string; expiresAt: number }> {
-    const url = entraTokenUrl(env['AZURE_AUTHORITY_HOST'], ids.tenantId, 'azure-tenant-id');
-    // A new assertion for each exchange (see the file comment: AADSTS700024).
-    const token = await options.idToken(AZURE_OIDC_AUDIENCE);
-    const body = new URLSearchParams({
-      client_id: ids.clientId,
-      scope: KEY_VAULT_SCOPE,
-      grant_type: 'client_credentials',
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: token.value,
-    }).toString();
-    const what = 'azure entra';
-    const answer = await post(url, { 'content-type': 'application/x-www-form-urlencoded' }, body, what);
-    if (answer.status !== 200) {
-      const detail = sanitizeRemoteMessage(azureError(answer.body), [token.value, body]);
-      throw new UserError(
-        'KEY_SOURCE',
-        refusedExchangeMessage(what, `HTTP ${answer.status}${detail === '' ? '' : ` ${detail}`}`, token),
-      );
-    }
-    const parsed = JSON.parse(answer.body) as { access_token?: unknown; expires_in?: unknown };
-    if (typeof parsed.access_token !== 'string' || parsed.access_token === '') {
-      throw new UserError('KEY_SOURCE', `${what}: the answer has no access_token`);
-    }
-    mask(parsed.access_token);
-    const lifetime = Number(parsed.expires_in);
-    return {
-      value: parsed.access_token,
-      expiresAt: now() + (Number.isFinite(lifetime) ? lifetime : 3600) * 1000,
-    };
-  }
-
   // Precedence: the OIDC inputs, then the decryption Secret, then the environment chain.
   const halfConfigured = (clientId === undefined) !== (tenantId === undefined);
   const exchange = (): Promise<{ value: string; expiresAt: number }> =>
@@ -129,24 +115,18 @@ export function createAzureKvKeySource(options: AzureKvKeySourceOptions): KeySou
           ),
         )
       : 'oidc' in credentials
-        ? exchangeOidc(credentials.oidc)
+        ? exchangeGithubOidc({
+            ...credentials.oidc,
+            authorityHost: env['AZURE_AUTHORITY_HOST'],
+            idToken: options.idToken,
+            mask,
+            fetch: fetchFn,
+            now,
+            timeoutMs,
+          })
         : credentials.chain.getToken();
 
-  let cached: Promise<{ value: string; expiresAt: number }> | undefined;
-  async function accessToken(): Promise<string> {
-    if (cached !== undefined) {
-      const value = await cached.catch(() => undefined);
-      // Short-lived tokens are used up to their end; long ones are renewed a little early.
-      const margin = value === undefined ? 0 : Math.min(RENEW_BEFORE_MS, (value.expiresAt - now()) / 2);
-      if (value !== undefined && value.expiresAt - margin > now()) return value.value;
-    }
-    const pending = exchange();
-    cached = pending;
-    pending.catch(() => {
-      if (cached === pending) cached = undefined;
-    });
-    return (await pending).value;
-  }
+  const accessToken = cachedToken(exchange, now);
 
   async function decryptAzure(key: AzureKey): Promise<Uint8Array> {
     // The vault is checked before any token exists: a refused vault costs no exchange.

@@ -9,8 +9,8 @@
  * key (one `sops` invocation per file, same key) cost one call.
  */
 import { homedir } from 'node:os';
-import type { KeyConfig } from '../config/keys.ts';
-import { createIdTokenProvider, type IdTokenProvider } from '../github/oidc.ts';
+import type { KeyConfig } from './key-config.ts';
+import { createIdTokenProvider, type IdTokenProvider } from './id-token.ts';
 import type { Exec } from '../ports.ts';
 import type { Host } from '../ports.ts';
 import { parseAzureAllowedVaults, parseGcpAllowedKeys } from './cloud-allowlists.ts';
@@ -104,24 +104,177 @@ function maskEnvironmentSecrets(config: KeyConfig, mask: Mask): void {
   if (gcp !== undefined) mask(gcp.json);
 }
 
+/** What the cloud sources of one run share. */
+interface SharedCloud {
+  readonly mask: Mask;
+  readonly fetchFn: FetchLike;
+  readonly idToken: IdTokenProvider;
+  readonly dataKeys: Map<string, Promise<Uint8Array | null>>;
+  readonly awsPolicy: ReturnType<typeof parseAwsPolicy>;
+  readonly vaultPolicy: ReturnType<typeof buildVaultPolicy>;
+  readonly gcpAllowedKeys: ReturnType<typeof parseGcpAllowedKeys>;
+  readonly azureAllowedVaults: ReturnType<typeof parseAzureAllowedVaults>;
+}
+
+/** AWS KMS: the OIDC role, else the decryption Secret's keys, else the ambient chain. */
+function awsKeySource(config: KeyConfig, shared: SharedCloud): KeySource {
+  const { mask, fetchFn, idToken, dataKeys, awsPolicy } = shared;
+  const staticAws = config.staticCredentials.aws;
+  return lazyKeySource(
+    'kms',
+    [
+      config.awsRoleArn !== undefined
+        ? `github oidc role ${config.awsRoleArn}`
+        : staticAws !== undefined
+          ? 'aws keys from decryption-secret (sops.aws-kms)'
+          : 'aws credentials from the environment, shared profiles, container or instance metadata',
+    ],
+    async () => {
+      const { createAwsKmsKeySource } = await import('./aws-kms.ts');
+      // Precedence: the OIDC inputs, then the decryption Secret's keys, then the ambient chain.
+      if (config.awsRoleArn === undefined && staticAws !== undefined) {
+        const { accessKeyId, secretAccessKey, sessionToken } = staticAws;
+        const credentials = {
+          accessKeyId,
+          secretAccessKey,
+          ...(sessionToken === undefined ? {} : { sessionToken }),
+        };
+        return createAwsKmsKeySource({
+          env: config.env,
+          policy: awsPolicy,
+          mask,
+          fetch: fetchFn,
+          credentialsProvider: () => Promise.resolve({ credentials, from: 'decryption-secret sops.aws-kms' }),
+          credentialsProviderLocation: `decryption-secret sops.aws-kms (access key ${accessKeyId})`,
+        });
+      }
+      if (config.awsRoleArn === undefined) {
+        return createAwsKmsKeySource({ env: config.env, policy: awsPolicy, mask, fetch: fetchFn });
+      }
+      const { createAwsWebIdentityCredentials } = await import('./aws-oidc.ts');
+      return createAwsKmsKeySource({
+        env: config.env,
+        policy: awsPolicy,
+        mask,
+        fetch: fetchFn,
+        credentialsProvider: createAwsWebIdentityCredentials({
+          roleArn: config.awsRoleArn,
+          region: config.awsRegion,
+          sessionDurationSeconds: config.awsSessionDuration,
+          env: config.env,
+          idToken,
+          mask,
+          fetch: fetchFn,
+        }),
+        credentialsProviderLocation: `github oidc web identity: role ${config.awsRoleArn}${config.awsRegion === undefined ? '' : ` in ${config.awsRegion}`}`,
+      });
+    },
+    dataKeys,
+  );
+}
+
+/** Vault: the JWT login with the OIDC token, else a token (input, Secret, VAULT_TOKEN). */
+function vaultKeySource(config: KeyConfig, shared: SharedCloud): KeySource {
+  const { mask, fetchFn, idToken, dataKeys, vaultPolicy } = shared;
+  const cloudEnv =
+    config.vaultToken === undefined ? config.env : { ...config.env, VAULT_TOKEN: config.vaultToken };
+  return lazyKeySource(
+    'hc_vault',
+    [
+      config.vaultRole === undefined
+        ? 'vault token from the environment'
+        : `github oidc jwt login with role ${config.vaultRole}`,
+    ],
+    async () => {
+      const { createVaultKeySource } = await import('./vault.ts');
+      return createVaultKeySource({
+        env: cloudEnv,
+        policy: vaultPolicy,
+        mask,
+        fetch: fetchFn,
+        namespace: config.vaultNamespace,
+        jwtLogin:
+          config.vaultRole === undefined
+            ? undefined
+            : {
+                role: config.vaultRole,
+                authPath: config.vaultAuthPath,
+                audience: config.vaultAudience,
+                idToken,
+              },
+      });
+    },
+    dataKeys,
+  );
+}
+
+/** GCP KMS, with the decryption Secret's credentials JSON after the OIDC inputs. */
+function gcpKeySource(config: KeyConfig, shared: SharedCloud): KeySource {
+  const { mask, fetchFn, idToken, dataKeys, gcpAllowedKeys } = shared;
+  return lazyKeySource(
+    'gcp_kms',
+    [
+      `gcp workload identity provider: ${config.gcpWorkloadIdentityProvider ?? 'not set'}`,
+      ...(config.staticCredentials.gcp === undefined
+        ? []
+        : ['gcp credentials from decryption-secret (sops.gcp-kms)']),
+    ],
+    async () => {
+      const { createGcpKmsKeySource } = await import('./gcp-kms.ts');
+      return createGcpKmsKeySource({
+        env: config.env,
+        mask,
+        workloadIdentityProvider: config.gcpWorkloadIdentityProvider,
+        serviceAccount: config.gcpServiceAccount,
+        allowedKeys: gcpAllowedKeys,
+        staticCredentialsJson: config.staticCredentials.gcp?.json,
+        idToken,
+        fetch: fetchFn,
+      });
+    },
+    dataKeys,
+  );
+}
+
+/** Azure Key Vault, with the decryption Secret's credentials after the OIDC inputs. */
+function azureKeySource(config: KeyConfig, shared: SharedCloud): KeySource {
+  const { mask, fetchFn, idToken, dataKeys, azureAllowedVaults } = shared;
+  return lazyKeySource(
+    'azure_kv',
+    [
+      `azure client ${config.azureClientId ?? 'not set'}`,
+      ...(config.staticCredentials.azure === undefined
+        ? []
+        : ['azure credentials from decryption-secret (sops.azure-kv)']),
+    ],
+    async () => {
+      const { createAzureKvKeySource } = await import('./azure-kv.ts');
+      return createAzureKvKeySource({
+        env: config.env,
+        mask,
+        clientId: config.azureClientId,
+        tenantId: config.azureTenantId,
+        allowedVaults: azureAllowedVaults,
+        staticCredentials: config.staticCredentials.azure,
+        idToken,
+        fetch: fetchFn,
+      });
+    },
+    dataKeys,
+  );
+}
+
 export async function createKeySources(config: KeyConfig, deps: KeySourceDeps): Promise<KeySource[]> {
   const mask = (value: string): void => deps.host.setSecret(value);
-  // Inline identities (the Action's age-key input) are read exactly like SOPS_AGE_KEY.
   for (const key of config.ageKeys) mask(key);
   maskEnvironmentSecrets(config, mask);
-  const env =
-    config.ageKeys.length === 0
-      ? config.env
-      : {
-          ...config.env,
-          SOPS_AGE_KEY: [config.env['SOPS_AGE_KEY'] ?? '', ...config.ageKeys].join('\n').trim(),
-        };
   const local = await buildLocalKeySources({
     ageKeyFiles: config.ageKeyFiles,
+    ageKeys: config.ageKeys,
     pgpKeyFiles: config.pgpKeyFiles,
     pgpKeys: config.pgpKeys,
     ...(config.pgpPassphrase === undefined ? {} : { pgpPassphrase: config.pgpPassphrase }),
-    env,
+    env: config.env,
     homeDir: config.env['HOME'] ?? homedir(),
     exec: deps.exec,
     mask,
@@ -141,137 +294,22 @@ export async function createKeySources(config: KeyConfig, deps: KeySourceDeps): 
   });
   const idToken: IdTokenProvider = createIdTokenProvider({ env: config.env, mask, fetch: fetchFn });
   const dataKeys = new Map<string, Promise<Uint8Array | null>>();
-  const staticAws = config.staticCredentials.aws;
-  const cloudEnv =
-    config.vaultToken === undefined ? config.env : { ...config.env, VAULT_TOKEN: config.vaultToken };
+  const shared: SharedCloud = {
+    mask,
+    fetchFn,
+    idToken,
+    dataKeys,
+    awsPolicy,
+    vaultPolicy,
+    gcpAllowedKeys,
+    azureAllowedVaults,
+  };
 
   return [
     ...local,
-    lazyKeySource(
-      'kms',
-      [
-        config.awsRoleArn !== undefined
-          ? `github oidc role ${config.awsRoleArn}`
-          : staticAws !== undefined
-            ? 'aws keys from decryption-secret (sops.aws-kms)'
-            : 'aws credentials from the environment, shared profiles, container or instance metadata',
-      ],
-      async () => {
-        const { createAwsKmsKeySource } = await import('./aws-kms.ts');
-        // Precedence: the OIDC inputs, then the decryption Secret's keys, then the ambient chain.
-        if (config.awsRoleArn === undefined && staticAws !== undefined) {
-          const { accessKeyId, secretAccessKey, sessionToken } = staticAws;
-          const credentials = {
-            accessKeyId,
-            secretAccessKey,
-            ...(sessionToken === undefined ? {} : { sessionToken }),
-          };
-          return createAwsKmsKeySource({
-            env: config.env,
-            policy: awsPolicy,
-            mask,
-            fetch: fetchFn,
-            credentialsProvider: () =>
-              Promise.resolve({ credentials, from: 'decryption-secret sops.aws-kms' }),
-            credentialsProviderLocation: `decryption-secret sops.aws-kms (access key ${accessKeyId})`,
-          });
-        }
-        if (config.awsRoleArn === undefined) {
-          return createAwsKmsKeySource({ env: config.env, policy: awsPolicy, mask, fetch: fetchFn });
-        }
-        const { createAwsWebIdentityCredentials } = await import('./aws-oidc.ts');
-        return createAwsKmsKeySource({
-          env: config.env,
-          policy: awsPolicy,
-          mask,
-          fetch: fetchFn,
-          credentialsProvider: createAwsWebIdentityCredentials({
-            roleArn: config.awsRoleArn,
-            region: config.awsRegion,
-            sessionDurationSeconds: config.awsSessionDuration,
-            env: config.env,
-            idToken,
-            mask,
-            fetch: fetchFn,
-          }),
-          credentialsProviderLocation: `github oidc web identity: role ${config.awsRoleArn}${config.awsRegion === undefined ? '' : ` in ${config.awsRegion}`}`,
-        });
-      },
-      dataKeys,
-    ),
-    lazyKeySource(
-      'hc_vault',
-      [
-        config.vaultRole === undefined
-          ? 'vault token from the environment'
-          : `github oidc jwt login with role ${config.vaultRole}`,
-      ],
-      async () => {
-        const { createVaultKeySource } = await import('./vault.ts');
-        return createVaultKeySource({
-          env: cloudEnv,
-          policy: vaultPolicy,
-          mask,
-          fetch: fetchFn,
-          namespace: config.vaultNamespace,
-          jwtLogin:
-            config.vaultRole === undefined
-              ? undefined
-              : {
-                  role: config.vaultRole,
-                  authPath: config.vaultAuthPath,
-                  audience: config.vaultAudience,
-                  idToken,
-                },
-        });
-      },
-      dataKeys,
-    ),
-    lazyKeySource(
-      'gcp_kms',
-      [
-        `gcp workload identity provider: ${config.gcpWorkloadIdentityProvider ?? 'not set'}`,
-        ...(config.staticCredentials.gcp === undefined
-          ? []
-          : ['gcp credentials from decryption-secret (sops.gcp-kms)']),
-      ],
-      async () => {
-        const { createGcpKmsKeySource } = await import('./gcp-kms.ts');
-        return createGcpKmsKeySource({
-          env: config.env,
-          mask,
-          workloadIdentityProvider: config.gcpWorkloadIdentityProvider,
-          serviceAccount: config.gcpServiceAccount,
-          allowedKeys: gcpAllowedKeys,
-          staticCredentialsJson: config.staticCredentials.gcp?.json,
-          idToken,
-          fetch: fetchFn,
-        });
-      },
-      dataKeys,
-    ),
-    lazyKeySource(
-      'azure_kv',
-      [
-        `azure client ${config.azureClientId ?? 'not set'}`,
-        ...(config.staticCredentials.azure === undefined
-          ? []
-          : ['azure credentials from decryption-secret (sops.azure-kv)']),
-      ],
-      async () => {
-        const { createAzureKvKeySource } = await import('./azure-kv.ts');
-        return createAzureKvKeySource({
-          env: config.env,
-          mask,
-          clientId: config.azureClientId,
-          tenantId: config.azureTenantId,
-          allowedVaults: azureAllowedVaults,
-          staticCredentials: config.staticCredentials.azure,
-          idToken,
-          fetch: fetchFn,
-        });
-      },
-      dataKeys,
-    ),
+    awsKeySource(config, shared),
+    vaultKeySource(config, shared),
+    gcpKeySource(config, shared),
+    azureKeySource(config, shared),
   ];
 }

@@ -14,6 +14,8 @@ import type { Mask } from '../ports.ts';
 export interface LocalKeyOptions {
   /** `--age-key-file`, repeatable; read before any environment source. */
   readonly ageKeyFiles?: readonly string[];
+  /** Age identities given as text (the `age-key` input); read with `SOPS_AGE_KEY`, after it. */
+  readonly ageKeys?: readonly string[];
   /** `--pgp-key-file`, repeatable. When given, the gpg binary is not used. */
   readonly pgpKeyFiles?: readonly string[];
   /** Armored private keys as text (the Action's `pgp-key` input). Like key files, they replace gpg. */
@@ -45,6 +47,7 @@ export async function buildLocalKeySources(options: LocalKeyOptions): Promise<Ke
   }
   const age = await loadAgeKeySource({
     keyFiles: options.ageKeyFiles ?? [],
+    keyTexts: options.ageKeys ?? [],
     env: options.env,
     exec: options.exec,
     mask: options.mask,

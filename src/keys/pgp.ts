@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import * as openpgp from 'openpgp';
 import { UserError, errorMessage } from '../errors.ts';
+import { maskableParts } from '../masking.ts';
 import type { KeySource } from './key-source.ts';
 import { decryptRsaSessionKey } from './pgp-rsa.ts';
 import type { MasterKey } from './master-key.ts';
@@ -25,14 +26,9 @@ export interface PgpLoadOptions {
 const ARMOR_HEADER = '-----BEGIN PGP';
 const PRIVATE_BLOCK = /-----BEGIN PGP PRIVATE KEY BLOCK-----[\s\S]*?-----END PGP PRIVATE KEY BLOCK-----/g;
 
-/** Masks armor as a whole and line by line (a runner masks whole values only). */
+/** Masks armor by the one masking policy: as a whole and line by line. */
 function maskArmor(mask: Mask, armor: string): void {
-  const trimmed = armor.trim();
-  if (trimmed !== '') mask(trimmed);
-  for (const line of armor.split(/\r?\n/)) {
-    const value = line.trim();
-    if (value.length >= 8 && !value.startsWith('-----') && !/^[A-Za-z-]+: /.test(value)) mask(value);
-  }
+  for (const part of maskableParts(armor)) mask(part);
 }
 
 /** Reads and unlocks the private keys of one file; the armor is masked before parsing. */

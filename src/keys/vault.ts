@@ -13,7 +13,7 @@ import { readFile as fsReadFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
-import { refusedExchangeMessage, type IdTokenProvider } from '../github/oidc.ts';
+import { refusedExchangeMessage, type IdTokenProvider } from './id-token.ts';
 import {
   checkVaultAddress,
   describeNetworkError,
@@ -118,139 +118,167 @@ function sendWithCa(
   });
 }
 
-/**
- * Creates the `hc_vault` key source. The token is read and masked lazily, on the first
- * Vault stanza, so an age-only run never touches `~/.vault-token`.
- */
-export function createVaultKeySource(options: VaultKeySourceOptions): KeySource {
-  const { env, policy, mask } = options;
-  const read = options.readFile ?? ((file: string) => fsReadFile(file, 'utf8'));
-  const fetchFn = options.fetch ?? fetch;
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const home = env['HOME'];
-  const tokenFile = home === undefined || home === '' ? undefined : path.join(home, '.vault-token');
+type Token = { readonly value: string; readonly from: string };
 
-  const envToken = env['VAULT_TOKEN']?.trim();
-  if (envToken !== undefined && envToken !== '') mask(envToken);
+/** The `hc_vault` source: one object per run, holding its token, CA and JWT logins. */
+class VaultKeySource implements KeySource {
+  readonly name = 'hc_vault';
+  readonly locations: readonly string[];
+  private readonly options: VaultKeySourceOptions;
+  private readonly read: (file: string) => Promise<string>;
+  private readonly fetchFn: FetchLike;
+  private readonly timeoutMs: number;
+  private readonly tokenFile: string | undefined;
+  private readonly envToken: string | undefined;
+  private readonly caFile: string | undefined;
+  private readonly namespace: string | undefined;
+  private token: Promise<Token | null> | undefined;
+  private ca: Promise<string> | undefined;
+  /** JWT logins, one per Vault (address and path) per run. */
+  private readonly logins = new Map<string, Promise<Token>>();
 
-  let token: Promise<{ value: string; from: string } | null> | undefined;
-  const loadToken = (): Promise<{ value: string; from: string } | null> => {
-    token ??= (async () => {
-      if (envToken !== undefined && envToken !== '') return { value: envToken, from: 'VAULT_TOKEN' };
+  constructor(options: VaultKeySourceOptions) {
+    const { env, mask } = options;
+    this.options = options;
+    this.read = options.readFile ?? ((file: string) => fsReadFile(file, 'utf8'));
+    this.fetchFn = options.fetch ?? fetch;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    const home = env['HOME'];
+    this.tokenFile = home === undefined || home === '' ? undefined : path.join(home, '.vault-token');
+    const envToken = env['VAULT_TOKEN']?.trim();
+    this.envToken = envToken === '' ? undefined : envToken;
+    if (this.envToken !== undefined) mask(this.envToken);
+    this.caFile = env['VAULT_CACERT']?.trim();
+    this.namespace = options.namespace?.trim() || env['VAULT_NAMESPACE']?.trim();
+    this.locations = this.describe();
+  }
+
+  async decrypt(key: MasterKey): Promise<Uint8Array | null> {
+    if (key.type !== 'hc_vault') return null;
+    return this.decryptVault(key);
+  }
+
+  private describe(): string[] {
+    const { policy, jwtLogin: jwt } = this.options;
+    const { envToken, tokenFile } = this;
+    return [
+      ...(jwt === undefined
+        ? []
+        : [
+            `github oidc jwt login at auth/${jwt.authPath} with role ${jwt.role} (audience ${jwt.audience ?? 'github default'})`,
+          ]),
+      `VAULT_TOKEN (${envToken === undefined ? 'not set' : 'set'})`,
+      ...(tokenFile === undefined ? [] : [tokenFile]),
+      policy.disabledReason !== undefined
+        ? `vault disabled: ${policy.disabledReason}`
+        : policy.allowAll
+          ? 'allowed vault addresses: any (SOPS_HC_VAULT_ALLOWLIST=all)'
+          : `allowed vault addresses: ${policy.addresses.length === 0 ? 'none' : policy.addresses.join(', ')}`,
+      ...(policy.ignoredEntries.length === 0
+        ? []
+        : [`ignored allowlist entries (not http(s) URLs): ${policy.ignoredEntries.join(', ')}`]),
+    ];
+  }
+
+  /** VAULT_TOKEN, else `~/.vault-token`; read and masked once, on the first stanza. */
+  private loadToken(): Promise<Token | null> {
+    const { envToken, tokenFile } = this;
+    this.token ??= (async () => {
+      if (envToken !== undefined) return { value: envToken, from: 'VAULT_TOKEN' };
       if (tokenFile === undefined) return null;
       let text: string;
       try {
-        text = await read(tokenFile);
+        text = await this.read(tokenFile);
       } catch {
         return null;
       }
       const value = text.trim();
       if (value === '') return null;
-      mask(value);
+      this.options.mask(value);
       return { value, from: tokenFile };
     })();
-    return token;
-  };
-
-  let ca: Promise<string> | undefined;
-  const caFile = env['VAULT_CACERT']?.trim();
-  const namespace = options.namespace?.trim() || env['VAULT_NAMESPACE']?.trim();
-  const jwt = options.jwtLogin;
+    return this.token;
+  }
 
   /** Sends one request to an approved address, with VAULT_CACERT when set. */
-  async function send(url: URL, headers: Record<string, string>, body: string): Promise<HttpAnswer> {
+  private async send(url: URL, headers: Record<string, string>, body: string): Promise<HttpAnswer> {
+    const { caFile } = this;
     if (caFile !== undefined && caFile !== '') {
-      ca ??= read(caFile);
+      this.ca ??= this.read(caFile);
       let caText: string;
       try {
-        caText = await ca;
+        caText = await this.ca;
       } catch {
         throw new UserError('KEY_SOURCE', `cannot read VAULT_CACERT file ${caFile}`);
       }
-      return sendWithCa(url, { method: 'POST', headers, body }, caText, timeoutMs);
+      return sendWithCa(url, { method: 'POST', headers, body }, caText, this.timeoutMs);
     }
-    return sendApproved(fetchFn, url, { method: 'POST', headers, body }, timeoutMs);
+    return sendApproved(this.fetchFn, url, { method: 'POST', headers, body }, this.timeoutMs);
   }
 
-  function baseHeaders(): Record<string, string> {
+  private baseHeaders(): Record<string, string> {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       // Vault's clients send this on every request; some deployments (agent, proxies) require it.
       'x-vault-request': 'true',
     };
-    if (namespace !== undefined && namespace !== '') headers['x-vault-namespace'] = namespace;
+    if (this.namespace !== undefined && this.namespace !== '') headers['x-vault-namespace'] = this.namespace;
     return headers;
   }
 
-  /** JWT logins, one per Vault (address and path) per run. */
-  const logins = new Map<string, Promise<{ value: string; from: string }>>();
-
-  function login(address: URL, settings: VaultJwtLogin): Promise<{ value: string; from: string }> {
+  /** One JWT login per Vault per run; a refused login is not cached. */
+  private login(address: URL, settings: VaultJwtLogin): Promise<Token> {
     const base = address.pathname === '/' ? '' : address.pathname;
     const cacheKey = `${address.origin}${base}`;
-    let pending = logins.get(cacheKey);
+    let pending = this.logins.get(cacheKey);
     if (pending !== undefined) return pending;
-    pending = (async () => {
-      const what = `vault jwt login (auth/${settings.authPath}, role ${settings.role})`;
-      if (!isSafeSegments(settings.authPath, ENGINE_PATH_RE)) {
-        throw new UserError(
-          'KEY_SOURCE',
-          `vault-auth-path ${JSON.stringify(settings.authPath)} is not a plain mount path`,
-        );
-      }
-      const token = await settings.idToken(settings.audience);
-      const url = new URL(`${address.origin}${base}/v1/auth/${settings.authPath}/login`);
-      const body = JSON.stringify({ role: settings.role, jwt: token.value });
-      let answer: HttpAnswer;
-      try {
-        answer = await send(url, baseHeaders(), body);
-      } catch (error) {
-        throw new UserError('KEY_SOURCE', `${what}: ${describeNetworkError(error, url)}`);
-      }
-      if (answer.status < 200 || answer.status >= 300) {
-        const detail = sanitizeRemoteMessage(vaultErrors(answer.body), [token.value, body]);
-        throw new UserError(
-          'KEY_SOURCE',
-          refusedExchangeMessage(what, `HTTP ${answer.status}${detail === '' ? '' : `: ${detail}`}`, token),
-        );
-      }
-      let clientToken: unknown;
-      try {
-        clientToken = (JSON.parse(answer.body) as { auth?: { client_token?: unknown } }).auth?.client_token;
-      } catch {
-        clientToken = undefined;
-      }
-      if (typeof clientToken !== 'string' || clientToken === '') {
-        throw new UserError('KEY_SOURCE', `${what}: the answer has no auth.client_token`);
-      }
-      mask(clientToken);
-      return { value: clientToken, from: what };
-    })();
-    logins.set(cacheKey, pending);
+    pending = this.jwtLogin(address, base, settings);
+    this.logins.set(cacheKey, pending);
     // A refused login is not cached; the next stanza tries again and reports the same way.
-    pending.catch(() => logins.delete(cacheKey));
+    pending.catch(() => this.logins.delete(cacheKey));
     return pending;
   }
 
-  const locations = [
-    ...(jwt === undefined
-      ? []
-      : [
-          `github oidc jwt login at auth/${jwt.authPath} with role ${jwt.role} (audience ${jwt.audience ?? 'github default'})`,
-        ]),
-    `VAULT_TOKEN (${envToken === undefined || envToken === '' ? 'not set' : 'set'})`,
-    ...(tokenFile === undefined ? [] : [tokenFile]),
-    policy.disabledReason !== undefined
-      ? `vault disabled: ${policy.disabledReason}`
-      : policy.allowAll
-        ? 'allowed vault addresses: any (SOPS_HC_VAULT_ALLOWLIST=all)'
-        : `allowed vault addresses: ${policy.addresses.length === 0 ? 'none' : policy.addresses.join(', ')}`,
-    ...(policy.ignoredEntries.length === 0
-      ? []
-      : [`ignored allowlist entries (not http(s) URLs): ${policy.ignoredEntries.join(', ')}`]),
-  ];
+  private async jwtLogin(address: URL, base: string, settings: VaultJwtLogin): Promise<Token> {
+    const what = `vault jwt login (auth/${settings.authPath}, role ${settings.role})`;
+    if (!isSafeSegments(settings.authPath, ENGINE_PATH_RE)) {
+      throw new UserError(
+        'KEY_SOURCE',
+        `vault-auth-path ${JSON.stringify(settings.authPath)} is not a plain mount path`,
+      );
+    }
+    const token = await settings.idToken(settings.audience);
+    const url = new URL(`${address.origin}${base}/v1/auth/${settings.authPath}/login`);
+    const body = JSON.stringify({ role: settings.role, jwt: token.value });
+    let answer: HttpAnswer;
+    try {
+      answer = await this.send(url, this.baseHeaders(), body);
+    } catch (error) {
+      throw new UserError('KEY_SOURCE', `${what}: ${describeNetworkError(error, url)}`);
+    }
+    if (answer.status < 200 || answer.status >= 300) {
+      const detail = sanitizeRemoteMessage(vaultErrors(answer.body), [token.value, body]);
+      throw new UserError(
+        'KEY_SOURCE',
+        refusedExchangeMessage(what, `HTTP ${answer.status}${detail === '' ? '' : `: ${detail}`}`, token),
+      );
+    }
+    let clientToken: unknown;
+    try {
+      clientToken = (JSON.parse(answer.body) as { auth?: { client_token?: unknown } }).auth?.client_token;
+    } catch {
+      clientToken = undefined;
+    }
+    if (typeof clientToken !== 'string' || clientToken === '') {
+      throw new UserError('KEY_SOURCE', `${what}: the answer has no auth.client_token`);
+    }
+    this.options.mask(clientToken);
+    return { value: clientToken, from: what };
+  }
 
-  async function decryptVault(key: VaultKey): Promise<Uint8Array> {
+  private async decryptVault(key: VaultKey): Promise<Uint8Array> {
+    const { policy, jwtLogin: jwt, mask } = this.options;
+    const { tokenFile } = this;
     const fail = (reason: string): never => {
       throw new UserError('KEY_SOURCE', reason);
     };
@@ -263,7 +291,7 @@ export function createVaultKeySource(options: VaultKeySourceOptions): KeySource 
     if (!isSafeSegments(key.keyName, KEY_NAME_RE))
       return fail(`vault key name ${JSON.stringify(key.keyName)} is not a plain name`);
 
-    const found = jwt === undefined ? await loadToken() : await login(check.url, jwt);
+    const found = jwt === undefined ? await this.loadToken() : await this.login(check.url, jwt);
     if (found === null) {
       return fail(
         `no vault token: set VAULT_TOKEN${tokenFile === undefined ? '' : ` or write ${tokenFile}`}`,
@@ -273,12 +301,12 @@ export function createVaultKeySource(options: VaultKeySourceOptions): KeySource 
     const what = `vault transit decrypt with ${key.enginePath}/${key.keyName}`;
     const base = check.url.pathname === '/' ? '' : check.url.pathname;
     const url = new URL(`${check.url.origin}${base}/v1/${key.enginePath}/decrypt/${key.keyName}`);
-    const headers: Record<string, string> = { ...baseHeaders(), 'x-vault-token': found.value };
+    const headers: Record<string, string> = { ...this.baseHeaders(), 'x-vault-token': found.value };
     const body = JSON.stringify({ ciphertext: key.enc });
 
     let answer: HttpAnswer;
     try {
-      answer = await send(url, headers, body);
+      answer = await this.send(url, headers, body);
     } catch (error) {
       if (error instanceof UserError && error.message.startsWith('cannot read VAULT_CACERT')) throw error;
       return fail(`${what}: ${describeNetworkError(error, url)}`);
@@ -302,13 +330,12 @@ export function createVaultKeySource(options: VaultKeySourceOptions): KeySource 
     }
     return new Uint8Array(Buffer.from(plaintext, 'base64'));
   }
+}
 
-  return {
-    name: 'hc_vault',
-    locations,
-    async decrypt(key: MasterKey): Promise<Uint8Array | null> {
-      if (key.type !== 'hc_vault') return null;
-      return decryptVault(key);
-    },
-  };
+/**
+ * Creates the `hc_vault` key source. The token is read and masked lazily, on the first
+ * Vault stanza, so an age-only run never touches `~/.vault-token`.
+ */
+export function createVaultKeySource(options: VaultKeySourceOptions): KeySource {
+  return new VaultKeySource(options);
 }

@@ -18,7 +18,8 @@ import { waitForHealth } from './health.ts';
 import type { HealthStatus } from './health.ts';
 import { describeRef, groupKindOf, identityKey, refOf, stageOf } from './normalize.ts';
 import type { ObjectRef } from './normalize.ts';
-import { changeScope, describeApiError, mapLimit, planObjects } from './plan.ts';
+import { mapLimit } from '../map-limit.ts';
+import { changeScope, describeApiError, planObjects } from './plan.ts';
 import type { ObjectPlan } from './plan.ts';
 import {
   applyObject,
@@ -123,6 +124,186 @@ async function carryOut(
   await applyObject(client, info, plan.ref, plan.object, { fieldManager, dryRun: false, metadataOnly: true });
 }
 
+/** One apply in progress: its settings, what it read from the cluster and what it did so far. */
+interface ApplyRun {
+  readonly client: KubeClient;
+  readonly fieldManager: string;
+  readonly concurrency: number;
+  readonly timeoutMs: number;
+  readonly log: Logger | undefined;
+  /** The rendered objects, labelled as ApplySet members when there is a parent. */
+  readonly members: readonly KubeObject[];
+  readonly applySet: ApplySetRef | undefined;
+  /** The parent as read before anything was written. */
+  readonly state: Awaited<ReturnType<typeof readApplySet>> | undefined;
+  /** What the parent records now, so that a run that changes neither set writes nothing. */
+  recorded: { groupKinds: ReadonlySet<string>; namespaces: ReadonlySet<string> } | undefined;
+  readonly results: ObjectResult[];
+  /** Objects written or left unchanged, for the health wait. */
+  readonly applied: KubeObject[];
+  readonly allPlans: ObjectPlan[];
+}
+
+/** Marks every member of stage `from` and later as not applied. */
+function notApplied(run: ApplyRun, from: number): void {
+  for (const object of run.members.filter((o) => stageOf(refOf(o)) >= from)) {
+    run.results.push({ ref: refOf(object), status: 'not-applied', reason: undefined });
+  }
+}
+
+/** Writes the ApplySet parent's kinds and namespaces, unless it records them already. */
+async function recordApplySet(
+  run: ApplyRun,
+  parent: ApplySetRef,
+  groupKinds: readonly string[],
+  namespaces: readonly string[],
+): Promise<void> {
+  const kinds = new Set(groupKinds);
+  const spaces = new Set([parent.namespace, ...namespaces.filter((ns) => ns !== '')]);
+  const { recorded } = run;
+  if (recorded !== undefined && sameSet(recorded.groupKinds, kinds) && sameSet(recorded.namespaces, spaces))
+    return;
+  await writeApplySet(run.client, parent, kinds, spaces, run.fieldManager);
+  run.recorded = { groupKinds: kinds, namespaces: spaces };
+}
+
+/** Writes the planned objects of one stage; returns the stage's error, if any. */
+async function writeStage(
+  run: ApplyRun,
+  stage: number,
+  plans: readonly ObjectPlan[],
+): Promise<string | undefined> {
+  const errors: string[] = [];
+  const stageResults = await mapLimit(plans, run.concurrency, async (plan): Promise<ObjectResult> => {
+    if (plan.action !== 'create' && plan.action !== 'configure' && plan.action !== 'recreate') {
+      return { ref: plan.ref, status: STATUS_OF[plan.action], reason: plan.reason };
+    }
+    try {
+      await carryOut(run.client, plan, run.fieldManager, run.timeoutMs);
+      run.log?.info(`${describeRef(plan.ref)} ${STATUS_OF[plan.action]}`);
+      return { ref: plan.ref, status: STATUS_OF[plan.action], reason: plan.reason };
+    } catch (error) {
+      const reason = describeApiError(error, plan.ref);
+      errors.push(`${describeRef(plan.ref)}: ${reason}`);
+      return { ref: plan.ref, status: 'failed', reason };
+    }
+  });
+  run.results.push(...stageResults);
+  for (const plan of plans) if (plan.action !== 'skip') run.applied.push(plan.object);
+  if (errors.length === 0) return undefined;
+  notApplied(run, stage + 1);
+  return `${errors.length} object(s) failed to apply in stage ${stage}: ${errors[0] ?? ''}`;
+}
+
+/**
+ * After stage 1: waits for its CRDs to be Established and records the ApplySet's union of
+ * kinds and namespaces; returns the error, if any.
+ */
+async function settleFirstStage(
+  run: ApplyRun,
+  inStage: readonly KubeObject[],
+  plans: readonly ObjectPlan[],
+): Promise<string | undefined> {
+  const crds = inStage.filter((o) => o['kind'] === 'CustomResourceDefinition');
+  if (crds.length > 0) {
+    try {
+      await waitForHealth(run.client, crds, { timeoutMs: run.timeoutMs, intervalMs: 250 });
+    } catch (error) {
+      notApplied(run, 2);
+      return `CustomResourceDefinitions not Established: ${errorMessage(error)}`;
+    }
+    // New kinds are served now; discovery cached before they existed is stale.
+    run.client.resetDiscovery();
+  }
+  const { applySet, state, members } = run;
+  if (applySet !== undefined && state !== undefined) {
+    // Record the union before later stages write members, so an interrupted run leaves
+    // nothing that a later prune cannot find.
+    try {
+      await recordApplySet(
+        run,
+        applySet,
+        [...state.groupKinds, ...members.map((o) => groupKindOf(refOf(o)))],
+        [
+          ...state.namespaces,
+          ...plans.map((p) => p.ref.namespace),
+          ...members.map((o) => refOf(o).namespace),
+        ],
+      );
+    } catch (error) {
+      notApplied(run, 2);
+      return `writing the ApplySet parent: ${errorMessage(error)}`;
+    }
+  }
+  return undefined;
+}
+
+/** Plans, writes and settles one stage; returns the error that stops the apply, if any. */
+async function applyStage(
+  run: ApplyRun,
+  stage: 1 | 2 | 3,
+  context: Parameters<typeof planObjects>[0],
+): Promise<string | undefined> {
+  const inStage = run.members.filter((o) => stageOf(refOf(o)) === stage);
+  if (inStage.length === 0 && stage !== 1) return undefined;
+  let plans: ObjectPlan[];
+  try {
+    plans = await planObjects(context, inStage, run.concurrency);
+  } catch (error) {
+    notApplied(run, stage);
+    return `stage ${stage}: ${errorMessage(error)}`;
+  }
+  run.allPlans.push(...plans);
+  const failedPlans = plans.filter((p) => p.action === 'error');
+  if (failedPlans.length > 0) {
+    for (const plan of plans) {
+      run.results.push({
+        ref: plan.ref,
+        status: plan.action === 'error' ? 'failed' : 'not-applied',
+        reason: plan.reason,
+      });
+    }
+    notApplied(run, stage + 1);
+    const first = failedPlans[0];
+    return `dry run failed for ${failedPlans.length} object(s) in stage ${stage}, nothing in it was written${first === undefined ? '' : `: ${describeRef(first.ref)}: ${first.reason ?? ''}`}`;
+  }
+  const written = await writeStage(run, stage, plans);
+  if (written !== undefined) return written;
+  return stage === 1 ? settleFirstStage(run, inStage, plans) : undefined;
+}
+
+/** Deletes the ApplySet members no longer rendered, and records what is left. */
+async function pruneMembers(run: ApplyRun, applySet: ApplySetRef, state: NonNullable<ApplyRun['state']>) {
+  const { client, results, allPlans, log } = run;
+  const currentKinds = allPlans.map((p) => groupKindOf(p.ref));
+  const currentNamespaces = allPlans.map((p) => p.ref.namespace);
+  const candidates = await findPruneCandidates(client, applySet, state, {
+    groupKinds: currentKinds,
+    namespaces: currentNamespaces,
+    keep: new Set(allPlans.map((p) => identityKey(p.ref))),
+  });
+  const deleted = new Set((await pruneCandidates(client, candidates, run.concurrency)).map(identityKey));
+  for (const candidate of candidates) {
+    if (candidate.keptBecause !== undefined) {
+      results.push({
+        ref: candidate.ref,
+        status: 'skipped',
+        reason: `not pruned: ${candidate.keptBecause}`,
+      });
+    } else if (deleted.has(identityKey(candidate.ref))) {
+      log?.info(`${describeRef(candidate.ref)} deleted`);
+      results.push({ ref: candidate.ref, status: 'deleted', reason: 'no longer rendered (prune)' });
+    }
+  }
+  const kept = candidates.filter((c) => c.keptBecause !== undefined);
+  await recordApplySet(
+    run,
+    applySet,
+    [...currentKinds, ...kept.map((c) => groupKindOf(c.ref))],
+    [...currentNamespaces, ...kept.map((c) => c.ref.namespace)],
+  );
+}
+
 /**
  * Applies rendered objects (Secrets already decrypted). Returns a report of every object;
  * apply failures are in the report (ok false), so callers can say what was and was not applied.
@@ -133,173 +314,60 @@ export async function applyObjects(
   options: ApplyOptions = {},
 ): Promise<ApplyReport> {
   const fieldManager = options.fieldManager ?? FIELD_MANAGER;
-  const concurrency = options.concurrency ?? 8;
-  const timeoutMs = options.timeoutMs ?? 5 * 60_000;
-  const log = options.logger;
   const id = options.applySet === undefined ? undefined : applySetId(options.applySet);
   const members = objects.map((o) => {
     refOf(o);
     return id === undefined ? o : labelMember(o, id);
   });
-  const results: ObjectResult[] = [];
-  const notApplied = (from: number): void => {
-    for (const object of members.filter((o) => stageOf(refOf(o)) >= from)) {
-      results.push({ ref: refOf(object), status: 'not-applied', reason: undefined });
-    }
-  };
-
   const state = options.applySet === undefined ? undefined : await readApplySet(client, options.applySet);
-  // What the parent records now, so that a run that changes neither set writes nothing.
-  let recorded =
-    state === undefined || !state.exists
-      ? undefined
-      : { groupKinds: new Set(state.groupKinds), namespaces: new Set(state.namespaces) };
-  const recordApplySet = async (
-    parent: ApplySetRef,
-    groupKinds: readonly string[],
-    namespaces: readonly string[],
-  ): Promise<void> => {
-    const kinds = new Set(groupKinds);
-    const spaces = new Set([parent.namespace, ...namespaces.filter((ns) => ns !== '')]);
-    if (recorded !== undefined && sameSet(recorded.groupKinds, kinds) && sameSet(recorded.namespaces, spaces))
-      return;
-    await writeApplySet(client, parent, kinds, spaces, fieldManager);
-    recorded = { groupKinds: kinds, namespaces: spaces };
+  const run: ApplyRun = {
+    client,
+    fieldManager,
+    concurrency: options.concurrency ?? 8,
+    timeoutMs: options.timeoutMs ?? 5 * 60_000,
+    log: options.logger,
+    members,
+    applySet: options.applySet,
+    state,
+    recorded:
+      state === undefined || !state.exists
+        ? undefined
+        : { groupKinds: new Set(state.groupKinds), namespaces: new Set(state.namespaces) },
+    results: [],
+    applied: [],
+    allPlans: [],
   };
-  const scope = changeScope(members);
   // Apply reads a dry run's result only to compare it with a live object.
-  const context = { client, fieldManager, force: options.force ?? false, ...scope, keepCreated: false };
-  const applied: KubeObject[] = [];
-  const allPlans: ObjectPlan[] = [];
+  const context = {
+    client,
+    fieldManager,
+    force: options.force ?? false,
+    ...changeScope(members),
+    keepCreated: false,
+  };
 
   for (const stage of [1, 2, 3] as const) {
-    const inStage = members.filter((o) => stageOf(refOf(o)) === stage);
-    if (inStage.length === 0 && stage !== 1) continue;
-    let plans: ObjectPlan[];
-    try {
-      plans = await planObjects(context, inStage, concurrency);
-    } catch (error) {
-      notApplied(stage);
-      return finish(results, `stage ${stage}: ${errorMessage(error)}`);
-    }
-    allPlans.push(...plans);
-    const failedPlans = plans.filter((p) => p.action === 'error');
-    if (failedPlans.length > 0) {
-      for (const plan of plans) {
-        results.push({
-          ref: plan.ref,
-          status: plan.action === 'error' ? 'failed' : 'not-applied',
-          reason: plan.reason,
-        });
-      }
-      notApplied(stage + 1);
-      const first = failedPlans[0];
-      return finish(
-        results,
-        `dry run failed for ${failedPlans.length} object(s) in stage ${stage}, nothing in it was written${first === undefined ? '' : `: ${describeRef(first.ref)}: ${first.reason ?? ''}`}`,
-      );
-    }
-    const errors: string[] = [];
-    const stageResults = await mapLimit(plans, concurrency, async (plan): Promise<ObjectResult> => {
-      if (plan.action !== 'create' && plan.action !== 'configure' && plan.action !== 'recreate') {
-        return { ref: plan.ref, status: STATUS_OF[plan.action], reason: plan.reason };
-      }
-      try {
-        await carryOut(client, plan, fieldManager, timeoutMs);
-        log?.info(`${describeRef(plan.ref)} ${STATUS_OF[plan.action]}`);
-        return { ref: plan.ref, status: STATUS_OF[plan.action], reason: plan.reason };
-      } catch (error) {
-        const reason = describeApiError(error, plan.ref);
-        errors.push(`${describeRef(plan.ref)}: ${reason}`);
-        return { ref: plan.ref, status: 'failed', reason };
-      }
-    });
-    results.push(...stageResults);
-    for (const plan of plans) if (plan.action !== 'skip') applied.push(plan.object);
-    if (errors.length > 0) {
-      notApplied(stage + 1);
-      return finish(
-        results,
-        `${errors.length} object(s) failed to apply in stage ${stage}: ${errors[0] ?? ''}`,
-      );
-    }
-    if (stage === 1) {
-      const crds = inStage.filter((o) => o['kind'] === 'CustomResourceDefinition');
-      if (crds.length > 0) {
-        try {
-          await waitForHealth(client, crds, { timeoutMs, intervalMs: 250 });
-        } catch (error) {
-          notApplied(2);
-          return finish(results, `CustomResourceDefinitions not Established: ${errorMessage(error)}`);
-        }
-        // New kinds are served now; discovery cached before they existed is stale.
-        client.resetDiscovery();
-      }
-      if (options.applySet !== undefined && state !== undefined) {
-        // Record the union before later stages write members, so an interrupted run leaves
-        // nothing that a later prune cannot find.
-        try {
-          await recordApplySet(
-            options.applySet,
-            [...state.groupKinds, ...members.map((o) => groupKindOf(refOf(o)))],
-            [
-              ...state.namespaces,
-              ...plans.map((p) => p.ref.namespace),
-              ...members.map((o) => refOf(o).namespace),
-            ],
-          );
-        } catch (error) {
-          notApplied(2);
-          return finish(results, `writing the ApplySet parent: ${errorMessage(error)}`);
-        }
-      }
-    }
+    const error = await applyStage(run, stage, context);
+    if (error !== undefined) return finish(run.results, error);
   }
 
-  if (options.applySet !== undefined && state !== undefined) {
-    const currentKinds = allPlans.map((p) => groupKindOf(p.ref));
-    const currentNamespaces = allPlans.map((p) => p.ref.namespace);
+  if (options.applySet !== undefined && state !== undefined && options.prune === true) {
     try {
-      if (options.prune === true) {
-        const candidates = await findPruneCandidates(client, options.applySet, state, {
-          groupKinds: currentKinds,
-          namespaces: currentNamespaces,
-          keep: new Set(allPlans.map((p) => identityKey(p.ref))),
-        });
-        const deleted = new Set((await pruneCandidates(client, candidates, concurrency)).map(identityKey));
-        for (const candidate of candidates) {
-          if (candidate.keptBecause !== undefined) {
-            results.push({
-              ref: candidate.ref,
-              status: 'skipped',
-              reason: `not pruned: ${candidate.keptBecause}`,
-            });
-          } else if (deleted.has(identityKey(candidate.ref))) {
-            log?.info(`${describeRef(candidate.ref)} deleted`);
-            results.push({ ref: candidate.ref, status: 'deleted', reason: 'no longer rendered (prune)' });
-          }
-        }
-        const kept = candidates.filter((c) => c.keptBecause !== undefined);
-        await recordApplySet(
-          options.applySet,
-          [...currentKinds, ...kept.map((c) => groupKindOf(c.ref))],
-          [...currentNamespaces, ...kept.map((c) => c.ref.namespace)],
-        );
-      }
+      await pruneMembers(run, options.applySet, state);
     } catch (error) {
-      return finish(results, `prune: ${errorMessage(error)}`);
+      return finish(run.results, `prune: ${errorMessage(error)}`);
     }
   }
 
   if (options.wait === true) {
     try {
-      const health = await waitForHealth(client, applied, { timeoutMs });
-      return finish(results, undefined, health);
+      const health = await waitForHealth(client, run.applied, { timeoutMs: run.timeoutMs });
+      return finish(run.results, undefined, health);
     } catch (error) {
-      return finish(results, errorMessage(error));
+      return finish(run.results, errorMessage(error));
     }
   }
-  return finish(results, undefined);
+  return finish(run.results, undefined);
 }
 
 const APPLIED: readonly ApplyStatus[] = ['created', 'configured', 'recreated', 'deleted'];

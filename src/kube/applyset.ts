@@ -20,7 +20,7 @@ import {
 } from './normalize.ts';
 import type { ObjectRef } from './normalize.ts';
 import { applyObject, deleteObject, PRUNE_ANNOTATION } from './ssa.ts';
-import { mapLimit } from './plan.ts';
+import { mapLimit } from '../map-limit.ts';
 
 export const APPLYSET_ID_LABEL = 'applyset.kubernetes.io/id';
 export const APPLYSET_PART_OF_LABEL = 'applyset.kubernetes.io/part-of';

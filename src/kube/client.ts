@@ -95,6 +95,11 @@ export interface RetryPolicy {
 export interface KubeClientOptions {
   /** A kubeconfig file; otherwise KUBECONFIG, ~/.kube/config or the in-cluster config. */
   readonly kubeconfig?: string | undefined;
+  /**
+   * The kubeconfig's text (wins over `kubeconfig`): loaded from memory, so the credentials
+   * in it are never written to a file.
+   */
+  readonly kubeconfigContent?: string | undefined;
   readonly context?: string | undefined;
   readonly env: Env;
   readonly retry?: RetryPolicy;
@@ -117,7 +122,8 @@ const RETRIABLE_CODES = new Set([
 function loadKubeConfig(options: KubeClientOptions, KubeConfigClass: new () => KubeConfig): KubeConfig {
   const config = new KubeConfigClass();
   try {
-    if (options.kubeconfig !== undefined) config.loadFromFile(options.kubeconfig);
+    if (options.kubeconfigContent !== undefined) config.loadFromString(options.kubeconfigContent);
+    else if (options.kubeconfig !== undefined) config.loadFromFile(options.kubeconfig);
     else if (options.env['KUBECONFIG'] !== undefined && options.env['KUBECONFIG'] !== '') {
       // loadFromDefault reads process.env itself; the injected env decides here instead.
       const files = options.env['KUBECONFIG'].split(process.platform === 'win32' ? ';' : ':').filter(Boolean);
@@ -204,12 +210,17 @@ function parseError(status: number, text: string): KubeApiError {
   return new KubeApiError(status, '', `HTTP ${status}${text === '' ? '' : `: ${text.slice(0, 200)}`}`, []);
 }
 
-/** Creates the client for one run. Nothing is contacted until the first request. */
-export async function createKubeClient(options: KubeClientOptions): Promise<KubeClient> {
-  // Only the kubeconfig module of client-node, and only for diff and apply: the package's
-  // index pulls in every generated API model (17 MB bundled) that we never use.
-  const { KubeConfig: KubeConfigClass } = await import('@kubernetes/client-node/dist/config.js');
-  const config = loadKubeConfig(options, KubeConfigClass);
+/** How to reach the apiserver: its URL, the agent with the kubeconfig's TLS, and the auth. */
+interface Connection {
+  readonly server: string;
+  readonly base: URL;
+  readonly isHttps: boolean;
+  readonly agent: http.Agent;
+  /** The auth headers for one request. */
+  authHeaders(): Promise<Record<string, string>>;
+}
+
+async function connect(config: KubeConfig, maxSockets: number): Promise<Connection> {
   const cluster = config.getCurrentCluster();
   if (cluster === null) throw new UserError('USAGE', 'the kubeconfig has no current cluster');
   const server = cluster.server.replace(/\/+$/, '');
@@ -231,7 +242,7 @@ export async function createKubeClient(options: KubeClientOptions): Promise<Kube
   const agent = isHttps
     ? new https.Agent({
         keepAlive: true,
-        maxSockets: options.maxSockets ?? 16,
+        maxSockets,
         ...(tlsOptions.ca === undefined ? {} : { ca: tlsOptions.ca }),
         ...(tlsOptions.cert === undefined ? {} : { cert: tlsOptions.cert }),
         ...(tlsOptions.key === undefined ? {} : { key: tlsOptions.key }),
@@ -240,57 +251,65 @@ export async function createKubeClient(options: KubeClientOptions): Promise<Kube
           : { rejectUnauthorized: tlsOptions.rejectUnauthorized }),
         ...(tlsOptions.servername === undefined ? {} : { servername: tlsOptions.servername }),
       })
-    : new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 16 });
-  const retry = options.retry ?? DEFAULT_RETRY;
+    : new http.Agent({ keepAlive: true, maxSockets });
+  return {
+    server,
+    base,
+    isHttps,
+    agent,
+    async authHeaders() {
+      if (!dynamicAuth) return staticHeaders;
+      const fresh: https.RequestOptions = {};
+      await config.applyToHTTPSOptions(fresh);
+      return { ...(fresh.headers as Record<string, string> | undefined) };
+    },
+  };
+}
 
-  async function authHeaders(): Promise<Record<string, string>> {
-    if (!dynamicAuth) return staticHeaders;
-    const fresh: https.RequestOptions = {};
-    await config.applyToHTTPSOptions(fresh);
-    return { ...(fresh.headers as Record<string, string> | undefined) };
-  }
-
-  function send(
-    method: string,
-    url: URL,
-    headers: Record<string, string>,
-    payload: string | undefined,
-  ): Promise<RawResponse> {
-    return new Promise((resolve, reject) => {
-      const req = (isHttps ? https : http).request(
-        url,
-        {
-          method,
-          agent,
-          headers:
-            payload === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(payload) },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              text: Buffer.concat(chunks).toString('utf8'),
-            });
+/** One HTTP exchange, no retries. */
+function send(
+  connection: Connection,
+  method: string,
+  url: URL,
+  headers: Record<string, string>,
+  payload: string | undefined,
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = (connection.isHttps ? https : http).request(
+      url,
+      {
+        method,
+        agent: connection.agent,
+        headers:
+          payload === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(payload) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text: Buffer.concat(chunks).toString('utf8'),
           });
-          res.on('error', reject);
-        },
-      );
-      req.setTimeout(60_000, () =>
-        req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })),
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
-  }
+        });
+        res.on('error', reject);
+      },
+    );
+    req.setTimeout(60_000, () =>
+      req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })),
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
 
-  async function request(
-    method: string,
-    path: string,
-    requestOptions: RequestOptions = {},
-  ): Promise<KubeResponse> {
+type Request = KubeClient['request'];
+
+/** Sends requests with retries on connection errors, 429 and 5xx (honouring Retry-After). */
+function requester(connection: Connection, retry: RetryPolicy): Request {
+  const { server, base } = connection;
+  return async (method, path, requestOptions = {}) => {
     const url = new URL(base.pathname.replace(/\/$/, '') + path, base);
     for (const [key, value] of Object.entries(requestOptions.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, value);
@@ -299,13 +318,13 @@ export async function createKubeClient(options: KubeClientOptions): Promise<Kube
     let lastError: unknown;
     for (let attempt = 0; attempt < retry.attempts; attempt++) {
       const headers: Record<string, string> = {
-        ...(await authHeaders()),
+        ...(await connection.authHeaders()),
         accept: requestOptions.accept ?? 'application/json',
       };
       if (payload !== undefined) headers['content-type'] = requestOptions.contentType ?? 'application/json';
       let response: RawResponse;
       try {
-        response = await send(method, url, headers, payload);
+        response = await send(connection, method, url, headers, payload);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? '';
         if (!RETRIABLE_CODES.has(code) && (error as Error).message !== 'socket hang up') {
@@ -343,49 +362,69 @@ export async function createKubeClient(options: KubeClientOptions): Promise<Kube
       `cannot reach the Kubernetes API at ${server} after ${retry.attempts} attempts: ${(lastError as Error).message}`,
       { cause: lastError },
     );
-  }
+  };
+}
 
+/** Discovery per apiVersion, cached; a failed lookup is forgotten so the next one retries. */
+function discovery(request: Request): {
+  discover(apiVersion: string): Promise<readonly ResourceInfo[] | undefined>;
+  reset(): void;
+} {
   const groupVersions = new Map<string, Promise<readonly ResourceInfo[] | undefined>>();
+  return {
+    discover(apiVersion) {
+      let pending = groupVersions.get(apiVersion);
+      if (pending === undefined) {
+        const slash = apiVersion.indexOf('/');
+        const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+        const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+        const path = group === '' ? `/api/${version}` : `/apis/${group}/${version}`;
+        pending = request('GET', path).then(
+          ({ body }) => {
+            const list = body as { resources?: { name: string; kind: string; namespaced: boolean }[] };
+            return (list.resources ?? [])
+              .filter((r) => !r.name.includes('/'))
+              .map((r) => ({ group, version, kind: r.kind, resource: r.name, namespaced: r.namespaced }));
+          },
+          (error: unknown) => {
+            if (error instanceof KubeApiError && error.status === 404) return undefined;
+            groupVersions.delete(apiVersion);
+            throw error;
+          },
+        );
+        groupVersions.set(apiVersion, pending);
+      }
+      return pending;
+    },
+    reset() {
+      groupVersions.clear();
+    },
+  };
+}
 
-  function discover(apiVersion: string): Promise<readonly ResourceInfo[] | undefined> {
-    let pending = groupVersions.get(apiVersion);
-    if (pending === undefined) {
-      const slash = apiVersion.indexOf('/');
-      const group = slash < 0 ? '' : apiVersion.slice(0, slash);
-      const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
-      const path = group === '' ? `/api/${version}` : `/apis/${group}/${version}`;
-      pending = request('GET', path).then(
-        ({ body }) => {
-          const list = body as { resources?: { name: string; kind: string; namespaced: boolean }[] };
-          return (list.resources ?? [])
-            .filter((r) => !r.name.includes('/'))
-            .map((r) => ({ group, version, kind: r.kind, resource: r.name, namespaced: r.namespaced }));
-        },
-        (error: unknown) => {
-          if (error instanceof KubeApiError && error.status === 404) return undefined;
-          groupVersions.delete(apiVersion);
-          throw error;
-        },
-      );
-      groupVersions.set(apiVersion, pending);
-    }
-    return pending;
-  }
-
+/** Creates the client for one run. Nothing is contacted until the first request. */
+export async function createKubeClient(options: KubeClientOptions): Promise<KubeClient> {
+  // Only the kubeconfig module of client-node, and only for diff and apply: the package's
+  // index pulls in every generated API model (17 MB bundled) that we never use.
+  const { KubeConfig: KubeConfigClass } = await import('@kubernetes/client-node/dist/config.js');
+  const config = loadKubeConfig(options, KubeConfigClass);
+  const connection = await connect(config, options.maxSockets ?? 16);
+  const request = requester(connection, options.retry ?? DEFAULT_RETRY);
+  const resources = discovery(request);
   const contextNamespace = config.getContextObject(config.getCurrentContext())?.namespace;
   return {
-    server,
+    server: connection.server,
     namespace: contextNamespace === undefined || contextNamespace === '' ? 'default' : contextNamespace,
     request,
     async resourceFor(apiVersion, kind) {
-      const resources = await discover(apiVersion);
-      return resources?.find((r) => r.kind === kind);
+      const found = await resources.discover(apiVersion);
+      return found?.find((r) => r.kind === kind);
     },
     resetDiscovery() {
-      groupVersions.clear();
+      resources.reset();
     },
     close() {
-      agent.destroy();
+      connection.agent.destroy();
     },
   };
 }

@@ -48,8 +48,142 @@ function conditionText(c: Condition): string {
   return [c.reason, c.message].filter((s) => s !== undefined && s !== '').join(': ');
 }
 
+type Health = { state: HealthState; reason: string };
+
+/** What the per-kind rules read from one object. */
+interface Facts {
+  readonly spec: Record<string, unknown>;
+  readonly status: Record<string, unknown>;
+  /** Why the controller has not caught up with the spec yet, or undefined when it has. */
+  readonly generationPending: () => string | undefined;
+}
+
+const ready = (): Health => ({ state: 'ready', reason: '' });
+
+function deploymentHealth({ spec, status, generationPending }: Facts): Health {
+  const pending = generationPending();
+  if (pending !== undefined) return { state: 'in-progress', reason: pending };
+  const progressing = condition(status, 'Progressing');
+  if (progressing?.reason === 'ProgressDeadlineExceeded')
+    return { state: 'failed', reason: `ProgressDeadlineExceeded: ${progressing.message ?? ''}` };
+  const want = num(spec['replicas'], 1);
+  for (const [field, label] of [
+    ['updatedReplicas', 'updated'],
+    ['readyReplicas', 'ready'],
+    ['availableReplicas', 'available'],
+  ] as const) {
+    const have = num(status[field]);
+    if (have < want) return { state: 'in-progress', reason: `${label} replicas ${have}/${want}` };
+  }
+  if (num(status['replicas']) > want)
+    return {
+      state: 'in-progress',
+      reason: `${num(status['replicas']) - want} old replicas pending termination`,
+    };
+  return ready();
+}
+
+function statefulSetHealth({ spec, status, generationPending }: Facts): Health {
+  const pending = generationPending();
+  if (pending !== undefined) return { state: 'in-progress', reason: pending };
+  const want = num(spec['replicas'], 1);
+  const readyCount = num(status['readyReplicas']);
+  if (readyCount < want) return { state: 'in-progress', reason: `ready replicas ${readyCount}/${want}` };
+  const strategy = record(spec['updateStrategy'])['type'];
+  if (
+    strategy !== 'OnDelete' &&
+    status['updateRevision'] !== undefined &&
+    status['currentRevision'] !== status['updateRevision']
+  ) {
+    return { state: 'in-progress', reason: `updated replicas ${num(status['updatedReplicas'])}/${want}` };
+  }
+  return ready();
+}
+
+function daemonSetHealth({ status, generationPending }: Facts): Health {
+  const pending = generationPending();
+  if (pending !== undefined) return { state: 'in-progress', reason: pending };
+  const want = num(status['desiredNumberScheduled']);
+  for (const [field, label] of [
+    ['updatedNumberScheduled', 'updated'],
+    ['numberAvailable', 'available'],
+    ['numberReady', 'ready'],
+  ] as const) {
+    const have = num(status[field]);
+    if (have < want) return { state: 'in-progress', reason: `${label} pods ${have}/${want}` };
+  }
+  return ready();
+}
+
+function replicaSetHealth({ spec, status, generationPending }: Facts): Health {
+  const pending = generationPending();
+  if (pending !== undefined) return { state: 'in-progress', reason: pending };
+  const want = num(spec['replicas'], 1);
+  const readyCount = num(status['readyReplicas']);
+  const available = num(status['availableReplicas']);
+  if (readyCount < want) return { state: 'in-progress', reason: `ready replicas ${readyCount}/${want}` };
+  if (available < want) return { state: 'in-progress', reason: `available replicas ${available}/${want}` };
+  return ready();
+}
+
+function jobHealth({ spec, status }: Facts): Health {
+  const failed = condition(status, 'Failed');
+  if (failed?.status === 'True') return { state: 'failed', reason: `Failed: ${conditionText(failed)}` };
+  const complete = condition(status, 'Complete');
+  if (complete?.status === 'True') return ready();
+  return {
+    state: 'in-progress',
+    reason: `succeeded ${num(status['succeeded'])}/${num(spec['completions'], 1)}`,
+  };
+}
+
+function claimHealth({ status }: Facts): Health {
+  const phase = status['phase'];
+  if (phase === 'Bound') return ready();
+  if (phase === 'Lost') return { state: 'failed', reason: 'phase Lost' };
+  return { state: 'in-progress', reason: `phase ${typeof phase === 'string' ? phase : 'unknown'}` };
+}
+
+/** A running Pod is judged by its Ready condition (undefined: fall through to it). */
+function podHealth({ status }: Facts): Health | undefined {
+  const phase = status['phase'];
+  if (phase === 'Failed') return { state: 'failed', reason: 'phase Failed' };
+  if (phase === 'Succeeded') return ready();
+  return undefined;
+}
+
+function serviceHealth({ spec, status }: Facts): Health {
+  if (spec['type'] !== 'LoadBalancer') return ready();
+  const ingress = record(status['loadBalancer'])['ingress'];
+  if (Array.isArray(ingress) && ingress.length > 0) return ready();
+  return { state: 'in-progress', reason: 'no load balancer address yet' };
+}
+
+function crdHealth({ status }: Facts): Health {
+  const established = condition(status, 'Established');
+  if (established?.status === 'True') return ready();
+  return {
+    state: 'in-progress',
+    reason:
+      established === undefined ? 'not Established yet' : `not Established: ${conditionText(established)}`,
+  };
+}
+
+/** The kinds with rules of their own; any other kind is judged by its Ready condition. */
+const KIND_HEALTH: Readonly<Record<string, (facts: Facts) => Health | undefined>> = {
+  Deployment: deploymentHealth,
+  StatefulSet: statefulSetHealth,
+  DaemonSet: daemonSetHealth,
+  ReplicaSet: replicaSetHealth,
+  Job: jobHealth,
+  PersistentVolumeClaim: claimHealth,
+  Pod: podHealth,
+  Service: serviceHealth,
+  CustomResourceDefinition: crdHealth,
+};
+
 /** The readiness of one live object (pure: no requests). */
-export function computeHealth(object: KubeObject): { state: HealthState; reason: string } {
+export function computeHealth(object: KubeObject): Health {
   const kind = object['kind'];
   const metadata = metadataOf(object);
   const spec = record(object['spec']);
@@ -73,124 +207,21 @@ export function computeHealth(object: KubeObject): { state: HealthState; reason:
         ? 'the controller has not observed it yet'
         : undefined;
 
-  switch (kind) {
-    case 'Deployment': {
-      const pending = generationPending();
-      if (pending !== undefined) return { state: 'in-progress', reason: pending };
-      const progressing = condition(status, 'Progressing');
-      if (progressing?.reason === 'ProgressDeadlineExceeded')
-        return { state: 'failed', reason: `ProgressDeadlineExceeded: ${progressing.message ?? ''}` };
-      const want = num(spec['replicas'], 1);
-      for (const [field, label] of [
-        ['updatedReplicas', 'updated'],
-        ['readyReplicas', 'ready'],
-        ['availableReplicas', 'available'],
-      ] as const) {
-        const have = num(status[field]);
-        if (have < want) return { state: 'in-progress', reason: `${label} replicas ${have}/${want}` };
-      }
-      if (num(status['replicas']) > want)
-        return {
-          state: 'in-progress',
-          reason: `${num(status['replicas']) - want} old replicas pending termination`,
-        };
-      return { state: 'ready', reason: '' };
-    }
-    case 'StatefulSet': {
-      const pending = generationPending();
-      if (pending !== undefined) return { state: 'in-progress', reason: pending };
-      const want = num(spec['replicas'], 1);
-      const ready = num(status['readyReplicas']);
-      if (ready < want) return { state: 'in-progress', reason: `ready replicas ${ready}/${want}` };
-      const strategy = record(spec['updateStrategy'])['type'];
-      if (
-        strategy !== 'OnDelete' &&
-        status['updateRevision'] !== undefined &&
-        status['currentRevision'] !== status['updateRevision']
-      ) {
-        return { state: 'in-progress', reason: `updated replicas ${num(status['updatedReplicas'])}/${want}` };
-      }
-      return { state: 'ready', reason: '' };
-    }
-    case 'DaemonSet': {
-      const pending = generationPending();
-      if (pending !== undefined) return { state: 'in-progress', reason: pending };
-      const want = num(status['desiredNumberScheduled']);
-      for (const [field, label] of [
-        ['updatedNumberScheduled', 'updated'],
-        ['numberAvailable', 'available'],
-        ['numberReady', 'ready'],
-      ] as const) {
-        const have = num(status[field]);
-        if (have < want) return { state: 'in-progress', reason: `${label} pods ${have}/${want}` };
-      }
-      return { state: 'ready', reason: '' };
-    }
-    case 'ReplicaSet': {
-      const pending = generationPending();
-      if (pending !== undefined) return { state: 'in-progress', reason: pending };
-      const want = num(spec['replicas'], 1);
-      const ready = num(status['readyReplicas']);
-      const available = num(status['availableReplicas']);
-      if (ready < want) return { state: 'in-progress', reason: `ready replicas ${ready}/${want}` };
-      if (available < want)
-        return { state: 'in-progress', reason: `available replicas ${available}/${want}` };
-      return { state: 'ready', reason: '' };
-    }
-    case 'Job': {
-      const failed = condition(status, 'Failed');
-      if (failed?.status === 'True') return { state: 'failed', reason: `Failed: ${conditionText(failed)}` };
-      const complete = condition(status, 'Complete');
-      if (complete?.status === 'True') return { state: 'ready', reason: '' };
-      return {
-        state: 'in-progress',
-        reason: `succeeded ${num(status['succeeded'])}/${num(spec['completions'], 1)}`,
-      };
-    }
-    case 'PersistentVolumeClaim': {
-      const phase = status['phase'];
-      if (phase === 'Bound') return { state: 'ready', reason: '' };
-      if (phase === 'Lost') return { state: 'failed', reason: 'phase Lost' };
-      return { state: 'in-progress', reason: `phase ${typeof phase === 'string' ? phase : 'unknown'}` };
-    }
-    case 'Pod': {
-      const phase = status['phase'];
-      if (phase === 'Failed') return { state: 'failed', reason: 'phase Failed' };
-      if (phase === 'Succeeded') return { state: 'ready', reason: '' };
-      break;
-    }
-    case 'Service': {
-      if (spec['type'] !== 'LoadBalancer') return { state: 'ready', reason: '' };
-      const ingress = record(status['loadBalancer'])['ingress'];
-      if (Array.isArray(ingress) && ingress.length > 0) return { state: 'ready', reason: '' };
-      return { state: 'in-progress', reason: 'no load balancer address yet' };
-    }
-    case 'CustomResourceDefinition': {
-      const established = condition(status, 'Established');
-      if (established?.status === 'True') return { state: 'ready', reason: '' };
-      return {
-        state: 'in-progress',
-        reason:
-          established === undefined
-            ? 'not Established yet'
-            : `not Established: ${conditionText(established)}`,
-      };
-    }
-    default:
-      break;
-  }
-  const ready = condition(status, 'Ready');
-  if (ready !== undefined) {
+  const rule = typeof kind === 'string' && Object.hasOwn(KIND_HEALTH, kind) ? KIND_HEALTH[kind] : undefined;
+  const byKind = rule?.({ spec, status, generationPending });
+  if (byKind !== undefined) return byKind;
+  const readyCondition = condition(status, 'Ready');
+  if (readyCondition !== undefined) {
     if (typeof observed === 'number' && observed < generation) {
       return { state: 'in-progress', reason: `observedGeneration ${observed} < generation ${generation}` };
     }
-    if (ready.status === 'True') return { state: 'ready', reason: '' };
+    if (readyCondition.status === 'True') return ready();
     return {
       state: 'in-progress',
-      reason: `Ready=${ready.status ?? 'Unknown'}${conditionText(ready) === '' ? '' : `: ${conditionText(ready)}`}`,
+      reason: `Ready=${readyCondition.status ?? 'Unknown'}${conditionText(readyCondition) === '' ? '' : `: ${conditionText(readyCondition)}`}`,
     };
   }
-  return { state: 'ready', reason: '' };
+  return ready();
 }
 
 export interface WaitOptions {

@@ -5,10 +5,10 @@
  * Secret shows as changed while neither its value nor its base64 ever appears.
  *
  * A value that `diff` could not decrypt in this run (a placeholder, see
- * kustomize/placeholder.ts) shows as `(encrypted; not decrypted in this run)` and compares
+ * sops/undecrypted.ts) shows as `(encrypted; not decrypted in this run)` and compares
  * as unknown: it is never reported as a change by itself.
  */
-import { isUndecryptedBytes, isUndecryptedString, UNDECRYPTED_TEXT } from '../kustomize/placeholder.ts';
+import { isUndecryptedBytes, isUndecryptedString, UNDECRYPTED_TEXT } from '../sops/undecrypted.ts';
 import type { KubeObject } from './client.ts';
 import { isRecord } from '../is-record.ts';
 

@@ -3,6 +3,7 @@
  * dry-run the apply, and compare both in normal form. Diff reports plans; apply carries
  * them out.
  */
+import { mapLimit } from '../map-limit.ts';
 import { KubeApiError } from './client.ts';
 import type { KubeClient, KubeObject, ResourceInfo } from './client.ts';
 import {
@@ -230,24 +231,6 @@ export async function planObjects(
 ): Promise<ObjectPlan[]> {
   const readLive = createLiveReader(context.client, objects.map(refOf));
   return mapLimit(objects, concurrency, (object) => planObject({ ...context, readLive }, object));
-}
-
-/** Runs `fn` over `items`, at most `limit` at a time, keeping the order of results. */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
 }
 
 export { describeRef };

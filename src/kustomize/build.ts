@@ -14,7 +14,8 @@ import type { KeySource } from '../keys/key-source.ts';
 import { walkGraph } from './graph.ts';
 import { decryptAfterBuild } from './post-build.ts';
 import type { UndecryptedFiles } from './placeholder.ts';
-import { stageGraph, type SecretRegistry } from './stage.ts';
+import type { SecretRegistry } from '../masking.ts';
+import { stageGraph } from './stage.ts';
 import { substituteDocument } from './substitute.ts';
 
 /** How kustomize is invoked: `kustomize build DIR` or `kubectl kustomize DIR`. */

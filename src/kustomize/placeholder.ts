@@ -5,7 +5,7 @@
  * kustomize and the apiserver accept (valid base64 in a Secret's `data`), and the diff then
  * shows those values as unknown instead of comparing them.
  *
- * The sentinel is never a value anyone wrote, and no plaintext exists for these files at
+ * The sentinel (sops/undecrypted.ts) is never a value anyone wrote, and no plaintext exists for these files at
  * all: nothing here can leak a secret. Build and apply never create an `UndecryptedFiles`,
  * so for them a missing key stays an error.
  */
@@ -15,39 +15,8 @@ import { storeFor } from '../sops/formats.ts';
 import { parseMetadata } from '../sops/metadata.ts';
 import { shouldBeEncrypted } from '../sops/selection.ts';
 import type { Branch, Format, TreeValue } from '../sops/tree.ts';
+import { UNDECRYPTED_TEXT, undecryptedValueFor } from '../sops/undecrypted.ts';
 import { mapLeaves } from '../sops/walk.ts';
-
-/** What an undecrypted value reads as, in manifests and in the diff. */
-export const UNDECRYPTED_TEXT = '(encrypted; not decrypted in this run)';
-
-/**
- * The sentinel for docker config keys: the apiserver parses `.dockerconfigjson` and
- * `.dockercfg` as JSON, and a map with this one key passes both validations.
- */
-export const UNDECRYPTED_DOCKER_JSON = `{${JSON.stringify(UNDECRYPTED_TEXT)}:{}}`;
-
-const SENTINELS: ReadonlySet<string> = new Set([UNDECRYPTED_TEXT, UNDECRYPTED_DOCKER_JSON]);
-
-/** Every form a sentinel takes in a built object: as text and as a Secret's base64. */
-const SENTINEL_FORMS: ReadonlySet<string> = new Set([
-  ...SENTINELS,
-  ...[...SENTINELS].map((s) => Buffer.from(s, 'utf8').toString('base64')),
-]);
-
-/** The sentinel text for a Secret data key (JSON for docker config keys). */
-export function undecryptedValueFor(key: string): string {
-  return key === '.dockerconfigjson' || key === '.dockercfg' ? UNDECRYPTED_DOCKER_JSON : UNDECRYPTED_TEXT;
-}
-
-/** Whether decoded Secret bytes are a sentinel. */
-export function isUndecryptedBytes(value: Uint8Array): boolean {
-  return SENTINELS.has(Buffer.from(value).toString('utf8'));
-}
-
-/** Whether a scalar of a built object is a sentinel (as text or base64). */
-export function isUndecryptedString(value: string): boolean {
-  return SENTINEL_FORMS.has(value);
-}
 
 /** One file (or post-build object) that was staged with placeholders, and why. */
 export interface UndecryptedFile {

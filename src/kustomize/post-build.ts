@@ -7,10 +7,12 @@
  */
 import { Document } from 'yaml';
 import { UserError, withContext } from '../errors.ts';
-import { formatFromPath } from '../sops/formats.ts';
+import type { SecretRegistry } from '../masking.ts';
+import { detectSopsFormat, formatFromPath } from '../sops/formats.ts';
+import { undecryptedValueFor } from '../sops/undecrypted.ts';
 import type { Format } from '../sops/tree.ts';
-import { isNoKeyError, noKeyReason, undecryptedValueFor, type UndecryptedFiles } from './placeholder.ts';
-import { decryptDocument, detectSopsFormat, placeholderDocument, type SecretRegistry } from './stage.ts';
+import { decryptDocument, placeholderDocument } from './document.ts';
+import { isNoKeyError, noKeyReason, type UndecryptedFiles } from './placeholder.ts';
 import type { KeySource } from '../keys/key-source.ts';
 import type { Logger } from '../ports.ts';
 

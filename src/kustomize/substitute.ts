@@ -9,8 +9,13 @@
  * Flux substitutes the YAML text and parses it again, so `replicas: ${N}` becomes a number;
  * working on plain scalars and re-resolving them gives the same result without re-parsing.
  */
-import { parse as parseYaml, visit, type Document } from 'yaml';
+import { readFile } from 'node:fs/promises';
+import { parseAllDocuments, parse as parseYaml, visit, type Document } from 'yaml';
 import { UserError } from '../errors.ts';
+import type { KeySource } from '../keys/key-source.ts';
+import type { SecretRegistry } from '../masking.ts';
+import { detectSopsFormat } from '../sops/formats.ts';
+import { decryptDocument } from './document.ts';
 
 export const SUBSTITUTE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/substitute';
 
@@ -307,4 +312,60 @@ export function parseVariables(entries: readonly string[], source: string): Map<
     vars.set(name, entry.slice(eq + 1));
   }
   return vars;
+}
+
+/**
+ * Variables from a `substitute-from` file: a ConfigMap's data, a Secret's data and stringData
+ * (decrypted first when it is a SOPS file; its values are then masked), or dotenv lines.
+ */
+export async function loadVariables(
+  file: string,
+  keySources: readonly KeySource[],
+  registry: SecretRegistry,
+): Promise<Map<string, string>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new UserError('FILE_NOT_FOUND', `substitute-from ${file} cannot be read`, { cause });
+  }
+  const format = detectSopsFormat(text);
+  if (format !== undefined) {
+    text = Buffer.from(await decryptDocument(text, format, format, { keySources, registry })).toString(
+      'utf8',
+    );
+  }
+  if (/^\s*(apiVersion|kind)\s*:/m.test(text)) {
+    const vars = new Map<string, string>();
+    for (const doc of parseAllDocuments(text)) {
+      const object = doc.toJS() as {
+        kind?: unknown;
+        data?: Record<string, unknown>;
+        stringData?: Record<string, unknown>;
+      } | null;
+      if (object === null) continue;
+      const secret = object.kind === 'Secret';
+      if (!secret && object.kind !== 'ConfigMap') {
+        throw new UserError(
+          'BAD_FORMAT',
+          `substitute-from ${file} holds a ${String(object.kind)}; expected a ConfigMap or Secret`,
+        );
+      }
+      for (const [key, value] of Object.entries(object.data ?? {})) {
+        const plain = secret ? Buffer.from(String(value), 'base64').toString('utf8') : String(value);
+        if (secret) registry.add(plain);
+        vars.set(key, plain);
+      }
+      for (const [key, value] of Object.entries(object.stringData ?? {})) {
+        if (secret) registry.add(String(value));
+        vars.set(key, String(value));
+      }
+    }
+    return vars;
+  }
+  const entries = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  return parseVariables(entries, `substitute-from ${file}`);
 }

@@ -41,3 +41,21 @@ export function storeFor(format: Format): Store {
       return binaryStore;
   }
 }
+
+/** Marker bytes that say a file is SOPS-encrypted in a format (Flux's list). */
+export const SOPS_MARKERS: Readonly<Record<Format, string>> = {
+  yaml: 'mac: ENC[',
+  json: '"mac": "ENC[',
+  // A binary file is a JSON envelope at rest.
+  binary: '"mac": "ENC[',
+  dotenv: 'sops_mac=ENC[',
+  ini: '[sops]',
+};
+
+/** The format whose marker the data carries, Flux's detectFormatFromMarkerBytes. */
+export function detectSopsFormat(text: string): Format | undefined {
+  for (const format of ['json', 'dotenv', 'ini', 'yaml'] as const) {
+    if (text.includes(SOPS_MARKERS[format])) return format;
+  }
+  return undefined;
+}

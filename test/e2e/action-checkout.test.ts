@@ -10,7 +10,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, test } from 'node:test';
-import { basicCredential } from '../../src/github/git-auth.ts';
+import { basicCredential } from '../../src/git/auth.ts';
 import { createRemote, git, readTree, type Remote } from '../support/git-remote.ts';
 import { runAction, withoutMaskCommands, type ActionResult } from '../support/run-dist.ts';
 import { tool } from '../support/tools.ts';

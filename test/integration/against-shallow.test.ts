@@ -11,12 +11,13 @@ import path from 'node:path';
 import { before, test } from 'node:test';
 import { diffCommand } from '../../src/commands/diff.ts';
 import { UserError } from '../../src/errors.ts';
-import { basicCredential, gitAuthFor } from '../../src/github/git-auth.ts';
+import { basicCredential, gitAuthFor } from '../../src/git/auth.ts';
 import type { Exec } from '../../src/ports.ts';
 import { createMemoryHost } from '../../src/host/memory-host.ts';
 import { nodeExec } from '../../src/host/node-exec.ts';
-import { resolveRef } from '../../src/kube/against-ref.ts';
+import { resolveRef } from '../../src/git/resolve-ref.ts';
 import { createRemote, git, gitEnv, readTree, type Remote } from '../support/git-remote.ts';
+import { commandDeps } from '../support/command-deps.ts';
 import { tool } from '../support/tools.ts';
 
 let remote: Remote;
@@ -119,11 +120,7 @@ test('diff --against HEAD~1 in a shallow clone compares with the parent commit',
   };
   const config = diffCommand.parse((name) => inputs[name] ?? '', gitEnv(repo), { stdoutIsLog: false });
   const host = createMemoryHost();
-  const code = await diffCommand.run(config, {
-    host,
-    exec: nodeExec,
-    readStdin: () => Promise.resolve(new Uint8Array()),
-  });
+  const code = await diffCommand.run(config, commandDeps(host));
   const stdout = Buffer.concat(host.stdout).toString('utf8');
   assert.equal(code, 1, stdout);
   assert.match(stdout, /^-\s+setting: two$/m);

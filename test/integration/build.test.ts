@@ -17,8 +17,10 @@ import { createMemoryHost } from '../../src/host/memory-host.ts';
 import { nodeExec } from '../../src/host/node-exec.ts';
 import { createKeySources } from '../../src/keys/key-sources.ts';
 import { buildTarget, resolveKustomize, type KustomizeTool } from '../../src/kustomize/build.ts';
-import { cacheKeySources, SecretRegistry } from '../../src/kustomize/stage.ts';
+import { cacheKeySources } from '../../src/kustomize/key-cache.ts';
+import { SecretRegistry } from '../../src/masking.ts';
 import { repoRoot } from '../env/paths.ts';
+import { commandDeps } from '../support/command-deps.ts';
 import { fluxSops } from '../support/fixtures.ts';
 import { newAgeKey, sopsEncrypt, tool } from '../support/tools.ts';
 
@@ -195,11 +197,7 @@ describe('overlays, the canary, and failures', () => {
       'kustomize-path': kustomize.command,
     };
     const config = parseBuildConfig((name) => inputs[name] ?? '', env, { stdoutIsLog: false });
-    const yaml = await renderManifests(config, {
-      host,
-      exec: nodeExec,
-      readStdin: () => Promise.resolve(new Uint8Array()),
-    });
+    const yaml = await renderManifests(config, commandDeps(host));
     // base then overlay, each once, although overlay is also named on its own line.
     const names = [...yaml.matchAll(/^ {2}name: (\S+)$/gm)].map((m) => m[1]);
     assert.equal(names.filter((n) => n === 'db').length, 1);
@@ -212,14 +210,11 @@ describe('overlays, the canary, and failures', () => {
     const bad = parseBuildConfig((name) => (name === 'path' ? missing : (inputs[name] ?? '')), env, {
       stdoutIsLog: false,
     });
-    await assert.rejects(
-      renderManifests(bad, { host, exec: nodeExec, readStdin: () => Promise.resolve(new Uint8Array()) }),
-      (error: unknown) => {
-        assert.equal((error as { code?: string }).code, 'FILE_NOT_FOUND');
-        assert.ok(errorMessage(error).includes(`"${missing}"`), errorMessage(error));
-        return true;
-      },
-    );
+    await assert.rejects(renderManifests(bad, commandDeps(host)), (error: unknown) => {
+      assert.equal((error as { code?: string }).code, 'FILE_NOT_FOUND');
+      assert.ok(errorMessage(error).includes(`"${missing}"`), errorMessage(error));
+      return true;
+    });
   });
 
   test('a MAC mismatch fails with no leak and no leftover file', async () => {

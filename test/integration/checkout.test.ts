@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { UserError } from '../../src/errors.ts';
-import { checkoutWorkspace } from '../../src/github/checkout.ts';
-import { basicCredential } from '../../src/github/git-auth.ts';
+import { parseConfig, repositoryPaths } from '../../src/commands/index.ts';
+import { checkoutRepository } from '../../src/git/checkout.ts';
+import { basicCredential } from '../../src/git/auth.ts';
 import type { Exec } from '../../src/ports.ts';
 import { createMemoryHost } from '../../src/host/memory-host.ts';
 import { nodeExec } from '../../src/host/node-exec.ts';
@@ -55,11 +56,13 @@ function checkout(
       GITHUB_REF: 'refs/heads/main',
       ...env,
     },
-    read: (name: string) => inputs[name] ?? '',
+    // The paths the configured command reads, as the Action passes them.
+    paths: repositoryPaths(parseConfig((name) => inputs[name] ?? '', {})),
+    token: inputs['github-token'] ?? '',
     host,
     exec,
   };
-  return { host, result: checkoutWorkspace(request) };
+  return { host, result: checkoutRepository(request) };
 }
 
 function assertNoToken(text: string, token: string): void {

@@ -12,8 +12,8 @@ import { before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { diffCommand } from '../../src/commands/diff.ts';
 import { createMemoryHost } from '../../src/host/memory-host.ts';
-import { nodeExec } from '../../src/host/node-exec.ts';
 import { UserError } from '../../src/errors.ts';
+import { commandDeps } from '../support/command-deps.ts';
 import { newAgeKey, sopsEncrypt, tool, type AgeKey } from '../support/tools.ts';
 
 const execFileAsync = promisify(execFile);
@@ -86,11 +86,7 @@ async function runDiff(app: string, against: string) {
   const env = { PATH: process.env['PATH'] ?? '', HOME: path.dirname(app) };
   const config = diffCommand.parse((name) => inputs[name] ?? '', env, { stdoutIsLog: false });
   const host = createMemoryHost();
-  const code = await diffCommand.run(config, {
-    host,
-    exec: nodeExec,
-    readStdin: () => Promise.resolve(new Uint8Array()),
-  });
+  const code = await diffCommand.run(config, commandDeps(host));
   return { code, host, stdout: Buffer.concat(host.stdout).toString('utf8') };
 }
 

@@ -16,9 +16,8 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { Decrypter, armor } from 'age-encryption';
 import { parseDocument } from 'yaml';
-import { STATIC_CREDENTIALS_INPUT } from '../../src/config/keys.ts';
 import { UserError } from '../../src/errors.ts';
-import { parseDecryptionSecret } from '../../src/github/decryption-secret.ts';
+import { parseDecryptionSecret } from '../../src/config/decryption-secret.ts';
 import { listenLoopback } from '../env/doubles/http-double.ts';
 import { DEFAULT_REPOSITORY } from '../env/components/oidc.ts';
 import { AzureKvDouble, type AzureRequest } from '../env/doubles/azure-kv.ts';
@@ -124,6 +123,19 @@ describe('azure key vault with environment, certificate, managed identity and de
   });
 
   /** Decrypts with `env` and returns the credential kinds of the token calls made. */
+  /** A Flux decryption Secret (data map) whose sops.azure-kv holds a client secret for the double. */
+  const azureSecret = (): string =>
+    JSON.stringify({
+      'sops.azure-kv': Buffer.from(
+        JSON.stringify({
+          tenantId: TENANT,
+          clientId: CLIENT,
+          clientSecret: SECRET,
+          authorityHost: double.url,
+        }),
+      ).toString('base64'),
+    });
+
   async function decryptWith(
     inputs: Record<string, string>,
     env: Record<string, string>,
@@ -222,48 +234,34 @@ describe('azure key vault with environment, certificate, managed identity and de
       authorityHost: double.url,
     });
     const masked: string[] = [];
-    const keys = parseDecryptionSecret(
-      `apiVersion: v1\nkind: Secret\nmetadata: {name: sops-azure}\nstringData:\n  sops.azure-kv: '${aad}'\n`,
-      (v) => masked.push(v),
-    );
+    const secret = `apiVersion: v1\nkind: Secret\nmetadata: {name: sops-azure}\nstringData:\n  sops.azure-kv: '${aad}'\n`;
+    parseDecryptionSecret(secret, (v) => masked.push(v));
     assert.ok(masked.includes(SECRET), 'the client secret is masked on its own');
-    assert.ok(keys.cloudInput !== undefined);
-    const { credentials } = await decryptWith(
-      { [keys.cloudInput.name]: keys.cloudInput.value },
+    const { credentials, secrets } = await decryptWith(
+      { 'decryption-secret': secret },
       { AZURE_POD_IDENTITY_AUTHORITY_HOST: double.url },
     );
     assert.deepEqual(credentials, ['secret']);
+    assert.ok(secrets.includes(SECRET), 'the config masks the client secret through the run');
   });
 
   it('the az ad sp create-for-rbac JSON works as sops.azure-kv too', async () => {
-    const keys = parseDecryptionSecret(
-      JSON.stringify({
-        'sops.azure-kv': Buffer.from(
-          JSON.stringify({ appId: CLIENT, password: SECRET, tenant: TENANT, displayName: 'x' }),
-        ).toString('base64'),
-      }),
-      () => undefined,
-    );
-    assert.ok(keys.cloudInput !== undefined);
+    const secret = JSON.stringify({
+      'sops.azure-kv': Buffer.from(
+        JSON.stringify({ appId: CLIENT, password: SECRET, tenant: TENANT, displayName: 'x' }),
+      ).toString('base64'),
+    });
+    assert.equal(parseDecryptionSecret(secret, () => undefined).cloud.azure?.kind, 'client-secret');
     const { credentials } = await decryptWith(
-      { [keys.cloudInput.name]: keys.cloudInput.value },
+      { 'decryption-secret': secret },
       { AZURE_AUTHORITY_HOST: double.url },
     );
     assert.deepEqual(credentials, ['secret']);
   });
 
   it('the OIDC inputs win over the decryption Secret', async () => {
-    const staticSecret = JSON.stringify({
-      azure: {
-        kind: 'client-secret',
-        tenantId: TENANT,
-        clientId: CLIENT,
-        clientSecret: SECRET,
-        authorityHost: double.url,
-      },
-    });
     const { credentials } = await decryptWith(
-      { [STATIC_CREDENTIALS_INPUT]: staticSecret, 'azure-client-id': CLIENT, 'azure-tenant-id': TENANT },
+      { 'decryption-secret': azureSecret(), 'azure-client-id': CLIENT, 'azure-tenant-id': TENANT },
       { AZURE_AUTHORITY_HOST: double.url, ...(await oidcEnv(oidc)) },
     );
     assert.deepEqual(credentials, ['federated']);
@@ -280,15 +278,7 @@ describe('azure key vault with environment, certificate, managed identity and de
         evilFile,
         {
           ...allowed,
-          [STATIC_CREDENTIALS_INPUT]: JSON.stringify({
-            azure: {
-              kind: 'client-secret',
-              tenantId: TENANT,
-              clientId: CLIENT,
-              clientSecret: SECRET,
-              authorityHost: double.url,
-            },
-          }),
+          'decryption-secret': azureSecret(),
         },
         {},
       ),

@@ -13,7 +13,6 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { STATIC_CREDENTIALS_INPUT } from '../../src/config/keys.ts';
 import { UserError } from '../../src/errors.ts';
 import { requireComponent } from '../env/state.ts';
 import { decryptWithInputs } from '../support/oidc-run.ts';
@@ -29,6 +28,9 @@ interface Logged {
 
 describe('gcp kms with credentials files (application default credentials, decryption-secret)', () => {
   let gcp: Readonly<Record<string, string>>;
+  /** A Flux decryption Secret (data map) whose sops.gcp-kms is the double's service account key. */
+  const gcpSecret = (): string =>
+    JSON.stringify({ 'sops.gcp-kms': Buffer.from(gcp['serviceAccountKeyJson'] ?? '').toString('base64') });
   let oidc: Readonly<Record<string, string>>;
   let file: string;
   let dir: string;
@@ -227,7 +229,7 @@ describe('gcp kms with credentials files (application default credentials, decry
     const from = (await requests()).length;
     const { plaintext } = await decryptWithInputs(
       file,
-      { [STATIC_CREDENTIALS_INPUT]: JSON.stringify({ gcp: { json: gcp['serviceAccountKeyJson'] } }) },
+      { 'decryption-secret': gcpSecret() },
       { ...env, GOOGLE_APPLICATION_CREDENTIALS: externalUrlFile },
     );
     assert.equal(plaintext, PLAINTEXT);
@@ -246,7 +248,7 @@ describe('gcp kms with credentials files (application default credentials, decry
       decryptWithInputs(
         evil,
         {
-          [STATIC_CREDENTIALS_INPUT]: JSON.stringify({ gcp: { json: gcp['serviceAccountKeyJson'] } }),
+          'decryption-secret': gcpSecret(),
           'gcp-allowed-keys': gcp['keyResourceId'] ?? '',
         },
         env,

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { UserError } from '../../src/errors.ts';
-import { readClaims } from '../../src/github/oidc.ts';
+import { readClaims } from '../../src/keys/id-token.ts';
 import { listenLoopback, type LoopbackServer } from '../env/doubles/http-double.ts';
 import { requireComponent } from '../env/state.ts';
 import { decryptFileWith, decryptWithInputs, oidcEnv, runKeySources } from '../support/oidc-run.ts';

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { UserError } from '../../src/errors.ts';
-import { writePrivateFile } from '../../src/private-file.ts';
+import { privateRootParent, writePrivateFile } from '../../src/private-file.ts';
 
 test('writes 0600, replaces a readable file without keeping its mode, and leaves no temp file', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'ksd-private-'));
@@ -24,3 +25,14 @@ test('a target in a missing folder is a clear error', async () => {
     (e: unknown) => e instanceof UserError && e.code === 'FILE_NOT_FOUND' && /cannot write/.test(e.message),
   );
 });
+
+// tmpfs wins wherever it exists; otherwise the runner's temp, then the OS temp.
+const shm = existsSync('/dev/shm');
+const parentCases: [string, Record<string, string | undefined>, string][] = [
+  ['RUNNER_TEMP set', { RUNNER_TEMP: '/runner/temp' }, shm ? '/dev/shm' : '/runner/temp'],
+  ['RUNNER_TEMP empty', { RUNNER_TEMP: '' }, shm ? '/dev/shm' : tmpdir()],
+  ['no RUNNER_TEMP', {}, shm ? '/dev/shm' : tmpdir()],
+];
+for (const [name, env, want] of parentCases) {
+  test(`privateRootParent: ${name}`, () => assert.equal(privateRootParent(env), want));
+}

@@ -9,11 +9,11 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { SopsFormatError, UserError, withContext } from '../../../src/errors.ts';
 import { createMemoryHost } from '../../../src/host/memory-host.ts';
-import { nodeExec } from '../../../src/host/node-exec.ts';
-import { parseConfig } from '../../../src/config.ts';
+import { parseConfig } from '../../../src/commands/index.ts';
 import { run } from '../../../src/run.ts';
 import { storeFor } from '../../../src/sops/formats.ts';
 import type { Format } from '../../../src/sops/tree.ts';
+import { commandDeps } from '../../support/command-deps.ts';
 
 describe('parse errors know their line', () => {
   const cases: { format: Format; text: string; line: number; column?: number }[] = [
@@ -76,11 +76,7 @@ describe('run() reports the location to the host', () => {
       {},
       { stdoutIsLog: false },
     );
-    const code = await run(config, {
-      host,
-      exec: nodeExec,
-      readStdin: () => Promise.resolve(new Uint8Array()),
-    });
+    const code = await run(config, commandDeps(host));
     assert.equal(code, 2);
     assert.equal(host.annotations.length, 1);
     assert.match(

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UserError } from '../../../src/errors.ts';
-import type { IdTokenProvider } from '../../../src/github/oidc.ts';
+import type { IdTokenProvider } from '../../../src/keys/id-token.ts';
 import {
   AWS_OIDC_AUDIENCE,
   createAwsWebIdentityCredentials,

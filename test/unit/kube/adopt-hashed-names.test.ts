@@ -18,7 +18,7 @@ import {
 } from '../../../src/kube/adopt-hashed-names.ts';
 import { KubeApiError } from '../../../src/kube/client.ts';
 import type { KubeClient, KubeObject, KubeResponse, RequestOptions } from '../../../src/kube/client.ts';
-import { UNDECRYPTED_TEXT } from '../../../src/kustomize/placeholder.ts';
+import { UNDECRYPTED_TEXT } from '../../../src/sops/undecrypted.ts';
 
 const SENTINEL = Buffer.from(UNDECRYPTED_TEXT, 'utf8').toString('base64');
 const RENDERED = 'db-creds-7k2m9t5fgh';

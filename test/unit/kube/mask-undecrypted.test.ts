@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { renderDiffComment, renderDiffSummary } from '../../../src/github/diff-report.ts';
-import { compareRendered } from '../../../src/kube/against-ref.ts';
+import { compareRendered } from '../../../src/kube/compare-rendered.ts';
 import type { KubeObject } from '../../../src/kube/client.ts';
 import {
   renderDiffText,
@@ -22,7 +22,7 @@ import {
   maskSecretPair,
   sameExceptUndecrypted,
 } from '../../../src/kube/mask.ts';
-import { UNDECRYPTED_TEXT } from '../../../src/kustomize/placeholder.ts';
+import { UNDECRYPTED_TEXT } from '../../../src/sops/undecrypted.ts';
 
 const CANARY = 'canary-undecrypted-5e1f0b';
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');

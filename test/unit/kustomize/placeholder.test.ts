@@ -16,22 +16,21 @@ import { loadAgeKeySource } from '../../../src/keys/age.ts';
 import type { KeySource } from '../../../src/keys/key-source.ts';
 import { walkGraph } from '../../../src/kustomize/graph.ts';
 import { storeFor } from '../../../src/sops/formats.ts';
+import { decryptDocument } from '../../../src/kustomize/document.ts';
 import {
   checkPlaceholderIdentity,
-  isUndecryptedBytes,
-  isUndecryptedString,
   placeholderBranches,
-  UNDECRYPTED_DOCKER_JSON,
-  UNDECRYPTED_TEXT,
   UndecryptedFiles,
 } from '../../../src/kustomize/placeholder.ts';
 import { decryptAfterBuild } from '../../../src/kustomize/post-build.ts';
+import { stageGraph, type StageOptions } from '../../../src/kustomize/stage.ts';
+import { SecretRegistry } from '../../../src/masking.ts';
 import {
-  decryptDocument,
-  SecretRegistry,
-  stageGraph,
-  type StageOptions,
-} from '../../../src/kustomize/stage.ts';
+  isUndecryptedBytes,
+  isUndecryptedString,
+  UNDECRYPTED_DOCKER_JSON,
+  UNDECRYPTED_TEXT,
+} from '../../../src/sops/undecrypted.ts';
 import { fluxSops } from '../../support/fixtures.ts';
 
 const FLUX = fluxSops;

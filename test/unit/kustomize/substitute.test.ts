@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import { parseDocument } from 'yaml';
-import { substituteDocument, substituteText } from '../../../src/kustomize/substitute.ts';
+import { UserError } from '../../../src/errors.ts';
+import { loadVariables, substituteDocument, substituteText } from '../../../src/kustomize/substitute.ts';
+import { SecretRegistry } from '../../../src/masking.ts';
 
 const vars = new Map([
   ['NAME', 'web'],
@@ -84,4 +89,53 @@ test('a plain scalar is re-resolved, a decrypted value and a disabled object are
     'kind: ConfigMap\nmetadata:\n  annotations:\n    kustomize.toolkit.fluxcd.io/substitute: disabled\ndata:\n  a: ${N}\n',
   );
   assert.equal(substituteDocument(disabled, { vars: new Map(), strict: true }), false);
+});
+
+const varFiles: { name: string; text: string; vars: Record<string, string>; masked: string[] }[] = [
+  {
+    name: 'a ConfigMap: its data, nothing masked',
+    text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  REGION: eu-west-1\n',
+    vars: { REGION: 'eu-west-1' },
+    masked: [],
+  },
+  {
+    name: 'a Secret: data decoded and stringData, both masked',
+    text: `apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  PASSWORD: ${Buffer.from('hunter22').toString('base64')}\nstringData:\n  TOKEN: tok-12345\n`,
+    vars: { PASSWORD: 'hunter22', TOKEN: 'tok-12345' },
+    masked: ['hunter22', 'tok-12345'],
+  },
+  {
+    name: 'dotenv lines, comments and blanks skipped',
+    text: '# vars\nA=1\n\nB=two words\n',
+    vars: { A: '1', B: 'two words' },
+    masked: [],
+  },
+];
+for (const { name, text, vars: want, masked } of varFiles) {
+  test(`loadVariables: ${name}`, async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ksd-vars-'));
+    const file = path.join(dir, 'vars');
+    await writeFile(file, text);
+    const seen: string[] = [];
+    const registry = new SecretRegistry((v) => seen.push(v));
+    assert.deepEqual(Object.fromEntries(await loadVariables(file, [], registry)), want);
+    for (const value of masked) assert.ok(registry.touches(value), value);
+    assert.equal(seen.length === 0, masked.length === 0);
+  });
+}
+
+test('loadVariables: a missing file and a kind that holds no variables are user errors', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'ksd-vars-'));
+  const registry = new SecretRegistry(() => undefined);
+  await assert.rejects(
+    loadVariables(path.join(dir, 'missing'), [], registry),
+    (e: unknown) => e instanceof UserError && e.code === 'FILE_NOT_FOUND',
+  );
+  const deployment = path.join(dir, 'deploy.yaml');
+  await writeFile(deployment, 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n');
+  await assert.rejects(
+    loadVariables(deployment, [], registry),
+    (e: unknown) =>
+      e instanceof UserError && /holds a Deployment; expected a ConfigMap or Secret/.test(e.message),
+  );
 });

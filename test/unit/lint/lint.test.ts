@@ -11,6 +11,7 @@ import { nodeExec } from '../../../src/host/node-exec.ts';
 import { lintPaths } from '../../../src/lint/lint.ts';
 import { renderFindings } from '../../../src/lint/render.ts';
 import { parseLintConfig } from '../../../src/lint/suppress.ts';
+import { commandDeps } from '../../support/command-deps.ts';
 import { fixtures } from '../../support/fixtures.ts';
 
 const plainSecret =
@@ -109,11 +110,7 @@ describe('the lint command', () => {
     for (const format of ['text', 'json', 'sarif', 'github'] as const) {
       const host = createMemoryHost();
       const config = parseLintInputs(read({ format, 'sarif-file': 'out.sarif' }), {}, { stdoutIsLog: false });
-      const result = await runLint(
-        config,
-        { host, exec: nodeExec, readStdin: () => Promise.resolve(new Uint8Array()) },
-        dir,
-      );
+      const result = await runLint(config, commandDeps(host), dir);
       assert.equal(result.findings.length, 1);
       assert.equal(host.outputs.get('findings'), '1');
       const written = JSON.parse(await readFile(path.join(dir, 'out.sarif'), 'utf8')) as { version: string };

@@ -1,0 +1,17 @@
+/**
+ * The real Kubernetes client factory for `diff` and `apply`, which the shells put into
+ * CommandDeps (tests put a double there instead): the kubeconfig from the config, as a file
+ * or as content held in memory, and twice as many sockets as requests in flight.
+ */
+import type { KubeConfigInputs } from '../config/kube.ts';
+import { createKubeClient, type KubeClient } from '../kube/client.ts';
+
+export function openKubeClient(inputs: KubeConfigInputs): Promise<KubeClient> {
+  return createKubeClient({
+    kubeconfig: inputs.kubeconfig,
+    kubeconfigContent: inputs.kubeconfigContent,
+    context: inputs.context,
+    env: inputs.env,
+    maxSockets: inputs.concurrency * 2,
+  });
+}

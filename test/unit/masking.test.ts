@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createMemoryHost } from '../../src/host/memory-host.ts';
+import { MIN_MASK_LENGTH, Redactor, SecretRegistry, maskableParts } from '../../src/masking.ts';
+
+const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
+const atLimit = 'x'.repeat(MIN_MASK_LENGTH);
+const belowLimit = 'x'.repeat(MIN_MASK_LENGTH - 1);
+
+const cases: [string, string, string[]][] = [
+  ['a long value', 'hunter22', ['hunter22']],
+  ['a short value is not masked (it would wreck every log line)', 'abc', []],
+  ['a value exactly at the limit is masked', atLimit, [atLimit]],
+  ['a value one below the limit is not', belowLimit, []],
+  [
+    'multi-line: the whole and each long line',
+    'line-one\nab\nline-three',
+    ['line-one\nab\nline-three', 'line-one', 'line-three'],
+  ],
+  ['surrounding blanks do not count', '  xy  ', []],
+  ['blanks around a long value are trimmed off', '  hunter22\n', ['hunter22']],
+  ['CRLF lines are split too', 'line-one\r\nline-two', ['line-one\r\nline-two', 'line-one', 'line-two']],
+  ['a blank value is never masked', '        ', []],
+  [
+    'PEM armour lines are masked like any other line',
+    '-----BEGIN KEY-----\nAAAABBBB\n-----END KEY-----',
+    [
+      '-----BEGIN KEY-----\nAAAABBBB\n-----END KEY-----',
+      '-----BEGIN KEY-----',
+      'AAAABBBB',
+      '-----END KEY-----',
+    ],
+  ],
+];
+for (const [name, value, want] of cases) {
+  test(`maskableParts: ${name}`, () => assert.deepEqual(maskableParts(value).sort(), [...want].sort()));
+}
+
+test('maskableParts without lines keeps only the whole value', () => {
+  assert.deepEqual(maskableParts('{\n  "user": "admin"\n}', { lines: false }), ['{\n  "user": "admin"\n}']);
+});
+
+test('redact replaces the longest secrets first and leaves short ones', () => {
+  const r = new Redactor();
+  r.add('password123');
+  r.add('password123-extended');
+  r.add('b');
+  r.add(belowLimit);
+  r.add(atLimit.replaceAll('x', 'q'));
+  assert.equal(
+    r.redact(`x password123-extended y password123 a b c ${belowLimit} ${atLimit.replaceAll('x', 'q')}`),
+    `x *** y *** a b c ${belowLimit} ***`,
+  );
+});
+
+test('the registry masks values of 4+ characters and their base64, and redacts', () => {
+  const host = createMemoryHost();
+  const registry = new SecretRegistry((v) => host.setSecret(v));
+  registry.add('abc');
+  registry.add('hunter2');
+  assert.deepEqual(host.secrets, ['hunter2', Buffer.from('hunter2').toString('base64')]);
+  assert.equal(registry.redact('pw=hunter2'), 'pw=***');
+  assert.equal(registry.touches('x hunter2 y'), true);
+});
+
+const registryCases: {
+  name: string;
+  value: string;
+  lines?: boolean;
+  masked: string[];
+}[] = [
+  { name: 'short values are ignored', value: 'abc', masked: [] },
+  { name: 'a value and its base64', value: 'hunter2', masked: ['hunter2', b64('hunter2')] },
+  {
+    name: 'a multi-line value, each line, and the base64 of each as written',
+    value: 'user=admin\n  pass=hunter2',
+    masked: [
+      'user=admin\n  pass=hunter2',
+      'user=admin',
+      'pass=hunter2',
+      b64('user=admin\n  pass=hunter2'),
+      b64('user=admin'),
+      b64('  pass=hunter2'),
+    ],
+  },
+  {
+    name: 'lines off: only the whole value and its base64',
+    value: 'user=admin\npass=hunter2',
+    lines: false,
+    masked: ['user=admin\npass=hunter2', b64('user=admin\npass=hunter2')],
+  },
+  {
+    name: 'blanks around the value are trimmed for the text, kept for the base64',
+    value: 'hunter2\n',
+    masked: ['hunter2', b64('hunter2\n'), b64('hunter2')],
+  },
+];
+for (const { name, value, lines, masked } of registryCases) {
+  test(`SecretRegistry: ${name}`, () => {
+    const seen: string[] = [];
+    const registry = new SecretRegistry((v) => seen.push(v));
+    const options = lines === undefined ? {} : { lines };
+    registry.add(value, options);
+    registry.add(value, options); // a second add masks nothing new
+    assert.deepEqual(seen.sort(), [...masked].sort());
+    for (const form of masked) {
+      assert.equal(registry.touches(`a ${form} b`), true, form);
+      assert.equal(registry.redact(`a ${form} b`).includes(form), false, form);
+    }
+    assert.equal(registry.touches('nothing secret here'), false);
+  });
+}
+
+test('SecretRegistry.values is longest first', () => {
+  const registry = new SecretRegistry(() => undefined);
+  registry.add('hunter2');
+  registry.add('correct horse battery staple');
+  const values = registry.values();
+  assert.deepEqual(
+    values,
+    [...values].sort((a, b) => b.length - a.length),
+  );
+  assert.equal(values[0], b64('correct horse battery staple'));
+});
