@@ -1,48 +1,12 @@
 /**
- * Bundles the two entry points into dist/ as ESM. The banner gives bundled CommonJS
- * dependencies the `require`/`__dirname` they expect. Output must be reproducible: CI
- * rebuilds it and fails when it differs from what is committed.
+ * Bundles the entry points into dist/ (options in scripts/bundle-options.ts). Output must be
+ * reproducible: CI rebuilds it and fails when it differs from what is committed.
  */
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { binBuild, mainBuild } from './bundle-options.ts';
 
-const undiciShim = path.resolve('scripts/bundle-shims/undici-proxy-agent.ts');
-
-rmSync('dist', { recursive: true, force: true });
-await build({
-  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts', post: 'src/post.ts' },
-  outdir: 'dist',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node24',
-  chunkNames: 'chunks/[name]-[hash]',
-  legalComments: 'linked',
-  sourcemap: false,
-  banner: {
-    js: [
-      "import { createRequire as __ksdCreateRequire } from 'node:module';",
-      "import { fileURLToPath as __ksdFileURLToPath } from 'node:url';",
-      "import { dirname as __ksdDirname } from 'node:path';",
-      'const require = __ksdCreateRequire(import.meta.url);',
-      'const __filename = __ksdFileURLToPath(import.meta.url);',
-      'const __dirname = __ksdDirname(__filename);',
-    ].join('\n'),
-  },
-  logLevel: 'warning',
-  plugins: [
-    {
-      // See the shim: undici is reachable only through @actions/http-client, which we never call.
-      name: 'undici-shim',
-      setup(b) {
-        b.onResolve({ filter: /^undici$/ }, (args) =>
-          args.importer.includes(`${path.sep}@actions${path.sep}http-client${path.sep}`)
-            ? { path: undiciShim }
-            : undefined,
-        );
-      },
-    },
-  ],
-});
+rmSync(path.resolve(import.meta.dirname, '..', 'dist'), { recursive: true, force: true });
+await build(mainBuild);
+await build(binBuild);

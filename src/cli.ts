@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The CLI shell: argv into the same input names the Action uses, then the shared run(). */
 import { parseArgs } from 'node:util';
+import packageJson from '../package.json' with { type: 'json' };
 import { configSecrets, commands, findCommand, parseConfig } from './commands/index.ts';
 import { openKubeClient } from './commands/open-kube-client.ts';
 import { UserError } from './errors.ts';
@@ -14,7 +15,7 @@ AWS KMS uses the AWS_* credentials; Vault uses VAULT_TOKEN and sends it only to 
 
 function usage(): string {
   const lines = commands.map((c) => `  kustomize-sops-deploy ${c.usage}\n      ${c.summary}`);
-  return `usage:\n${lines.join('\n')}\n\n${ENVIRONMENT}\nExit codes: 0 ok, 1 changes or findings, 2 error.`;
+  return `usage:\n${lines.join('\n')}\n  kustomize-sops-deploy --version\n\n${ENVIRONMENT}\nExit codes: 0 ok, 1 changes or findings, 2 error.`;
 }
 
 async function readStdin(): Promise<Uint8Array> {
@@ -24,8 +25,9 @@ async function readStdin(): Promise<Uint8Array> {
 }
 
 /** Turns argv into inputs: flag names are input names; repeated flags join with newlines. */
-function readArgv(argv: readonly string[]): Record<string, string> | 'help' {
+function readArgv(argv: readonly string[]): Record<string, string> | 'help' | 'version' {
   const [name, ...rest] = argv;
+  if (name === '--version') return 'version';
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') return 'help';
   const command = findCommand(name);
   if (command === undefined) return { command: name };
@@ -56,9 +58,19 @@ export async function cli(argv: readonly string[]): Promise<number> {
   const host = createConsoleHost({ verbose: process.env['KSD_DEBUG'] === '1' });
   try {
     const inputs = readArgv(argv);
+    // --version and asked-for help are output (stdout, exit 0); no command at all is a usage
+    // error (stderr, exit 2), like every other usage error.
+    if (inputs === 'version') {
+      process.stdout.write(`${packageJson.version}\n`);
+      return 0;
+    }
     if (inputs === 'help') {
-      process.stderr.write(`${usage()}\n`);
-      return argv.length === 0 ? EXIT_ERROR : 0;
+      if (argv.length === 0) {
+        process.stderr.write(`${usage()}\n`);
+        return EXIT_ERROR;
+      }
+      process.stdout.write(`${usage()}\n`);
+      return 0;
     }
     inputs['pgp-passphrase'] ??= process.env['KSD_PGP_PASSPHRASE'] ?? '';
     const config = parseConfig((name) => inputs[name] ?? '', process.env);

@@ -23,9 +23,10 @@ import { cacheKeySources } from '../../src/kustomize/key-cache.ts';
 import { SecretRegistry } from '../../src/masking.ts';
 import { repoRoot } from '../env/paths.ts';
 import { commandDeps } from '../support/command-deps.ts';
+import { fluxSops } from '../support/fixtures.ts';
 import { newAgeKey, sopsEncrypt, tool } from '../support/tools.ts';
 
-const FLUX = '/work/shared/fixtures/flux-testdata/internal/controller/testdata/sops';
+const FLUX = fluxSops;
 const KEYS = path.join(FLUX, 'keys');
 
 let kustomize: KustomizeTool;

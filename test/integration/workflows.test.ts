@@ -1,8 +1,10 @@
 /**
- * The project's own workflows cannot run here, so they are checked the way GitHub would
- * read them: actionlint (schema, expressions, shell scripts via its own checks, action
- * inputs of well-known actions), plus our own check that every `with:` key given to the
- * action itself (`uses: ./`) is an input that action.yml declares.
+ * The project's own workflows and the example workflows users copy (examples/workflows) cannot
+ * run here, so they are checked the way GitHub would read them: actionlint (schema,
+ * expressions, shell scripts via its own checks, action inputs of well-known actions), plus our
+ * own check that every `with:` key given to the action itself (`uses: ./` in ours, `uses:
+ * kustomize-sops-deploy/kustomize-sops-deploy@v1` in the examples) is an input that action.yml
+ * declares. Also the Dependabot configuration and the Action's branding.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -18,6 +20,9 @@ import { requireComponent } from '../env/state.ts';
 
 const run = promisify(execFile);
 const workflowsDir = path.join(repoRoot, '.github', 'workflows');
+const examplesDir = path.join(repoRoot, 'examples', 'workflows');
+/** How the examples use the action: the published major tag. */
+const PUBLISHED = 'kustomize-sops-deploy/kustomize-sops-deploy@v1';
 
 /** Runs actionlint; it exits 1 with one line per problem on stdout. */
 async function actionlint(files: readonly string[]): Promise<{ code: number; stdout: string }> {
@@ -31,11 +36,19 @@ async function actionlint(files: readonly string[]): Promise<{ code: number; std
   }
 }
 
-function workflowFiles(): string[] {
-  return readdirSync(workflowsDir)
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()
-    .map((f) => path.join(workflowsDir, f));
+    .map((f) => path.join(dir, f));
+}
+
+function workflowFiles(): string[] {
+  return yamlFiles(workflowsDir);
+}
+
+function exampleFiles(): string[] {
+  return yamlFiles(examplesDir);
 }
 
 interface Step {
@@ -65,7 +78,7 @@ function stepsOf(file: string): { where: string; step: Step }[] {
 
 test('the workflows are what the issue asks for', () => {
   const files = workflowFiles().map((f) => path.basename(f));
-  assert.deepEqual(files, ['check-dist.yml', 'ci.yml']);
+  assert.deepEqual(files, ['check-dist.yml', 'ci.yml', 'release.yml']);
   const ci = stepsOf(path.join(workflowsDir, 'ci.yml'));
   const ownCommands = ci
     .filter(({ step }) => step.uses === './')
@@ -81,15 +94,72 @@ test('the workflows are what the issue asks for', () => {
   assert.ok(runs.some((r) => r.includes('git diff --text --exit-code -- dist/')));
 });
 
-test('every with: key passed to uses: ./ is an input of action.yml', () => {
+test('release.yml: on a vX.Y.Z tag, checks dist/ is fresh, creates the release, moves vX', () => {
+  const release: unknown = parse(readFileSync(path.join(workflowsDir, 'release.yml'), 'utf8'));
+  assert.ok(isRecord(release) && isRecord(release['on']));
+  assert.deepEqual(release['on'], { push: { tags: ['v[0-9]+.[0-9]+.[0-9]+'] } });
+  const runs = stepsOf(path.join(workflowsDir, 'release.yml'))
+    .map(({ step }) => (step as { run?: unknown }).run)
+    .filter((r) => typeof r === 'string');
+  const all = runs.join('\n');
+  assert.match(all, /npm run bundle/);
+  assert.match(all, /npm run notices/);
+  assert.match(all, /git status --porcelain -- dist THIRD_PARTY_NOTICES/);
+  assert.match(all, /gh release create "\$TAG"/);
+  assert.match(all, /major="\$\{TAG%%\.\*\}"/);
+  assert.match(all, /git push --force origin "refs\/tags\/\$major"/);
+  assert.match(all, /CHANGELOG\.md/);
+});
+
+test('the example workflows: deploy on push, PR diff, lint with SARIF, fleet matrix', () => {
+  const examples = new Map(exampleFiles().map((f) => [path.basename(f), stepsOf(f)]));
+  assert.deepEqual([...examples.keys()], ['deploy.yml', 'fleet.yml', 'lint.yml', 'pr-diff.yml']);
+  const commands = (name: string): unknown[] =>
+    (examples.get(name) ?? [])
+      .filter(({ step }) => step.uses === PUBLISHED)
+      .map(({ step }) => (isRecord(step.with) ? step.with['command'] : undefined));
+  assert.deepEqual(commands('deploy.yml'), ['apply']);
+  assert.deepEqual(commands('pr-diff.yml'), ['diff']);
+  assert.deepEqual(commands('lint.yml'), ['lint']);
+  assert.deepEqual(commands('fleet.yml'), ['apply']);
+  const lint = examples.get('lint.yml') ?? [];
+  assert.ok(
+    lint.some(
+      ({ step }) =>
+        typeof step.uses === 'string' && step.uses.startsWith('github/codeql-action/upload-sarif@'),
+    ),
+    'lint.yml uploads its SARIF',
+  );
+  const fleet: unknown = parse(readFileSync(path.join(examplesDir, 'fleet.yml'), 'utf8'));
+  assert.match(JSON.stringify(fleet), /"matrix":/);
+});
+
+test('dependabot updates npm and github-actions', () => {
+  const config: unknown = parse(readFileSync(path.join(repoRoot, '.github', 'dependabot.yml'), 'utf8'));
+  assert.ok(isRecord(config) && Array.isArray(config['updates']));
+  const ecosystems = (config['updates'] as unknown[]).map((u) =>
+    isRecord(u) ? u['package-ecosystem'] : undefined,
+  );
+  assert.deepEqual(ecosystems.sort(), ['github-actions', 'npm']);
+});
+
+test("the Action's branding is its own, not google-github-actions/auth's (lock, blue)", () => {
+  const action: unknown = parse(readFileSync(path.join(repoRoot, 'action.yml'), 'utf8'));
+  assert.ok(isRecord(action) && isRecord(action['branding']));
+  const { icon, color } = action['branding'];
+  assert.equal(typeof icon, 'string');
+  assert.notDeepEqual({ icon, color }, { icon: 'lock', color: 'blue' });
+});
+
+test('every with: key passed to the action (./ or the published tag) is an input of action.yml', () => {
   const action: unknown = parse(readFileSync(path.join(repoRoot, 'action.yml'), 'utf8'));
   assert.ok(isRecord(action) && isRecord(action['inputs']), 'action.yml has no inputs map');
   const inputs = new Set(Object.keys(action['inputs']));
   let checked = 0;
-  for (const file of workflowFiles()) {
+  for (const file of [...workflowFiles(), ...exampleFiles()]) {
     for (const { where, step } of stepsOf(file)) {
-      if (step.uses !== './') continue;
-      assert.ok(isRecord(step.with), `${where}: uses ./ without with:`);
+      if (step.uses !== './' && step.uses !== PUBLISHED) continue;
+      assert.ok(isRecord(step.with), `${where}: uses the action without with:`);
       for (const key of Object.keys(step.with)) {
         assert.ok(inputs.has(key), `${where}: with: ${key} is not an input of action.yml`);
         checked++;
@@ -99,9 +169,11 @@ test('every with: key passed to uses: ./ is an input of action.yml', () => {
   assert.ok(checked > 0, 'no step uses the action itself');
 });
 
-test('actionlint finds nothing in the workflows', async () => {
+test('actionlint finds nothing in the workflows and the examples', async () => {
   await requireComponent('actionlint');
-  const result = await actionlint(workflowFiles());
+  const files = [...workflowFiles(), ...exampleFiles()];
+  assert.ok(files.some((f) => f.endsWith('release.yml')) && exampleFiles().length >= 4);
+  const result = await actionlint(files);
   assert.equal(result.code, 0, result.stdout);
 });
 

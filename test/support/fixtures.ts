@@ -1,13 +1,19 @@
 /**
- * The shared fixtures written by real sops, with the key that opens each (from the MANIFESTs
- * in ../shared/fixtures). Negative fixtures say which error they must give.
+ * The upstream fixtures written by real sops (vendored with their licences and MANIFESTs in
+ * test/fixtures/vendor), with the key that opens each. Negative fixtures say which error they
+ * must give.
  */
 import path from 'node:path';
 import { repoRoot } from '../env/paths.ts';
 
-export const sharedFixtures = path.resolve(repoRoot, '..', 'shared', 'fixtures');
-const flux = path.join(sharedFixtures, 'flux-testdata/internal/controller/testdata/sops');
-const upstream = path.join(sharedFixtures, 'sops-upstream');
+/** Fixtures copied from other projects, each folder with its LICENSE and MANIFEST.md. */
+export const vendoredFixtures = path.join(repoRoot, 'test', 'fixtures', 'vendor');
+/** sops's own test files (MPL-2.0), at their paths in the sops repository. */
+export const sopsUpstream = path.join(vendoredFixtures, 'sops-upstream');
+/** Flux kustomize-controller's SOPS testdata (Apache-2.0): one kustomization root with keys/. */
+export const fluxSops = path.join(vendoredFixtures, 'flux-testdata/internal/controller/testdata/sops');
+const flux = fluxSops;
+const upstream = sopsUpstream;
 
 export const fluxKeys = {
   age: path.join(flux, 'keys/age.txt'),

@@ -14,6 +14,7 @@ import { gitHttp } from './git-http.ts';
 import { githubApi } from './github-api.ts';
 import { kube } from './kube.ts';
 import { moto } from './moto.ts';
+import { nodeVersions } from './node-versions.ts';
 import { oidc } from './oidc.ts';
 import { vault } from './vault.ts';
 
@@ -29,4 +30,5 @@ export const components: readonly Component[] = [
   kube,
   azureKvDouble,
   actionlint,
+  nodeVersions,
 ];

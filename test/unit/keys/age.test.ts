@@ -20,20 +20,10 @@ import {
   splitCommandLine,
 } from '../../../src/keys/age.ts';
 import type { MasterKey } from '../../../src/keys/master-key.ts';
-import { repoRoot, toolPath } from '../../env/paths.ts';
+import { toolPath } from '../../env/paths.ts';
+import { fluxSops } from '../../support/fixtures.ts';
 
-const fluxKeys = path.join(
-  repoRoot,
-  '..',
-  'shared',
-  'fixtures',
-  'flux-testdata',
-  'internal',
-  'controller',
-  'testdata',
-  'sops',
-  'keys',
-);
+const fluxKeys = path.join(fluxSops, 'keys');
 const noMask = (): void => undefined;
 
 async function encryptTo(recipient: string, plaintext: Uint8Array): Promise<string> {

@@ -9,10 +9,9 @@ import type { Exec, ExecOptions, ExecResult } from '../../../src/ports.ts';
 import { nodeExec } from '../../../src/host/node-exec.ts';
 import { GPG_DECRYPT_ARGS, createGpgKeySource } from '../../../src/keys/gpg.ts';
 import type { MasterKey } from '../../../src/keys/master-key.ts';
-import { repoRoot } from '../../env/paths.ts';
+import { fluxSops, sopsUpstream, upstreamPgpKey } from '../../support/fixtures.ts';
 
-const shared = path.join(repoRoot, '..', 'shared', 'fixtures');
-const upstreamKey = path.join(shared, 'sops-upstream', 'pgp', 'sops_functional_tests_key.asc');
+const upstreamKey = upstreamPgpKey;
 const pgpStanza: MasterKey = {
   type: 'pgp',
   fp: 'ABCD',
@@ -131,7 +130,7 @@ describe(
     it('decrypts both sops functional-test stanzas of example.yaml', async () => {
       const source = createGpgKeySource({ exec: nodeExec, env });
       const keys = await Promise.all(
-        pgpStanzas(path.join(shared, 'sops-upstream', 'example.yaml')).map((s) => source.decrypt(s)),
+        pgpStanzas(path.join(sopsUpstream, 'example.yaml')).map((s) => source.decrypt(s)),
       );
       assert.equal(keys.length, 2);
       assert.equal(keys[0]?.length, 32);
@@ -140,16 +139,7 @@ describe(
 
     it('returns null for a message to a key the keyring does not hold', async () => {
       const source = createGpgKeySource({ exec: nodeExec, env });
-      const flux = path.join(
-        shared,
-        'flux-testdata',
-        'internal',
-        'controller',
-        'testdata',
-        'sops',
-        'algorithms',
-        'pgp.yaml',
-      );
+      const flux = path.join(fluxSops, 'algorithms', 'pgp.yaml');
       const [stanza] = pgpStanzas(flux);
       assert.equal(await source.decrypt(stanza!), null);
     });

@@ -3,11 +3,10 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Exec } from '../../../src/ports.ts';
 import { buildLocalKeySources } from '../../../src/keys/local-keys.ts';
-import { repoRoot } from '../../env/paths.ts';
+import { fluxSops, upstreamPgpKey } from '../../support/fixtures.ts';
 
-const shared = path.join(repoRoot, '..', 'shared', 'fixtures');
-const fluxKeys = path.join(shared, 'flux-testdata', 'internal', 'controller', 'testdata', 'sops', 'keys');
-const upstreamKey = path.join(shared, 'sops-upstream', 'pgp', 'sops_functional_tests_key.asc');
+const fluxKeys = path.join(fluxSops, 'keys');
+const upstreamKey = upstreamPgpKey;
 const idleExec: Exec = { run: () => Promise.reject(new Error('not expected to run')) };
 
 describe('buildLocalKeySources', () => {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { test } from 'node:test';
 import * as openpgp from 'openpgp';
 import { parse } from 'yaml';
 import { decryptRsaSessionKey } from '../../../src/keys/pgp-rsa.ts';
-import { upstreamPgpKey, sharedFixtures } from '../../support/fixtures.ts';
+import { upstreamPgpKey, sopsUpstream } from '../../support/fixtures.ts';
 
 async function loadKeys(): Promise<openpgp.PrivateKey[]> {
   const text = await readFile(upstreamPgpKey, 'utf8');
@@ -14,7 +15,7 @@ async function loadKeys(): Promise<openpgp.PrivateKey[]> {
 }
 
 async function firstPgpMessage(): Promise<openpgp.Message<string>> {
-  const doc = parse(await readFile(`${sharedFixtures}/sops-upstream/example.yaml`, 'utf8')) as {
+  const doc = parse(await readFile(path.join(sopsUpstream, 'example.yaml'), 'utf8')) as {
     sops: { pgp: { enc: string }[] };
   };
   return openpgp.readMessage({ armoredMessage: doc.sops.pgp[0]!.enc });

@@ -8,20 +8,10 @@ import { parse as parseYaml } from 'yaml';
 import { UserError } from '../../../src/errors.ts';
 import type { MasterKey } from '../../../src/keys/master-key.ts';
 import { loadPgpKeySource } from '../../../src/keys/pgp.ts';
-import { repoRoot } from '../../env/paths.ts';
+import { fluxKeys, sopsUpstream, upstreamPgpKey } from '../../support/fixtures.ts';
 
-const shared = path.join(repoRoot, '..', 'shared', 'fixtures');
-const upstreamKey = path.join(shared, 'sops-upstream', 'pgp', 'sops_functional_tests_key.asc');
-const fluxKey = path.join(
-  shared,
-  'flux-testdata',
-  'internal',
-  'controller',
-  'testdata',
-  'sops',
-  'keys',
-  'pgp.asc',
-);
+const upstreamKey = upstreamPgpKey;
+const fluxKey = fluxKeys.pgp;
 const noMask = (): void => undefined;
 const dataKey = new Uint8Array(32).map((_, i) => i * 3);
 
@@ -60,7 +50,7 @@ describe('pgp key source', () => {
     assert.deepEqual(source.locations, [
       `--pgp-key-file ${upstreamKey}: FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4, D7229043384BCC60326C6FB9D8720D957C3D3074`,
     ]);
-    const stanzas = pgpStanzas(path.join(shared, 'sops-upstream', 'example.yaml'));
+    const stanzas = pgpStanzas(path.join(sopsUpstream, 'example.yaml'));
     assert.equal(stanzas.length, 2);
     const [a, b] = await Promise.all(stanzas.map((s) => source.decrypt(s)));
     assert.equal(a?.length, 32);
@@ -69,7 +59,7 @@ describe('pgp key source', () => {
 
   it('returns null for a message encrypted to another key, and for other stanza types', async () => {
     const source = await loadPgpKeySource({ keyFiles: [fluxKey], mask: noMask });
-    for (const s of pgpStanzas(path.join(shared, 'sops-upstream', 'example.yaml')))
+    for (const s of pgpStanzas(path.join(sopsUpstream, 'example.yaml')))
       assert.equal(await source.decrypt(s), null);
     assert.equal(await source.decrypt({ type: 'age', recipient: 'age1x', enc: 'x' }), null);
   });

@@ -31,9 +31,9 @@ import {
   UNDECRYPTED_DOCKER_JSON,
   UNDECRYPTED_TEXT,
 } from '../../../src/sops/undecrypted.ts';
-import { sharedFixtures } from '../../support/fixtures.ts';
+import { fluxSops } from '../../support/fixtures.ts';
 
-const FLUX = path.join(sharedFixtures, 'flux-testdata/internal/controller/testdata/sops');
+const FLUX = fluxSops;
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 const noMask = (): void => undefined;
 

@@ -9,7 +9,7 @@ import { checkText } from '../../../src/lint/check-text.ts';
 import { matchCreationRule, parseSopsConfig } from '../../../src/lint/sops-config.ts';
 import { parseIgnoreAnnotation } from '../../../src/lint/suppress.ts';
 import { repoRoot } from '../../env/paths.ts';
-import { sharedFixtures } from '../../support/fixtures.ts';
+import { sopsUpstream } from '../../support/fixtures.ts';
 
 const at = (f: { rule: string; line: number; column: number }): string => `${f.rule}@${f.line}:${f.column}`;
 
@@ -114,7 +114,7 @@ describe('dotenv, INI and binary files', () => {
     });
   }
   it('the real encrypted .env, .ini and binary fixtures are clean', async () => {
-    const upstream = path.join(sharedFixtures, 'sops-upstream');
+    const upstream = sopsUpstream;
     for (const [rel, format] of [
       ['functional-tests/res/format.enc.env', 'dotenv'],
       ['functional-tests/res/format.enc.ini', 'ini'],
@@ -155,7 +155,7 @@ describe('secretGenerator', () => {
     await writeFile(path.join(dir, 'plain.env'), 'A=1\n');
     await writeFile(
       path.join(dir, 'enc.env'),
-      await readFile(path.join(sharedFixtures, 'sops-upstream/functional-tests/res/format.enc.env')),
+      await readFile(path.join(sopsUpstream, 'functional-tests/res/format.enc.env')),
     );
     await writeFile(path.join(dir, 'sub/key.pem'), 'not encrypted\n');
     const text = [

@@ -13,11 +13,10 @@ import { formatFromPath, storeFor } from '../../../src/sops/formats.ts';
 import { parseMetadata, type Metadata } from '../../../src/sops/metadata.ts';
 import { splitSecret } from '../../../src/sops/shamir.ts';
 import { repoRoot } from '../../env/paths.ts';
-import { sharedFixtures } from '../../support/fixtures.ts';
+import { fluxSops, sopsUpstream } from '../../support/fixtures.ts';
 
-const shared = sharedFixtures;
-const flux = path.join(shared, 'flux-testdata', 'internal', 'controller', 'testdata', 'sops');
-const upstream = path.join(shared, 'sops-upstream');
+const flux = fluxSops;
+const upstream = sopsUpstream;
 const shamirDir = path.join(repoRoot, 'test', 'fixtures', 'shamir');
 const noMask = (): void => undefined;
 

@@ -1,7 +1,8 @@
 /**
- * Every shared fixture that real sops wrote decrypts with its key, its MAC verifies, and the
- * plaintext is byte for byte what `sops -d` (3.13.3) prints for it (recorded in
- * test/fixtures/conformance/, see its MANIFEST.md); the negative ones fail with the right code.
+ * Every upstream fixture that real sops wrote (vendored in test/fixtures/vendor) decrypts with
+ * its key, its MAC verifies, and the plaintext is byte for byte what `sops -d` (3.13.3) prints
+ * for it (recorded in test/fixtures/conformance/, see its MANIFEST.md); the negative ones fail
+ * with the right code.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -14,7 +15,7 @@ import { nodeExec } from '../../../src/host/node-exec.ts';
 import { buildLocalKeySources } from '../../../src/keys/local-keys.ts';
 import { decryptText } from '../../../src/sops/decrypt.ts';
 import { formatFromPath } from '../../../src/sops/formats.ts';
-import { fixtures, sharedFixtures } from '../../support/fixtures.ts';
+import { fixtures, vendoredFixtures } from '../../support/fixtures.ts';
 
 const expectedDir = fileURLToPath(new URL('../../fixtures/conformance/', import.meta.url));
 
@@ -22,7 +23,7 @@ const expectedDir = fileURLToPath(new URL('../../fixtures/conformance/', import.
 const emptyGnupgHome = { GNUPGHOME: '/nonexistent-gnupg-home' };
 
 for (const fixture of fixtures) {
-  test(path.relative(sharedFixtures, fixture.file), async () => {
+  test(path.relative(vendoredFixtures, fixture.file), async () => {
     const text = await readFile(fixture.file, 'utf8');
     const format = formatFromPath(fixture.file);
     const masked: string[] = [];
@@ -41,7 +42,7 @@ for (const fixture of fixtures) {
     const { branches } = await run;
     const bytes = Buffer.from(renderOutput(branches, format, undefined));
     const expected = await readFile(
-      path.join(expectedDir, `${path.relative(sharedFixtures, fixture.file)}.sops-d`),
+      path.join(expectedDir, `${path.relative(vendoredFixtures, fixture.file)}.sops-d`),
     );
     assert.ok(
       bytes.equals(expected),

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { binaryStore, emitBinaryBytes, loadBinaryPlainBytes } from '../../../../src/sops/stores/binary.ts';
 import { SopsFormatError } from '../../../../src/errors.ts';
 import { mapOf, str } from '../../../../src/sops/tree.ts';
-import { sharedFixtures } from '../../../support/fixtures.ts';
+import { sopsUpstream } from '../../../support/fixtures.ts';
 
 const dir = new URL('../../../fixtures/stores/binary/', import.meta.url);
-const upstream = path.join(sharedFixtures, 'sops-upstream');
+const upstream = sopsUpstream;
 const textCases = readdirSync(dir).filter((file) => /^[^.]+\.txt$/.test(file));
 
 test('the binary corpus is there', () => {

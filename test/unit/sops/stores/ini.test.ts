@@ -6,9 +6,9 @@ import { iniStore } from '../../../../src/sops/stores/ini.ts';
 import { SopsFormatError, UserError } from '../../../../src/errors.ts';
 import { mapOf, str } from '../../../../src/sops/tree.ts';
 import type { Branch, RawMetadata, TreeValue } from '../../../../src/sops/tree.ts';
-import { sharedFixtures } from '../../../support/fixtures.ts';
+import { sopsUpstream } from '../../../support/fixtures.ts';
 
-const upstream = path.join(sharedFixtures, 'sops-upstream');
+const upstream = sopsUpstream;
 const corpus = new URL('../../../fixtures/stores/', import.meta.url);
 
 function load(text: string): Branch {

@@ -11,9 +11,9 @@ import {
 import { SopsFormatError, UserError } from '../../../../src/errors.ts';
 import { mapOf, str } from '../../../../src/sops/tree.ts';
 import type { Branch, TreeValue } from '../../../../src/sops/tree.ts';
-import { sharedFixtures } from '../../../support/fixtures.ts';
+import { sopsUpstream } from '../../../support/fixtures.ts';
 
-const upstream = path.join(sharedFixtures, 'sops-upstream');
+const upstream = sopsUpstream;
 const corpus = new URL('../../../fixtures/stores/', import.meta.url);
 
 function load(text: string): Branch {
