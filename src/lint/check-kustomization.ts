@@ -9,7 +9,8 @@ import { isSeq, type Node as AstNode } from 'yaml';
 import { UserError } from '../errors.ts';
 import { formatFromPath, storeFor } from '../sops/formats.ts';
 import { isComment, type TreeValue } from '../sops/tree.ts';
-import { isTemplate, type LocatedFinding } from './check-manifest.ts';
+import type { LocatedFinding } from './check-manifest.ts';
+import { isTemplate } from './template.ts';
 import { finding } from './rules.ts';
 import { astChild, isParseFailure, parseSource, positionOf, type ParsedSource } from './source-tree.ts';
 

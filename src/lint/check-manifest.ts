@@ -6,7 +6,8 @@
  */
 import type { Selection } from '../sops/metadata.ts';
 import { shouldBeEncrypted } from '../sops/selection.ts';
-import { isComment, type TreeMap, type TreeValue } from '../sops/tree.ts';
+import { isComment, type MapItem, type TreeMap, type TreeValue } from '../sops/tree.ts';
+import { isSeq, type Node as AstNode } from 'yaml';
 import { finding, type Finding, type RuleId } from './rules.ts';
 import { checkMetadata, encProblem } from './sops-checks.ts';
 import type { CreationRule } from './sops-config.ts';
@@ -22,6 +23,7 @@ import {
   type SourceDocument,
 } from './source-tree.ts';
 import { parseIgnoreAnnotation, type Waiver } from './suppress.ts';
+import { isTemplate } from './template.ts';
 
 /** The annotation that waives rules for one object: `<rule>[,<rule>]: <reason>`. */
 export const IGNORE_ANNOTATION = 'kustomize-sops-deploy/lint-ignore';
@@ -41,17 +43,49 @@ export interface ManifestInput {
   readonly creationRule: CreationRule | undefined;
 }
 
-const TEMPLATE = /\{\{[\s\S]*\}\}|\$\{[^}]*\}|^\$[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** A value that is a template or a variable reference, not a secret. */
-export function isTemplate(value: string): boolean {
-  return TEMPLATE.test(value);
+/**
+ * The entries of a map with YAML merge keys (`<<: *base`, `<<: [*a, *b]`) expanded as kustomize
+ * expands them: the map's own keys win over merged ones, earlier merged maps over later ones.
+ */
+export function mergedItems(map: TreeMap, depth = 0): { key: string; value: TreeValue }[] {
+  const own: { key: string; value: TreeValue }[] = [];
+  const merged: { key: string; value: TreeValue }[] = [];
+  for (const item of map.items) {
+    if (isComment(item)) continue;
+    if (item.key !== '<<' || depth > 20) {
+      own.push(item);
+      continue;
+    }
+    const sources = item.value.kind === 'list' ? item.value.items : [item.value];
+    for (const source of sources) if (source.kind === 'map') merged.push(...mergedItems(source, depth + 1));
+  }
+  const seen = new Set(own.map((item) => item.key));
+  for (const item of merged) {
+    if (seen.has(item.key)) continue;
+    seen.add(item.key);
+    own.push(item);
+  }
+  return own;
 }
 
-function entry(map: TreeValue | undefined, key: string): TreeValue | undefined {
+export function entry(map: TreeValue | undefined, key: string): TreeValue | undefined {
   if (map?.kind !== 'map') return undefined;
   for (const item of map.items) if (!isComment(item) && item.key === key) return item.value;
-  return undefined;
+  if (!map.items.some((item: MapItem) => !isComment(item) && item.key === '<<')) return undefined;
+  return mergedItems(map).find((item) => item.key === key)?.value;
+}
+
+/** True for a core `v1` Secret; the API server reads `apiVersion` case-insensitively here. */
+export function isSecretObject(tree: TreeValue): boolean {
+  const kind = text(entry(tree, 'kind'));
+  const apiVersion = text(entry(tree, 'apiVersion'));
+  return kind === 'Secret' && (apiVersion === undefined || apiVersion.toLowerCase() === 'v1');
+}
+
+/** True for `kind: List`, `SecretList` and the like: their `items` are objects of their own. */
+function isListObject(tree: TreeValue): boolean {
+  const kind = text(entry(tree, 'kind'));
+  return kind !== undefined && kind.endsWith('List') && entry(tree, 'items')?.kind === 'list';
 }
 
 function text(value: TreeValue | undefined): string | undefined {
@@ -65,7 +99,7 @@ function holdsValue(value: TreeValue): boolean {
   return value.kind !== 'map' && value.kind !== 'list';
 }
 
-function objectName(tree: TreeMap): string {
+function objectName(tree: TreeValue): string {
   const kind = text(entry(tree, 'kind'));
   if (kind === undefined) return 'the document';
   const meta = entry(tree, 'metadata');
@@ -144,9 +178,14 @@ class ManifestChecker {
     return metadata?.selection;
   }
 
-  /** Rule `unencrypted-value`, and malformed ENC values. */
+  /**
+   * Rule `unencrypted-value`, and malformed ENC values. Then the Secrets in the document: a
+   * value the metadata does not cover (a decoy `encrypted_regex: ^nothing$`) is plaintext at
+   * rest, whatever the metadata says, so it is `plaintext-secret`.
+   */
   private checkEncrypted(doc: SourceDocument, selection: Selection): void {
     const name = objectName(doc.tree);
+    const reported = new Set<number>();
     this.walk(doc, (leaf) => {
       const encrypted = shouldBeEncrypted(selection, leaf.path, leaf.comments, false);
       const value = leaf.value;
@@ -158,12 +197,16 @@ class ManifestChecker {
       }
       if (!encrypted) return;
       if (value.kind === 'str' && value.value === '') return;
+      reported.add(leaf.offset);
       this.add(
         'unencrypted-value',
         leaf.offset,
         `${name}: key ${keyPath(leaf)} is plaintext, but the file's ${selection.kind} rule says it must be encrypted`,
       );
     });
+    for (const object of secretObjects(doc.tree, doc.ast)) {
+      this.checkSecret(object, 'uncovered', reported);
+    }
   }
 
   private checkPlain(doc: SourceDocument): void {
@@ -171,9 +214,10 @@ class ManifestChecker {
     const kind = text(entry(tree, 'kind'));
     const apiVersion = text(entry(tree, 'apiVersion'));
     let reported = false;
-    if (kind === 'Secret' && (apiVersion === undefined || apiVersion === 'v1')) {
-      reported = this.checkSecret(doc);
+    for (const object of secretObjects(tree, doc.ast)) {
+      if (this.checkSecret(object, 'plain', new Set())) reported = true;
     }
+    if (!reported) reported = this.checkStrayEnc(doc);
     const rule = this.input.creationRule;
     // Other Kubernetes objects (ConfigMaps, Deployments) are not meant to be encrypted even when
     // a broad path_regex such as `.*\.yaml` covers them, as the Flux guide writes it.
@@ -199,23 +243,58 @@ class ManifestChecker {
     );
   }
 
-  /** Rule `plaintext-secret`; returns whether it reported. */
-  private checkSecret(doc: SourceDocument): boolean {
+  /** `ENC[...]` values in a document with no sops metadata: they can never be decrypted. */
+  private checkStrayEnc(doc: SourceDocument): boolean {
+    let first: PositionedLeaf | undefined;
+    this.walk(doc, (leaf) => {
+      if (first === undefined && leaf.value.kind === 'str' && leaf.value.value.startsWith('ENC['))
+        first = leaf;
+    });
+    if (first === undefined) return false;
+    this.add(
+      'sops-structure',
+      first.offset,
+      `${objectName(doc.tree)}: key ${keyPath(first)} holds an ENC[...] value, but the file has no sops metadata, so it cannot be decrypted`,
+    );
+    return true;
+  }
+
+  /**
+   * Rule `plaintext-secret` on one Secret object; returns whether it reported. `plain`: the file
+   * has no sops metadata, and `ENC[...]` values mean the metadata is missing. `uncovered`: the
+   * file has metadata, and a plaintext value it left alone is reported unless `skip` (offsets
+   * already reported as `unencrypted-value`) has it.
+   */
+  private checkSecret(object: SecretObject, mode: 'plain' | 'uncovered', skip: ReadonlySet<number>): boolean {
     let reported = false;
     for (const field of ['data', 'stringData']) {
-      const map = entry(doc.tree, field);
+      const map = entry(object.tree, field);
       if (map?.kind !== 'map') continue;
-      const keys = map.items.flatMap((item) =>
-        !isComment(item) && holdsValue(item.value) ? [item.key] : [],
-      );
+      const fieldAst = astChild(object.ast, field);
+      const offsetOf = (key: string): number =>
+        astChild(fieldAst?.node ?? null, key)?.offset ?? fieldAst?.offset ?? object.offset;
+      const items = mergedItems(map);
+      const enc = items.filter((i) => i.value.kind === 'str' && i.value.value.startsWith('ENC['));
+      const keys = items
+        .filter((i) => holdsValue(i.value) && !enc.includes(i) && !skip.has(offsetOf(i.key)))
+        .map((i) => i.key);
+      const firstEnc = enc[0];
+      if (mode === 'plain' && firstEnc !== undefined) {
+        this.add(
+          'sops-structure',
+          offsetOf(firstEnc.key),
+          `${objectName(object.tree)} has ENC[...] values in ${field} but no sops metadata, so it cannot be decrypted`,
+        );
+        reported = true;
+      }
       const firstKey = keys[0];
       if (firstKey === undefined) continue;
-      const fieldAst = astChild(doc.ast, field);
-      const at = astChild(fieldAst?.node ?? null, firstKey)?.offset ?? fieldAst?.offset ?? 0;
+      const why =
+        mode === 'plain' ? 'and no sops metadata' : "that the file's sops metadata does not encrypt";
       this.add(
         'plaintext-secret',
-        at,
-        `${objectName(doc.tree)} has plaintext ${field} (${keys.length === 1 ? 'key' : 'keys'} ${quoteKeys(keys)}) and no sops metadata`,
+        offsetOf(firstKey),
+        `${objectName(object.tree)} has plaintext ${field} (${keys.length === 1 ? 'key' : 'keys'} ${quoteKeys(keys)}) ${why}`,
       );
       reported = true;
     }
@@ -224,8 +303,30 @@ class ManifestChecker {
 
   private walk(doc: SourceDocument, visit: (leaf: PositionedLeaf) => void): void {
     const rootOffset = (doc.ast as { range?: readonly number[] } | null)?.range?.[0] ?? 0;
-    walkLeaves(doc.tree, doc.ast, rootOffset, visit, [], [], 'sops');
+    walkLeaves(doc.root ?? doc.tree, doc.ast, rootOffset, visit, [], [], 'sops');
   }
+}
+
+/** A Secret object: a document, or an item of a `List` document, with its AST and offset. */
+interface SecretObject {
+  readonly tree: TreeValue;
+  readonly ast: AstNode | null;
+  readonly offset: number;
+}
+
+/** The Secrets a document holds: itself, or the items of a `List`/`SecretList` (nested too). */
+function secretObjects(tree: TreeValue, ast: AstNode | null, depth = 0): SecretObject[] {
+  const offset = (ast as { range?: readonly number[] } | null)?.range?.[0] ?? 0;
+  if (isSecretObject(tree)) return [{ tree, ast, offset }];
+  if (depth > 10 || !isListObject(tree)) return [];
+  const items = entry(tree, 'items');
+  if (items?.kind !== 'list') return [];
+  const itemsAst = astChild(ast, 'items')?.node ?? null;
+  const nodes = isSeq(itemsAst) ? itemsAst.items : [];
+  const values = items.items.filter((item) => item.kind !== 'comment');
+  return values.flatMap((item, i) =>
+    secretObjects(item, (nodes[i] as AstNode | undefined) ?? null, depth + 1),
+  );
 }
 
 function keyPath(leaf: PositionedLeaf): string {

@@ -3,20 +3,23 @@
  * of them, see walk-files.ts), runs the rules that apply to each, and applies suppressions.
  * It needs no keys, so it runs the same on pull requests from forks.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { errorMessage } from '../errors.ts';
 import type { Exec } from '../ports.ts';
 import { formatFromPath } from '../sops/formats.ts';
+import type { Format } from '../sops/tree.ts';
 import { checkFlatFile } from './check-flat-file.ts';
 import { checkKustomization, KUSTOMIZATION_NAMES } from './check-kustomization.ts';
 import { checkManifest, type LocatedFinding } from './check-manifest.ts';
 import { checkText } from './check-text.ts';
-import type { Finding, SuppressedFinding } from './rules.ts';
+import { checkInlinePatches, listedSources } from './kustomization-sources.ts';
+import { finding, type Finding, type Severity, type SuppressedFinding } from './rules.ts';
 import { matchCreationRule, parseSopsConfig, type SopsConfig } from './sops-config.ts';
 import { suppressed, waiverReason, type LintFileConfig } from './suppress.ts';
 import { listFiles } from './walk-files.ts';
 
-/** Files larger than this are not read: no manifest or secret file comes near it. */
+/** Files larger than this are not parsed; each one is a finding, never skipped in silence. */
 export const MAX_LINT_BYTES = 4 * 1024 * 1024;
 
 export interface LintOptions {
@@ -37,7 +40,8 @@ export interface LintResult {
 }
 
 // A cheap test before parsing: a file with none of these cannot hold a Secret or sops data.
-const MANIFEST_HINT = /Secret|sops/;
+// A backslash may be an escape that spells `Secret` (`"Secr\u0065t"`), so it counts too.
+const MANIFEST_HINT = /Secret|sops|ENC\[|\\/;
 const ENCRYPTED_HINT = /^sops:|"sops"\s*:|^sops_mac=|^\[sops\]/m;
 
 /**
@@ -55,13 +59,19 @@ function onlyKubernetesObjects(text: string): boolean {
 /** Finds and caches the nearest `.sops.yaml` for each directory, as sops searches parents. */
 class SopsConfigFinder {
   private readonly byDir = new Map<string, SopsConfig | undefined>();
+  /** A `.sops.yaml` that does not parse, with why: reported once, and its files are still checked. */
+  readonly broken = new Map<string, string>();
 
   find(dir: string): SopsConfig | undefined {
     if (this.byDir.has(dir)) return this.byDir.get(dir);
     const candidate = path.join(dir, '.sops.yaml');
     let found: SopsConfig | undefined;
     if (existsSync(candidate) && statSync(candidate).isFile()) {
-      found = parseSopsConfig(readFileSync(candidate, 'utf8'), candidate);
+      try {
+        found = parseSopsConfig(readFileSync(candidate, 'utf8'), candidate);
+      } catch (error) {
+        this.broken.set(candidate, errorMessage(error));
+      }
     } else {
       const parent = path.dirname(dir);
       found = parent === dir ? undefined : this.find(parent);
@@ -71,17 +81,52 @@ class SopsConfigFinder {
   }
 }
 
-function readText(file: string): string | undefined {
+type ReadResult =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'skip' }
+  | { readonly kind: 'too-large'; readonly size: number; readonly head: string };
+
+/** Text with its byte-order mark honoured: UTF-16 (either order) is decoded, a UTF-8 BOM dropped. */
+function decode(data: Buffer): string | undefined {
+  if (data[0] === 0xff && data[1] === 0xfe) return new TextDecoder('utf-16le').decode(data.subarray(2));
+  if (data[0] === 0xfe && data[1] === 0xff) return new TextDecoder('utf-16be').decode(data.subarray(2));
+  const body = data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? data.subarray(3) : data;
+  // A NUL byte in the first 8 KiB marks a binary file, as git decides it.
+  if (body.subarray(0, 8192).includes(0)) return undefined;
+  return body.toString('utf8');
+}
+
+function readHead(file: string, bytes: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    return buffer.subarray(0, readSync(fd, buffer, 0, bytes, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readText(file: string): ReadResult {
   let data: Buffer;
   try {
-    if (statSync(file).size > MAX_LINT_BYTES) return undefined;
+    const size = statSync(file).size;
+    if (size > MAX_LINT_BYTES) {
+      const head = decode(readHead(file, 65_536));
+      return head === undefined ? { kind: 'skip' } : { kind: 'too-large', size, head };
+    }
     data = readFileSync(file);
   } catch {
-    return undefined; // deleted from the work tree, a submodule, unreadable: nothing to lint
+    return { kind: 'skip' }; // deleted from the work tree, a submodule, unreadable: nothing to lint
   }
-  // A NUL byte in the first 8 KiB marks a binary file, as git decides it.
-  if (data.subarray(0, 8192).includes(0)) return undefined;
-  return data.toString('utf8');
+  const text = decode(data);
+  return text === undefined ? { kind: 'skip' } : { kind: 'text', text };
+}
+
+/** The format a file is read in: its sops format, or YAML/JSON when a kustomization lists it. */
+function formatOf(absolute: string, listed: boolean): Format {
+  const format = formatFromPath(absolute);
+  if (!listed || format === 'yaml' || format === 'json') return format;
+  return absolute.toLowerCase().endsWith('.json') ? 'json' : 'yaml';
 }
 
 async function lintFile(
@@ -89,6 +134,7 @@ async function lintFile(
   display: string,
   text: string,
   configs: SopsConfigFinder,
+  listed: boolean,
 ): Promise<LocatedFinding[]> {
   const base = path.basename(absolute);
   // The two config files name rules and reasons, not secrets.
@@ -98,13 +144,14 @@ async function lintFile(
   if (!encrypted) out.push(...checkText(display, text).map((f) => ({ finding: f, waivers: [] })));
   if (KUSTOMIZATION_NAMES.has(base)) {
     out.push(...(await checkKustomization(display, absolute, text)));
+    out.push(...checkInlinePatches(display, text));
     return out;
   }
-  const format = formatFromPath(absolute);
+  const format = formatOf(absolute, listed);
   const config = configs.find(path.dirname(absolute));
   const creationRule = config === undefined ? undefined : matchCreationRule(config, absolute);
   if (format === 'yaml' || format === 'json') {
-    const relevant = MANIFEST_HINT.test(text);
+    const relevant = listed || MANIFEST_HINT.test(text);
     if (relevant || (creationRule !== undefined && !(format === 'yaml' && onlyKubernetesObjects(text)))) {
       out.push(...checkManifest({ file: display, text, format, creationRule }));
     }
@@ -114,31 +161,87 @@ async function lintFile(
   return out;
 }
 
+/** An `unchecked-file` finding at the top of `file`, with the severity the case deserves. */
+function unchecked(file: string, message: string, severity: Severity): LocatedFinding {
+  return {
+    finding: { ...finding('unchecked-file', { file, line: 1, column: 1 }, message), severity },
+    waivers: [],
+  };
+}
+
+/** Plain text that may carry a Kubernetes object, sops data or a key: worth an error unread. */
+const MANIFEST_HEAD = /\bkind\b|apiVersion|sops|PRIVATE KEY|stringData/;
+
+/** The files that kustomizations in `files` list as sources, whatever their extension. */
+function kustomizationSources(files: ReadonlySet<string>): Set<string> {
+  const listed = new Set<string>();
+  for (const file of files) {
+    if (!KUSTOMIZATION_NAMES.has(path.basename(file))) continue;
+    const read = readText(file);
+    if (read.kind !== 'text') continue;
+    for (const source of listedSources(file, read.text)) {
+      try {
+        if (statSync(source).isFile()) listed.add(source);
+      } catch {
+        // a missing source is kustomize's error to report
+      }
+    }
+  }
+  return listed;
+}
+
 function compare(a: Finding, b: Finding): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   return a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule);
 }
 
-/** Lints every file under `options.paths`. */
+/** Lints every file under `options.paths`; one file's problem never stops the others. */
 export async function lintPaths(options: LintOptions): Promise<LintResult> {
   const files = new Set<string>();
   for (const target of options.paths) {
     for (const file of await listFiles(path.resolve(options.cwd, target), options.exec)) files.add(file);
   }
+  const listed = kustomizationSources(files);
+  for (const file of listed) files.add(file);
   const configs = new SopsConfigFinder();
   const findings: Finding[] = [];
   const waived: SuppressedFinding[] = [];
   let filesChecked = 0;
+  const displayOf = (absolute: string): string =>
+    path.relative(options.cwd, absolute).split(path.sep).join('/');
+  const record = ({ finding: f, waivers }: LocatedFinding, absolute: string): void => {
+    const reason = waiverReason(f, absolute, waivers, options.config);
+    if (reason === undefined) findings.push(f);
+    else waived.push(suppressed(f, reason));
+  };
   for (const absolute of [...files].sort()) {
-    const text = readText(absolute);
-    if (text === undefined) continue;
+    const display = displayOf(absolute);
+    const read = readText(absolute);
+    if (read.kind === 'skip') continue;
     filesChecked++;
-    const display = path.relative(options.cwd, absolute).split(path.sep).join('/');
-    for (const { finding, waivers } of await lintFile(absolute, display, text, configs)) {
-      const reason = waiverReason(finding, absolute, waivers, options.config);
-      if (reason === undefined) findings.push(finding);
-      else waived.push(suppressed(finding, reason));
+    if (read.kind === 'too-large') {
+      const mib = Math.floor(MAX_LINT_BYTES / (1024 * 1024));
+      const severity = listed.has(absolute) || MANIFEST_HEAD.test(read.head) ? 'error' : 'warning';
+      record(unchecked(display, `not checked: over ${mib} MiB (${read.size} bytes)`, severity), absolute);
+      continue;
     }
+    let located: LocatedFinding[];
+    try {
+      located = await lintFile(absolute, display, read.text, configs, listed.has(absolute));
+    } catch (error) {
+      located = [unchecked(display, `not checked: ${errorMessage(error)}`, 'error')];
+    }
+    for (const one of located) record(one, absolute);
+  }
+  for (const [config, why] of configs.broken) {
+    record(
+      unchecked(
+        displayOf(config),
+        `not read: ${why}; files under it were checked without its creation rules`,
+        'error',
+      ),
+      config,
+    );
   }
   return { findings: findings.sort(compare), suppressed: waived.sort(compare), filesChecked };
 }

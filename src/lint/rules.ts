@@ -13,7 +13,8 @@ export type RuleId =
   | 'generator-plaintext'
   | 'sops-structure'
   | 'private-key-material'
-  | 'unparseable-file';
+  | 'unparseable-file'
+  | 'unchecked-file';
 
 /** One problem, as data. Lines and columns are 1-based and point at the offending key. */
 export interface Finding {
@@ -85,6 +86,13 @@ export const RULES: readonly RuleInfo[] = [
     severity: 'warning',
     description: 'A file that looks like a manifest does not parse, so it was not checked',
     hint: 'templates (Helm, envsubst) are expected here; otherwise fix the syntax',
+  },
+  {
+    id: 'unchecked-file',
+    severity: 'error',
+    description:
+      'A file could not be checked: too large to parse, it failed to read, or its .sops.yaml does not parse',
+    hint: 'split the file or fix it; if it holds no secret, waive it in .ksd-lint.yaml with the reason',
   },
 ];
 
