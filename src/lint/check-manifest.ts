@@ -23,6 +23,7 @@ import {
   type SourceDocument,
 } from './source-tree.ts';
 import { parseIgnoreAnnotation, type Waiver } from './suppress.ts';
+import { isBroadPathRegex, isLiteralSecret, isSensitiveKey } from './secret-like.ts';
 import { isTemplate } from './template.ts';
 
 /** The annotation that waives rules for one object: `<rule>[,<rule>]: <reason>`. */
@@ -41,6 +42,8 @@ export interface ManifestInput {
   readonly format: 'yaml' | 'json';
   /** The creation rule of the nearest `.sops.yaml` that matches this file, if any. */
   readonly creationRule: CreationRule | undefined;
+  /** A Helm values file: every key named like a secret is checked. */
+  readonly valuesFile?: boolean;
 }
 
 /**
@@ -212,17 +215,28 @@ class ManifestChecker {
   private checkPlain(doc: SourceDocument): void {
     const tree = doc.tree;
     const kind = text(entry(tree, 'kind'));
-    const apiVersion = text(entry(tree, 'apiVersion'));
     let reported = false;
     for (const object of secretObjects(tree, doc.ast)) {
       if (this.checkSecret(object, 'plain', new Set())) reported = true;
     }
     if (!reported) reported = this.checkStrayEnc(doc);
     const rule = this.input.creationRule;
+    if (kind === 'ConfigMap' && rule !== undefined && !isBroadPathRegex(rule.pathRegex)) {
+      this.checkConfigMapUnderRule(doc, rule);
+    }
+    if (!reported) reported = this.checkCreationRule(doc, kind);
+    if (!reported) this.checkSecretLike(doc, kind);
+  }
+
+  /** Rule `creation-rule-unencrypted` on a document; returns whether it reported. */
+  private checkCreationRule(doc: SourceDocument, kind: string | undefined): boolean {
+    const tree = doc.tree;
+    const apiVersion = text(entry(tree, 'apiVersion'));
+    const rule = this.input.creationRule;
     // Other Kubernetes objects (ConfigMaps, Deployments) are not meant to be encrypted even when
     // a broad path_regex such as `.*\.yaml` covers them, as the Flux guide writes it.
     const otherObject = kind !== undefined && apiVersion !== undefined && kind !== 'Secret';
-    if (rule === undefined || reported || otherObject) return;
+    if (rule === undefined || otherObject) return false;
     let first: PositionedLeaf | undefined;
     this.walk(doc, (leaf) => {
       if (
@@ -233,13 +247,61 @@ class ManifestChecker {
         first = leaf;
       }
     });
-    if (first === undefined) return;
+    if (first === undefined) return false;
     const regex =
       rule.pathRegex === undefined ? 'a catch-all rule' : `path_regex ${JSON.stringify(rule.pathRegex)}`;
     this.add(
       'creation-rule-unencrypted',
       first.offset,
       `${objectName(tree)}: .sops.yaml creation rule ${rule.number} (${regex}) matches this file, but it is not encrypted (key ${keyPath(first)} would be)`,
+    );
+    return true;
+  }
+
+  /**
+   * Rule `secret-like-value`: a HelmRelease's `spec.values`, a ConfigMap's `data` or a whole
+   * values file; each key named like a secret with a literal value is a warning.
+   */
+  private checkSecretLike(doc: SourceDocument, kind: string | undefined): void {
+    let prefix: readonly string[] | undefined;
+    if (kind === 'HelmRelease') prefix = ['spec', 'values'];
+    else if (kind === 'ConfigMap') prefix = ['data'];
+    else if (this.input.valuesFile === true && kind === undefined) prefix = [];
+    if (prefix === undefined) return;
+    const where = kind === undefined ? 'the values file' : objectName(doc.tree);
+    let count = 0;
+    this.walk(doc, (leaf) => {
+      if (count >= 20 || !prefix.every((part, i) => leaf.path[i] === part)) return;
+      const key = leaf.path.at(-1);
+      const value = leaf.value;
+      if (
+        key === undefined ||
+        value.kind !== 'str' ||
+        !isSensitiveKey(key) ||
+        !isLiteralSecret(value.value)
+      ) {
+        return;
+      }
+      count++;
+      this.add(
+        'secret-like-value',
+        leaf.offset,
+        `${where}: key ${keyPath(leaf)} is named like a secret and has a literal value`,
+      );
+    });
+  }
+
+  /** Rule `creation-rule-configmap`: a rule that names this path says its values are secret. */
+  private checkConfigMapUnderRule(doc: SourceDocument, rule: CreationRule): void {
+    let first: PositionedLeaf | undefined;
+    this.walk(doc, (leaf) => {
+      if (first === undefined && leaf.path[0] === 'data' && holdsValue(leaf.value)) first = leaf;
+    });
+    if (first === undefined) return;
+    this.add(
+      'creation-rule-configmap',
+      first.offset,
+      `${objectName(doc.tree)}: .sops.yaml creation rule ${rule.number} (path_regex ${JSON.stringify(rule.pathRegex ?? '')}) covers this file, but a ConfigMap is never encrypted`,
     );
   }
 

@@ -14,6 +14,7 @@ import { checkKustomization, KUSTOMIZATION_NAMES } from './check-kustomization.t
 import { checkManifest, type LocatedFinding } from './check-manifest.ts';
 import { checkText } from './check-text.ts';
 import { checkInlinePatches, listedSources } from './kustomization-sources.ts';
+import { checkEnvText, isBroadPathRegex, isValuesFile, SENSITIVE_HINT } from './secret-like.ts';
 import { finding, type Finding, type Severity, type SuppressedFinding } from './rules.ts';
 import { matchCreationRule, parseSopsConfig, type SopsConfig } from './sops-config.ts';
 import { suppressed, waiverReason, type LintFileConfig } from './suppress.ts';
@@ -42,6 +43,11 @@ export interface LintResult {
 // A cheap test before parsing: a file with none of these cannot hold a Secret or sops data.
 // A backslash may be an escape that spells `Secret` (`"Secr\u0065t"`), so it counts too.
 const MANIFEST_HINT = /Secret|sops|ENC\[|\\/;
+// Whether a file holds Kubernetes objects, for the severity of a token found in it.
+const OBJECT_API = /^\s*"?apiVersion"?\s*:/m;
+const OBJECT_KIND = /^\s*"?kind"?\s*:/m;
+// The kinds whose values `secret-like-value` reads.
+const SECRET_LIKE_KINDS = /HelmRelease|ConfigMap/;
 const ENCRYPTED_HINT = /^sops:|"sops"\s*:|^sops_mac=|^\[sops\]/m;
 
 /**
@@ -141,7 +147,10 @@ async function lintFile(
   if (base === '.sops.yaml' || base === '.ksd-lint.yaml') return [];
   const out: LocatedFinding[] = [];
   const encrypted = ENCRYPTED_HINT.test(text);
-  if (!encrypted) out.push(...checkText(display, text).map((f) => ({ finding: f, waivers: [] })));
+  if (!encrypted) {
+    const inObject = listed || (OBJECT_API.test(text) && OBJECT_KIND.test(text));
+    out.push(...checkText(display, text, inObject).map((f) => ({ finding: f, waivers: [] })));
+  }
   if (KUSTOMIZATION_NAMES.has(base)) {
     out.push(...(await checkKustomization(display, absolute, text)));
     out.push(...checkInlinePatches(display, text));
@@ -151,12 +160,22 @@ async function lintFile(
   const config = configs.find(path.dirname(absolute));
   const creationRule = config === undefined ? undefined : matchCreationRule(config, absolute);
   if (format === 'yaml' || format === 'json') {
-    const relevant = listed || MANIFEST_HINT.test(text);
-    if (relevant || (creationRule !== undefined && !(format === 'yaml' && onlyKubernetesObjects(text)))) {
-      out.push(...checkManifest({ file: display, text, format, creationRule }));
+    const valuesFile = isValuesFile(base);
+    const relevant =
+      listed ||
+      MANIFEST_HINT.test(text) ||
+      (SENSITIVE_HINT.test(text) && (valuesFile || SECRET_LIKE_KINDS.test(text)));
+    const ruled =
+      creationRule !== undefined &&
+      (!isBroadPathRegex(creationRule.pathRegex) || !(format === 'yaml' && onlyKubernetesObjects(text)));
+    if (relevant || ruled) {
+      out.push(...checkManifest({ file: display, text, format, creationRule, valuesFile }));
     }
   } else if (encrypted || creationRule !== undefined) {
     out.push(...checkFlatFile({ file: display, text, format, creationRule }));
+  }
+  if (format === 'dotenv' && !encrypted) {
+    out.push(...checkEnvText(display, text).map((f) => ({ finding: f, waivers: [] })));
   }
   return out;
 }

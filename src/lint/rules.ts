@@ -13,6 +13,9 @@ export type RuleId =
   | 'generator-plaintext'
   | 'sops-structure'
   | 'private-key-material'
+  | 'token-in-manifest'
+  | 'secret-like-value'
+  | 'creation-rule-configmap'
   | 'unparseable-file'
   | 'unchecked-file';
 
@@ -80,6 +83,26 @@ export const RULES: readonly RuleInfo[] = [
     severity: 'warning',
     description: 'A private key block or a well-known token shape is in an unencrypted file',
     hint: 'remove it from the repository (and rotate it), or encrypt the file with sops',
+  },
+  {
+    id: 'token-in-manifest',
+    severity: 'error',
+    description:
+      'A private key or a well-known token shape (AWS, GitHub, Slack, GCP, Azure, Stripe) is in an unencrypted Kubernetes object',
+    hint: 'rotate it, then move it into a sops-encrypted Secret and reference that instead',
+  },
+  {
+    id: 'secret-like-value',
+    severity: 'warning',
+    description:
+      'A key named like a secret (password, token, api_key...) has a literal value in Helm values, a .env file or a ConfigMap',
+    hint: 'move the value into a sops-encrypted Secret (or encrypted values file) and reference it, or make it a template',
+  },
+  {
+    id: 'creation-rule-configmap',
+    severity: 'warning',
+    description: 'A ConfigMap sits where a .sops.yaml creation rule says files must be encrypted',
+    hint: 'a value under this rule is meant to be secret: make it a sops-encrypted Secret, or move the ConfigMap out of the rule path',
   },
   {
     id: 'unparseable-file',
