@@ -41,9 +41,19 @@ const recall: readonly (readonly [string, readonly string[]])[] = [
   ['inline-patch', ['kustomization.yaml:10 error plaintext-secret']],
   ['decoy-metadata', ['secret.yaml:23 error plaintext-secret']],
   ['enc-without-metadata', ['secret.yaml:6 error sops-structure']],
+  // Precision work must not cost recall: shapes that used to be "unparseable" are checked.
+  ['jsonc-secret', ['secret.json:7 error plaintext-secret']],
+  ['sequence-under-rule', ['secrets/users.yaml:1 error creation-rule-unencrypted']],
+  ['integer-key-secret', ['secret.yaml:6 error plaintext-secret']],
 ];
 
 const clean = [
+  // Real-repository false positives: JSON6902 patch files, JSON with comments, integer keys,
+  // files whose values are all templates under a catch-all rule.
+  'json6902-patch',
+  'jsonc-settings',
+  'integer-keys',
+  'all-templates',
   'configmap-list',
   'custom-secret-kinds',
   'encrypted',
