@@ -76,7 +76,11 @@ class SopsConfigFinder {
       try {
         found = parseSopsConfig(readFileSync(candidate, 'utf8'), candidate);
       } catch (error) {
-        this.broken.set(candidate, errorMessage(error));
+        const message = errorMessage(error);
+        this.broken.set(
+          candidate,
+          message.startsWith(`${candidate}: `) ? message.slice(candidate.length + 2) : message,
+        );
       }
     } else {
       const parent = path.dirname(dir);
@@ -90,6 +94,7 @@ class SopsConfigFinder {
 type ReadResult =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'skip' }
+  | { readonly kind: 'unreadable'; readonly code: string }
   | { readonly kind: 'too-large'; readonly size: number; readonly head: string };
 
 /** Text with its byte-order mark honoured: UTF-16 (either order) is decoded, a UTF-8 BOM dropped. */
@@ -121,8 +126,12 @@ function readText(file: string): ReadResult {
       return head === undefined ? { kind: 'skip' } : { kind: 'too-large', size, head };
     }
     data = readFileSync(file);
-  } catch {
-    return { kind: 'skip' }; // deleted from the work tree, a submodule, unreadable: nothing to lint
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    // Deleted from the work tree, or a submodule (a directory): nothing to lint. Anything else
+    // (a symlink loop, no permission) is a file that kustomize might read but lint could not.
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return { kind: 'skip' };
+    return { kind: 'unreadable', code: typeof code === 'string' ? code : errorMessage(error) };
   }
   const text = decode(data);
   return text === undefined ? { kind: 'skip' } : { kind: 'text', text };
@@ -238,6 +247,10 @@ export async function lintPaths(options: LintOptions): Promise<LintResult> {
     const read = readText(absolute);
     if (read.kind === 'skip') continue;
     filesChecked++;
+    if (read.kind === 'unreadable') {
+      record(unchecked(display, `not checked: the file cannot be read (${read.code})`, 'error'), absolute);
+      continue;
+    }
     if (read.kind === 'too-large') {
       const mib = Math.floor(MAX_LINT_BYTES / (1024 * 1024));
       const severity = listed.has(absolute) || MANIFEST_HEAD.test(read.head) ? 'error' : 'warning';

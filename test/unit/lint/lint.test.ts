@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -162,5 +162,41 @@ describe('the lint command', () => {
       () => parseLintInputs(read({ format: 'xml' }), {}, { stdoutIsLog: false }),
       /format is "xml"/,
     );
+  });
+});
+
+describe("one file's problem never stops the others", () => {
+  it('garbage, unparseable, too-deep, looping and broken-config files are reported, and every good file is still checked', async () => {
+    const dir = await repo(
+      {
+        'a/secret.yaml': plainSecret,
+        'bad/.sops.yaml': 'creation_rules:\n  - path_regex: "(("\n',
+        'bad/secret.yaml': plainSecret,
+        'broken.yaml': 'apiVersion: v1\nkind: Secret\n\tbroken: [\n',
+        'deep.yaml': `kind: Secret\nx: ${'['.repeat(100_000)}\n`,
+        'z/secret.yaml': plainSecret,
+      },
+      true,
+    );
+    await writeFile(path.join(dir, 'garbage.yaml'), Buffer.from([0xde, 0xad, 0, 0xbe, 0xef, 0x53, 0x65]));
+    await symlink('loop.yaml', path.join(dir, 'loop.yaml'));
+    const result = await lintPaths({ paths: ['.'], cwd: dir, exec: nodeExec, config: undefined });
+    assert.deepEqual(
+      result.findings.map((f) => `${f.file}:${f.line} ${f.severity} ${f.rule}`),
+      [
+        'a/secret.yaml:6 error plaintext-secret',
+        'bad/.sops.yaml:1 error unchecked-file',
+        'bad/secret.yaml:6 error plaintext-secret',
+        'broken.yaml:3 warning unparseable-file',
+        'deep.yaml:2 warning unparseable-file',
+        'loop.yaml:1 error unchecked-file',
+        'z/secret.yaml:6 error plaintext-secret',
+      ],
+    );
+    assert.match(
+      result.findings[1]?.message ?? '',
+      /^not read: creation rule 1 path_regex: .*; files under it were checked without its creation rules$/,
+    );
+    assert.match(result.findings[5]?.message ?? '', /cannot be read \(ELOOP\)/);
   });
 });
