@@ -7,17 +7,20 @@ const __filename = __ksdFileURLToPath(import.meta.url);
 const __dirname = __ksdDirname(__filename);
 import {
   EXIT_ERROR,
-  Redactor,
   commands,
+  configSecrets,
   findCommand,
   nodeExec,
+  openKubeClient,
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-TA43CNRW.js";
-import "./chunks/chunk-6PYYST35.js";
-import "./chunks/chunk-OURCQGNN.js";
-import "./chunks/chunk-WZT6LHY2.js";
+} from "./chunks/chunk-MNDWJDNI.js";
+import "./chunks/chunk-D7KM44GB.js";
+import {
+  Redactor
+} from "./chunks/chunk-KGSND4VO.js";
+import "./chunks/chunk-D4CX264I.js";
 import "./chunks/chunk-7OHY2VNZ.js";
 import {
   UserError
@@ -26,6 +29,9 @@ import "./chunks/chunk-UJIP2UZS.js";
 
 // src/cli.ts
 import { parseArgs } from "node:util";
+
+// package.json
+var package_default = { name: "kustomize-sops-deploy", version: "1.0.0" };
 
 // src/host/console-host.ts
 import { writeSync } from "node:fs";
@@ -48,12 +54,11 @@ function createConsoleHost(options = {}) {
     writeStdout: (data) => {
       writeSync(1, typeof data === "string" ? Buffer.from(data, "utf8") : data);
     },
-    reportsToGithub: false,
     // A terminal has no collapsible groups; the stage's own lines say enough.
-    group: (_name, fn) => fn(),
-    stickyComment: () => Promise.resolve("skipped")
+    group: (_name, fn) => fn()
   };
 }
+var consoleReporter = { report: () => Promise.resolve() };
 
 // src/cli.ts
 var ENVIRONMENT = `Keys also come from SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_KEY_CMD, SOPS_AGE_SSH_PRIVATE_KEY_FILE,
@@ -64,6 +69,7 @@ function usage() {
       ${c.summary}`);
   return `usage:
 ${lines.join("\n")}
+  kustomize-sops-deploy --version
 
 ${ENVIRONMENT}
 Exit codes: 0 ok, 1 changes or findings, 2 error.`;
@@ -75,6 +81,7 @@ async function readStdin() {
 }
 function readArgv(argv) {
   const [name, ...rest] = argv;
+  if (name === "--version") return "version";
   if (name === void 0 || name === "--help" || name === "-h" || name === "help") return "help";
   const command = findCommand(name);
   if (command === void 0) return { command: name };
@@ -102,14 +109,31 @@ async function cli(argv) {
   const host = createConsoleHost({ verbose: process.env["KSD_DEBUG"] === "1" });
   try {
     const inputs = readArgv(argv);
-    if (inputs === "help") {
-      process.stderr.write(`${usage()}
+    if (inputs === "version") {
+      process.stdout.write(`${package_default.version}
 `);
-      return argv.length === 0 ? EXIT_ERROR : 0;
+      return 0;
+    }
+    if (inputs === "help") {
+      if (argv.length === 0) {
+        process.stderr.write(`${usage()}
+`);
+        return EXIT_ERROR;
+      }
+      process.stdout.write(`${usage()}
+`);
+      return 0;
     }
     inputs["pgp-passphrase"] ??= process.env["KSD_PGP_PASSPHRASE"] ?? "";
     const config = parseConfig((name) => inputs[name] ?? "", process.env);
-    return await run(config, { host, exec: nodeExec, readStdin });
+    for (const secret of configSecrets(config)) host.setSecret(secret);
+    return await run(config, {
+      host,
+      exec: nodeExec,
+      readStdin,
+      reporter: consoleReporter,
+      kubeClient: openKubeClient
+    });
   } catch (error) {
     const code = error.code;
     const usageError = typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");

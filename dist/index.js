@@ -5,26 +5,22 @@ const require = __ksdCreateRequire(import.meta.url);
 const __filename = __ksdFileURLToPath(import.meta.url);
 const __dirname = __ksdDirname(__filename);
 import {
-  STATIC_CREDENTIALS_INPUT,
   basicCredential,
+  configSecrets,
+  describeRef,
   gitAuthEnv,
-  lines,
-  maskableParts,
+  gitIn,
   nodeExec,
-  optional,
-  parseBoolean,
+  openKubeClient,
   parseConfig,
-  pullRequestFromEnv,
+  renderDiffText,
   reportError,
-  require_dist,
+  repositoryPaths,
   run,
   serverUrlOf,
-  upsertStickyComment
-} from "./chunks/chunk-TA43CNRW.js";
-import {
-  isRecord
-} from "./chunks/chunk-6PYYST35.js";
-import "./chunks/chunk-OURCQGNN.js";
+  writePrivateFile
+} from "./chunks/chunk-MNDWJDNI.js";
+import "./chunks/chunk-D7KM44GB.js";
 import {
   debug,
   error,
@@ -37,19 +33,21 @@ import {
   setSecret,
   warning
 } from "./chunks/chunk-6VEFRLUU.js";
-import "./chunks/chunk-WZT6LHY2.js";
+import {
+  maskableParts
+} from "./chunks/chunk-KGSND4VO.js";
+import "./chunks/chunk-D4CX264I.js";
 import "./chunks/chunk-7OHY2VNZ.js";
 import {
-  UserError
+  UserError,
+  errorMessage
 } from "./chunks/chunk-ZSIIWODD.js";
-import {
-  __toESM
-} from "./chunks/chunk-UJIP2UZS.js";
+import "./chunks/chunk-UJIP2UZS.js";
 
 // src/github/action-run.ts
-import { existsSync as existsSync3 } from "node:fs";
+import { existsSync as existsSync2 } from "node:fs";
 
-// src/github/checkout.ts
+// src/git/checkout.ts
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
@@ -58,51 +56,6 @@ var OWN_MARKER = /^\s*\[kustomize-sops-deploy\]\s*\n(?:\s*[^[\s].*\n)*?\s*checko
 var SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 var REPOSITORY = /^[\w.-]+\/[\w.-]+$/;
 var HINT = "add actions/checkout before this step, or give the job `permissions: contents: read` so github-token can read the repository";
-function repositoryPaths(read) {
-  switch (read("command").trim()) {
-    case "lint": {
-      const paths = lines(read("path"));
-      return paths.length === 0 ? ["."] : paths;
-    }
-    case "build":
-    case "diff":
-    case "apply":
-      return lines(read("path"));
-    case "decrypt": {
-      const file = read("file").trim();
-      return file === "" || file === "-" ? [] : [file];
-    }
-    default:
-      return [];
-  }
-}
-function gitIn(cwd, exec, env) {
-  return async (args) => {
-    let result;
-    try {
-      result = await exec.run("git", args, {
-        cwd,
-        // Never prompt: a rejected token must fail the step, not hang it.
-        env: { ...env, GIT_TERMINAL_PROMPT: "0", GCM_INTERACTIVE: "Never", GIT_ASKPASS: "", LC_ALL: "C" },
-        timeoutMs: 6e5
-      });
-    } catch (cause) {
-      throw new UserError(
-        "CHECKOUT_FAILED",
-        "checkout: git is not on PATH, so the repository cannot be checked out",
-        {
-          cause,
-          hint: "add actions/checkout before this step, or install git on the runner"
-        }
-      );
-    }
-    return {
-      ok: result.exitCode === 0,
-      out: Buffer.from(result.stdout).toString("utf8").trim(),
-      err: result.stderr.trim()
-    };
-  };
-}
 async function workspaceState(workspace) {
   if (!existsSync(workspace)) return "missing";
   const dotGit = path.join(workspace, ".git");
@@ -177,14 +130,13 @@ ${byRef.err}`;
     { hint: HINT, report }
   );
 }
-async function checkoutWorkspace(request) {
-  const { workspace, env, read, host, exec } = request;
-  const token = read("github-token").trim();
+async function checkoutRepository(request) {
+  const { workspace, env, paths, host, exec } = request;
+  const token = request.token.trim();
   if (token !== "") {
     host.setSecret(token);
     host.setSecret(basicCredential(token));
   }
-  const paths = repositoryPaths(read);
   if (paths.length === 0) return false;
   const state = await workspaceState(workspace);
   if (state === "checkout") return false;
@@ -202,7 +154,21 @@ async function checkoutWorkspace(request) {
   const target = targetOf(env, token);
   const url = `${target.auth.serverUrl}/${target.repository}.git`;
   await mkdir(workspace, { recursive: true });
-  const git = gitIn(workspace, exec, { ...env, ...gitAuthEnv(target.auth, env) });
+  const git = gitIn({
+    exec,
+    env: { ...env, ...gitAuthEnv(target.auth, env) },
+    cwd: workspace,
+    // A whole repository at depth 1 over a slow runner's network: more than a worktree step.
+    timeoutMs: 6e5,
+    unavailable: (cause) => new UserError(
+      "CHECKOUT_FAILED",
+      "checkout: git is not on PATH, so the repository cannot be checked out",
+      {
+        cause,
+        hint: "add actions/checkout before this step, or install git on the runner"
+      }
+    )
+  });
   return host.group("checkout", async () => {
     if (state === "own-checkout") {
       const head = await git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]);
@@ -228,221 +194,347 @@ async function checkoutWorkspace(request) {
 async function must(git, args) {
   const result = await git(args);
   if (!result.ok) {
-    throw new UserError(
-      "CHECKOUT_FAILED",
-      `checkout: git ${args[0] ?? ""} failed: ${result.err.split("\n").at(-1) ?? "no message"}`,
-      { hint: HINT, report: result.err }
-    );
+    throw new UserError("CHECKOUT_FAILED", `checkout: git ${args[0] ?? ""} failed: ${result.reason}`, {
+      hint: HINT,
+      report: result.err
+    });
   }
 }
 
-// src/github/decryption-secret.ts
-var import_yaml = __toESM(require_dist(), 1);
-var BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
-function entries(map, encoded, where) {
-  if (map === void 0 || map === null) return [];
-  if (!isRecord(map))
-    throw new UserError("USAGE", `decryption-secret: ${where} is not a map of key names to values`);
-  return Object.entries(map).map(([name, value]) => {
-    if (typeof value !== "string")
-      throw new UserError("USAGE", `decryption-secret: ${where}.${name} is not a string`);
-    if (!encoded) return [name, value];
-    if (!BASE64.test(value))
-      throw new UserError(
-        "USAGE",
-        `decryption-secret: ${where}.${name} is not base64, as Secret data must be`
-      );
-    return [name, Buffer.from(value, "base64").toString("utf8")];
-  });
-}
-function parseEntry(name, value, mask) {
-  let doc;
-  try {
-    doc = (0, import_yaml.parse)(value.replace(/^\uFEFF/, ""));
-  } catch {
-    throw new UserError("USAGE", `decryption-secret: ${name} is not YAML or JSON`);
-  }
-  if (!isRecord(doc)) throw new UserError("USAGE", `decryption-secret: ${name} is not a map of fields`);
-  for (const field of Object.values(doc)) if (typeof field === "string") mask(field);
-  return doc;
-}
-function stringField(doc, name) {
-  const value = doc[name];
-  return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
-}
-function parseAwsEntry(value, mask) {
-  const doc = parseEntry("sops.aws-kms", value, mask);
-  const accessKeyId = stringField(doc, "aws_access_key_id");
-  const secretAccessKey = stringField(doc, "aws_secret_access_key");
-  const sessionToken = stringField(doc, "aws_session_token");
-  if (accessKeyId === void 0 || secretAccessKey === void 0) {
-    throw new UserError(
-      "USAGE",
-      "decryption-secret: sops.aws-kms needs aws_access_key_id and aws_secret_access_key",
-      {
-        hint: "write it as an AWS credentials file: aws_access_key_id: AKIA..., aws_secret_access_key: ..."
-      }
-    );
-  }
-  return { accessKeyId, secretAccessKey, ...sessionToken === void 0 ? {} : { sessionToken } };
-}
-function parseAzureEntry(value, mask) {
-  const doc = parseEntry("sops.azure-kv", value, mask);
-  const tenantId = stringField(doc, "tenantId");
-  const clientId = stringField(doc, "clientId");
-  const clientSecret = stringField(doc, "clientSecret");
-  const certificate = stringField(doc, "clientCertificate");
-  const certificatePassword = stringField(doc, "clientCertificatePassword");
-  const authorityHost = stringField(doc, "authorityHost");
-  const authority = authorityHost === void 0 ? {} : { authorityHost };
-  if (tenantId !== void 0 && clientId !== void 0) {
-    if (clientSecret !== void 0)
-      return { kind: "client-secret", tenantId, clientId, clientSecret, ...authority };
-    if (certificate !== void 0) {
-      return {
-        kind: "client-certificate",
-        tenantId,
-        clientId,
-        certificate,
-        ...certificatePassword === void 0 ? {} : { certificatePassword },
-        sendChain: doc["clientCertificateSendChain"] === true || doc["clientCertificateSendChain"] === "true",
-        ...authority
-      };
-    }
-  }
-  const appId = stringField(doc, "appId");
-  const tenant = stringField(doc, "tenant");
-  const password = stringField(doc, "password");
-  if (appId !== void 0 && tenant !== void 0 && password !== void 0) {
-    return { kind: "client-secret", tenantId: tenant, clientId: appId, clientSecret: password, ...authority };
-  }
-  if (clientId !== void 0) return { kind: "managed-identity", clientId };
-  throw new UserError(
-    "USAGE",
-    "decryption-secret: sops.azure-kv needs a 'clientId' field, 'tenantId', 'clientId' and 'clientSecret', 'tenantId', 'clientId' and 'clientCertificate', or the 'appId', 'password' and 'tenant' of `az ad sp create-for-rbac`"
-  );
-}
-var GCP_TYPES = ["service_account", "authorized_user", "external_account"];
-function parseGcpEntry(value, mask) {
-  let doc;
-  try {
-    doc = JSON.parse(value);
-  } catch {
-    throw new UserError("USAGE", "decryption-secret: sops.gcp-kms is not a Google credentials JSON");
-  }
-  if (!isRecord(doc))
-    throw new UserError("USAGE", "decryption-secret: sops.gcp-kms is not a Google credentials JSON");
-  for (const field of ["private_key", "private_key_id", "client_secret", "refresh_token"]) {
-    const part = doc[field];
-    if (typeof part === "string" && part !== "") mask(part);
-  }
-  const type = doc["type"];
-  if (typeof type !== "string" || !GCP_TYPES.includes(type)) {
-    throw new UserError(
-      "USAGE",
-      `decryption-secret: sops.gcp-kms has type ${JSON.stringify(typeof type === "string" ? type : "")}; expected ${GCP_TYPES.join(", ")}`
-    );
-  }
-  return { json: value };
-}
-function parseDecryptionSecret(text, mask) {
-  let doc;
-  try {
-    doc = (0, import_yaml.parse)(text);
-  } catch {
-    throw new UserError(
-      "USAGE",
-      "decryption-secret is not YAML or JSON: expected a Secret manifest or its data map"
-    );
-  }
-  if (!isRecord(doc))
-    throw new UserError("USAGE", "decryption-secret: expected a Secret manifest or its data map");
-  const raw = [];
-  const collect = (map) => {
-    if (isRecord(map)) for (const [k, v] of Object.entries(map)) raw.push([k, v]);
-  };
-  const isManifest = doc["kind"] === "Secret" || "data" in doc || "stringData" in doc;
-  if (isManifest) {
-    collect(doc["data"]);
-    collect(doc["stringData"]);
-  } else collect(doc);
-  for (const [, value] of raw) if (typeof value === "string") mask(value);
-  const values = isManifest ? [...entries(doc["data"], true, "data"), ...entries(doc["stringData"], false, "stringData")] : entries(doc, true, "the data map");
-  for (const [, value] of values) mask(value);
-  const ageKeys = [];
-  const pgpKeys = [];
-  let vaultToken;
-  const cloud = {};
-  for (const [name, value] of values) {
-    if (name.endsWith(".agekey")) ageKeys.push(value);
-    else if (name.endsWith(".asc")) pgpKeys.push(value);
-    else if (name === "sops.vault-token") vaultToken = value.trim();
-    else if (name === "sops.aws-kms") cloud.aws = parseAwsEntry(value, mask);
-    else if (name === "sops.azure-kv") cloud.azure = parseAzureEntry(value, mask);
-    else if (name === "sops.gcp-kms") cloud.gcp = parseGcpEntry(value, mask);
-  }
-  const hasCloud = Object.keys(cloud).length > 0;
-  if (ageKeys.length === 0 && pgpKeys.length === 0 && vaultToken === void 0 && !hasCloud) {
-    throw new UserError(
-      "USAGE",
-      "decryption-secret has no *.agekey, *.asc, sops.vault-token, sops.aws-kms, sops.azure-kv or sops.gcp-kms entry",
-      { hint: "pass the Flux decryption Secret manifest, or its data map" }
-    );
-  }
-  return {
-    ageKeys,
-    pgpKeys,
-    vaultToken,
-    cloud,
-    cloudInput: hasCloud ? { name: STATIC_CREDENTIALS_INPUT, value: JSON.stringify(cloud) } : void 0
-  };
-}
-
-// src/github/kubeconfig-input.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-import { existsSync as existsSync2 } from "node:fs";
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+// src/github/publish.ts
+import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import path2 from "node:path";
-var CREDENTIAL_FIELDS = /* @__PURE__ */ new Set([
-  "token",
-  "password",
-  "client-key-data",
-  "client-certificate-data",
-  "id-token",
-  "refresh-token",
-  "client-secret",
-  "access-token"
+
+// src/github/apply-report.ts
+var APPLIED = /* @__PURE__ */ new Set([
+  "created",
+  "configured",
+  "recreated",
+  "unchanged",
+  "deleted"
 ]);
-function isKubeconfigContent(value) {
-  const text = value.trim();
-  if (text === "" || existsSync2(text)) return false;
-  return text.includes("\n") || text.startsWith("{") || /^apiVersion:/.test(text);
+var ORDER = [
+  "failed",
+  "not-applied",
+  "created",
+  "configured",
+  "recreated",
+  "deleted",
+  "skipped",
+  "unchanged"
+];
+function cell(text) {
+  return text.replaceAll("|", "\\|").replaceAll("<", "&lt;").replaceAll("\n", " ");
 }
-function kubeconfigCredentials(text) {
-  const found = [];
-  const walk = (node) => {
-    if (Array.isArray(node)) for (const item of node) walk(item);
-    else if (typeof node === "object" && node !== null) {
-      for (const [key, value] of Object.entries(node)) {
-        if (typeof value === "string" && CREDENTIAL_FIELDS.has(key)) found.push(value);
-        else walk(value);
-      }
+function renderApplySummary(report, title) {
+  const c = report.counts;
+  const out = [
+    `### apply ${cell(title)}: ${report.ok ? "succeeded" : "failed"}`,
+    "",
+    ORDER.filter((s) => c[s] > 0).map((s) => `${c[s]} ${s}`).join(", ") || "no objects",
+    ""
+  ];
+  if (report.error !== void 0) out.push(`**Error:** ${cell(report.error)}`, "");
+  if (!report.ok) {
+    const applied = report.objects.filter((o) => APPLIED.has(o.status)).length;
+    out.push(`${applied} of ${report.objects.length} objects were applied; the rest were not.`, "");
+  }
+  out.push(
+    report.ok ? "| Object | Result | Reason |" : "| Object | Result | Applied | Reason |",
+    report.ok ? "|---|---|---|" : "|---|---|---|---|"
+  );
+  for (const status of ORDER) {
+    for (const o of report.objects.filter((r) => r.status === status)) {
+      const applied = report.ok ? "" : ` ${APPLIED.has(o.status) ? "yes" : "no"} |`;
+      out.push(`| ${cell(describeRef(o.ref))} | ${o.status} |${applied} ${cell(o.reason ?? "")} |`);
+    }
+  }
+  const notReady = (report.health ?? []).filter((h) => h.state !== "ready");
+  if (notReady.length > 0) {
+    out.push("", "#### Not ready", "", "| Object | State | Reason |", "|---|---|---|");
+    for (const h of notReady) out.push(`| ${cell(describeRef(h.ref))} | ${h.state} | ${cell(h.reason)} |`);
+  }
+  return `${out.join("\n")}
+`;
+}
+
+// src/github/comment.ts
+var COMMENT_LIMIT = 65536;
+function commentMarker(tag) {
+  return `<!-- kustomize-sops-deploy:${tag.replaceAll("--", "- -")} -->`;
+}
+function fence(body) {
+  const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  return "`".repeat(longest + 1);
+}
+function renderSection(section) {
+  const f = fence(section.body);
+  const title = section.title.replaceAll("<", "&lt;");
+  return `<details><summary>${title}</summary>
+
+${f}${section.language ?? ""}
+${section.body}
+${f}
+
+</details>
+`;
+}
+function renderStickyComment(comment, limit = COMMENT_LIMIT) {
+  const head = `${commentMarker(comment.tag)}
+${comment.summary}
+
+`;
+  const rendered = comment.sections.map(renderSection);
+  const more = (n) => n === 0 ? "" : `
+_${n} more ${n === 1 ? "object is" : "objects are"} in the job summary._
+`;
+  let kept = rendered.length;
+  const size = (k) => head.length + rendered.slice(0, k).reduce((sum, s) => sum + s.length, 0) + more(rendered.length - k).length;
+  while (kept > 0 && size(kept) > limit) kept--;
+  const body = head + rendered.slice(0, kept).join("") + more(rendered.length - kept);
+  if (body.length > limit) {
+    return `${body.slice(0, limit - 40)}
+
+_(summary truncated)_
+`.slice(0, limit);
+  }
+  return body;
+}
+async function upsertStickyComment(octokit, target, body) {
+  const marker = commentMarker(target.tag);
+  const existing = (await octokit.paginate(octokit.rest.issues.listComments, {
+    owner: target.owner,
+    repo: target.repo,
+    issue_number: target.issueNumber,
+    per_page: 100
+  })).filter((c) => c.body?.startsWith(marker) === true);
+  const [first, ...duplicates] = existing;
+  for (const extra of duplicates) {
+    await octokit.rest.issues.deleteComment({ owner: target.owner, repo: target.repo, comment_id: extra.id });
+  }
+  if (body === null) {
+    if (first === void 0) return "unchanged";
+    await octokit.rest.issues.deleteComment({ owner: target.owner, repo: target.repo, comment_id: first.id });
+    return "deleted";
+  }
+  if (first === void 0) {
+    await octokit.rest.issues.createComment({
+      owner: target.owner,
+      repo: target.repo,
+      issue_number: target.issueNumber,
+      body
+    });
+    return "created";
+  }
+  if (first.body === body) return "unchanged";
+  await octokit.rest.issues.updateComment({
+    owner: target.owner,
+    repo: target.repo,
+    comment_id: first.id,
+    body
+  });
+  return "updated";
+}
+
+// src/github/diff-report.ts
+var SUMMARY_BUDGET = 1024 * 1024 - 16 * 1024;
+var COLUMNS = ["created", "configured", "deleted", "unchanged"];
+var EXTRA = ["skipped", "failed"];
+var SHOWN = /* @__PURE__ */ new Set(["created", "configured", "deleted", "failed"]);
+function cell2(text) {
+  return text.replaceAll("|", "\\|").replaceAll("<", "&lt;");
+}
+function renderDiffTable(report) {
+  const columns = [...COLUMNS, ...EXTRA.filter((c) => report.counts[c] > 0)];
+  const byKind = /* @__PURE__ */ new Map();
+  for (const entry of report.objects) {
+    const kind = entry.ref.kind;
+    const row = byKind.get(kind) ?? {
+      created: 0,
+      configured: 0,
+      deleted: 0,
+      unchanged: 0,
+      skipped: 0,
+      failed: 0
+    };
+    row[entry.class]++;
+    byKind.set(kind, row);
+  }
+  const lines = [`| Kind | ${columns.join(" | ")} |`, `|---|${columns.map(() => "--:|").join("")}`];
+  for (const [kind, row] of [...byKind].sort(([a], [b]) => a.localeCompare(b))) {
+    lines.push(`| ${cell2(kind)} | ${columns.map((c) => String(row[c])).join(" | ")} |`);
+  }
+  lines.push(`| **Total** | ${columns.map((c) => `**${report.counts[c]}**`).join(" | ")} |`);
+  return lines.join("\n");
+}
+function headline(report, title) {
+  const c = report.counts;
+  const what = report.changed ? `${c.created} to create, ${c.configured} to configure, ${c.deleted} to delete` : report.undecrypted === void 0 ? "no changes" : "no changes in what could be decrypted";
+  return `### ${cell2(title)}: ${what}${c.failed > 0 ? ` (${c.failed} failed)` : ""}`;
+}
+function code(text) {
+  return `\`${text.replaceAll("`", "'")}\``;
+}
+function renderUndecryptedMarkdown(note) {
+  const n = note.files.length;
+  const shown = note.files.slice(0, 20).map(code).join(", ");
+  const more = n > 20 ? ` and ${n - 20} more` : "";
+  return `> [!NOTE]
+> ${n} SOPS ${n === 1 ? "file was" : "files were"} not decrypted in this run: ${cell2(note.why)}. Their values show as \`(encrypted; not decrypted in this run)\` and are not compared. Set \`require-decryption: true\` to fail instead.
+> Files: ${shown}${more}`;
+}
+function top(report, title) {
+  const note = report.undecrypted === void 0 ? "" : `
+
+${renderUndecryptedMarkdown(report.undecrypted)}`;
+  return `${headline(report, title)}${note}
+
+${renderDiffTable(report)}`;
+}
+function sectionOf(entry) {
+  const reason = entry.reason === void 0 ? "" : ` (${entry.reason})`;
+  return {
+    title: `${entry.class}: ${describeRef(entry.ref)}${reason}`,
+    body: entry.diff !== "" ? entry.diff.replace(/\n$/, "") : entry.undecrypted === true && entry.class === "unchanged" ? "no change in what could be compared; its values were not decrypted in this run" : entry.reason ?? entry.class,
+    language: entry.diff === "" ? "" : "diff"
+  };
+}
+function sections(report) {
+  return report.objects.filter((e) => SHOWN.has(e.class) || e.undecrypted === true).map(sectionOf);
+}
+function renderDiffComment(report, tag, limit = COMMENT_LIMIT) {
+  if (!report.changed && report.counts.failed === 0 && report.undecrypted === void 0) return null;
+  return renderStickyComment(
+    {
+      tag,
+      summary: top(report, `kustomize-sops-deploy diff ${tag}`),
+      sections: sections(report)
+    },
+    limit
+  );
+}
+function fence2(body) {
+  const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  return "`".repeat(longest + 1);
+}
+function renderDiffSummary(report, tag, budget = SUMMARY_BUDGET, restIn = "the diff-file output") {
+  const head = `${top(report, `diff ${tag}`)}
+
+`;
+  const parts = [head];
+  let used = Buffer.byteLength(head);
+  const all = sections(report);
+  let shown = 0;
+  for (const section of all) {
+    const f = fence2(section.body);
+    const text = `<details><summary>${cell2(section.title)}</summary>
+
+${f}${section.language ?? ""}
+${section.body}
+${f}
+
+</details>
+
+`;
+    const bytes = Buffer.byteLength(text);
+    if (used + bytes > budget - 200) break;
+    parts.push(text);
+    used += bytes;
+    shown++;
+  }
+  const rest = all.length - shown;
+  if (rest > 0) parts.push(`_${rest} more ${rest === 1 ? "object is" : "objects are"} in ${restIn}._
+`);
+  return parts.join("");
+}
+function diffOutputs(report) {
+  const c = report.counts;
+  return {
+    changed: String(c.created + c.configured + c.deleted),
+    created: String(c.created),
+    configured: String(c.configured),
+    deleted: String(c.deleted),
+    unchanged: String(c.unchanged),
+    "has-changes": String(report.changed)
+  };
+}
+
+// src/github/lint-report.ts
+function cell3(text) {
+  return text.replaceAll("|", "\\|").replaceAll("<", "&lt;").replaceAll("\n", " ");
+}
+var MAX_LINT_ROWS = 1e3;
+function renderLintSummary(result) {
+  const errors = result.findings.filter((f) => f.severity === "error").length;
+  const head = `### lint: ${result.findings.length} finding${result.findings.length === 1 ? "" : "s"} (${errors} error${errors === 1 ? "" : "s"}) in ${result.filesChecked} files checked`;
+  if (result.findings.length === 0 && result.suppressed.length === 0) return `${head}
+`;
+  const out = [head, ""];
+  if (result.findings.length > 0) {
+    out.push("| File | Line | Severity | Rule | Finding |", "|---|--:|---|---|---|");
+    for (const f of result.findings.slice(0, MAX_LINT_ROWS)) {
+      out.push(`| ${cell3(f.file)} | ${f.line} | ${f.severity} | ${f.rule} | ${cell3(f.message)} |`);
+    }
+    if (result.findings.length > MAX_LINT_ROWS)
+      out.push("", `_${result.findings.length - MAX_LINT_ROWS} more findings are in the annotations._`);
+  }
+  if (result.suppressed.length > 0)
+    out.push("", `${result.suppressed.length} suppressed (each with its reason in the log).`);
+  return `${out.join("\n")}
+`;
+}
+
+// src/github/publish.ts
+function createGithubReporter(host, options) {
+  const reporters = {
+    diff: (result) => host.group("report", () => publishDiff(host, result, options)),
+    apply: (result) => {
+      publishApply(host, result.report, result.title);
+      return Promise.resolve();
+    },
+    lint: (result) => {
+      publishLint(host, result);
+      return Promise.resolve();
     }
   };
-  try {
-    walk((0, import_yaml2.parse)(text));
-  } catch {
-  }
-  return found;
+  return {
+    report: (command, result) => reporters[command](result)
+  };
 }
-async function writeKubeconfigContent(text, tempDir, mask) {
-  for (const value of kubeconfigCredentials(text)) mask(value);
-  const dir = await mkdtemp(path2.join(tempDir ?? tmpdir(), "ksd-kubeconfig-"));
-  await chmod(dir, 448);
-  const file = path2.join(dir, "config");
-  await writeFile(file, text, { mode: 384, flag: "wx" });
-  return { path: file, cleanup: () => rm(dir, { recursive: true, force: true }) };
+async function publishDiff(host, { report, tag, file: reportFile }, options) {
+  for (const [name, value] of Object.entries(diffOutputs(report))) host.setOutput(name, value);
+  const file = reportFile ?? path2.join(options.tempDir ?? tmpdir(), `diff-${randomBytes(6).toString("hex")}.txt`);
+  await writePrivateFile(file, renderDiffText(report));
+  host.setOutput("diff-file", file);
+  host.appendSummary(renderDiffSummary(report, tag));
+  if (options.commenter === void 0) return;
+  try {
+    const result = await options.commenter(tag, (final) => renderDiffComment(report, final));
+    if (result !== "skipped") host.info(`pull request comment ${tag}: ${result}`);
+  } catch (error2) {
+    host.warning(`could not update the pull request comment: ${errorMessage(error2)}`);
+  }
+}
+function publishApply(host, report, title) {
+  host.appendSummary(renderApplySummary(report, title));
+  for (const [name, value] of Object.entries(applyOutputs(report))) host.setOutput(name, value);
+}
+function publishLint(host, result) {
+  host.appendSummary(renderLintSummary(result));
+}
+function applyOutputs(report) {
+  const c = report.counts;
+  const configured = c.configured + c.recreated;
+  const changed = c.created + configured + c.deleted;
+  return {
+    changed: String(changed),
+    created: String(c.created),
+    configured: String(configured),
+    deleted: String(c.deleted),
+    unchanged: String(c.unchanged),
+    "has-changes": String(changed > 0)
+  };
 }
 
 // src/github/sticky-commenter.ts
@@ -478,90 +570,66 @@ function createStickyCommenter(options) {
 }
 
 // src/github/action-run.ts
-async function prepareInputs(kit, host, cleanups) {
-  const { getInput: getInput2, env } = kit;
-  const overrides = /* @__PURE__ */ new Map();
-  const secret = getInput2("decryption-secret");
-  if (secret.trim() !== "") {
-    const keys = parseDecryptionSecret(secret, (v) => host.setSecret(v));
-    const age = [getInput2("age-key"), ...keys.ageKeys].filter((k) => k.trim() !== "");
-    if (age.length > 0) overrides.set("age-key", age.join("\n"));
-    const pgp = [getInput2("pgp-key"), ...keys.pgpKeys].filter((k) => k.trim() !== "");
-    if (pgp.length > 0) overrides.set("pgp-key", pgp.join("\n"));
-    if (keys.vaultToken !== void 0 && optional(getInput2("vault-token")) === void 0)
-      overrides.set("vault-token", keys.vaultToken);
-    if (keys.cloudInput !== void 0) overrides.set(keys.cloudInput.name, keys.cloudInput.value);
-    const cloud = [
-      keys.cloud.aws === void 0 ? "" : ", AWS keys",
-      keys.cloud.azure === void 0 ? "" : `, Azure ${keys.cloud.azure.kind}`,
-      keys.cloud.gcp === void 0 ? "" : ", GCP credentials"
-    ].join("");
-    host.info(
-      `decryption-secret: ${keys.ageKeys.length} age, ${keys.pgpKeys.length} OpenPGP${keys.vaultToken === void 0 ? "" : ", a Vault token"}${cloud}`
-    );
-  }
-  const kubeconfig = getInput2("kubeconfig");
-  if (isKubeconfigContent(kubeconfig)) {
-    const file = await writeKubeconfigContent(
-      kubeconfig,
-      env["RUNNER_TEMP"],
-      (v) => host.setSecret(v)
-    );
-    cleanups.push(() => file.cleanup());
-    overrides.set("kubeconfig", file.path);
-  }
-  return (name) => overrides.get(name) ?? getInput2(name);
-}
-function commenterFor(kit, read, host) {
-  const pullRequest = pullRequestFromEnv(kit.env);
+function commenterFor(kit, config, host) {
+  const { pullRequest } = config.action;
   const fork = pullRequest?.fork === true;
   const dependabot = pullRequest?.dependabot === true;
   if (fork || dependabot) {
     const who = fork ? "This pull request comes from a fork: GitHub gives it no secrets and no OIDC token." : "This pull request comes from Dependabot: GitHub gives it only Dependabot secrets, no Actions secrets.";
-    const diff = parseBoolean(read, "require-decryption") ? "require-decryption is true, so a diff that needs a missing key fails." : 'diff shows values it cannot decrypt as "(encrypted; not decrypted in this run)" and lists their files (require-decryption: true fails instead).';
+    const diff = config.action.requireDecryption ? "require-decryption is true, so a diff that needs a missing key fails." : 'diff shows values it cannot decrypt as "(encrypted; not decrypted in this run)" and lists their files (require-decryption: true fails instead).';
     kit.notice(`${who} lint runs fully; ${diff} build and apply still need every key.`);
   }
-  const wanted = optional(read("comment"));
-  const comment = wanted === void 0 ? pullRequest !== void 0 : parseBoolean(read, "comment");
+  const comment = config.action.comment ?? pullRequest !== void 0;
   if (!comment || pullRequest === void 0) return void 0;
-  const token = optional(read("github-token"));
+  const token = config.action.githubToken;
   if (token === void 0) {
     host.warning("comment is on but github-token is empty: no pull request comment");
     return void 0;
   }
-  host.setSecret(token);
-  const tag = lines(read("comment-tag")).join(", ");
   return createStickyCommenter({
     token,
-    apiUrl: optional(kit.env["GITHUB_API_URL"] ?? ""),
+    apiUrl: config.action.apiUrl,
     pullRequest,
-    tag: tag === "" ? void 0 : tag
+    tag: config.action.commentTag
   });
 }
 async function runAction(kit) {
   const workspace = kit.env["GITHUB_WORKSPACE"];
-  if (workspace !== void 0 && workspace !== "" && existsSync3(workspace)) process.chdir(workspace);
-  const cleanups = [];
-  const commenter = {};
-  const host = kit.createHost({
-    commenter: (tag, render) => commenter.post === void 0 ? Promise.resolve("skipped") : commenter.post(tag, render)
-  });
+  if (workspace !== void 0 && workspace !== "" && existsSync2(workspace)) process.chdir(workspace);
+  const host = kit.createHost();
   try {
+    const config = await host.group("inputs and keys", () => {
+      const shell = {
+        stdoutIsLog: true,
+        mask: (value) => host.setSecret(value),
+        info: (message) => host.info(message)
+      };
+      return Promise.resolve(parseConfig(kit.getInput, kit.env, shell));
+    });
+    for (const secret of configSecrets(config)) host.setSecret(secret);
     if (workspace !== void 0 && workspace !== "") {
-      const request = { workspace, env: kit.env, read: kit.getInput, host, exec: nodeExec };
-      if (await checkoutWorkspace(request)) process.chdir(workspace);
+      const request = {
+        workspace,
+        env: kit.env,
+        paths: repositoryPaths(config),
+        token: config.action.githubToken ?? "",
+        host,
+        exec: nodeExec
+      };
+      if (await checkoutRepository(request)) process.chdir(workspace);
     }
-    const read = await host.group("inputs and keys", () => prepareInputs(kit, host, cleanups));
-    const config = parseConfig(read, kit.env, { stdoutIsLog: true });
-    const post = commenterFor(kit, read, host);
-    if (post !== void 0) commenter.post = post;
-    const failOnChanges = parseBoolean(read, "fail-on-changes");
-    const code = await run(config, {
+    const reporter = createGithubReporter(host, {
+      commenter: commenterFor(kit, config, host),
+      tempDir: config.action.tempDir
+    });
+    const code2 = await run(config, {
       host,
       exec: nodeExec,
-      readStdin: () => Promise.resolve(new Uint8Array())
+      readStdin: () => Promise.resolve(new Uint8Array()),
+      reporter,
+      kubeClient: openKubeClient
     });
-    const failed = code === 2 || code === 1 && (config.command !== "diff" || failOnChanges);
+    const failed = code2 === 2 || code2 === 1 && (config.command !== "diff" || config.action.failOnChanges);
     if (!failed) return 0;
     if (host.errors.length === 0) {
       const what = config.command === "diff" ? "found changes (fail-on-changes)" : config.command === "lint" ? "found errors" : "failed";
@@ -570,14 +638,8 @@ async function runAction(kit) {
     return 1;
   } catch (error2) {
     if (error2 instanceof UserError) reportError(host, error2);
-    else
-      reportError(
-        host,
-        new UserError("USAGE", `invalid inputs: ${error2 instanceof Error ? error2.message : String(error2)}`)
-      );
+    else reportError(host, new UserError("USAGE", `invalid inputs: ${errorMessage(error2)}`));
     return 1;
-  } finally {
-    for (const cleanup of cleanups) await cleanup();
   }
 }
 
@@ -595,7 +657,7 @@ function annotationOf(where) {
     ...where.column === void 0 ? {} : { startColumn: where.column }
   };
 }
-function createActionsHost(options = {}) {
+function createActionsHost() {
   const errors = [];
   let summaryBytes = 0;
   let summaryFull = false;
@@ -627,9 +689,7 @@ function createActionsHost(options = {}) {
       appendFileSync(file, text);
     },
     writeStdout: (d) => process.stdout.write(d),
-    reportsToGithub: true,
-    group: (name, fn) => group(name, fn),
-    stickyComment: (tag, render) => options.commenter === void 0 ? Promise.resolve("skipped") : options.commenter(tag, render)
+    group: (name, fn) => group(name, fn)
   };
 }
 

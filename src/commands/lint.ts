@@ -49,10 +49,16 @@ export async function runLint(
   return result;
 }
 
+/** True when a finding at or above `failOn` remains: the gate exits 1. */
+export function failsGate(result: LintResult, failOn: LintConfig['failOn']): boolean {
+  return result.findings.some((f) => failOn === 'warning' || f.severity === 'error');
+}
+
 export const lintCommand: Command<LintConfig> = {
   name: 'lint',
   summary: 'fail when a plaintext secret would merge (no keys needed)',
-  usage: 'lint [PATH...] [--format text|json|sarif|github] [--config FILE] [--sarif-file FILE]',
+  usage:
+    'lint [PATH...] [--format text|json|sarif|github] [--config FILE] [--sarif-file FILE] [--fail-on error|warning]',
   flags: lintFlags,
   positionals: [{ name: 'path', variadic: true }],
   parse: parseLintConfig,
@@ -60,6 +66,6 @@ export const lintCommand: Command<LintConfig> = {
   async run(config, deps) {
     const result = await runLint(config, deps);
     await deps.reporter.report('lint', result);
-    return result.findings.some((f) => f.severity === 'error') ? 1 : 0;
+    return failsGate(result, config.failOn) ? 1 : 0;
   },
 };

@@ -1,6 +1,7 @@
 /** Inputs of `lint [PATH...]`. */
 import { UserError } from '../errors.ts';
 import { LINT_FORMATS, type LintFormat } from '../lint/render.ts';
+import type { Severity } from '../lint/rules.ts';
 import { lines, optional, type InputReader, type ShellOptions } from './inputs.ts';
 import type { Env } from '../ports.ts';
 
@@ -18,13 +19,18 @@ export interface LintConfig {
   readonly config: string | undefined;
   /** Also write SARIF 2.1.0 here, for the code-scanning upload step. */
   readonly sarifFile: string | undefined;
+  /** The lowest severity that fails the gate (exit 1): `error` by default. */
+  readonly failOn: Severity;
 }
+
+const FAIL_ON: readonly Severity[] = ['error', 'warning'];
 
 /** CLI flags of `lint` (names equal the Action inputs). */
 export const lintFlags = {
   format: { type: 'string' },
   config: { type: 'string' },
   'sarif-file': { type: 'string' },
+  'fail-on': { type: 'string' },
 } as const;
 
 /** Reads and validates the inputs of `lint`. */
@@ -33,6 +39,12 @@ export function parseLintConfig(read: InputReader, _env: Env, shell: ShellOption
   if (!(LINT_FORMATS as readonly string[]).includes(format)) {
     throw new UserError('USAGE', `format is "${format}"; expected one of ${LINT_FORMATS.join(', ')}`);
   }
+  const failOn = optional(read('fail-on')) ?? 'error';
+  if (!(FAIL_ON as readonly string[]).includes(failOn)) {
+    throw new UserError('USAGE', `fail-on is "${failOn}"; expected error or warning`, {
+      hint: 'error fails on errors only; warning fails on any finding',
+    });
+  }
   const paths = lines(read('path'));
   return {
     command: 'lint',
@@ -40,5 +52,6 @@ export function parseLintConfig(read: InputReader, _env: Env, shell: ShellOption
     format: format as LintFormat,
     config: optional(read('config')),
     sarifFile: optional(read('sarif-file')),
+    failOn: failOn as Severity,
   };
 }

@@ -8,7 +8,8 @@ import { storeFor } from '../sops/formats.ts';
 import type { Selection } from '../sops/metadata.ts';
 import { shouldBeEncrypted } from '../sops/selection.ts';
 import { isComment, type Branch, type Format, type LoadedFile } from '../sops/tree.ts';
-import { isTemplate, type LocatedFinding } from './check-manifest.ts';
+import type { LocatedFinding } from './check-manifest.ts';
+import { isTemplate } from './template.ts';
 import { finding, type RuleId } from './rules.ts';
 import { checkMetadata, encProblem } from './sops-checks.ts';
 import type { CreationRule } from './sops-config.ts';
@@ -72,6 +73,11 @@ function leaves(branches: readonly Branch[], format: FlatFileInput['format']) {
     }
   }
   return out;
+}
+
+/** A dotenv or INI value without the quotes the stores keep (`A="${X}"` is still a template). */
+function unquoted(value: string): string {
+  return /^(["']).*\1$/s.test(value) ? value.slice(1, -1) : value;
 }
 
 /** Runs the sops rules on one dotenv, INI or binary file. */
@@ -145,7 +151,7 @@ export function checkFlatFile(input: FlatFileInput): LocatedFinding[] {
           line,
           `key ${JSON.stringify(leaf.path.join('.'))} is plaintext, but the file's ${selection.kind} rule says it must be encrypted`,
         );
-      } else if (!isTemplate(leaf.value) && rule !== undefined) {
+      } else if (!isTemplate(unquoted(leaf.value)) && rule !== undefined) {
         const regex =
           rule.pathRegex === undefined ? 'a catch-all rule' : `path_regex ${JSON.stringify(rule.pathRegex)}`;
         add(

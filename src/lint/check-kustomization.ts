@@ -9,7 +9,8 @@ import { findRepositoryRoot, readFileBounded } from '../bounded-read.ts';
 import { UserError } from '../errors.ts';
 import { formatFromPath, storeFor } from '../sops/formats.ts';
 import { isComment, type TreeValue } from '../sops/tree.ts';
-import { isTemplate, type LocatedFinding } from './check-manifest.ts';
+import type { LocatedFinding } from './check-manifest.ts';
+import { isTemplate } from './template.ts';
 import { finding } from './rules.ts';
 import { astChild, isParseFailure, parseSource, positionOf, type ParsedSource } from './source-tree.ts';
 

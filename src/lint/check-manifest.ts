@@ -6,7 +6,8 @@
  */
 import type { Selection } from '../sops/metadata.ts';
 import { shouldBeEncrypted } from '../sops/selection.ts';
-import { isComment, type TreeMap, type TreeValue } from '../sops/tree.ts';
+import { isComment, type MapItem, type TreeMap, type TreeValue } from '../sops/tree.ts';
+import { isSeq, type Node as AstNode } from 'yaml';
 import { finding, type Finding, type RuleId } from './rules.ts';
 import { checkMetadata, encProblem } from './sops-checks.ts';
 import type { CreationRule } from './sops-config.ts';
@@ -22,6 +23,8 @@ import {
   type SourceDocument,
 } from './source-tree.ts';
 import { parseIgnoreAnnotation, type Waiver } from './suppress.ts';
+import { isBroadPathRegex, isLiteralSecret, isSensitiveKey } from './secret-like.ts';
+import { isTemplate } from './template.ts';
 
 /** The annotation that waives rules for one object: `<rule>[,<rule>]: <reason>`. */
 export const IGNORE_ANNOTATION = 'kustomize-sops-deploy/lint-ignore';
@@ -39,19 +42,53 @@ export interface ManifestInput {
   readonly format: 'yaml' | 'json';
   /** The creation rule of the nearest `.sops.yaml` that matches this file, if any. */
   readonly creationRule: CreationRule | undefined;
+  /** A Helm values file: every key named like a secret is checked. */
+  readonly valuesFile?: boolean;
 }
 
-const TEMPLATE = /\{\{[\s\S]*\}\}|\$\{[^}]*\}|^\$[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** A value that is a template or a variable reference, not a secret. */
-export function isTemplate(value: string): boolean {
-  return TEMPLATE.test(value);
+/**
+ * The entries of a map with YAML merge keys (`<<: *base`, `<<: [*a, *b]`) expanded as kustomize
+ * expands them: the map's own keys win over merged ones, earlier merged maps over later ones.
+ */
+export function mergedItems(map: TreeMap, depth = 0): { key: string; value: TreeValue }[] {
+  const own: { key: string; value: TreeValue }[] = [];
+  const merged: { key: string; value: TreeValue }[] = [];
+  for (const item of map.items) {
+    if (isComment(item)) continue;
+    if (item.key !== '<<' || depth > 20) {
+      own.push(item);
+      continue;
+    }
+    const sources = item.value.kind === 'list' ? item.value.items : [item.value];
+    for (const source of sources) if (source.kind === 'map') merged.push(...mergedItems(source, depth + 1));
+  }
+  const seen = new Set(own.map((item) => item.key));
+  for (const item of merged) {
+    if (seen.has(item.key)) continue;
+    seen.add(item.key);
+    own.push(item);
+  }
+  return own;
 }
 
-function entry(map: TreeValue | undefined, key: string): TreeValue | undefined {
+export function entry(map: TreeValue | undefined, key: string): TreeValue | undefined {
   if (map?.kind !== 'map') return undefined;
   for (const item of map.items) if (!isComment(item) && item.key === key) return item.value;
-  return undefined;
+  if (!map.items.some((item: MapItem) => !isComment(item) && item.key === '<<')) return undefined;
+  return mergedItems(map).find((item) => item.key === key)?.value;
+}
+
+/** True for a core `v1` Secret; the API server reads `apiVersion` case-insensitively here. */
+export function isSecretObject(tree: TreeValue): boolean {
+  const kind = text(entry(tree, 'kind'));
+  const apiVersion = text(entry(tree, 'apiVersion'));
+  return kind === 'Secret' && (apiVersion === undefined || apiVersion.toLowerCase() === 'v1');
+}
+
+/** True for `kind: List`, `SecretList` and the like: their `items` are objects of their own. */
+function isListObject(tree: TreeValue): boolean {
+  const kind = text(entry(tree, 'kind'));
+  return kind !== undefined && kind.endsWith('List') && entry(tree, 'items')?.kind === 'list';
 }
 
 function text(value: TreeValue | undefined): string | undefined {
@@ -65,7 +102,7 @@ function holdsValue(value: TreeValue): boolean {
   return value.kind !== 'map' && value.kind !== 'list';
 }
 
-function objectName(tree: TreeMap): string {
+function objectName(tree: TreeValue): string {
   const kind = text(entry(tree, 'kind'));
   if (kind === undefined) return 'the document';
   const meta = entry(tree, 'metadata');
@@ -144,9 +181,14 @@ class ManifestChecker {
     return metadata?.selection;
   }
 
-  /** Rule `unencrypted-value`, and malformed ENC values. */
+  /**
+   * Rule `unencrypted-value`, and malformed ENC values. Then the Secrets in the document: a
+   * value the metadata does not cover (a decoy `encrypted_regex: ^nothing$`) is plaintext at
+   * rest, whatever the metadata says, so it is `plaintext-secret`.
+   */
   private checkEncrypted(doc: SourceDocument, selection: Selection): void {
     const name = objectName(doc.tree);
+    const reported = new Set<number>();
     this.walk(doc, (leaf) => {
       const encrypted = shouldBeEncrypted(selection, leaf.path, leaf.comments, false);
       const value = leaf.value;
@@ -158,27 +200,43 @@ class ManifestChecker {
       }
       if (!encrypted) return;
       if (value.kind === 'str' && value.value === '') return;
+      reported.add(leaf.offset);
       this.add(
         'unencrypted-value',
         leaf.offset,
         `${name}: key ${keyPath(leaf)} is plaintext, but the file's ${selection.kind} rule says it must be encrypted`,
       );
     });
+    for (const object of secretObjects(doc.tree, doc.ast)) {
+      this.checkSecret(object, 'uncovered', reported);
+    }
   }
 
   private checkPlain(doc: SourceDocument): void {
     const tree = doc.tree;
     const kind = text(entry(tree, 'kind'));
-    const apiVersion = text(entry(tree, 'apiVersion'));
     let reported = false;
-    if (kind === 'Secret' && (apiVersion === undefined || apiVersion === 'v1')) {
-      reported = this.checkSecret(doc);
+    for (const object of secretObjects(tree, doc.ast)) {
+      if (this.checkSecret(object, 'plain', new Set())) reported = true;
     }
+    if (!reported) reported = this.checkStrayEnc(doc);
+    const rule = this.input.creationRule;
+    if (kind === 'ConfigMap' && rule !== undefined && !isBroadPathRegex(rule.pathRegex)) {
+      this.checkConfigMapUnderRule(doc, rule);
+    }
+    if (!reported) reported = this.checkCreationRule(doc, kind);
+    if (!reported) this.checkSecretLike(doc, kind);
+  }
+
+  /** Rule `creation-rule-unencrypted` on a document; returns whether it reported. */
+  private checkCreationRule(doc: SourceDocument, kind: string | undefined): boolean {
+    const tree = doc.tree;
+    const apiVersion = text(entry(tree, 'apiVersion'));
     const rule = this.input.creationRule;
     // Other Kubernetes objects (ConfigMaps, Deployments) are not meant to be encrypted even when
     // a broad path_regex such as `.*\.yaml` covers them, as the Flux guide writes it.
     const otherObject = kind !== undefined && apiVersion !== undefined && kind !== 'Secret';
-    if (rule === undefined || reported || otherObject) return;
+    if (rule === undefined || otherObject) return false;
     let first: PositionedLeaf | undefined;
     this.walk(doc, (leaf) => {
       if (
@@ -189,7 +247,7 @@ class ManifestChecker {
         first = leaf;
       }
     });
-    if (first === undefined) return;
+    if (first === undefined) return false;
     const regex =
       rule.pathRegex === undefined ? 'a catch-all rule' : `path_regex ${JSON.stringify(rule.pathRegex)}`;
     this.add(
@@ -197,25 +255,108 @@ class ManifestChecker {
       first.offset,
       `${objectName(tree)}: .sops.yaml creation rule ${rule.number} (${regex}) matches this file, but it is not encrypted (key ${keyPath(first)} would be)`,
     );
+    return true;
   }
 
-  /** Rule `plaintext-secret`; returns whether it reported. */
-  private checkSecret(doc: SourceDocument): boolean {
+  /**
+   * Rule `secret-like-value`: a HelmRelease's `spec.values`, a ConfigMap's `data` or a whole
+   * values file; each key named like a secret with a literal value is a warning.
+   */
+  private checkSecretLike(doc: SourceDocument, kind: string | undefined): void {
+    let prefix: readonly string[] | undefined;
+    if (kind === 'HelmRelease') prefix = ['spec', 'values'];
+    else if (kind === 'ConfigMap') prefix = ['data'];
+    else if (this.input.valuesFile === true && kind === undefined) prefix = [];
+    if (prefix === undefined) return;
+    const where = kind === undefined ? 'the values file' : objectName(doc.tree);
+    let count = 0;
+    this.walk(doc, (leaf) => {
+      if (count >= 20 || !prefix.every((part, i) => leaf.path[i] === part)) return;
+      const key = leaf.path.at(-1);
+      const value = leaf.value;
+      if (
+        key === undefined ||
+        value.kind !== 'str' ||
+        !isSensitiveKey(key) ||
+        !isLiteralSecret(value.value)
+      ) {
+        return;
+      }
+      count++;
+      this.add(
+        'secret-like-value',
+        leaf.offset,
+        `${where}: key ${keyPath(leaf)} is named like a secret and has a literal value`,
+      );
+    });
+  }
+
+  /** Rule `creation-rule-configmap`: a rule that names this path says its values are secret. */
+  private checkConfigMapUnderRule(doc: SourceDocument, rule: CreationRule): void {
+    let first: PositionedLeaf | undefined;
+    this.walk(doc, (leaf) => {
+      if (first === undefined && leaf.path[0] === 'data' && holdsValue(leaf.value)) first = leaf;
+    });
+    if (first === undefined) return;
+    this.add(
+      'creation-rule-configmap',
+      first.offset,
+      `${objectName(doc.tree)}: .sops.yaml creation rule ${rule.number} (path_regex ${JSON.stringify(rule.pathRegex ?? '')}) covers this file, but a ConfigMap is never encrypted`,
+    );
+  }
+
+  /** `ENC[...]` values in a document with no sops metadata: they can never be decrypted. */
+  private checkStrayEnc(doc: SourceDocument): boolean {
+    let first: PositionedLeaf | undefined;
+    this.walk(doc, (leaf) => {
+      if (first === undefined && leaf.value.kind === 'str' && leaf.value.value.startsWith('ENC['))
+        first = leaf;
+    });
+    if (first === undefined) return false;
+    this.add(
+      'sops-structure',
+      first.offset,
+      `${objectName(doc.tree)}: key ${keyPath(first)} holds an ENC[...] value, but the file has no sops metadata, so it cannot be decrypted`,
+    );
+    return true;
+  }
+
+  /**
+   * Rule `plaintext-secret` on one Secret object; returns whether it reported. `plain`: the file
+   * has no sops metadata, and `ENC[...]` values mean the metadata is missing. `uncovered`: the
+   * file has metadata, and a plaintext value it left alone is reported unless `skip` (offsets
+   * already reported as `unencrypted-value`) has it.
+   */
+  private checkSecret(object: SecretObject, mode: 'plain' | 'uncovered', skip: ReadonlySet<number>): boolean {
     let reported = false;
     for (const field of ['data', 'stringData']) {
-      const map = entry(doc.tree, field);
+      const map = entry(object.tree, field);
       if (map?.kind !== 'map') continue;
-      const keys = map.items.flatMap((item) =>
-        !isComment(item) && holdsValue(item.value) ? [item.key] : [],
-      );
+      const fieldAst = astChild(object.ast, field);
+      const offsetOf = (key: string): number =>
+        astChild(fieldAst?.node ?? null, key)?.offset ?? fieldAst?.offset ?? object.offset;
+      const items = mergedItems(map);
+      const enc = items.filter((i) => i.value.kind === 'str' && i.value.value.startsWith('ENC['));
+      const keys = items
+        .filter((i) => holdsValue(i.value) && !enc.includes(i) && !skip.has(offsetOf(i.key)))
+        .map((i) => i.key);
+      const firstEnc = enc[0];
+      if (mode === 'plain' && firstEnc !== undefined) {
+        this.add(
+          'sops-structure',
+          offsetOf(firstEnc.key),
+          `${objectName(object.tree)} has ENC[...] values in ${field} but no sops metadata, so it cannot be decrypted`,
+        );
+        reported = true;
+      }
       const firstKey = keys[0];
       if (firstKey === undefined) continue;
-      const fieldAst = astChild(doc.ast, field);
-      const at = astChild(fieldAst?.node ?? null, firstKey)?.offset ?? fieldAst?.offset ?? 0;
+      const why =
+        mode === 'plain' ? 'and no sops metadata' : "that the file's sops metadata does not encrypt";
       this.add(
         'plaintext-secret',
-        at,
-        `${objectName(doc.tree)} has plaintext ${field} (${keys.length === 1 ? 'key' : 'keys'} ${quoteKeys(keys)}) and no sops metadata`,
+        offsetOf(firstKey),
+        `${objectName(object.tree)} has plaintext ${field} (${keys.length === 1 ? 'key' : 'keys'} ${quoteKeys(keys)}) ${why}`,
       );
       reported = true;
     }
@@ -224,8 +365,30 @@ class ManifestChecker {
 
   private walk(doc: SourceDocument, visit: (leaf: PositionedLeaf) => void): void {
     const rootOffset = (doc.ast as { range?: readonly number[] } | null)?.range?.[0] ?? 0;
-    walkLeaves(doc.tree, doc.ast, rootOffset, visit, [], [], 'sops');
+    walkLeaves(doc.root ?? doc.tree, doc.ast, rootOffset, visit, [], [], 'sops');
   }
+}
+
+/** A Secret object: a document, or an item of a `List` document, with its AST and offset. */
+interface SecretObject {
+  readonly tree: TreeValue;
+  readonly ast: AstNode | null;
+  readonly offset: number;
+}
+
+/** The Secrets a document holds: itself, or the items of a `List`/`SecretList` (nested too). */
+function secretObjects(tree: TreeValue, ast: AstNode | null, depth = 0): SecretObject[] {
+  const offset = (ast as { range?: readonly number[] } | null)?.range?.[0] ?? 0;
+  if (isSecretObject(tree)) return [{ tree, ast, offset }];
+  if (depth > 10 || !isListObject(tree)) return [];
+  const items = entry(tree, 'items');
+  if (items?.kind !== 'list') return [];
+  const itemsAst = astChild(ast, 'items')?.node ?? null;
+  const nodes = isSeq(itemsAst) ? itemsAst.items : [];
+  const values = items.items.filter((item) => item.kind !== 'comment');
+  return values.flatMap((item, i) =>
+    secretObjects(item, (nodes[i] as AstNode | undefined) ?? null, depth + 1),
+  );
 }
 
 function keyPath(leaf: PositionedLeaf): string {

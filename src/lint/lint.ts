@@ -3,22 +3,26 @@
  * of them, see walk-files.ts), runs the rules that apply to each, and applies suppressions.
  * It needs no keys, so it runs the same on pull requests from forks.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
-import { findRepositoryRoot, readFileBounded } from '../bounded-read.ts';
+import { findRepositoryRoot, readFileBounded, resolveInside } from '../bounded-read.ts';
 import { errorMessage, UserError } from '../errors.ts';
 import type { Exec } from '../ports.ts';
 import { formatFromPath } from '../sops/formats.ts';
+import type { Format } from '../sops/tree.ts';
 import { checkFlatFile } from './check-flat-file.ts';
 import { checkKustomization, KUSTOMIZATION_NAMES } from './check-kustomization.ts';
 import { checkManifest, type LocatedFinding } from './check-manifest.ts';
 import { checkText } from './check-text.ts';
-import { finding, type Finding, type SuppressedFinding } from './rules.ts';
+import { checkInlinePatches, listedSources } from './kustomization-sources.ts';
+import { checkEnvText, isBroadPathRegex, isValuesFile, SENSITIVE_HINT } from './secret-like.ts';
+import { finding, type Finding, type Severity, type SuppressedFinding } from './rules.ts';
 import { matchCreationRule, parseSopsConfig, type SopsConfig } from './sops-config.ts';
 import { suppressed, waiverReason, type LintFileConfig } from './suppress.ts';
 import { listFiles } from './walk-files.ts';
 
-/** Files larger than this are not read: no manifest or secret file comes near it. */
+/** Files larger than this are not parsed; each one is a finding, never skipped in silence. */
 export const MAX_LINT_BYTES = 4 * 1024 * 1024;
 
 export interface LintOptions {
@@ -39,7 +43,13 @@ export interface LintResult {
 }
 
 // A cheap test before parsing: a file with none of these cannot hold a Secret or sops data.
-const MANIFEST_HINT = /Secret|sops/;
+// A backslash may be an escape that spells `Secret` (`"Secr\u0065t"`), so it counts too.
+const MANIFEST_HINT = /Secret|sops|ENC\[|\\/;
+// Whether a file holds Kubernetes objects, for the severity of a token found in it.
+const OBJECT_API = /^\s*"?apiVersion"?\s*:/m;
+const OBJECT_KIND = /^\s*"?kind"?\s*:/m;
+// The kinds whose values `secret-like-value` reads.
+const SECRET_LIKE_KINDS = /HelmRelease|ConfigMap/;
 const ENCRYPTED_HINT = /^sops:|"sops"\s*:|^sops_mac=|^\[sops\]/m;
 
 /**
@@ -114,22 +124,63 @@ class SopsConfigFinder {
   }
 }
 
+type ReadResult =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'skip' }
+  | { readonly kind: 'unreadable'; readonly why: string }
+  | { readonly kind: 'too-large'; readonly size: number; readonly head: string };
+
+/** Text with its byte-order mark honoured: UTF-16 (either order) is decoded, a UTF-8 BOM dropped. */
+function decode(data: Buffer): string | undefined {
+  if (data[0] === 0xff && data[1] === 0xfe) return new TextDecoder('utf-16le').decode(data.subarray(2));
+  if (data[0] === 0xfe && data[1] === 0xff) return new TextDecoder('utf-16be').decode(data.subarray(2));
+  const body = data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? data.subarray(3) : data;
+  // A NUL byte in the first 8 KiB marks a binary file, as git decides it.
+  if (body.subarray(0, 8192).includes(0)) return undefined;
+  return body.toString('utf8');
+}
+
+function readHead(file: string, bytes: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    return buffer.subarray(0, readSync(fd, buffer, 0, bytes, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
- * The file's text, or undefined when it is not linted: missing, binary, over the cap, not a
- * regular file (a device, FIFO or socket is never opened for reading), or a symlink that
- * leaves the repository (never followed, so its target's lines are never printed).
+ * The file's text, read with its type and size checked first (a device, FIFO or socket is
+ * never opened) and never through a symlink that leaves the repository, so an outside
+ * target's lines are never printed. A file that cannot be checked says why, without content.
  */
-async function readText(file: string, root: string): Promise<string | undefined> {
+async function readText(file: string, root: string): Promise<ReadResult> {
   let data: Buffer;
   try {
-    data = await readFileBounded(file, { maxBytes: MAX_LINT_BYTES, root });
+    data = await readFileBounded(file, { maxBytes: MAX_LINT_BYTES, root, name: 'the file' });
   } catch (error) {
-    if (error instanceof UserError) return undefined;
-    throw error;
+    if (!(error instanceof UserError)) throw error;
+    const code = (error.cause as { code?: unknown } | undefined)?.code;
+    // Deleted from the work tree, or a submodule (a directory): nothing to lint.
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return { kind: 'skip' };
+    if (error.code === 'TOO_LARGE') {
+      const real = await resolveInside(file, root);
+      const head = decode(readHead(real, 65_536));
+      const size = (await lstat(real)).size;
+      return head === undefined ? { kind: 'skip' } : { kind: 'too-large', size, head };
+    }
+    return { kind: 'unreadable', why: errorMessage(error).replace(/^the file /, 'it ') };
   }
-  // A NUL byte in the first 8 KiB marks a binary file, as git decides it.
-  if (data.subarray(0, 8192).includes(0)) return undefined;
-  return data.toString('utf8');
+  const text = decode(data);
+  return text === undefined ? { kind: 'skip' } : { kind: 'text', text };
+}
+
+/** The format a file is read in: its sops format, or YAML/JSON when a kustomization lists it. */
+function formatOf(absolute: string, listed: boolean): Format {
+  const format = formatFromPath(absolute);
+  if (!listed || format === 'yaml' || format === 'json') return format;
+  return absolute.toLowerCase().endsWith('.json') ? 'json' : 'yaml';
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -147,29 +198,75 @@ async function lintFile(
   text: string,
   configs: SopsConfigFinder,
   root: string,
+  listed: boolean,
 ): Promise<LocatedFinding[]> {
   const base = path.basename(absolute);
   // The two config files name rules and reasons, not secrets.
   if (base === '.sops.yaml' || base === '.ksd-lint.yaml') return [];
   const out: LocatedFinding[] = [];
   const encrypted = ENCRYPTED_HINT.test(text);
-  if (!encrypted) out.push(...checkText(display, text).map((f) => ({ finding: f, waivers: [] })));
+  if (!encrypted) {
+    const inObject = listed || (OBJECT_API.test(text) && OBJECT_KIND.test(text));
+    out.push(...checkText(display, text, inObject).map((f) => ({ finding: f, waivers: [] })));
+  }
   if (KUSTOMIZATION_NAMES.has(base)) {
     out.push(...(await checkKustomization(display, absolute, text, root)));
+    out.push(...checkInlinePatches(display, text));
     return out;
   }
-  const format = formatFromPath(absolute);
+  const format = formatOf(absolute, listed);
   const config = await configs.find(path.dirname(absolute), root);
   const creationRule = config === undefined ? undefined : matchCreationRule(config, absolute);
   if (format === 'yaml' || format === 'json') {
-    const relevant = MANIFEST_HINT.test(text);
-    if (relevant || (creationRule !== undefined && !(format === 'yaml' && onlyKubernetesObjects(text)))) {
-      out.push(...checkManifest({ file: display, text, format, creationRule }));
+    const valuesFile = isValuesFile(base);
+    const relevant =
+      listed ||
+      MANIFEST_HINT.test(text) ||
+      (SENSITIVE_HINT.test(text) && (valuesFile || SECRET_LIKE_KINDS.test(text)));
+    const ruled =
+      creationRule !== undefined &&
+      (!isBroadPathRegex(creationRule.pathRegex) || !(format === 'yaml' && onlyKubernetesObjects(text)));
+    if (relevant || ruled) {
+      out.push(...checkManifest({ file: display, text, format, creationRule, valuesFile }));
     }
   } else if (encrypted || creationRule !== undefined) {
     out.push(...checkFlatFile({ file: display, text, format, creationRule }));
   }
+  if (format === 'dotenv' && !encrypted) {
+    out.push(...checkEnvText(display, text).map((f) => ({ finding: f, waivers: [] })));
+  }
   return out;
+}
+
+/** An `unchecked-file` finding at the top of `file`, with the severity the case deserves. */
+function unchecked(file: string, message: string, severity: Severity): LocatedFinding {
+  return {
+    finding: { ...finding('unchecked-file', { file, line: 1, column: 1 }, message), severity },
+    waivers: [],
+  };
+}
+
+/** Plain text that may carry a Kubernetes object, sops data or a key: worth an error unread. */
+const MANIFEST_HEAD = /\bkind\b|apiVersion|sops|PRIVATE KEY|stringData/;
+
+/** The files that kustomizations in `files` list as sources, whatever their extension. */
+async function kustomizationSources(files: ReadonlyMap<string, string>): Promise<Set<string>> {
+  const listed = new Set<string>();
+  for (const [file, root] of files) {
+    if (!KUSTOMIZATION_NAMES.has(path.basename(file))) continue;
+    const read = await readText(file, root);
+    if (read.kind !== 'text') continue;
+    for (const source of listedSources(file, read.text)) {
+      try {
+        // Only regular files inside the repository; anything else is kustomize's error to report.
+        const real = await resolveInside(source, root);
+        if ((await lstat(real)).isFile()) listed.add(source);
+      } catch {
+        // a missing or outside source is kustomize's (or the graph walk's) error to report
+      }
+    }
+  }
+  return listed;
 }
 
 function compare(a: Finding, b: Finding): number {
@@ -177,7 +274,7 @@ function compare(a: Finding, b: Finding): number {
   return a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule);
 }
 
-/** Lints every file under `options.paths`. */
+/** Lints every file under `options.paths`; one file's problem never stops the others. */
 export async function lintPaths(options: LintOptions): Promise<LintResult> {
   // Each file with the repository root that confines what is read for it.
   const files = new Map<string, string>();
@@ -186,20 +283,43 @@ export async function lintPaths(options: LintOptions): Promise<LintResult> {
     const root = await findRepositoryRoot(absolute);
     for (const file of await listFiles(absolute, options.exec)) if (!files.has(file)) files.set(file, root);
   }
+  const listed = await kustomizationSources(files);
+  for (const file of listed) {
+    if (!files.has(file)) files.set(file, await findRepositoryRoot(file));
+  }
   const configs = new SopsConfigFinder(options.cwd);
   const findings: Finding[] = [];
   const waived: SuppressedFinding[] = [];
   let filesChecked = 0;
+  const displayOf = (absolute: string): string =>
+    path.relative(options.cwd, absolute).split(path.sep).join('/');
+  const record = ({ finding: f, waivers }: LocatedFinding, absolute: string): void => {
+    const reason = waiverReason(f, absolute, waivers, options.config);
+    if (reason === undefined) findings.push(f);
+    else waived.push(suppressed(f, reason));
+  };
   for (const [absolute, root] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const text = await readText(absolute, root);
-    if (text === undefined) continue;
+    const display = displayOf(absolute);
+    const read = await readText(absolute, root);
+    if (read.kind === 'skip') continue;
     filesChecked++;
-    const display = path.relative(options.cwd, absolute).split(path.sep).join('/');
-    for (const { finding, waivers } of await lintFile(absolute, display, text, configs, root)) {
-      const reason = waiverReason(finding, absolute, waivers, options.config);
-      if (reason === undefined) findings.push(finding);
-      else waived.push(suppressed(finding, reason));
+    if (read.kind === 'unreadable') {
+      record(unchecked(display, `not checked: ${read.why}`, 'error'), absolute);
+      continue;
     }
+    if (read.kind === 'too-large') {
+      const mib = Math.floor(MAX_LINT_BYTES / (1024 * 1024));
+      const severity = listed.has(absolute) || MANIFEST_HEAD.test(read.head) ? 'error' : 'warning';
+      record(unchecked(display, `not checked: over ${mib} MiB (${read.size} bytes)`, severity), absolute);
+      continue;
+    }
+    let located: LocatedFinding[];
+    try {
+      located = await lintFile(absolute, display, read.text, configs, root, listed.has(absolute));
+    } catch (error) {
+      located = [unchecked(display, `not checked: ${errorMessage(error)}`, 'error')];
+    }
+    for (const one of located) record(one, absolute);
   }
   for (const { absolute, finding } of configs.problems) {
     const reason = waiverReason(finding, absolute, [], options.config);

@@ -14,7 +14,11 @@ export type RuleId =
   | 'sops-structure'
   | 'sops-config'
   | 'private-key-material'
-  | 'unparseable-file';
+  | 'token-in-manifest'
+  | 'secret-like-value'
+  | 'creation-rule-configmap'
+  | 'unparseable-file'
+  | 'unchecked-file';
 
 /** One problem, as data. Lines and columns are 1-based and point at the offending key. */
 export interface Finding {
@@ -89,10 +93,37 @@ export const RULES: readonly RuleInfo[] = [
     hint: 'remove it from the repository (and rotate it), or encrypt the file with sops',
   },
   {
+    id: 'token-in-manifest',
+    severity: 'error',
+    description:
+      'A private key or a well-known token shape (AWS, GitHub, Slack, GCP, Azure, Stripe) is in an unencrypted Kubernetes object',
+    hint: 'rotate it, then move it into a sops-encrypted Secret and reference that instead',
+  },
+  {
+    id: 'secret-like-value',
+    severity: 'warning',
+    description:
+      'A key named like a secret (password, token, api_key...) has a literal value in Helm values, a .env file or a ConfigMap',
+    hint: 'move the value into a sops-encrypted Secret (or encrypted values file) and reference it, or make it a template',
+  },
+  {
+    id: 'creation-rule-configmap',
+    severity: 'warning',
+    description: 'A ConfigMap sits where a .sops.yaml creation rule says files must be encrypted',
+    hint: 'a value under this rule is meant to be secret: make it a sops-encrypted Secret, or move the ConfigMap out of the rule path',
+  },
+  {
     id: 'unparseable-file',
     severity: 'warning',
     description: 'A file that looks like a manifest does not parse, so it was not checked',
     hint: 'templates (Helm, envsubst) are expected here; otherwise fix the syntax',
+  },
+  {
+    id: 'unchecked-file',
+    severity: 'error',
+    description:
+      'A file could not be checked: too large to parse, it failed to read, or its .sops.yaml does not parse',
+    hint: 'split the file or fix it; if it holds no secret, waive it in .ksd-lint.yaml with the reason',
   },
 ];
 

@@ -3,18 +3,31 @@
  * placement that decryption uses, so selection rules agree with sops) walked side by side
  * with the `yaml` library's AST, which knows where every key is.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as AstNode } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  type Document,
+  type Node as AstNode,
+} from 'yaml';
 import { UserError } from '../errors.ts';
 import type { CommentStack } from '../sops/selection.ts';
 import { parseJsonDocument } from '../sops/stores/json.ts';
 import { yamlStore } from '../sops/stores/yaml.ts';
-import type { Branch, TreeValue } from '../sops/tree.ts';
+import type { Branch, MapItem, TreeValue } from '../sops/tree.ts';
 
 /** One document: its tree and its AST root. */
 export interface SourceDocument {
   readonly index: number;
+  /** The document as a map; empty when its root is a sequence (see `root`). */
   readonly tree: Branch;
   readonly ast: AstNode | null;
+  /** A top-level sequence (a JSON6902 patch file), which sops cannot store but lint checks. */
+  readonly root?: TreeValue;
 }
 
 export interface ParsedSource {
@@ -38,8 +51,99 @@ export interface PositionedLeaf {
   readonly offset: number;
 }
 
-/** Parses YAML (every document) or JSON; returns a failure instead of throwing on bad syntax. */
-export function parseSource(text: string, format: 'yaml' | 'json'): ParsedSource | ParseFailure {
+/**
+ * JSON with comments (`.vscode/settings.json`, tsconfig): comments and trailing commas become
+ * spaces, so every offset, and so every line and column, stays where it was.
+ */
+export function stripJsonComments(text: string): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"' && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+    } else if (c === '/' && text[i + 1] === '/') {
+      let j = text.indexOf('\n', i);
+      if (j === -1) j = text.length;
+      out += ' '.repeat(j - i);
+      i = j;
+    } else if (c === '/' && text[i + 1] === '*') {
+      let j = text.indexOf('*/', i + 2);
+      j = j === -1 ? text.length : j + 2;
+      out += text.slice(i, j).replace(/[^\n]/g, ' ');
+      i = j;
+    } else if (c === ',' && /^\s*[}\]]/.test(text.slice(i + 1, i + 200))) {
+      out += ' ';
+      i++;
+    } else {
+      out += c ?? '';
+      i++;
+    }
+  }
+  return out;
+}
+
+/** True when `text` parses as strict JSON in the sops store. */
+function strictJson(text: string): Branch | undefined {
+  try {
+    return parseJsonDocument(text);
+  } catch (error) {
+    if (error instanceof UserError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The tree of a document that the sops store refuses (a top-level sequence, integer keys, JSON
+ * with comments), built from the `yaml` library's AST instead: lint still checks what it can.
+ */
+function treeOf(node: unknown, doc: Document.Parsed, depth = 0): TreeValue {
+  if (depth > 1000) return { kind: 'null' };
+  const target = isAlias(node) ? node.resolve(doc) : node;
+  if (isMap(target)) {
+    const items: MapItem[] = [];
+    for (const pair of target.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      items.push({ key, value: treeOf(pair.value, doc, depth + 1) });
+    }
+    return { kind: 'map', items };
+  }
+  if (isSeq(target)) return { kind: 'list', items: target.items.map((item) => treeOf(item, doc, depth + 1)) };
+  if (isScalar(target)) {
+    const v = target.value;
+    if (typeof v === 'string') return { kind: 'str', value: v };
+    if (typeof v === 'boolean') return { kind: 'bool', value: v };
+    if (typeof v === 'number')
+      return Number.isInteger(v) ? { kind: 'int', value: BigInt(v) } : { kind: 'float', value: v };
+    if (typeof v === 'bigint') return { kind: 'int', value: v };
+    if (v === null || v === undefined) return { kind: 'null' };
+    return { kind: 'str', value: v instanceof Date ? v.toISOString() : JSON.stringify(v) };
+  }
+  return { kind: 'null' };
+}
+
+function fallbackDocuments(docs: readonly Document.Parsed[]): SourceDocument[] {
+  return docs.map((doc, index) => {
+    const root = treeOf(doc.contents, doc);
+    if (root.kind === 'map') return { index, tree: root, ast: doc.contents };
+    return { index, tree: { kind: 'map', items: [] }, ast: doc.contents, root };
+  });
+}
+
+/**
+ * Parses YAML (every document) or JSON (comments allowed); returns a failure instead of
+ * throwing on bad syntax.
+ */
+export function parseSource(input: string, format: 'yaml' | 'json'): ParsedSource | ParseFailure {
+  let text = input;
+  let strict: Branch | undefined;
+  if (format === 'json') {
+    strict = strictJson(text);
+    if (strict === undefined) text = stripJsonComments(text);
+  }
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   if (!Array.isArray(docs)) return { documents: [], lines, text };
@@ -51,10 +155,10 @@ export function parseSource(text: string, format: 'yaml' | 'json'): ParsedSource
   }
   let trees: readonly Branch[];
   try {
-    trees = format === 'json' ? [parseJsonDocument(text)] : yamlStore.loadPlain(text);
+    trees = format === 'json' ? [strict ?? parseJsonDocument(text)] : yamlStore.loadPlain(text);
   } catch (error) {
-    if (error instanceof UserError) return { offset: 0, reason: error.message };
-    throw error;
+    if (!(error instanceof UserError)) throw error;
+    return { text, lines, documents: fallbackDocuments(docs) };
   }
   const documents = trees.map((tree, index) => ({ index, tree, ast: docs[index]?.contents ?? null }));
   return { text, lines, documents };

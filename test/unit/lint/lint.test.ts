@@ -73,7 +73,11 @@ describe('lintPaths', () => {
       false,
     );
     const result = await lintPaths({ paths: ['.'], cwd: dir, exec: nodeExec, config: undefined });
-    assert.deepEqual(summary(result.findings), ['secrets/values.yaml:2 creation-rule-unencrypted']);
+    // The root values.yaml is outside the rule, but a literal password in Helm values still warns.
+    assert.deepEqual(summary(result.findings), [
+      'secrets/values.yaml:2 creation-rule-unencrypted',
+      'values.yaml:2 secret-like-value',
+    ]);
   });
 
   it('moves findings waived by the config file to suppressed, with the reason', async () => {
@@ -128,6 +132,9 @@ describe('lintPaths', () => {
       'apps/secret.yaml:6 plaintext-secret',
       'broken/secret.enc.yaml:9 sops-structure',
       'config/values.yaml:2 creation-rule-unencrypted',
+      // the key-name heuristics on values files (issue 16), independent of the regex problems
+      'secrets/values.yaml:2 secret-like-value',
+      'values/values.yaml:2 secret-like-value',
     ]);
     const messages = result.findings.map((f) => f.message);
     assert.ok(
@@ -203,11 +210,14 @@ describe('lintPaths', () => {
     await symlink(path.join(outside, 'secret.yaml'), path.join(dir, 'apps', 'elsewhere.yaml'));
     await symlink('secret.yaml', path.join(dir, 'apps', 'inside.yaml'));
     const result = await lintPaths({ paths: ['apps'], cwd: dir, exec: nodeExec, config: undefined });
+    // Never read, never silent: each is "not checked", and says why without any content.
     assert.deepEqual(summary(result.findings), [
+      'apps/elsewhere.yaml:1 unchecked-file',
       'apps/inside.yaml:6 plaintext-secret',
       'apps/secret.yaml:6 plaintext-secret',
+      'apps/zero.yaml:1 unchecked-file',
     ]);
-    assert.doesNotMatch(renderFindings(result, 'text'), /OUTSIDE-CANARY|elsewhere/);
+    assert.doesNotMatch(renderFindings(result, 'text'), /OUTSIDE-CANARY/);
   });
 
   it('a generator source outside the repository is reported as outside, never read', async () => {
@@ -233,6 +243,8 @@ describe('lintPaths', () => {
       // The same words whether or not the file exists: the finding tells nothing about it.
       `secretGenerator "app": envs source ${JSON.stringify(path.join(outside, 'missing.env'))} is outside the repository`,
       'secretGenerator "app": envs source "link.env" is outside the repository',
+      // link.env itself: a symlink out of the repository, not checked and not followed
+      'not checked: it is outside the repository',
     ]);
   });
 
@@ -300,5 +312,41 @@ describe('the lint command', () => {
       () => parseLintInputs(read({ format: 'xml' }), {}, { stdoutIsLog: false }),
       /format is "xml"/,
     );
+  });
+});
+
+describe("one file's problem never stops the others", () => {
+  it('garbage, unparseable, too-deep, looping and broken-config files are reported, and every good file is still checked', async () => {
+    const dir = await repo(
+      {
+        'a/secret.yaml': plainSecret,
+        'bad/.sops.yaml': 'creation_rules:\n  - path_regex: "(("\n',
+        'bad/secret.yaml': plainSecret,
+        'broken.yaml': 'apiVersion: v1\nkind: Secret\n\tbroken: [\n',
+        'deep.yaml': `kind: Secret\nx: ${'['.repeat(100_000)}\n`,
+        'z/secret.yaml': plainSecret,
+      },
+      true,
+    );
+    await writeFile(path.join(dir, 'garbage.yaml'), Buffer.from([0xde, 0xad, 0, 0xbe, 0xef, 0x53, 0x65]));
+    await symlink('loop.yaml', path.join(dir, 'loop.yaml'));
+    const result = await lintPaths({ paths: ['.'], cwd: dir, exec: nodeExec, config: undefined });
+    assert.deepEqual(
+      result.findings.map((f) => `${f.file}:${f.line} ${f.severity} ${f.rule}`),
+      [
+        'a/secret.yaml:6 error plaintext-secret',
+        'bad/.sops.yaml:2 error sops-config',
+        'bad/secret.yaml:6 error plaintext-secret',
+        'broken.yaml:3 warning unparseable-file',
+        'deep.yaml:2 warning unparseable-file',
+        'loop.yaml:1 error unchecked-file',
+        'z/secret.yaml:6 error plaintext-secret',
+      ],
+    );
+    assert.match(
+      result.findings[1]?.message ?? '',
+      /^creation rule 1 path_regex "\(\(" is not a valid Go regular expression/,
+    );
+    assert.match(result.findings[5]?.message ?? '', /not checked: .*symlink loop/);
   });
 });
