@@ -11,6 +11,8 @@ import { cliTools } from './cli-tools.ts';
 import { gcpDouble } from './gcp-double.ts';
 import { gitHttp } from './git-http.ts';
 import { githubApi } from './github-api.ts';
+import { helmCli } from './helm-cli.ts';
+import { helmRepo } from './helm-repo.ts';
 import { kube } from './kube.ts';
 import { moto } from './moto.ts';
 import { oidc } from './oidc.ts';
@@ -27,4 +29,6 @@ export const components: readonly Component[] = [
   kube,
   azureKvDouble,
   actionlint,
+  helmCli,
+  helmRepo,
 ];
