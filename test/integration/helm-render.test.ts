@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -314,7 +314,7 @@ describe('CRDs, post-renderers and other sources', () => {
               },
               {
                 patch:
-                  'apiVersion: v1\nkind: Service\nmetadata:\n  name: patched-demo\n  annotations:\n    patched: "yes"\n',
+                  'apiVersion: v1\nkind: Service\nmetadata:\n  name: patched-demo\n  namespace: apps\n  annotations:\n    patched: "yes"\n',
               },
             ],
             images: [{ name: 'ghcr.io/example/demo', newName: 'registry.example.com/demo', newTag: '9.9.9' }],
@@ -398,12 +398,14 @@ describe('a SOPS-encrypted valuesFrom Secret', () => {
     });
     await writeFile(
       path.join(dir, 'values.sops.yaml'),
-      await sopsEncrypt(secret, 'values.sops.yaml', [
-        '--age',
-        key.recipient,
-        '--encrypted-regex',
-        '^(data|stringData)$',
-      ]),
+      await readFile(
+        await sopsEncrypt(secret, 'values.sops.yaml', [
+          '--age',
+          key.recipient,
+          '--encrypted-regex',
+          '^(data|stringData)$',
+        ]),
+      ),
     );
     await writeFile(path.join(dir, 'kustomization.yaml'), stringify({ resources: ['values.sops.yaml'] }));
     return { dir, keyFile: key.file, password };
