@@ -42,14 +42,32 @@ export type ChartResolution =
     }
   | { readonly kind: 'not-rendered'; readonly reason: string };
 
-/** The run's chart downloads: each index and archive is fetched once, whoever asks. */
+/**
+ * What a download depends on besides its URL: the credentials, TLS material and address
+ * policy. A cached answer is reused only under the same ones, so a repository without the
+ * right CA, or a run that refuses loopback, never gets an answer fetched under other terms.
+ */
+function accessKey(url: string, access: RepositoryAccess, policy: RemotePolicy): string {
+  const terms = JSON.stringify([
+    access.origin,
+    access.username,
+    access.password,
+    access.ca,
+    access.cert,
+    access.key,
+    policy,
+  ]);
+  return `${url}\0${createHash('sha256').update(terms).digest('hex')}`;
+}
+
+/** The run's chart downloads: each index and archive is fetched once per URL and access terms. */
 export class ChartCache {
   readonly #indexes = new Map<string, Promise<Buffer>>();
   readonly #archives = new Map<string, Promise<string>>();
   #dir: Promise<string> | undefined;
 
   index(url: string, access: RepositoryAccess, policy: RemotePolicy, what: string): Promise<Buffer> {
-    const key = `${url}\0${access.username ?? ''}`;
+    const key = accessKey(url, access, policy);
     let cached = this.#indexes.get(key);
     if (cached === undefined) {
       cached = fetchFromRepository(url, access, policy, MAX_INDEX_BYTES, what);
@@ -66,7 +84,8 @@ export class ChartCache {
     policy: RemotePolicy,
     what: string,
   ): Promise<string> {
-    let cached = this.#archives.get(url);
+    const key = accessKey(url, access, policy);
+    let cached = this.#archives.get(key);
     if (cached === undefined) {
       cached = (async () => {
         const body = await fetchFromRepository(url, access, policy, MAX_CHART_BYTES, what);
@@ -85,7 +104,7 @@ export class ChartCache {
         await writeFile(file, body);
         return file;
       })();
-      this.#archives.set(url, cached);
+      this.#archives.set(key, cached);
     }
     return cached;
   }

@@ -30,7 +30,7 @@ async function versionOf(exec: Exec, command: string): Promise<string> {
   try {
     const result = await exec.run(command, ['version', '--short'], { timeoutMs: 30_000 });
     const text = Buffer.from(result.stdout).toString('utf8');
-    return /v?\d+\.\d+\.\d+[^\s"+]*/.exec(text)?.[0] ?? 'unknown version';
+    return /v?\d+\.\d+(?:\.\d+)?[^\s"+]*/.exec(text)?.[0] ?? 'unknown version';
   } catch {
     return 'unknown version';
   }
