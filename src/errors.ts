@@ -22,7 +22,8 @@ export type ErrorCode =
   | 'KUBE_API'
   | 'APPLY_FAILED'
   | 'NOT_READY'
-  | 'CHECKOUT_FAILED';
+  | 'CHECKOUT_FAILED'
+  | 'HELM_FAILED';
 
 /**
  * Where in the user's files an error is, for an annotation on that file in the pull request.

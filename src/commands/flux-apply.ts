@@ -29,8 +29,7 @@ export async function applyFlux(config: ApplyConfig, deps: CommandDeps): Promise
   const rendered = await host.group('build', async () =>
     renderFlux(build, deps, await createFluxContext(build, deps)),
   );
-  for (const r of rendered)
-    for (const value of secretValues(r.objects)) host.setSecret(value);
+  for (const r of rendered) for (const value of secretValues(r.objects)) host.setSecret(value);
   const client = await deps.kubeClient(config.kube);
   try {
     const outcomes = await applyInOrder(rendered, async (r) => {

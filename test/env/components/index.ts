@@ -12,6 +12,8 @@ import { flux } from './flux.ts';
 import { gcpDouble } from './gcp-double.ts';
 import { gitHttp } from './git-http.ts';
 import { githubApi } from './github-api.ts';
+import { helmCli } from './helm-cli.ts';
+import { helmRepo } from './helm-repo.ts';
 import { kube } from './kube.ts';
 import { moto } from './moto.ts';
 import { nodeVersions } from './node-versions.ts';
@@ -31,4 +33,6 @@ export const components: readonly Component[] = [
   azureKvDouble,
   actionlint,
   nodeVersions,
+  helmCli,
+  helmRepo,
 ];

@@ -1,0 +1,349 @@
+/**
+ * Where a HelmRelease's chart comes from, resolved as the source-controller would from the
+ * source objects the Kustomizations render:
+ *
+ * - a HelmRepository over http(s): its index.yaml, the version constraint resolved like the
+ *   source-controller (semver.ts), the archive downloaded and checked against the index's
+ *   digest; basic auth and TLS from the repository's Secret, sent only to its host;
+ * - a GitRepository: `flux-system/flux-system` is this repository's root (the Flux
+ *   convention), others only when mapped to a folder; the chart is a folder in it;
+ * - `spec.chartRef` to a HelmChart: its own chart template, resolved the same way.
+ *
+ * OCI repositories (HelmRepository `type: oci`, OCIRepository) and Buckets are reported as
+ * not rendered. Indexes and archives are fetched once per run (ChartCache).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { UserError, errorMessage } from '../errors.ts';
+import { isRecord } from '../is-record.ts';
+import type { SecretRegistry } from '../masking.ts';
+import { UNDECRYPTED_TEXT } from '../sops/undecrypted.ts';
+import { MAX_CHART_BYTES, MAX_INDEX_BYTES, fetchFromRepository } from './chart-fetch.ts';
+import type { RepositoryAccess } from './chart-fetch.ts';
+import type { ChartTemplate, HelmRelease, SourceRef } from './helm-release.ts';
+import type { KubeRecord, ObjectIndex } from './object-index.ts';
+import type { RemotePolicy } from './remote-policy.ts';
+import { selectVersion } from './semver.ts';
+
+export type ChartResolution =
+  | {
+      readonly kind: 'chart';
+      /** A chart archive or folder for `helm template`. */
+      readonly location: string;
+      readonly name: string;
+      /** The version picked, where a repository picked one. */
+      readonly version: string;
+      /** For the log: `HelmRepository flux-system/podinfo (https://…)`. */
+      readonly source: string;
+    }
+  | { readonly kind: 'not-rendered'; readonly reason: string };
+
+/**
+ * What a download depends on besides its URL: the credentials, TLS material and address
+ * policy. A cached answer is reused only under the same ones, so a repository without the
+ * right CA, or a run that refuses loopback, never gets an answer fetched under other terms.
+ */
+function accessKey(url: string, access: RepositoryAccess, policy: RemotePolicy): string {
+  const terms = JSON.stringify([
+    access.origin,
+    access.username,
+    access.password,
+    access.ca,
+    access.cert,
+    access.key,
+    policy,
+  ]);
+  return `${url}\0${createHash('sha256').update(terms).digest('hex')}`;
+}
+
+/** The run's chart downloads: each index and archive is fetched once per URL and access terms. */
+export class ChartCache {
+  readonly #indexes = new Map<string, Promise<Buffer>>();
+  readonly #archives = new Map<string, Promise<string>>();
+  #dir: Promise<string> | undefined;
+
+  index(url: string, access: RepositoryAccess, policy: RemotePolicy, what: string): Promise<Buffer> {
+    const key = accessKey(url, access, policy);
+    let cached = this.#indexes.get(key);
+    if (cached === undefined) {
+      cached = fetchFromRepository(url, access, policy, MAX_INDEX_BYTES, what);
+      this.#indexes.set(key, cached);
+    }
+    return cached;
+  }
+
+  /** Downloads an archive into the run's chart folder once; checks `digest` (sha256 hex) when given. */
+  archive(
+    url: string,
+    digest: string | undefined,
+    access: RepositoryAccess,
+    policy: RemotePolicy,
+    what: string,
+  ): Promise<string> {
+    const key = accessKey(url, access, policy);
+    let cached = this.#archives.get(key);
+    if (cached === undefined) {
+      cached = (async () => {
+        const body = await fetchFromRepository(url, access, policy, MAX_CHART_BYTES, what);
+        const sum = createHash('sha256').update(body).digest('hex');
+        if (digest !== undefined && digest !== '' && digest.replace(/^sha256:/, '') !== sum) {
+          throw new UserError(
+            'BAD_FORMAT',
+            `${what}: the archive's sha256 ${sum} is not the index's digest ${digest}`,
+            {
+              hint: 'the repository serves a different archive than its index describes; re-index it',
+            },
+          );
+        }
+        this.#dir ??= mkdtemp(path.join(tmpdir(), 'ksd-charts-'));
+        const file = path.join(await this.#dir, `${sum}.tgz`);
+        await writeFile(file, body);
+        return file;
+      })();
+      this.#archives.set(key, cached);
+    }
+    return cached;
+  }
+
+  /** Removes the downloaded archives. */
+  async dispose(): Promise<void> {
+    const dir = this.#dir;
+    this.#dir = undefined;
+    if (dir !== undefined) await rm(await dir, { recursive: true, force: true });
+  }
+}
+
+export interface ChartSourceDeps {
+  readonly objects: ObjectIndex;
+  readonly cache: ChartCache;
+  readonly policy: RemotePolicy;
+  readonly registry: SecretRegistry;
+  /** The repository root, where `GitRepository flux-system/flux-system` points. */
+  readonly repoRoot: string;
+  /** Other sources mapped to folders, by `Kind/namespace/name` (Flux mode's --flux-source). */
+  readonly sourceDirs?: ReadonlyMap<string, string>;
+}
+
+function specOf(object: KubeRecord): Readonly<Record<string, unknown>> {
+  return isRecord(object['spec']) ? object['spec'] : {};
+}
+
+function secretEntry(secret: KubeRecord, key: string): string | undefined {
+  const stringData = isRecord(secret['stringData']) ? secret['stringData'] : {};
+  const data = isRecord(secret['data']) ? secret['data'] : {};
+  const plain = stringData[key];
+  if (typeof plain === 'string') return plain;
+  const encoded = data[key];
+  return typeof encoded === 'string' ? Buffer.from(encoded, 'base64').toString('utf8') : undefined;
+}
+
+type AccessResult =
+  { readonly ok: true; readonly access: RepositoryAccess } | { readonly ok: false; readonly reason: string };
+
+/** Credentials and TLS material from the repository's `secretRef` and `certSecretRef`. */
+function repositoryAccess(
+  repo: KubeRecord,
+  origin: string,
+  namespace: string,
+  deps: ChartSourceDeps,
+): AccessResult {
+  const spec = specOf(repo);
+  let access: RepositoryAccess = { origin };
+  for (const field of ['secretRef', 'certSecretRef']) {
+    const ref = spec[field];
+    if (!isRecord(ref) || typeof ref['name'] !== 'string') continue;
+    const secret = deps.objects.get('Secret', namespace, ref['name']);
+    if (secret === undefined) {
+      return {
+        ok: false,
+        reason: `its ${field} Secret ${namespace}/${ref['name']} is not rendered by this repository`,
+      };
+    }
+    const read = (...keys: string[]): string | undefined => {
+      for (const key of keys) {
+        const value = secretEntry(secret, key);
+        if (value !== undefined) return value;
+      }
+      return undefined;
+    };
+    const entries = {
+      username: read('username'),
+      password: read('password'),
+      cert: read('tls.crt', 'certFile'),
+      key: read('tls.key', 'keyFile'),
+      ca: read('ca.crt', 'caFile'),
+    };
+    const values = Object.values(entries).filter((v): v is string => v !== undefined);
+    if ('sops' in secret || values.some((v) => v.includes(UNDECRYPTED_TEXT))) {
+      return {
+        ok: false,
+        reason: `credentials unknown: Secret ${namespace}/${ref['name']} could not be decrypted in this run`,
+      };
+    }
+    for (const value of [entries.password, entries.key]) if (value !== undefined) deps.registry.add(value);
+    access = {
+      ...access,
+      ...Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined)),
+    };
+  }
+  return { ok: true, access };
+}
+
+/** helm's repo.ResolveReferenceURL: a relative archive URL is relative to the repository URL as a folder. */
+function resolveArchiveUrl(repoUrl: string, ref: string): string {
+  const base = repoUrl.endsWith('/') ? repoUrl : `${repoUrl}/`;
+  return new URL(ref, base).toString();
+}
+
+async function fromHelmRepository(
+  template: ChartTemplate,
+  repo: KubeRecord,
+  deps: ChartSourceDeps,
+): Promise<ChartResolution> {
+  const ref = template.sourceRef;
+  const label = `HelmRepository ${ref.namespace}/${ref.name}`;
+  const spec = specOf(repo);
+  const url = typeof spec['url'] === 'string' ? spec['url'].replace(/\/+$/, '') : '';
+  if (spec['type'] === 'oci' || url.startsWith('oci://')) {
+    return { kind: 'not-rendered', reason: `${label} is an OCI repository, which is not rendered yet` };
+  }
+  if (url === '') return { kind: 'not-rendered', reason: `${label} has no spec.url` };
+  const access = repositoryAccess(repo, url, ref.namespace, deps);
+  if (!access.ok) return { kind: 'not-rendered', reason: `${label}: ${access.reason}` };
+  const body = await deps.cache.index(`${url}/index.yaml`, access.access, deps.policy, `${label} index`);
+  const index: unknown = parse(body.toString('utf8'), { maxAliasCount: 1000 });
+  const entries = isRecord(index) && isRecord(index['entries']) ? index['entries'] : {};
+  const versions = (Array.isArray(entries[template.chart]) ? entries[template.chart] : []) as unknown[];
+  const candidates = versions.filter(isRecord).map((v) => ({
+    version: String(v['version']),
+    created: typeof v['created'] === 'string' ? v['created'] : undefined,
+    urls: Array.isArray(v['urls']) ? v['urls'].filter((u): u is string => typeof u === 'string') : [],
+    digest: typeof v['digest'] === 'string' ? v['digest'] : undefined,
+  }));
+  if (candidates.length === 0)
+    throw new UserError('BAD_FORMAT', `${label}: no chart named '${template.chart}' in its index`);
+  let picked;
+  try {
+    picked = selectVersion(candidates, template.version);
+  } catch (error) {
+    throw new UserError(
+      'BAD_FORMAT',
+      `${label}: version ${JSON.stringify(template.version)}: ${errorMessage(error)}`,
+    );
+  }
+  if (picked === undefined) {
+    throw new UserError(
+      'BAD_FORMAT',
+      `${label}: no '${template.chart}' chart with version matching '${template.version}' found`,
+    );
+  }
+  const first = picked.urls[0];
+  if (first === undefined)
+    throw new UserError(
+      'BAD_FORMAT',
+      `${label}: chart '${template.chart}' ${picked.version} has no download URL`,
+    );
+  const what = `${label} chart ${template.chart} ${picked.version}`;
+  const file = await deps.cache.archive(
+    resolveArchiveUrl(url, first),
+    picked.digest,
+    access.access,
+    deps.policy,
+    what,
+  );
+  return {
+    kind: 'chart',
+    location: file,
+    name: template.chart,
+    version: picked.version,
+    source: `${label} (${url})`,
+  };
+}
+
+function fromFolder(template: ChartTemplate, root: string, label: string): ChartResolution {
+  const dir = path.resolve(root, template.chart);
+  if (dir !== root && !dir.startsWith(`${root}${path.sep}`)) {
+    throw new UserError('PATH_ESCAPE', `${label}: chart path ${template.chart} leaves the source`);
+  }
+  if (!existsSync(path.join(dir, 'Chart.yaml')) || !statSync(dir).isDirectory()) {
+    throw new UserError('FILE_NOT_FOUND', `${label}: no chart at ${template.chart} (no Chart.yaml there)`);
+  }
+  return { kind: 'chart', location: dir, name: path.basename(dir), version: '', source: `${label} (${dir})` };
+}
+
+/** Resolves a chart template (of a HelmRelease or a HelmChart). */
+export async function resolveTemplate(
+  template: ChartTemplate,
+  deps: ChartSourceDeps,
+): Promise<ChartResolution> {
+  const ref = template.sourceRef;
+  const key = `${ref.kind}/${ref.namespace}/${ref.name}`;
+  const label = `${ref.kind} ${ref.namespace}/${ref.name}`;
+  const mapped = deps.sourceDirs?.get(key);
+  if (mapped !== undefined) return fromFolder(template, path.resolve(mapped), label);
+  switch (ref.kind) {
+    case 'HelmRepository': {
+      const repo = deps.objects.get('HelmRepository', ref.namespace, ref.name);
+      if (repo === undefined)
+        return { kind: 'not-rendered', reason: `source ${label} is not in this repository` };
+      return fromHelmRepository(template, repo, deps);
+    }
+    case 'GitRepository':
+      if (ref.namespace === 'flux-system' && ref.name === 'flux-system')
+        return fromFolder(template, path.resolve(deps.repoRoot), label);
+      return { kind: 'not-rendered', reason: `source ${label} is not in this repository` };
+    case 'Bucket':
+      return { kind: 'not-rendered', reason: `source ${label} is a Bucket, which is not rendered` };
+    default:
+      return { kind: 'not-rendered', reason: `source kind ${ref.kind} is not supported for charts` };
+  }
+}
+
+function helmChartTemplate(chart: KubeRecord, namespace: string): ChartTemplate | undefined {
+  const spec = specOf(chart);
+  const source = isRecord(spec['sourceRef']) ? spec['sourceRef'] : {};
+  if (
+    typeof spec['chart'] !== 'string' ||
+    typeof source['kind'] !== 'string' ||
+    typeof source['name'] !== 'string'
+  )
+    return undefined;
+  return {
+    chart: spec['chart'],
+    version: typeof spec['version'] === 'string' ? spec['version'] : '',
+    sourceRef: { kind: source['kind'], name: source['name'], namespace },
+    valuesFiles: [],
+  };
+}
+
+async function fromChartRef(ref: SourceRef, deps: ChartSourceDeps): Promise<ChartResolution> {
+  const label = `${ref.kind} ${ref.namespace}/${ref.name}`;
+  if (ref.kind === 'OCIRepository')
+    return {
+      kind: 'not-rendered',
+      reason: `chartRef ${label} is an OCI artifact, which is not rendered yet`,
+    };
+  if (ref.kind !== 'HelmChart')
+    return { kind: 'not-rendered', reason: `chartRef kind ${ref.kind} is not supported` };
+  const chart = deps.objects.get('HelmChart', ref.namespace, ref.name);
+  if (chart === undefined)
+    return { kind: 'not-rendered', reason: `chartRef ${label} is not in this repository` };
+  const template = helmChartTemplate(chart, ref.namespace);
+  if (template === undefined)
+    throw new UserError('BAD_FORMAT', `${label}: spec.chart and spec.sourceRef are required`);
+  return resolveTemplate(template, deps);
+}
+
+/** Resolves the chart of a HelmRelease. */
+export async function resolveChart(release: HelmRelease, deps: ChartSourceDeps): Promise<ChartResolution> {
+  if (release.chartRef !== undefined) return fromChartRef(release.chartRef, deps);
+  if (release.chart === undefined) throw new UserError('BAD_FORMAT', `HelmRelease ${release.id}: no chart`);
+  if (release.chart.valuesFiles.length > 0) {
+    return { kind: 'not-rendered', reason: 'spec.chart.spec.valuesFiles is not rendered yet' };
+  }
+  return resolveTemplate(release.chart, deps);
+}

@@ -1,0 +1,114 @@
+/**
+ * Which addresses a chart repository URL may reach. A HelmRepository in a pull request is
+ * untrusted: pointed at a loopback, link-local or private address it would make the runner
+ * probe its own network (the cloud metadata service at 169.254.169.254, a sidecar, the
+ * cluster) and, with repository credentials, send them there. So every address a host name
+ * resolves to is checked at connect time (a `lookup` for node's https, so a DNS answer cannot
+ * change between the check and the connection), and these ranges are refused unless the run
+ * allows private addresses explicitly (tests serving charts on loopback do).
+ *
+ * kustomize remotes have no such policy in this project yet; this module does not depend on
+ * Helm and could move down a layer for them.
+ */
+import { lookup as dnsLookup } from 'node:dns';
+import type { LookupAddress, LookupOptions } from 'node:dns';
+import { BlockList, isIP } from 'node:net';
+
+const blocked = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+] as const) {
+  blocked.addSubnet(net, prefix, 'ipv4');
+}
+for (const [net, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+] as const) {
+  blocked.addSubnet(net, prefix, 'ipv6');
+}
+
+/** Whether `address` (an IP literal) is loopback, link-local, private or unspecified. */
+export function isPrivateAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 4) return blocked.check(address, 'ipv4');
+  if (family === 6) {
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+    if (mapped?.[1] !== undefined) return blocked.check(mapped[1], 'ipv4');
+    return blocked.check(address, 'ipv6');
+  }
+  return false;
+}
+
+export interface RemotePolicy {
+  /** Off by default; tests and self-hosted setups opt in. */
+  readonly allowPrivateAddresses: boolean;
+}
+
+export const DEFAULT_REMOTE_POLICY: RemotePolicy = { allowPrivateAddresses: false };
+
+type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
+
+/**
+ * A `lookup` for node's http(s) agents that resolves as usual and fails the connection when
+ * any answer is refused by `policy`.
+ */
+export function guardedLookup(policy: RemotePolicy) {
+  return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
+    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error !== null) {
+        callback(error, []);
+        return;
+      }
+      const refused = policy.allowPrivateAddresses
+        ? undefined
+        : addresses.find((a) => isPrivateAddress(a.address));
+      if (refused !== undefined) {
+        const denial: NodeJS.ErrnoException = new Error(
+          `${hostname} resolves to ${refused.address}, a loopback, link-local or private address, which chart repositories may not use`,
+        );
+        denial.code = 'EADDRNOTALLOWED';
+        callback(denial, []);
+        return;
+      }
+      if (options.all === true) callback(null, addresses);
+      else callback(null, addresses[0]?.address ?? '', addresses[0]?.family);
+    });
+  };
+}
+
+/** Checks a URL before any request: scheme, and an IP literal host against the policy. */
+export function checkRemoteUrl(
+  raw: string,
+  policy: RemotePolicy,
+): { ok: true; url: URL } | { ok: false; reason: string } {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { ok: false, reason: `${JSON.stringify(raw)} is not a URL` };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return { ok: false, reason: `${url.protocol} URLs are not supported for chart repositories` };
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (!policy.allowPrivateAddresses && (isPrivateAddress(host) || host === 'localhost')) {
+    return {
+      ok: false,
+      reason: `${url.host} is a loopback, link-local or private address, which chart repositories may not use`,
+    };
+  }
+  return { ok: true, url };
+}
