@@ -208,8 +208,12 @@ async function decryptedCopy(apps: readonly string[], ageKeyFile: string): Promi
 }
 
 /** The floor: kustomize build of each decrypted kustomization, same parallelism as ours. */
-async function floor(work: string, apps: readonly string[]): Promise<{ ms: number; yaml: string }> {
+async function floor(
+  work: string,
+  apps: readonly string[],
+): Promise<{ ms: number; cpu: number; yaml: string }> {
   const env = { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home' };
+  let cpu = 0;
   const outputs: string[] = new Array<string>(apps.length);
   const start = performance.now();
   await runPool(
@@ -217,16 +221,23 @@ async function floor(work: string, apps: readonly string[]): Promise<{ ms: numbe
     width,
     async ({ dir, i }) => {
       const copy = path.join(work, path.basename(dir));
-      const { stdout } = await execFileAsync(kustomize, ['build', copy], {
-        cwd: copy,
-        env,
-        maxBuffer: 64 * 1024 * 1024,
-      });
+      const { stdout, stderr } = await execFileAsync(
+        '/usr/bin/time',
+        ['-f', 'BENCH_CPU=%U %S', kustomize, 'build', copy],
+        { cwd: copy, env, maxBuffer: 64 * 1024 * 1024 },
+      );
+      cpu += cpuSeconds(stderr);
       outputs[i] = stdout;
     },
   );
   const ms = performance.now() - start;
-  return { ms, yaml: outputs.map((y) => (y.endsWith('\n') ? y : `${y}\n`)).join('---\n') };
+  return { ms, cpu, yaml: outputs.map((y) => (y.endsWith('\n') ? y : `${y}\n`)).join('---\n') };
+}
+
+/** User + system CPU seconds from GNU time's `BENCH_CPU=%U %S` line. */
+function cpuSeconds(stderr: string): number {
+  const m = /BENCH_CPU=([\d.]+) ([\d.]+)/.exec(stderr);
+  return m === null ? NaN : Number(m[1]) + Number(m[2]);
 }
 
 const median = (xs: readonly number[]): number => {
@@ -248,7 +259,7 @@ async function bundleCli(): Promise<string> {
 let cli = path.join(repoRoot, 'src', 'cli.ts');
 
 /** One `build` process over the glob; wall time, and peak RSS from GNU time. */
-async function ours(ageKeyFile: string): Promise<{ ms: number; rssMb: number; yaml: string }> {
+async function ours(ageKeyFile: string): Promise<{ ms: number; cpu: number; rssMb: number; yaml: string }> {
   const out = path.join(await mkdtemp(path.join(tmpdir(), 'ksd-bench-out-')), 'manifests.yaml');
   try {
     const start = performance.now();
@@ -256,7 +267,7 @@ async function ours(ageKeyFile: string): Promise<{ ms: number; rssMb: number; ya
       '/usr/bin/time',
       [
         '-f',
-        'BENCH_RSS_KB=%M',
+        'BENCH_RSS_KB=%M BENCH_CPU=%U %S',
         process.execPath,
         cli,
         'build',
@@ -272,7 +283,8 @@ async function ours(ageKeyFile: string): Promise<{ ms: number; rssMb: number; ya
     );
     const ms = performance.now() - start;
     const kb = Number(/BENCH_RSS_KB=(\d+)/.exec(stderr)?.[1] ?? NaN);
-    return { ms, rssMb: kb / 1024, yaml: await readFile(out, 'utf8') };
+    // The CPU of the kustomize children is included: node waits for each of them.
+    return { ms, cpu: cpuSeconds(stderr), rssMb: kb / 1024, yaml: await readFile(out, 'utf8') };
   } finally {
     await rm(path.dirname(out), { recursive: true, force: true });
   }
@@ -298,6 +310,8 @@ async function main(): Promise<void> {
     const oursMs: number[] = [];
     const floorMs: number[] = [];
     const ratios: number[] = [];
+    const oursCpu: number[] = [];
+    const floorCpu: number[] = [];
     let rss = warm.rssMb;
     let identical = warm.yaml === floorWarm.yaml;
     for (let r = 0; r < RUNS; r++) {
@@ -306,6 +320,8 @@ async function main(): Promise<void> {
       floorMs.push(f.ms);
       oursMs.push(m.ms);
       ratios.push(m.ms / f.ms);
+      oursCpu.push(m.cpu);
+      floorCpu.push(f.cpu);
       rss = Math.max(rss, m.rssMb);
       identical &&= m.yaml === f.yaml;
       load.push(loadavg()[0]!);
@@ -340,6 +356,10 @@ async function main(): Promise<void> {
         `ratio ours ÷ real tools: ${vsReal.toFixed(2)}× (target ≤ 0.5×: ${vsReal <= 0.5 ? 'met' : 'NOT met'})`,
       );
     }
+    const cpuRatio = median(oursCpu) / median(floorCpu);
+    console.log(
+      `CPU (user + system, children included): ours ${median(oursCpu).toFixed(2)} s, floor ${median(floorCpu).toFixed(2)} s, ours ÷ floor ${cpuRatio.toFixed(2)}× (less sensitive to a shared machine than wall time)`,
+    );
     console.log(`peak RSS: ${rss.toFixed(1)} MB (target ≤ 300 MB: ${rss <= 300 ? 'met' : 'NOT met'})`);
     console.log(`outputs byte-identical: ${identical ? 'yes' : 'NO'}`);
     if (!identical) process.exitCode = 1;
