@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 /** The CLI shell: argv into the same input names the Action uses, then the shared run(). */
+// First, for its effect: modules loaded after it come from Node's compile cache.
+import './compile-cache.ts';
 import { parseArgs } from 'node:util';
 import packageJson from '../package.json' with { type: 'json' };
 import { configSecrets, commands, findCommand, parseConfig } from './commands/index.ts';

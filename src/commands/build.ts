@@ -91,7 +91,7 @@ export async function renderManifests(
         },
       );
       deps.host.info(
-        `${nameTarget(target)}: ${result.objects.length} objects, ${result.decrypted.length} SOPS files decrypted with MAC verified`,
+        `${nameTarget(target)}: ${result.objectCount} objects, ${result.decrypted.length} SOPS files decrypted with MAC verified`,
       );
       return result;
     } catch (error) {

@@ -6,14 +6,14 @@
  */
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
-import { parseAllDocuments, type Document } from 'yaml';
+import { parseAllDocuments, parseDocument, type Document } from 'yaml';
 import { UserError } from '../errors.ts';
 import type { Exec } from '../ports.ts';
 import type { Host } from '../ports.ts';
 import type { KeySource } from '../keys/key-source.ts';
 import { walkGraph } from './graph.ts';
 import type { RemotePolicy } from './remote-policy.ts';
-import { decryptAfterBuild } from './post-build.ts';
+import { decryptAfterBuild, needsPostBuild } from './post-build.ts';
 import type { UndecryptedFiles } from './placeholder.ts';
 import type { SecretRegistry } from '../masking.ts';
 import { stageGraph } from './stage.ts';
@@ -62,8 +62,10 @@ export interface BuildDeps {
 export interface BuildResult {
   /** Multi-document YAML, as `kustomize build` prints it. */
   readonly yaml: string;
-  /** The same objects, parsed. */
+  /** The same objects, parsed (on first use: `build` itself only needs the count). */
   readonly objects: readonly unknown[];
+  /** How many objects the output holds. */
+  readonly objectCount: number;
   /** The kustomize that built it. */
   readonly tool: string;
   /** Files that were SOPS-encrypted, relative to the repository root. */
@@ -148,6 +150,37 @@ function kustomizeEnv(env: Readonly<Record<string, string | undefined>>): Record
   return out;
 }
 
+/**
+ * kustomize's output split into its documents. A `---` line at column 0 can only be a
+ * document marker: YAML forbids it inside quoted scalars, and block content is indented.
+ */
+function splitDocuments(output: string): string[] {
+  return output.split(/^---[ \t]*\r?$\n?/m).filter((text) => /^[^#\s]/m.test(text));
+}
+
+/**
+ * Whether any built document may need post-build decryption. Only a document that mentions
+ * `sops` or `Secret` can (decryptAfterBuild acts on objects with sops metadata and on Secrets),
+ * and only those are parsed, to ask needsPostBuild.
+ */
+function mayNeedPostBuild(documents: readonly string[]): boolean {
+  for (const text of documents) {
+    if (!text.includes('sops') && !text.includes('Secret')) continue;
+    const doc = parseDocument(text);
+    if (doc.errors.length > 0 || needsPostBuild(doc.toJS())) return true;
+  }
+  return false;
+}
+
+function parseOutput(output: string, target: string): Document[] {
+  const docs = parseAllDocuments(output).filter((doc) => doc.contents !== null);
+  for (const doc of docs) {
+    if (doc.errors.length > 0)
+      throw new UserError('KUSTOMIZE_FAILED', `kustomize printed YAML that does not parse for ${target}`);
+  }
+  return docs;
+}
+
 function renderDocuments(docs: readonly Document[]): string {
   return docs.map((doc) => doc.toString({ lineWidth: 0 })).join('---\n');
 }
@@ -195,14 +228,22 @@ export async function buildTarget(options: BuildOptions, deps: BuildDeps): Promi
     await staged.cleanup();
   }
 
-  const docs = parseAllDocuments(output).filter((doc) => doc.contents !== null);
-  for (const doc of docs) {
-    if (doc.errors.length > 0)
-      throw new UserError(
-        'KUSTOMIZE_FAILED',
-        `kustomize printed YAML that does not parse for ${options.target}`,
-      );
+  const documents = splitDocuments(output);
+  if (options.substitute === undefined && !mayNeedPostBuild(documents)) {
+    // Nothing to decrypt or substitute: kustomize's bytes as they are, parsed only if asked.
+    let objects: unknown[] | undefined;
+    return {
+      yaml: output,
+      get objects() {
+        objects ??= parseOutput(output, options.target).map((doc) => doc.toJS() as unknown);
+        return objects;
+      },
+      objectCount: documents.length,
+      tool: deps.tool.description,
+      decrypted: staged.decrypted,
+    };
   }
+  const docs = parseOutput(output, options.target);
   let changed = await decryptAfterBuild(docs, {
     keySources: deps.keySources,
     registry: deps.registry,
@@ -227,6 +268,7 @@ export async function buildTarget(options: BuildOptions, deps: BuildDeps): Promi
     // Unchanged output is kept byte for byte as kustomize printed it.
     yaml: changed ? renderDocuments(docs) : output,
     objects: docs.map((doc) => doc.toJS() as unknown),
+    objectCount: docs.length,
     tool: deps.tool.description,
     decrypted: staged.decrypted,
   };

@@ -55,6 +55,24 @@ export function formatForDataKey(key: string): Format {
 }
 
 /**
+ * Whether decryptAfterBuild would do anything with this object (decrypt it, decrypt a data
+ * value, or refuse it): the same tests, without side effects, so a build whose output needs
+ * nothing can keep kustomize's bytes without parsing all of them.
+ */
+export function needsPostBuild(object: unknown): boolean {
+  if (object === null || typeof object !== 'object') return false;
+  const o = object as KubeObject;
+  if (o.sops !== undefined) return true;
+  if (isDecryptionDisabled(o)) return false;
+  if (o.kind !== 'Secret' || typeof o.data !== 'object' || o.data === null) return false;
+  for (const value of Object.values(o.data as Record<string, unknown>)) {
+    if (typeof value !== 'string') continue;
+    if (detectSopsFormat(Buffer.from(value, 'base64').toString('utf8')) !== undefined) return true;
+  }
+  return false;
+}
+
+/**
  * Decrypts, in place, every built document Flux would decrypt. Returns whether anything
  * changed. A v1 Secret that still carries sops metadata afterwards is an error: applying it
  * would store ciphertext in the cluster.

@@ -141,9 +141,23 @@ async function stageFile(
 }
 
 async function writeStaged(dir: string, rel: string, content: string | Uint8Array): Promise<void> {
-  const dest = path.join(dir, ...rel.split('/'));
-  await mkdir(path.dirname(dest), { recursive: true, mode: 0o700 });
-  await writeFile(dest, content, { mode: 0o600 });
+  await writeFile(path.join(dir, ...rel.split('/')), content, { mode: 0o600 });
+}
+
+/**
+ * Creates every directory the staged tree needs once, parents first, instead of a recursive
+ * mkdir per file (most files share a handful of directories).
+ */
+async function makeDirectories(dir: string, graph: KustomizeGraph): Promise<void> {
+  const wanted = new Set<string>();
+  const want = (rel: string): void => {
+    for (let d = rel; d !== '' && d !== '.' && !wanted.has(d); d = path.posix.dirname(d)) wanted.add(d);
+  };
+  for (const file of graph.files.values()) want(path.posix.dirname(file.rel));
+  for (const rel of graph.generated.keys()) want(path.posix.dirname(rel));
+  for (const rel of graph.dirs) want(rel);
+  const byDepth = [...wanted].sort((a, b) => a.split('/').length - b.split('/').length);
+  for (const rel of byDepth) await mkdir(path.join(dir, ...rel.split('/')), { mode: 0o700 });
 }
 
 /** Copies the graph into a fresh private root and decrypts every SOPS file there. */
@@ -155,6 +169,7 @@ export async function stageGraph(graph: KustomizeGraph, options: StageOptions): 
   );
   try {
     const decrypted: string[] = [];
+    await makeDirectories(dir, graph);
     const files = [...graph.files.values()];
     const concurrency = options.concurrency ?? Math.max(2, availableParallelism() * 2);
     await mapLimit(files, concurrency, async (file) => {
@@ -163,8 +178,6 @@ export async function stageGraph(graph: KustomizeGraph, options: StageOptions): 
       await writeStaged(dir, file.rel, staged.out);
     });
     for (const [rel, content] of graph.generated) await writeStaged(dir, rel, content);
-    for (const rel of graph.dirs)
-      await mkdir(path.join(dir, ...rel.split('/')), { recursive: true, mode: 0o700 });
     return {
       dir,
       target: path.join(dir, ...graph.target.split('/')),

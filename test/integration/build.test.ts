@@ -190,6 +190,22 @@ describe('overlays, the canary, and failures', () => {
     assert.deepEqual(await readdir(parent), []);
   });
 
+  test('with nothing left to post-process, the output is the bytes kustomize prints for the plaintext tree', async () => {
+    const { result } = await build(path.join(repo, 'overlay'), { age: [keyFile] });
+    const plain = await mkdtemp(path.join(tmpdir(), 'ksd-plain-'));
+    await cp(repo, plain, { recursive: true });
+    await writeFile(
+      path.join(plain, 'base', 'secret.yaml'),
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: ${CANARY}\n`,
+    );
+    await writeFile(path.join(plain, 'base', 'app.env'), `TOKEN=${CANARY}-env\n`);
+    const direct = await nodeExec.run(kustomize.command, [...kustomize.prefix, path.join(plain, 'overlay')]);
+    assert.equal(direct.exitCode, 0, direct.stderr);
+    assert.equal(result.yaml, Buffer.from(direct.stdout).toString('utf8'));
+    assert.equal(result.objectCount, result.objects.length);
+    assert.equal(result.objectCount, 2);
+  });
+
   test('a glob target (the multi-line path input) builds every matching directory', async () => {
     const host = createMemoryHost();
     const env = { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home' };
