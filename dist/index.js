@@ -19,7 +19,7 @@ import {
   run,
   serverUrlOf,
   writePrivateFile
-} from "./chunks/chunk-MNDWJDNI.js";
+} from "./chunks/chunk-AYVG4M55.js";
 import "./chunks/chunk-D7KM44GB.js";
 import {
   debug,
