@@ -15,7 +15,7 @@ const LAYERS = [
   {
     name: 'foundation',
     dirs: [],
-    files: ['errors', 'ports', 'is-record', 'private-file', 'masking', 'map-limit', 'bounded-read'],
+    files: ['errors', 'ports', 'is-record', 'private-file', 'masking', 'secret-forms', 'map-limit', 'bounded-read'],
   },
   { name: 'keys', dirs: ['keys'] },
   { name: 'sops', dirs: ['sops'] },

@@ -17,11 +17,16 @@
  * masked: the safer choice).
  */
 
+import { escapedForms } from './secret-forms.ts';
+
 /**
  * Parts shorter than this are not masked: masking `1`, `yes` or `abc` would blank those
  * characters across every log line and hide nothing a guess could not find.
  */
 export const MIN_MASK_LENGTH = 4;
+
+/** What a masked value shows as: Flux's token. */
+export const MASK_TOKEN = '***';
 
 export interface MaskOptions {
   /**
@@ -42,15 +47,52 @@ export function maskableParts(value: string, options: MaskOptions = {}): string[
   return [...parts];
 }
 
-/** `text` with every one of `secrets` (longest first) replaced by `***`. */
-function replaceAll(text: string, longestFirst: readonly string[]): string {
-  let out = text;
-  for (const secret of longestFirst) out = out.split(secret).join('***');
-  return out;
-}
+/**
+ * A set of secret strings and one compiled alternation over them, longest first, so a text
+ * is scanned once however many secrets a run holds (a split per secret would scan it once
+ * for each of thousands of values and forms).
+ */
+class SecretSet {
+  readonly #values = new Set<string>();
+  #pattern: RegExp | undefined;
 
-function longestFirst(values: Iterable<string>): string[] {
-  return [...values].sort((a, b) => b.length - a.length);
+  /** Adds `value`; false when it was there already. */
+  add(value: string): boolean {
+    if (this.#values.has(value)) return false;
+    this.#values.add(value);
+    this.#pattern = undefined;
+    return true;
+  }
+
+  get size(): number {
+    return this.#values.size;
+  }
+
+  longestFirst(): string[] {
+    return [...this.#values].sort((a, b) => b.length - a.length);
+  }
+
+  #compiled(): RegExp {
+    this.#pattern ??= new RegExp(
+      this.longestFirst()
+        .map((value) => value.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'))
+        .join('|'),
+      'g',
+    );
+    return this.#pattern;
+  }
+
+  replace(text: string, token: string): string {
+    if (this.#values.size === 0) return text;
+    return text.replace(this.#compiled(), () => token);
+  }
+
+  foundIn(text: string): boolean {
+    if (this.#values.size === 0) return false;
+    const pattern = this.#compiled();
+    pattern.lastIndex = 0;
+    return pattern.test(text);
+  }
 }
 
 /**
@@ -67,29 +109,37 @@ export function maskText(mask: (value: string) => void, text: string): void {
  * redact with this too: a secret that slips into a message still never leaves the process.
  */
 export class Redactor {
-  readonly #secrets = new Set<string>();
-  #sorted: string[] | undefined;
+  readonly #secrets = new SecretSet();
 
   add(value: string): void {
     for (const part of maskableParts(value)) this.#secrets.add(part);
-    this.#sorted = undefined;
   }
 
   redact(text: string): string {
-    if (this.#secrets.size === 0) return text;
-    this.#sorted ??= longestFirst(this.#secrets);
-    return replaceAll(text, this.#sorted);
+    return this.#secrets.replace(text, MASK_TOKEN);
   }
 }
 
 /**
- * The run's registry of decrypted values. Each value's maskable parts, and the base64 of the
- * value and of each of its lines (what a Secret's `data` shows), go to the host's mask the
- * moment they exist. Every encoded form a secret can take in our output is added here, and
- * only here.
+ * Where a run's decrypted values are checked and masked. Domain code that renders text for
+ * users (the diff, reports, errors) takes this rather than the whole registry.
  */
-export class SecretRegistry {
-  readonly #values = new Set<string>();
+export interface SecretText {
+  /** Whether `text` holds a registered value in any of its forms. */
+  touches(text: string): boolean;
+  /** `text` with every registered form replaced by `token` (default `***`). */
+  redact(text: string, token?: string): string;
+}
+
+/**
+ * The run's registry of decrypted values. Each value's maskable parts, the base64 of the
+ * value and of each of its lines (what a Secret's `data` shows), and the escaped forms of
+ * each part (Go-quoted, JSON, YAML double- and single-quoted: secret-forms.ts) go to the
+ * host's mask the moment they exist. Every form a secret can take in our output is added
+ * here, and only here.
+ */
+export class SecretRegistry implements SecretText {
+  readonly #values = new SecretSet();
   readonly #mask: (value: string) => void;
 
   constructor(mask: (value: string) => void) {
@@ -104,26 +154,23 @@ export class SecretRegistry {
     const encoded = written
       .filter((text) => maskableParts(text, { lines: false }).length > 0)
       .map((text) => Buffer.from(text, 'utf8').toString('base64'));
-    for (const form of [...parts, ...encoded]) {
-      if (this.#values.has(form)) continue;
-      this.#values.add(form);
-      this.#mask(form);
+    const escaped = parts.flatMap((part) => escapedForms(part));
+    for (const form of [...parts, ...encoded, ...escaped]) {
+      if (this.#values.add(form)) this.#mask(form);
     }
   }
 
-  /** Every registered value and encoding, longest first. */
+  /** Every registered value and form, longest first. */
   values(): string[] {
-    return longestFirst(this.#values);
+    return this.#values.longestFirst();
   }
 
-  /** `text` with every known value replaced by `***`, for kustomize's stderr. */
-  redact(text: string): string {
-    return replaceAll(text, this.values());
+  redact(text: string, token: string = MASK_TOKEN): string {
+    return this.#values.replace(text, token);
   }
 
-  /** Whether a scalar of the build output holds a decrypted value (substitution skips it). */
+  /** Whether a text (a scalar of the build output, a diff line) holds a decrypted value. */
   touches(text: string): boolean {
-    for (const value of this.#values) if (text.includes(value)) return true;
-    return false;
+    return this.#values.foundIn(text);
   }
 }

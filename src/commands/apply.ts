@@ -3,7 +3,7 @@
  * wait. Exit 0 on success; 2 on failure, with every object marked applied or not.
  */
 import { applyFlags, parseApplyConfig, type ApplyConfig } from '../config/apply.ts';
-import { applyFailure, applyObjects, renderApplyText } from '../kube/apply.ts';
+import { applyFailure, applyObjects, redactApplyReport, renderApplyText } from '../kube/apply.ts';
 import type { Command } from './command.ts';
 import { applyFlux } from './flux-apply.ts';
 import { loadObjects } from './kube-run.ts';
@@ -25,7 +25,7 @@ export const applyCommand: Command<ApplyConfig> = {
     const objects = await host.group('build', () => loadObjects(config.kube, config.build, deps));
     const client = await deps.kubeClient(config.kube);
     try {
-      const report = await host.group('apply', () =>
+      const applied = await host.group('apply', () =>
         applyObjects(client, objects, {
           fieldManager: config.kube.fieldManager,
           concurrency: config.kube.concurrency,
@@ -36,6 +36,8 @@ export const applyCommand: Command<ApplyConfig> = {
           timeoutMs: config.timeoutMs,
         }),
       );
+      // Stdout, the summary, the outputs and the error all come from this one masked report.
+      const report = redactApplyReport(applied, deps.secrets);
       host.writeStdout(renderApplyText(report));
       await deps.reporter.report('apply', {
         report,

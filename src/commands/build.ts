@@ -14,7 +14,6 @@ import { cacheKeySources } from '../kustomize/key-cache.ts';
 import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
 import { loadVariables } from '../kustomize/substitute.ts';
 import { mapLimit } from '../map-limit.ts';
-import { SecretRegistry } from '../masking.ts';
 import { expandTargets } from '../kustomize/targets.ts';
 import type { KeySource } from '../keys/key-source.ts';
 import type { Command, CommandDeps } from './command.ts';
@@ -37,7 +36,7 @@ export async function renderManifests(
   } = {},
 ): Promise<string> {
   const nameTarget = shared.nameTarget ?? ((target: string) => target);
-  const registry = new SecretRegistry((value) => deps.host.setSecret(value));
+  const registry = deps.secrets;
   const keySources =
     shared.keySources ??
     cacheKeySources(await createKeySources(config.keys, { host: deps.host, exec: deps.exec }));

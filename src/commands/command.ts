@@ -10,6 +10,7 @@ import type { ApplyReport } from '../kube/apply.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { DiffReport } from '../kube/diff.ts';
 import type { LintResult } from '../lint/lint.ts';
+import type { SecretRegistry } from '../masking.ts';
 import type { Env, Exec, Host, Reporter } from '../ports.ts';
 
 /** What each command hands the Reporter when it is done. */
@@ -46,6 +47,11 @@ export interface CommandDeps {
   /** Where results go besides stdout: GitHub's summary, outputs and comment, or nowhere. */
   readonly reporter: CommandReporter;
   readonly kubeClient: KubeClientFactory;
+  /**
+   * The run's registry of decrypted values: every decrypting step adds to it, and every text
+   * a command shows (diffs, reports, errors) is masked with it, wherever a value moved.
+   */
+  readonly secrets: SecretRegistry;
 }
 
 /** A CLI flag, as node:util parseArgs takes it. Its name is the Action input's name. */

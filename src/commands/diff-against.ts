@@ -85,6 +85,11 @@ export async function diffAgainstRef(
   const [head, base] = await Promise.allSettled([headBuild, baseBuild]);
   if (head.status === 'rejected') throw head.reason;
   if (base.status === 'rejected') throw base.reason;
-  const report = compareRendered(base.value, head.value, { base: against, head: 'working tree' });
+  const report = compareRendered(
+    base.value,
+    head.value,
+    { base: against, head: 'working tree' },
+    deps.secrets,
+  );
   return { report, commit };
 }

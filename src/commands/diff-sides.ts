@@ -43,6 +43,7 @@ async function diffWithCluster(
         force: config.kube.force,
         applySet: config.kube.applySet,
         prune: config.kube.prune,
+        secrets: deps.secrets,
       });
     });
   } finally {

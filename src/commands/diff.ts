@@ -3,7 +3,7 @@
  * nothing changes, 1 when something does, 2 on error (including objects whose dry run fails).
  */
 import { diffFlags, parseDiffConfig, type DiffConfig } from '../config/diff.ts';
-import { renderDiffText } from '../kube/diff.ts';
+import { redactDiffReport, renderDiffText } from '../kube/diff.ts';
 import { UndecryptedFiles } from '../kustomize/placeholder.ts';
 import type { Command } from './command.ts';
 import { diffSides } from './diff-sides.ts';
@@ -27,6 +27,9 @@ export const diffCommand: Command<DiffConfig> = {
     // The cluster, or the build at a git ref: one report either way (diff-sides.ts).
     let report = await diffSides(config, deps, shared);
     report = noteUndecrypted(report, undecrypted?.list() ?? [], config.kube.env, host);
+    // Every text below (stdout, the diff file, summary, outputs, the comment) comes from this
+    // one report, so masking it here masks every channel.
+    report = redactDiffReport(report, deps.secrets);
     host.writeStdout(renderDiffText(report));
     await deps.reporter.report('diff', {
       report,

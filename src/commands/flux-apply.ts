@@ -15,7 +15,7 @@ import {
   renderOutcomes,
 } from '../flux/apply-order.ts';
 import { kustomizationId } from '../flux/kustomization.ts';
-import { applyFailure, applyObjects, renderApplyText } from '../kube/apply.ts';
+import { applyFailure, applyObjects, redactApplyReport, renderApplyText } from '../kube/apply.ts';
 import type { KubeObject } from '../kube/client.ts';
 import { secretValues } from '../kube/manifests.ts';
 import type { CommandDeps } from './command.ts';
@@ -29,13 +29,13 @@ export async function applyFlux(config: ApplyConfig, deps: CommandDeps): Promise
   const rendered = await host.group('build', async () =>
     renderFlux(build, deps, await createFluxContext(build, deps)),
   );
-  for (const r of rendered) for (const value of secretValues(r.objects)) host.setSecret(value);
+  for (const r of rendered) for (const value of secretValues(r.objects)) deps.secrets.add(value);
   const client = await deps.kubeClient(config.kube);
   try {
     const outcomes = await applyInOrder(rendered, async (r) => {
       const k = r.kustomization;
       const id = kustomizationId(k);
-      const report = await host.group(`apply Kustomization ${id}`, () =>
+      const applied = await host.group(`apply Kustomization ${id}`, () =>
         applyObjects(client, r.objects as KubeObject[], {
           fieldManager: config.kube.fieldManager,
           concurrency: config.kube.concurrency,
@@ -46,6 +46,7 @@ export async function applyFlux(config: ApplyConfig, deps: CommandDeps): Promise
           timeoutMs: kustomizationTimeoutMs(k),
         }),
       );
+      const report = redactApplyReport(applied, deps.secrets);
       host.writeStdout(`# Kustomization ${id}\n${renderApplyText(report)}`);
       const failure = applyFailure(report);
       if (failure !== undefined) throw failure;

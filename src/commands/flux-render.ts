@@ -23,7 +23,7 @@ import { detectSopsFormat } from '../sops/formats.ts';
 import { createKeySources } from '../keys/key-sources.ts';
 import { resolveKustomize } from '../kustomize/build.ts';
 import { cacheKeySources } from '../kustomize/key-cache.ts';
-import { SecretRegistry } from '../masking.ts';
+import type { SecretRegistry } from '../masking.ts';
 import type { CommandDeps } from './command.ts';
 
 export interface FluxRenderContext {
@@ -105,7 +105,7 @@ export async function createFluxContext(config: BuildConfig, deps: CommandDeps):
   deps.host.info(`building with ${tool.description}`);
   return {
     keySources: cacheKeySources(await createKeySources(config.keys, { host: deps.host, exec: deps.exec })),
-    registry: new SecretRegistry((value) => deps.host.setSecret(value)),
+    registry: deps.secrets,
     tool,
     nameTarget: (target) => target,
   };

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { BuildConfig } from '../config/build.ts';
 import type { KubeConfigInputs } from '../config/kube.ts';
 import { UserError } from '../errors.ts';
-import type { Host } from '../ports.ts';
+import type { SecretRegistry } from '../masking.ts';
 import type { KubeObject } from '../kube/client.ts';
 import { parseManifests, secretValues } from '../kube/manifests.ts';
 import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
@@ -15,7 +15,7 @@ import type { CommandDeps } from './command.ts';
 export const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
 
 /** Reads and parses the manifests, masking every Secret value before anything can log it. */
-export async function loadManifests(file: string, host: Host): Promise<KubeObject[]> {
+export async function loadManifests(file: string, secrets: SecretRegistry): Promise<KubeObject[]> {
   let text: string;
   try {
     const data = await readFile(file);
@@ -31,7 +31,7 @@ export async function loadManifests(file: string, host: Host): Promise<KubeObjec
     throw new UserError('FILE_NOT_FOUND', `cannot read ${file}`, { cause });
   }
   const objects = parseManifests(text, file);
-  for (const value of secretValues(objects)) host.setSecret(value);
+  for (const value of secretValues(objects)) secrets.add(value);
   return objects;
 }
 
@@ -48,7 +48,7 @@ export async function renderObjects(
   const objects = parseManifests(await renderManifests(build, deps, shared), source);
   // A placeholder for a value this diff could not decrypt is public text, and masking it
   // would hide it wherever the log explains it.
-  for (const value of secretValues(objects)) if (!isUndecryptedString(value)) deps.host.setSecret(value);
+  for (const value of secretValues(objects)) if (!isUndecryptedString(value)) deps.secrets.add(value);
   return objects;
 }
 
@@ -65,7 +65,7 @@ export async function loadObjects(
 ): Promise<KubeObject[]> {
   if (build === undefined) {
     if (inputs.manifests === undefined) throw new UserError('USAGE', 'no PATH and no --manifests given');
-    return loadManifests(inputs.manifests, deps.host);
+    return loadManifests(inputs.manifests, deps.secrets);
   }
   return renderObjects(build, deps, shared, 'the build output');
 }

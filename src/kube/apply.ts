@@ -4,6 +4,7 @@
  * everything else. Every object of a stage is dry-run before any is written, so one bad
  * object stops the stage with nothing written; unchanged objects are not written at all.
  */
+import type { SecretText } from '../masking.ts';
 import type { KubeClient, KubeObject } from './client.ts';
 import {
   applySetId,
@@ -397,6 +398,21 @@ export function applyFailure(report: ApplyReport): UserError | undefined {
       hint: 'fix the objects named above and run apply again; objects already applied are left as they are',
     },
   );
+}
+
+/**
+ * The report with every decrypted value masked in its reasons and error: the apiserver
+ * quotes a field's value when it refuses it, and that value may have come from a Secret.
+ */
+export function redactApplyReport(report: ApplyReport, secrets: SecretText): ApplyReport {
+  const redact = (text: string | undefined): string | undefined =>
+    text === undefined ? undefined : secrets.redact(text);
+  return {
+    ...report,
+    objects: report.objects.map((o) => ({ ...o, reason: redact(o.reason) })),
+    error: redact(report.error),
+    health: report.health?.map((h) => ({ ...h, reason: secrets.redact(h.reason) })),
+  };
 }
 
 /** One line per object and a count line. */

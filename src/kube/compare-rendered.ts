@@ -3,17 +3,12 @@
  * the working tree, in the same normal form as the cluster diff, Secrets shown masked. The
  * git side (the ref, its worktree) is src/git/; building both sides is commands/diff-against.ts.
  */
-import { stringify } from 'yaml';
+import type { SecretText } from '../masking.ts';
 import type { KubeObject } from './client.ts';
-import { joinReasons, summarizeDiff, UNDECRYPTED_REASON, type DiffReport, type ObjectDiff } from './diff.ts';
-import { hasUndecryptedValues, maskSecretPair, sameExceptUndecrypted } from './mask.ts';
+import { joinReasons, renderMaskedDiff, summarizeDiff, UNDECRYPTED_REASON, type DiffReport, type ObjectDiff } from './diff.ts';
+import { hasUndecryptedValues, sameExceptUndecrypted } from './mask.ts';
 import { deepEqual, describeRef, identityKey, normalizeObject, refOf, toApplyForm } from './normalize.ts';
 import { skipReason } from './ssa.ts';
-import { unifiedDiff } from './unified-diff.ts';
-
-function toYaml(object: KubeObject | undefined): string {
-  return object === undefined ? '' : stringify(object, { lineWidth: 0, sortMapEntries: false });
-}
 
 function comparable(object: KubeObject): KubeObject {
   return normalizeObject(toApplyForm(object));
@@ -28,23 +23,19 @@ export function compareRendered(
   base: readonly KubeObject[],
   head: readonly KubeObject[],
   labels: { readonly base: string; readonly head: string },
+  secrets?: SecretText,
 ): DiffReport {
   const before = new Map<string, KubeObject>();
   for (const object of base) before.set(identityKey(refOf(object)), object);
   const seen = new Set<string>();
   const entries: ObjectDiff[] = [];
-  const render = (name: string, a: KubeObject | undefined, b: KubeObject | undefined): string => {
-    const masked = maskSecretPair(
+  const render = (name: string, a: KubeObject | undefined, b: KubeObject | undefined): string =>
+    renderMaskedDiff(
       a === undefined ? undefined : comparable(a),
       b === undefined ? undefined : comparable(b),
+      { before: `${name} (${labels.base})`, after: `${name} (${labels.head})` },
+      secrets,
     );
-    return unifiedDiff(
-      toYaml(masked.before),
-      toYaml(masked.after),
-      a === undefined ? '/dev/null' : `${name} (${labels.base})`,
-      b === undefined ? '/dev/null' : `${name} (${labels.head})`,
-    );
-  };
   for (const object of head) {
     const ref = refOf(object);
     const key = identityKey(ref);

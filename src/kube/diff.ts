@@ -8,7 +8,9 @@ import { stringify } from 'yaml';
 import type { KubeClient, KubeObject } from './client.ts';
 import { applySetId, findPruneCandidates, labelMember, readApplySet } from './applyset.ts';
 import type { ApplySetRef } from './applyset.ts';
+import type { SecretText } from '../masking.ts';
 import { hasUndecryptedValues, maskSecretPair, sameExceptUndecrypted } from './mask.ts';
+import { maskMovedValues } from './mask-moved.ts';
 import { describeRef, groupKindOf, identityKey, normalizeObject, objectPath } from './normalize.ts';
 import type { ObjectRef } from './normalize.ts';
 import { changeScope, planObjects } from './plan.ts';
@@ -65,22 +67,49 @@ export interface DiffOptions {
    * undecrypted values, e.g. where a generated Secret's name hash came from.
    */
   readonly reasons?: ReadonlyMap<string, string>;
+  /** The run's decrypted values, masked wherever they moved (mask-moved.ts). */
+  readonly secrets?: SecretText;
 }
 
 function toYaml(object: KubeObject | undefined): string {
   return object === undefined ? '' : stringify(object, { lineWidth: 0, sortMapEntries: false });
 }
 
+/**
+ * The unified diff of two objects as users see it: Secret values masked with Flux's tokens
+ * (mask.ts), and, given the run's decrypted values, every one of them masked wherever it
+ * moved (mask-moved.ts). An absent side is `/dev/null`.
+ */
+export function renderMaskedDiff(
+  before: KubeObject | undefined,
+  after: KubeObject | undefined,
+  names: { readonly before: string; readonly after: string },
+  secrets: SecretText | undefined,
+): string {
+  const masked = maskSecretPair(before, after);
+  const shown = secrets === undefined ? masked : maskMovedValues(masked.before, masked.after, secrets);
+  return unifiedDiff(
+    toYaml(shown.before),
+    toYaml(shown.after),
+    before === undefined ? '/dev/null' : names.before,
+    after === undefined ? '/dev/null' : names.after,
+  );
+}
+
 /** The text shown for one planned object (masked, normalised). */
-export function renderPlanDiff(plan: Pick<ObjectPlan, 'ref' | 'live' | 'merged'>, cls: DiffClass): string {
+export function renderPlanDiff(
+  plan: Pick<ObjectPlan, 'ref' | 'live' | 'merged'>,
+  cls: DiffClass,
+  secrets?: SecretText,
+): string {
   const name = describeRef(plan.ref);
   const before = plan.live === undefined ? undefined : normalizeObject(plan.live);
   const after = plan.merged === undefined ? undefined : normalizeObject(plan.merged);
-  const masked = maskSecretPair(before, after);
-  if (cls === 'created') return unifiedDiff('', toYaml(masked.after), '/dev/null', `${name} (after)`);
-  if (cls === 'deleted') return unifiedDiff(toYaml(masked.before), '', `${name} (before)`, '/dev/null');
+  const names = { before: `${name} (${cls === 'deleted' ? 'before' : 'live'})`, after: `${name} (after)` };
+  if (cls === 'created') return renderMaskedDiff(undefined, after, names, secrets);
+  if (cls === 'deleted') return renderMaskedDiff(before, undefined, names, secrets);
   if (cls !== 'configured') return '';
-  return unifiedDiff(toYaml(masked.before), toYaml(masked.after), `${name} (live)`, `${name} (after)`);
+  return renderMaskedDiff(before, after, names, secrets);
 }
 
 const CLASS_OF: Record<ObjectPlan['action'], DiffClass> = {
@@ -146,7 +175,7 @@ export async function diffObjects(
       ref: plan.ref,
       class: cls,
       reason: note === undefined ? reason : joinReasons(reason, note),
-      diff: renderPlanDiff(plan, cls),
+      diff: renderPlanDiff(plan, cls, options.secrets),
       ...(undecrypted ? { undecrypted: true } : {}),
     };
   });
@@ -174,7 +203,7 @@ export async function diffObjects(
           ref: candidate.ref,
           class: 'deleted',
           reason: 'no longer rendered (prune)',
-          diff: renderPlanDiff({ ref: candidate.ref, live, merged: undefined }, 'deleted'),
+          diff: renderPlanDiff({ ref: candidate.ref, live, merged: undefined }, 'deleted', options.secrets),
         });
       }
     }
@@ -208,6 +237,22 @@ export function renderDiffText(report: DiffReport, options: { unchanged?: boolea
   if (report.undecrypted !== undefined) lines.push(renderUndecryptedNote(report.undecrypted));
   const diffs = report.objects.filter((e) => e.diff !== '').map((e) => e.diff);
   return `${[...lines, ...(diffs.length === 0 ? [] : ['', ...diffs])].join('\n').replace(/\n*$/, '')}\n`;
+}
+
+/**
+ * The report with every decrypted value masked in every text it carries: the diffs (a last
+ * pass after mask-moved.ts, for forms that only appear once rendered, such as a YAML
+ * double-quoted scalar) and the reasons (the apiserver quotes values in its errors).
+ */
+export function redactDiffReport(report: DiffReport, secrets: SecretText): DiffReport {
+  return {
+    ...report,
+    objects: report.objects.map((entry) => ({
+      ...entry,
+      reason: entry.reason === undefined ? undefined : secrets.redact(entry.reason),
+      diff: secrets.redact(entry.diff),
+    })),
+  };
 }
 
 /** One line naming the files a diff could not decrypt, why, and what that means. */

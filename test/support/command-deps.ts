@@ -5,6 +5,7 @@
 import type { CommandDeps, KubeClientFactory } from '../../src/commands/command.ts';
 import { createMemoryReporter, type MemoryReporter } from '../../src/host/memory-host.ts';
 import { nodeExec } from '../../src/host/node-exec.ts';
+import { SecretRegistry } from '../../src/masking.ts';
 import type { Exec, Host } from '../../src/ports.ts';
 
 /** A factory for tests that must not reach a cluster. */
@@ -21,5 +22,6 @@ export function commandDeps(
     readStdin: () => Promise.resolve(new Uint8Array()),
     reporter: createMemoryReporter(),
     kubeClient: options.kubeClient ?? noKubeClient,
+    secrets: new SecretRegistry((value) => host.setSecret(value)),
   };
 }

@@ -81,13 +81,34 @@ const registryCases: {
       b64('user=admin\n  pass=hunter2'),
       b64('user=admin'),
       b64('  pass=hunter2'),
+      'user=admin\\n  pass=hunter2',
     ],
   },
   {
     name: 'lines off: only the whole value and its base64',
     value: 'user=admin\npass=hunter2',
     lines: false,
-    masked: ['user=admin\npass=hunter2', b64('user=admin\npass=hunter2')],
+    masked: ['user=admin\npass=hunter2', b64('user=admin\npass=hunter2'), 'user=admin\\npass=hunter2'],
+  },
+  {
+    name: 'quotes and backslashes: Go-quoted/JSON/YAML double-quoted form and the YAML single-quoted one',
+    value: `pw"SECRET'end\\`,
+    masked: [`pw"SECRET'end\\`, b64(`pw"SECRET'end\\`), `pw\\"SECRET'end\\\\`, `pw"SECRET''end\\`],
+  },
+  {
+    name: 'a tab and a control character: Go (\\x01), JSON (\\u0001) and YAML (\\x01) forms',
+    value: 'pw\tSE\u0001CRET',
+    masked: ['pw\tSE\u0001CRET', b64('pw\tSE\u0001CRET'), 'pw\\tSE\\x01CRET', 'pw\\tSE\\u0001CRET'],
+  },
+  {
+    name: "HTML characters: Go's encoding/json escapes them",
+    value: 'a<b>&c',
+    masked: ['a<b>&c', b64('a<b>&c'), 'a\\u003cb\\u003e\\u0026c'],
+  },
+  {
+    name: 'non-printable Unicode: Go quotes it, YAML keeps it or uses its own escape',
+    value: 'pw\u00a0x\u00adyz',
+    masked: ['pw\u00a0x\u00adyz', b64('pw\u00a0x\u00adyz'), 'pw\\u00a0x\\u00adyz', 'pw\\_x\u00adyz'],
   },
   {
     name: 'blanks around the value are trimmed for the text, kept for the base64',
