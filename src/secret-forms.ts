@@ -48,10 +48,7 @@ export function jsonEscaped(value: string): string {
 
 /** The inside of Go's json.Marshal(value), which also escapes HTML characters and U+2028/9. */
 export function goJsonEscaped(value: string): string {
-  return jsonEscaped(value).replace(
-    /[<>&\u2028\u2029]/g,
-    (char) => `\\u${hex(char.codePointAt(0) ?? 0, 4)}`,
-  );
+  return jsonEscaped(value).replace(/[<>&\u2028\u2029]/g, (char) => `\\u${hex(char.codePointAt(0) ?? 0, 4)}`);
 }
 
 const YAML_SHORT: Readonly<Record<string, string>> = {

@@ -68,7 +68,9 @@ function maskPair(a: unknown, b: unknown, secrets: SecretText): [unknown, unknow
   };
   const [maskedA, maskedB] = mask(MASK_TOKEN, MASK_TOKEN);
   // Both sides must still differ where the values do, or the diff would hide the change.
-  return maskedA === maskedB && aText !== undefined && bText !== undefined ? mask(BEFORE, AFTER) : [maskedA, maskedB];
+  return maskedA === maskedB && aText !== undefined && bText !== undefined
+    ? mask(BEFORE, AFTER)
+    : [maskedA, maskedB];
 }
 
 function walk(a: unknown, b: unknown, secrets: SecretText): [unknown, unknown] {
@@ -83,7 +85,10 @@ function walk(a: unknown, b: unknown, secrets: SecretText): [unknown, unknown] {
       if (left !== undefined && i < left.length) outA.push(x);
       if (right !== undefined && i < right.length) outB.push(y);
     }
-    return [left === undefined ? maskAlone(a, secrets) : outA, right === undefined ? maskAlone(b, secrets) : outB];
+    return [
+      left === undefined ? maskAlone(a, secrets) : outA,
+      right === undefined ? maskAlone(b, secrets) : outB,
+    ];
   }
   if (isRecord(a) || isRecord(b)) {
     const left = isRecord(a) ? a : undefined;
@@ -95,7 +100,10 @@ function walk(a: unknown, b: unknown, secrets: SecretText): [unknown, unknown] {
       if (left !== undefined && Object.hasOwn(left, key)) outA[key] = x;
       if (right !== undefined && Object.hasOwn(right, key)) outB[key] = y;
     }
-    return [left === undefined ? maskAlone(a, secrets) : outA, right === undefined ? maskAlone(b, secrets) : outB];
+    return [
+      left === undefined ? maskAlone(a, secrets) : outA,
+      right === undefined ? maskAlone(b, secrets) : outB,
+    ];
   }
   return maskPair(a, b, secrets);
 }

@@ -105,3 +105,40 @@ test('diff runs through the injected client factory and reports through the Repo
   assert.equal(reported.result.report.counts.configured, 1);
   assert.equal(reported.result.report.changed, true);
 });
+
+test('a decrypted value that moved into a ConfigMap is masked in the cluster diff, the live (older) value too', async () => {
+  const NEW = 'new-db-passw0rd-4b1e';
+  const OLD = 'old-db-passw0rd-9c2f';
+  const dir = await mkdtemp(path.join(tmpdir(), 'ksd-diff-moved-'));
+  const file = path.join(dir, 'manifests.yaml');
+  await writeFile(
+    file,
+    `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: db, namespace: apps}\ndata: {url: "postgres://app:${NEW}@db/app", plain: two}\n`,
+  );
+  const config = diffCommand.parse((name) => ({ manifests: file })[name] ?? '', {}, { stdoutIsLog: false });
+  const live = new Map<string, KubeObject>([
+    [
+      '/api/v1/namespaces/apps/configmaps/db',
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'db', namespace: 'apps' },
+        data: { url: `postgres://app:${OLD}@db/app`, plain: 'one' },
+      },
+    ],
+  ]);
+  const host = createMemoryHost();
+  const deps = commandDeps(host, { kubeClient: () => Promise.resolve(clientDouble(live, [])) });
+  deps.secrets.add(NEW); // as the build's decryption would have
+
+  assert.equal(await diffCommand.run(config, deps), 1, host.logs.join('\n'));
+  const stdout = Buffer.concat(host.stdout).toString('utf8');
+  assert.match(stdout, /^-\s+url: postgres:\/\/app:\*\*\* \(before\)@db\/app$/m);
+  assert.match(stdout, /^\+\s+url: postgres:\/\/app:\*\*\* \(after\)@db\/app$/m);
+  assert.match(stdout, /^\+\s+plain: two$/m);
+  const reported = JSON.stringify(deps.reporter.reported);
+  for (const value of [NEW, OLD]) {
+    assert.ok(!host.allText().includes(value), value);
+    assert.ok(!reported.includes(value), value);
+  }
+});

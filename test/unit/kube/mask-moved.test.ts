@@ -118,7 +118,9 @@ test('maskMovedValues walks lists, nested maps and one-sided objects, and copies
     metadata: { name: 'app', annotations: { copied: NEW } },
     spec: {
       template: {
-        spec: { containers: [{ name: 'app', env: [{ name: 'DB', value: `u:${NEW}@h` }], args: ['--pw', NEW] }] },
+        spec: {
+          containers: [{ name: 'app', env: [{ name: 'DB', value: `u:${NEW}@h` }], args: ['--pw', NEW] }],
+        },
       },
     },
   };
