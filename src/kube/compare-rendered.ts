@@ -5,7 +5,14 @@
  */
 import type { SecretText } from '../masking.ts';
 import type { KubeObject } from './client.ts';
-import { joinReasons, renderMaskedDiff, summarizeDiff, UNDECRYPTED_REASON, type DiffReport, type ObjectDiff } from './diff.ts';
+import {
+  joinReasons,
+  renderMaskedDiff,
+  summarizeDiff,
+  UNDECRYPTED_REASON,
+  type DiffReport,
+  type ObjectDiff,
+} from './diff.ts';
 import { hasUndecryptedValues, sameExceptUndecrypted } from './mask.ts';
 import { deepEqual, describeRef, identityKey, normalizeObject, refOf, toApplyForm } from './normalize.ts';
 import { skipReason } from './ssa.ts';
