@@ -21,7 +21,8 @@ import {
 } from './remote-policy.ts';
 
 /** Kustomization files and the manifests a generated kustomization lists are read up to this. */
-const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
+/** The largest file a kustomization may reach: read (graph) and staged (stage.ts) under this cap. */
+export const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 
 /** The file names kustomize recognises, in its order. */
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;

@@ -8,7 +8,8 @@
  * `finally` and which also runs on SIGINT/SIGTERM.
  */
 import { rmSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileBounded } from '../bounded-read.ts';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { UserError, withContext } from '../errors.ts';
@@ -18,7 +19,7 @@ import { privateRootParent } from '../private-file.ts';
 import type { SecretRegistry } from '../masking.ts';
 import { readableText } from '../sops/text-encoding.ts';
 import { decryptDocument, placeholderDocument, sopsFormats } from './document.ts';
-import { formatForRole, type GraphFile, type KustomizeGraph } from './graph.ts';
+import { formatForRole, MAX_MANIFEST_BYTES, type GraphFile, type KustomizeGraph } from './graph.ts';
 import { isNoKeyError, noKeyReason, type UndecryptedFiles } from './placeholder.ts';
 
 /** Flux's cap on an encrypted file (5 MiB): no real secret file comes near it. */
@@ -97,7 +98,8 @@ async function stageFile(
   file: GraphFile,
   options: StageOptions,
 ): Promise<{ readonly out: Uint8Array; readonly decrypted: boolean }> {
-  const data = await readFile(file.source);
+  // Capped and checked again, not trusted from the walk: the file may have changed since.
+  const data = await readFileBounded(file.source, { maxBytes: MAX_MANIFEST_BYTES, name: file.rel });
   const format = formatForRole(file);
   if (format === undefined) return { out: data, decrypted: false };
   // UTF-16 files are SOPS files too when they carry a byte-order mark, as sops reads them.
