@@ -20,6 +20,26 @@ import { privateRootParent } from '../private-file.ts';
 import type { CommandDeps } from './command.ts';
 import { renderObjects } from './kube-run.ts';
 
+/**
+ * A substitute-from file as the ref has it: each side of the diff reads its own copy, so a
+ * change to the variables shows. A file outside the repository, or missing at the ref, is
+ * read from where it is for both sides, and the log says so.
+ */
+function substituteFileAtRef(
+  file: string,
+  at: { readonly repo: string; readonly tree: string; readonly against: string },
+  deps: CommandDeps,
+): string {
+  const relative = path.relative(at.repo, path.resolve(file));
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return file;
+  const mapped = path.join(at.tree, relative);
+  if (existsInTree(mapped)) return mapped;
+  deps.host.info(
+    `substitute-from ${file} does not exist at ${at.against}: both sides use the working tree's copy`,
+  );
+  return file;
+}
+
 /** Builds the targets at the ref, from a temporary worktree that is removed whatever happens. */
 async function buildAtRef(
   build: BuildConfig,
@@ -44,6 +64,9 @@ async function buildAtRef(
       ...build,
       paths: present,
       root: build.root === undefined ? tree.dir : mapIntoTree(build.root, repo, tree.dir),
+      substituteFrom: build.substituteFrom.map((file) =>
+        substituteFileAtRef(file, { repo, tree: tree.dir, against }, deps),
+      ),
     };
     if (baseConfig.paths.length === 0) return [];
     // Name targets as the user wrote them, at the ref, not by their temporary checkout.

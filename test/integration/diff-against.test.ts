@@ -76,12 +76,13 @@ async function repoWithBase(): Promise<string> {
   return app;
 }
 
-async function runDiff(app: string, against: string) {
+async function runDiff(app: string, against: string, extra: Record<string, string> = {}) {
   const inputs: Record<string, string> = {
     path: app,
     against,
     'age-key-file': key.file,
     'kustomize-path': kustomize,
+    ...extra,
   };
   const env = { PATH: process.env['PATH'] ?? '', HOME: path.dirname(app) };
   const config = diffCommand.parse((name) => inputs[name] ?? '', env, { stdoutIsLog: false });
@@ -163,4 +164,21 @@ test('against rejects option-like refs and --manifests', () => {
       pattern,
     );
   }
+});
+
+test('each side reads its own substitute-from file, so a change to the variables shows (D3)', async () => {
+  const app = await repoWithBase();
+  const root = path.dirname(app);
+  const vars = path.join(root, 'settings.yaml');
+  const settings = (domain: string): string =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cluster-settings\ndata:\n  DOMAIN: ${domain}\n`;
+  await writeFile(vars, settings('old.example.com'));
+  await writeFile(path.join(app, 'config.yaml'), configMap('app', 'host.${DOMAIN}'));
+  await gitIn(root, 'add', '.');
+  await gitIn(root, 'commit', '--quiet', '-m', 'settings');
+  await writeFile(vars, settings('new.example.com'));
+  const result = await runDiff(app, 'HEAD', { 'substitute-from': vars });
+  assert.equal(result.code, 1, result.stdout);
+  assert.match(result.stdout, /^-\s+setting: host\.old\.example\.com$/m);
+  assert.match(result.stdout, /^\+\s+setting: host\.new\.example\.com$/m);
 });

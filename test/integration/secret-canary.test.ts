@@ -215,8 +215,9 @@ test('Flux substitution: a substitute-from SOPS value inside a connection string
   );
   assert.equal(channels.code, 1, channels.host.allText());
   assertNoCanary(channels);
-  // Both sides substitute from the working tree's file, so the URL is context, masked.
-  assert.match(channels.stdout, /^ {2,}url: postgres:\/\/app:\*\*\*@db\/app$/m);
+  // Each side substitutes from its own copy of the file, so the URL changes, masked.
+  assert.match(channels.stdout, /^-\s+url: postgres:\/\/app:\*\*\* \(before\)@db\/app$/m);
+  assert.match(channels.stdout, /^\+\s+url: postgres:\/\/app:\*\*\* \(after\)@db\/app$/m);
   assert.match(channels.stdout, /^\+\s+plain: two$/m);
   const built = await runCommand({ command: 'build', path: app, 'substitute-from': vars }, path.dirname(app));
   assert.equal(built.code, 0, built.host.allText());
