@@ -57,7 +57,11 @@ export async function renderManifests(
     // Flux: substituteFrom entries in order, then the inline substitute values win.
     const vars = new Map<string, string>();
     for (const file of config.substituteFrom) {
-      for (const [k, v] of await loadVariables(file, keySources, registry)) vars.set(k, v);
+      for (const [k, v] of await loadVariables(file, keySources, registry, {
+        ...(shared.undecrypted === undefined ? {} : { undecrypted: shared.undecrypted }),
+        name: nameTarget(file),
+      }))
+        vars.set(k, v);
     }
     for (const [k, v] of config.substitute) vars.set(k, v);
     substitute = { vars, strict: config.substituteStrict };

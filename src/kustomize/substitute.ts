@@ -11,12 +11,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments, parse as parseYaml, visit, type Document } from 'yaml';
-import { UserError } from '../errors.ts';
+import { UserError, withContext } from '../errors.ts';
 import type { KeySource } from '../keys/key-source.ts';
 import type { SecretRegistry } from '../masking.ts';
 import { detectSopsFormat } from '../sops/formats.ts';
+import type { Format } from '../sops/tree.ts';
+import { isUndecryptedString } from '../sops/undecrypted.ts';
 import { compileGoRegexp, type GoRegexp } from '../sops/go-regexp.ts';
-import { decryptDocument } from './document.ts';
+import { decryptDocument, placeholderDocument } from './document.ts';
+import { isNoKeyError, noKeyReason, type UndecryptedFiles } from './placeholder.ts';
 
 export const SUBSTITUTE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/substitute';
 
@@ -322,6 +325,34 @@ export function parseVariables(entries: readonly string[], source: string): Map<
 }
 
 /**
+ * A SOPS `substitute-from` file decrypted, its errors naming it. In a diff that allows it
+ * (`undecrypted` given), a file no key opens gets placeholders instead: its variables, and
+ * every value they are substituted into, are unknown, never a change and never unchanged.
+ */
+async function decryptVariables(
+  file: string,
+  name: string,
+  text: string,
+  format: Format,
+  options: {
+    readonly keySources: readonly KeySource[];
+    readonly registry: SecretRegistry;
+    readonly undecrypted: UndecryptedFiles | undefined;
+  },
+): Promise<Uint8Array> {
+  try {
+    return await decryptDocument(text, format, format, options);
+  } catch (error) {
+    if (options.undecrypted === undefined || !isNoKeyError(error)) {
+      throw withContext(`substitute-from ${name}`, error, file);
+    }
+    const out = placeholderDocument(text, format, format, { where: `substitute-from ${name}` });
+    options.undecrypted.add(name, noKeyReason(error));
+    return out;
+  }
+}
+
+/**
  * Variables from a `substitute-from` file: a ConfigMap's data, a Secret's data and stringData
  * (decrypted first when it is a SOPS file; its values are then masked), or dotenv lines.
  */
@@ -329,6 +360,7 @@ export async function loadVariables(
   file: string,
   keySources: readonly KeySource[],
   registry: SecretRegistry,
+  diff: { readonly undecrypted?: UndecryptedFiles; readonly name?: string } = {},
 ): Promise<Map<string, string>> {
   let text: string;
   try {
@@ -338,9 +370,13 @@ export async function loadVariables(
   }
   const format = detectSopsFormat(text);
   if (format !== undefined) {
-    text = Buffer.from(await decryptDocument(text, format, format, { keySources, registry })).toString(
-      'utf8',
-    );
+    text = Buffer.from(
+      await decryptVariables(file, diff.name ?? file, text, format, {
+        keySources,
+        registry,
+        undecrypted: diff.undecrypted,
+      }),
+    ).toString('utf8');
   }
   if (/^\s*(apiVersion|kind)\s*:/m.test(text)) {
     const vars = new Map<string, string>();
@@ -360,11 +396,11 @@ export async function loadVariables(
       }
       for (const [key, value] of Object.entries(object.data ?? {})) {
         const plain = secret ? Buffer.from(String(value), 'base64').toString('utf8') : String(value);
-        if (secret) registry.add(plain);
+        if (secret && !isUndecryptedString(plain)) registry.add(plain);
         vars.set(key, plain);
       }
       for (const [key, value] of Object.entries(object.stringData ?? {})) {
-        if (secret) registry.add(String(value));
+        if (secret && !isUndecryptedString(String(value))) registry.add(String(value));
         vars.set(key, String(value));
       }
     }

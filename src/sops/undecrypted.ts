@@ -33,7 +33,11 @@ export function isUndecryptedBytes(value: Uint8Array): boolean {
   return SENTINELS.has(Buffer.from(value).toString('utf8'));
 }
 
-/** Whether a scalar of a built object is a sentinel (as text or base64). */
+/**
+ * Whether a scalar of a built object is a sentinel (as text or base64), or holds one: Flux
+ * substitution puts an unknown variable into a larger value (`postgres://app:${password}@db`),
+ * and that whole value is unknown.
+ */
 export function isUndecryptedString(value: string): boolean {
-  return SENTINEL_FORMS.has(value);
+  return SENTINEL_FORMS.has(value) || value.includes(UNDECRYPTED_TEXT);
 }

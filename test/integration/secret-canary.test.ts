@@ -251,3 +251,30 @@ test('a kustomize error that quotes a decrypted value is masked in the error', a
     assertNoCanary(channels);
   }
 });
+
+test('substitute-from a SOPS file no key opens: build names the file, diff says unknown (D4)', async () => {
+  const app = await repo({
+    'app/kustomization.yaml': SUBSTITUTED,
+    'app/config.yaml': substitutedConfig,
+    'vars.sops.yaml': encryptedSecret,
+  });
+  const root = path.dirname(app);
+  const vars = path.join(root, 'vars.sops.yaml');
+  const stranger = await newAgeKey();
+  const noKey = { 'age-key-file': stranger.file, 'substitute-from': vars };
+  const built = await runCommand({ command: 'build', path: app, ...noKey }, root);
+  assert.equal(built.code, 2);
+  assert.match(built.host.logs.join('\n'), /substitute-from .*vars\.sops\.yaml/);
+
+  const diffed = await runCommand({ command: 'diff', path: app, against: 'HEAD', ...noKey }, root);
+  assert.equal(diffed.code, 1, diffed.host.allText());
+  assertNoCanary(diffed);
+  // The substituted URL is unknown on both sides: shown as such, not as a change.
+  assert.match(diffed.stdout, /^ConfigMap\/db configured \(values not decrypted in this run\)$/m);
+  assert.match(
+    diffed.stdout,
+    /^ {2,}url: postgres:\/\/app:\(encrypted; not decrypted in this run\)@db\/app$/m,
+  );
+  assert.match(diffed.stdout, /vars\.sops\.yaml at HEAD/);
+  assert.equal(diffed.host.outputs.get('has-changes'), 'true');
+});
