@@ -15,7 +15,7 @@ import path from 'node:path';
 import { parseAllDocuments, type Document } from 'yaml';
 import { UserError, withContext } from '../errors.ts';
 import { isRecord } from '../is-record.ts';
-import type { BuildDeps } from '../kustomize/build.ts';
+import { kustomizeFailure, type BuildDeps } from '../kustomize/build.ts';
 import { formatForRole, walkGraph, type GraphFile, type KustomizeGraph } from '../kustomize/graph.ts';
 import { decryptAfterBuild } from '../kustomize/post-build.ts';
 import { stageGraph } from '../kustomize/stage.ts';
@@ -149,15 +149,11 @@ async function runKustomize(
       env: kustomizeEnv(deps.env),
     });
     if (result.exitCode !== 0) {
-      const stderr = deps.registry.redact(result.stderr).split(staged.dir).join(graph.root).trim();
-      const first = stderr.split('\n').find((line) => line.trim() !== '') ?? `exit code ${result.exitCode}`;
-      throw new UserError(
-        'KUSTOMIZE_FAILED',
-        `Kustomization ${kustomizationId(k)}: kustomize build failed: ${first}`,
-        {
-          report: stderr,
-        },
-      );
+      throw kustomizeFailure(`Kustomization ${kustomizationId(k)}: kustomize build failed`, result, {
+        registry: deps.registry,
+        staged: staged.dir,
+        root: graph.root,
+      });
     }
     return { output: Buffer.from(result.stdout).toString('utf8'), decrypted: staged.decrypted };
   } finally {

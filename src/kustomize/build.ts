@@ -185,6 +185,35 @@ function renderDocuments(docs: readonly Document[]): string {
   return docs.map((doc) => doc.toString({ lineWidth: 0 })).join('---\n');
 }
 
+/** kustomize's refusal of a file outside the kustomization's directory. */
+const LOAD_RESTRICTED = /is not in or below/;
+
+/**
+ * The error for a failed kustomize run. kustomize names files by their private path and may
+ * quote decrypted content, so its stderr is shown with repository paths and every known
+ * secret masked (in every escaped form), and only through this. Its first line is the
+ * message; the rest, when there is more, the report (never the same text twice).
+ */
+export function kustomizeFailure(
+  what: string,
+  result: { readonly stderr: string; readonly exitCode: number },
+  where: { readonly registry: SecretRegistry; readonly staged: string; readonly root: string },
+): UserError {
+  const stderr = where.registry.redact(result.stderr).split(where.staged).join(where.root).trim();
+  const lines = stderr.split('\n').filter((line) => line.trim() !== '');
+  // kustomize prints its error line twice (once as the cause, once as "Error: ...").
+  const unique = [...new Set(lines.map((line) => line.replace(/^Error: /, '')))];
+  const first = unique[0] ?? `exit code ${String(result.exitCode)}`;
+  return new UserError('KUSTOMIZE_FAILED', `${what}: ${first}`, {
+    ...(unique.length > 1 ? { report: unique.slice(1).join('\n') } : {}),
+    ...(LOAD_RESTRICTED.test(first)
+      ? {
+          hint: 'the file is outside the kustomization directory; pass --load-restrictor LoadRestrictionsNone (Flux builds with it) or move the file into the directory',
+        }
+      : {}),
+  });
+}
+
 /** Builds one target. The private root is gone when this returns or throws. */
 export async function buildTarget(options: BuildOptions, deps: BuildDeps): Promise<BuildResult> {
   const graph = await walkGraph(options.target, {
@@ -215,12 +244,10 @@ export async function buildTarget(options: BuildOptions, deps: BuildDeps): Promi
       env: kustomizeEnv(deps.env),
     });
     if (result.exitCode !== 0) {
-      // kustomize names files by their private path and may quote decrypted content: show
-      // repository paths, with every known secret masked.
-      const stderr = deps.registry.redact(result.stderr).split(staged.dir).join(graph.root).trim();
-      const first = stderr.split('\n').find((line) => line.trim() !== '') ?? `exit code ${result.exitCode}`;
-      throw new UserError('KUSTOMIZE_FAILED', `kustomize build ${options.target} failed: ${first}`, {
-        report: stderr,
+      throw kustomizeFailure(`kustomize build ${options.target} failed`, result, {
+        registry: deps.registry,
+        staged: staged.dir,
+        root: graph.root,
       });
     }
     output = Buffer.from(result.stdout).toString('utf8');
