@@ -12,8 +12,8 @@ import { COMMENT_LIMIT, renderStickyComment, type CommentSection } from './comme
 export const SUMMARY_BUDGET = 1024 * 1024 - 16 * 1024;
 
 const COLUMNS: readonly DiffClass[] = ['created', 'configured', 'deleted', 'unchanged'];
-const EXTRA: readonly DiffClass[] = ['skipped', 'failed'];
-const SHOWN: ReadonlySet<DiffClass> = new Set(['created', 'configured', 'deleted', 'failed']);
+const EXTRA: readonly DiffClass[] = ['unknown', 'skipped', 'failed'];
+const SHOWN: ReadonlySet<DiffClass> = new Set(['created', 'configured', 'deleted', 'unknown', 'failed']);
 
 function cell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('<', '&lt;');
@@ -30,6 +30,7 @@ export function renderDiffTable(report: DiffReport): string {
       configured: 0,
       deleted: 0,
       unchanged: 0,
+      unknown: 0,
       skipped: 0,
       failed: 0,
     };
@@ -51,7 +52,8 @@ function headline(report: DiffReport, title: string): string {
     : report.undecrypted === undefined
       ? 'no changes'
       : 'no changes in what could be decrypted';
-  return `### ${cell(title)}: ${what}${c.failed > 0 ? ` (${c.failed} failed)` : ''}`;
+  const unknown = c.unknown > 0 ? ` (${c.unknown} unknown)` : '';
+  return `### ${cell(title)}: ${what}${unknown}${c.failed > 0 ? ` (${c.failed} failed)` : ''}`;
 }
 
 function code(text: string): string {
@@ -85,16 +87,15 @@ function sectionOf(entry: ObjectDiff): CommentSection {
     body:
       entry.diff !== ''
         ? entry.diff.replace(/\n$/, '')
-        : entry.undecrypted === true && entry.class === 'unchanged'
-          ? 'no change in what could be compared; its values were not decrypted in this run'
+        : entry.class === 'unknown'
+          ? 'no change in what could be compared; its values were not decrypted in this run, so whether it changes is unknown'
           : (entry.reason ?? entry.class),
     language: entry.diff === '' ? '' : 'diff',
   };
 }
 
 function sections(report: DiffReport): CommentSection[] {
-  // Objects whose values were not decrypted are listed even when unchanged: not fully compared.
-  return report.objects.filter((e) => SHOWN.has(e.class) || e.undecrypted === true).map(sectionOf);
+  return report.objects.filter((e) => SHOWN.has(e.class)).map(sectionOf);
 }
 
 /**
@@ -103,7 +104,9 @@ function sections(report: DiffReport): CommentSection[] {
  */
 export function renderDiffComment(report: DiffReport, tag: string, limit = COMMENT_LIMIT): string | null {
   // With values left undecrypted "no changes" is not certain, so the comment stays and says so.
-  if (!report.changed && report.counts.failed === 0 && report.undecrypted === undefined) return null;
+  const certain =
+    report.counts.failed === 0 && report.counts.unknown === 0 && report.undecrypted === undefined;
+  if (!report.changed && certain) return null;
   return renderStickyComment(
     {
       tag,
@@ -158,6 +161,7 @@ export function diffOutputs(report: DiffReport): Record<string, string> {
     configured: String(c.configured),
     deleted: String(c.deleted),
     unchanged: String(c.unchanged),
+    unknown: String(c.unknown),
     'has-changes': String(report.changed),
   };
 }

@@ -18,7 +18,11 @@ import type { ObjectPlan } from './plan.ts';
 import { FIELD_MANAGER } from './ssa.ts';
 import { unifiedDiff } from './unified-diff.ts';
 
-export type DiffClass = 'created' | 'configured' | 'unchanged' | 'deleted' | 'skipped' | 'failed';
+/**
+ * `unknown`: no difference in what could be compared, but some values were not decrypted in
+ * this run, so whether the object changes cannot be told (never counted as unchanged).
+ */
+export type DiffClass = 'created' | 'configured' | 'unchanged' | 'unknown' | 'deleted' | 'skipped' | 'failed';
 
 export interface ObjectDiff {
   readonly ref: ObjectRef;
@@ -122,7 +126,7 @@ const CLASS_OF: Record<ObjectPlan['action'], DiffClass> = {
 };
 
 function emptyCounts(): Record<DiffClass, number> {
-  return { created: 0, configured: 0, unchanged: 0, deleted: 0, skipped: 0, failed: 0 };
+  return { created: 0, configured: 0, unchanged: 0, unknown: 0, deleted: 0, skipped: 0, failed: 0 };
 }
 
 /** Two reasons as one, either possibly absent. */
@@ -130,11 +134,19 @@ export function joinReasons(first: string | undefined, second: string): string {
   return first === undefined ? second : `${first}; ${second}`;
 }
 
-/** Builds the report from plans (and prune deletions). */
+/**
+ * Builds the report from plans (and prune deletions). An object found unchanged whose values
+ * were not all decrypted is `unknown`: a false "no change" is worse than none.
+ */
 export function summarizeDiff(entries: readonly ObjectDiff[]): DiffReport {
   const counts = emptyCounts();
-  for (const entry of entries) counts[entry.class]++;
-  return { objects: entries, counts, changed: counts.created + counts.configured + counts.deleted > 0 };
+  const objects = entries.map((entry) =>
+    entry.class === 'unchanged' && entry.undecrypted === true
+      ? { ...entry, class: 'unknown' as const }
+      : entry,
+  );
+  for (const entry of objects) counts[entry.class]++;
+  return { objects, counts, changed: counts.created + counts.configured + counts.deleted > 0 };
 }
 
 /** Diffs rendered objects (Secrets already decrypted) against the cluster. Writes nothing. */
@@ -215,6 +227,7 @@ const VERB: Record<DiffClass, string> = {
   created: 'created',
   configured: 'configured',
   unchanged: 'unchanged',
+  unknown: 'unknown',
   deleted: 'deleted',
   skipped: 'skipped',
   failed: 'failed',
@@ -224,15 +237,14 @@ const VERB: Record<DiffClass, string> = {
 export function renderDiffText(report: DiffReport, options: { unchanged?: boolean } = {}): string {
   const lines: string[] = [];
   for (const entry of report.objects) {
-    // An unchanged object whose values are unknown is listed: it was not fully compared.
-    if (entry.class === 'unchanged' && options.unchanged !== true && entry.undecrypted !== true) continue;
+    if (entry.class === 'unchanged' && options.unchanged !== true) continue;
     lines.push(
       `${describeRef(entry.ref)} ${VERB[entry.class]}${entry.reason === undefined ? '' : ` (${entry.reason})`}`,
     );
   }
   const c = report.counts;
   lines.push(
-    `${c.created} created, ${c.configured} configured, ${c.deleted} deleted, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed`,
+    `${c.created} created, ${c.configured} configured, ${c.deleted} deleted, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed, ${c.unknown} unknown`,
   );
   if (report.undecrypted !== undefined) lines.push(renderUndecryptedNote(report.undecrypted));
   const diffs = report.objects.filter((e) => e.diff !== '').map((e) => e.diff);

@@ -93,13 +93,13 @@ function walk(a: unknown, b: unknown, secrets: SecretText): [unknown, unknown] {
   if (isRecord(a) || isRecord(b)) {
     const left = isRecord(a) ? a : undefined;
     const right = isRecord(b) ? b : undefined;
-    const outA: Record<string, unknown> = {};
-    const outB: Record<string, unknown> = {};
+    const pairs = new Map<string, [unknown, unknown]>();
     for (const key of new Set([...Object.keys(left ?? {}), ...Object.keys(right ?? {})])) {
-      const [x, y] = walk(left?.[key], right?.[key], secrets);
-      if (left !== undefined && Object.hasOwn(left, key)) outA[key] = x;
-      if (right !== undefined && Object.hasOwn(right, key)) outB[key] = y;
+      pairs.set(key, walk(left?.[key], right?.[key], secrets));
     }
+    // Each side keeps its own key order: the diff must show what each side holds.
+    const outA = Object.fromEntries(Object.keys(left ?? {}).map((key) => [key, pairs.get(key)?.[0]]));
+    const outB = Object.fromEntries(Object.keys(right ?? {}).map((key) => [key, pairs.get(key)?.[1]]));
     return [
       left === undefined ? maskAlone(a, secrets) : outA,
       right === undefined ? maskAlone(b, secrets) : outB,

@@ -184,14 +184,14 @@ test('a fork pull request with no keys: diff comments with the placeholders and 
   assert.match(body, /created: Secret\/[\w-]+\/api \(values not decrypted in this run\)/);
   assert.match(body, /token: \(encrypted; not decrypted in this run\)/);
   assert.match(body, /TOKEN: \(encrypted; not decrypted in this run\)/);
-  assert.match(body, /unchanged: Secret\/[\w-]+\/db \(values not decrypted in this run\)/);
+  assert.match(body, /unknown: Secret\/[\w-]+\/db \(values not decrypted in this run\)/);
   assert.match(result.summary, /not decrypted in this run: GitHub gives no secrets and no OIDC token/);
   assert.match(result.summary, /token: \(encrypted; not decrypted in this run\)/);
   const diffFile = /^diff-file<<(\S+)\n(.*)\n\1$/m.exec(result.outputs)?.[2];
   assert.ok(diffFile !== undefined);
   assert.match(
     await readFile(diffFile, 'utf8'),
-    new RegExp(`^Secret/${ns}/db unchanged \\(values not decrypted in this run\\)$`, 'm'),
+    new RegExp(`^Secret/${ns}/db unknown \\(values not decrypted in this run\\)$`, 'm'),
   );
   await assertNoCanary(result);
 });

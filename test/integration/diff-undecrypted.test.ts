@@ -117,13 +117,16 @@ describe('diff when no key can open some SOPS files', () => {
       assert.match(result.stdout, /^\+ {2}level: two$/m);
       assert.match(
         result.stdout,
-        new RegExp(`^Secret/${NS}/db unchanged \\(values not decrypted in this run\\)$`, 'm'),
+        new RegExp(`^Secret/${NS}/db unknown \\(values not decrypted in this run\\)$`, 'm'),
       );
       assert.match(
         result.stdout,
-        new RegExp(`^Secret/${NS}/app-env unchanged \\(values not decrypted in this run\\)$`, 'm'),
+        new RegExp(`^Secret/${NS}/app-env unknown \\(values not decrypted in this run\\)$`, 'm'),
       );
-      assert.match(result.stdout, /0 created, 1 configured, 0 deleted, 3 unchanged/);
+      assert.match(
+        result.stdout,
+        /0 created, 1 configured, 0 deleted, 1 unchanged, 0 skipped, 0 failed, 2 unknown/,
+      );
       assert.match(
         result.stdout,
         /2 SOPS files were not decrypted in this run \(no key configured for this run opens them: no key could decrypt the data key[^)]*\): app\/app\.env, app\/secret\.enc\.yaml/,
@@ -186,7 +189,7 @@ describe('diff when no key can open some SOPS files', () => {
     assert.match(result.stdout, new RegExp(`^ConfigMap/${NS}/settings configured$`, 'm'));
     assert.match(
       result.stdout,
-      new RegExp(`^Secret/${NS}/db unchanged \\(values not decrypted in this run\\)$`, 'm'),
+      new RegExp(`^Secret/${NS}/db unknown \\(values not decrypted in this run\\)$`, 'm'),
     );
     assert.match(result.stdout, /2 SOPS files were not decrypted in this run/);
     assertNoCanary(result.stdout, result.stderr);

@@ -90,7 +90,15 @@ describe('renderDiffSummary', () => {
 test('diffOutputs: counts and has-changes', () => {
   assert.deepEqual(
     diffOutputs(summarizeDiff([entry(1, 'created'), entry(2, 'deleted'), entry(3, 'unchanged')])),
-    { changed: '2', created: '1', configured: '0', deleted: '1', unchanged: '1', 'has-changes': 'true' },
+    {
+      changed: '2',
+      created: '1',
+      configured: '0',
+      deleted: '1',
+      unchanged: '1',
+      unknown: '0',
+      'has-changes': 'true',
+    },
   );
   assert.equal(diffOutputs(summarizeDiff([entry(1, 'unchanged')]))['has-changes'], 'false');
 });

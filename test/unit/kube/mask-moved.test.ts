@@ -131,3 +131,13 @@ test('maskMovedValues walks lists, nested maps and one-sided objects, and copies
   assert.match(JSON.stringify(masked.after), /"u:\*\*\*@h"/);
   assert.deepEqual(after, original, 'the input is not changed');
 });
+
+test('maskMovedValues keeps each side its own key order', () => {
+  const masked = maskMovedValues(
+    configMap({ password: NEW, b: '1' }),
+    configMap({ extra: 'x', password: NEW, a: '2' }),
+    registry(NEW),
+  );
+  assert.deepEqual(Object.keys(masked.before?.['data'] as object), ['password', 'b']);
+  assert.deepEqual(Object.keys(masked.after?.['data'] as object), ['extra', 'password', 'a']);
+});

@@ -122,14 +122,16 @@ describe('compareRendered (diff --against REF) with placeholders', () => {
     data: { level },
   });
 
-  test('an unknown Secret is unchanged (with the reason), a ConfigMap change still shows', () => {
+  test('an unknown Secret is unknown, not unchanged (with the reason; D7), a ConfigMap change still shows', () => {
     const report = compareRendered(
       [secret({ k: SENTINEL }), cm('one')],
       [secret({ k: SENTINEL }), cm('two')],
       { base: 'main', head: 'working tree' },
     );
     const byKind = new Map(report.objects.map((o) => [o.ref.kind, o]));
-    assert.equal(byKind.get('Secret')?.class, 'unchanged');
+    assert.equal(byKind.get('Secret')?.class, 'unknown');
+    assert.equal(report.counts.unknown, 1);
+    assert.equal(report.counts.unchanged, 0);
     assert.equal(byKind.get('Secret')?.reason, UNDECRYPTED_REASON);
     assert.equal(byKind.get('Secret')?.undecrypted, true);
     assert.equal(byKind.get('ConfigMap')?.class, 'configured');
@@ -163,9 +165,10 @@ describe('reports with undecrypted files', () => {
     },
   });
 
-  test('the text lists the unchanged-but-unknown Secret and the note', () => {
+  test('the text lists the unknown Secret, its own count, and the note', () => {
     const text = renderDiffText(report());
-    assert.match(text, /^Secret\/app\/db unchanged \(values not decrypted in this run\)$/m);
+    assert.match(text, /^Secret\/app\/db unknown \(values not decrypted in this run\)$/m);
+    assert.match(text, /^0 created, 0 configured, 0 deleted, 0 unchanged, 0 skipped, 0 failed, 1 unknown$/m);
     assert.match(
       text,
       /2 SOPS files were not decrypted in this run \(GitHub gives no secrets and no OIDC token to pull requests from forks\): apps\/db\.enc\.yaml, apps\/env\.env/,
@@ -178,10 +181,16 @@ describe('reports with undecrypted files', () => {
     assert.match(body, /no changes in what could be decrypted/);
     assert.match(body, /> \[!NOTE\]\n> 2 SOPS files were not decrypted in this run: GitHub gives no secrets/);
     assert.match(body, /`apps\/db\.enc\.yaml`, `apps\/env\.env`/);
-    assert.match(body, /unchanged: Secret\/app\/db \(values not decrypted in this run\)/);
+    assert.match(body, /unknown: Secret\/app\/db \(values not decrypted in this run\)/);
+    assert.match(body, /no changes in what could be decrypted \(1 unknown\)/);
     const summary = renderDiffSummary(report(), 'apps');
     assert.match(summary, /not decrypted in this run: GitHub gives no secrets/);
-    const plain = summarizeDiff(report().objects);
+    // Unknown objects keep the comment even without a note; only a certain "no change" drops it.
+    const unknown = summarizeDiff(report().objects);
+    assert.notEqual(renderDiffComment(unknown, 'apps'), null);
+    const plain = summarizeDiff(
+      report().objects.map((o) => ({ ...o, class: 'unchanged' as const, undecrypted: false })),
+    );
     assert.equal(renderDiffComment(plain, 'apps'), null);
   });
 });
