@@ -10,7 +10,7 @@
  * re-apply, peak RSS ≤ 300 MB. Run: `KSD_CACHE_DIR=... node bench/cluster/run.ts`.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -21,6 +21,7 @@ import { createKubeClient, type KubeClient, type KubeObject } from '../../src/ku
 import { diffObjects } from '../../src/kube/diff.ts';
 import { kube } from '../../test/env/components/kube.ts';
 import { toolPath } from '../../test/env/paths.ts';
+import { startLatencyProxy } from './latency-proxy.ts';
 
 const execFileAsync = promisify(execFile);
 const kubectl = toolPath('kubectl');
@@ -151,91 +152,124 @@ const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 20);
 
+/** The targets per round trip: loopback measures the machine, 20 ms what a runner meets. */
+const TARGETS: Record<string, { first: string; again: string; diff: string }> = {
+  '0': { first: '≤ 0.6', again: '≤ 0.3', diff: '≤ 0.5' },
+  '20': { first: '≤ 0.25', again: '≤ 0.05', diff: '≤ 0.1' },
+};
+
+/** A copy of the kubeconfig that reaches the apiserver through `url` (the latency proxy). */
+async function kubeconfigVia(kubeconfig: string, url: string, dir: string): Promise<string> {
+  const text = await readFile(kubeconfig, 'utf8');
+  const out = path.join(dir, `kubeconfig-${url.split(':').at(-1) ?? ''}`);
+  await writeFile(out, text.replace(/server: \S+/g, `server: ${url}`));
+  return out;
+}
+
+/** Every phase, ours and kubectl's, over one round-trip time (0: loopback, no proxy). */
+async function measure(rttMs: number, direct: string, dir: string, version: string): Promise<void> {
+  const server = new URL(/server: (\S+)/.exec(await readFile(direct, 'utf8'))?.[1] ?? '');
+  const proxy =
+    rttMs === 0
+      ? undefined
+      : await startLatencyProxy({ host: server.hostname, port: Number(server.port) }, rttMs);
+  const kubeconfig = proxy === undefined ? direct : await kubeconfigVia(direct, proxy.url, dir);
+  const raw = await createKubeClient({ kubeconfig, env: {}, maxSockets: 16 });
+  // Settling reads go straight to the apiserver: they are not measured.
+  const settler = await createKubeClient({ kubeconfig: direct, env: {} });
+  const { client, take } = counting(raw);
+  const ns = (name: string): string => `${name}-${rttMs}ms`;
+  try {
+    await applyObjects(
+      settler,
+      ['ours', 'theirs', 'warm-ours', 'warm-theirs'].map((name) => ({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: ns(name) },
+      })),
+    );
+    const files = {
+      base: path.join(dir, `base-${rttMs}.yaml`),
+      changed: path.join(dir, `changed-${rttMs}.yaml`),
+    };
+    await writeFile(files.base, toYaml(objects(ns('theirs'))));
+    await writeFile(files.changed, toYaml(objects(ns('theirs'), 10)));
+    // Warm-up, not measured: one object of each kind per side, in namespaces of their own, so
+    // that neither side's first phase pays for a cold apiserver (schemas for server-side apply,
+    // caches) or, for kubectl, a cold discovery cache.
+    const sample = (namespace: string): KubeObject[] =>
+      objects(namespace).filter((o) => /-0$/.test((o['metadata'] as { name: string }).name));
+    const warmFile = path.join(dir, `warm-${rttMs}.yaml`);
+    await writeFile(warmFile, toYaml(sample(ns('warm-theirs'))));
+    await runKubectl(['apply', '--server-side', '-f', warmFile], kubeconfig);
+    await applyObjects(raw, sample(ns('warm-ours')));
+    await sleep(2_000);
+    const options = { applySet: { name: 'bench', namespace: ns('ours') }, prune: true };
+
+    // SETTLE=0 measures back to back, as the first version of this benchmark did.
+    const settleOn = process.env['SETTLE'] !== '0';
+    const calm = async (namespace: string): Promise<void> => {
+      if (settleOn) await settle(settler, namespace, 400);
+    };
+    const kFirst = await time(() => runKubectl(['apply', '--server-side', '-f', files.base], kubeconfig));
+    await calm(ns('theirs'));
+    take();
+    const oFirst = await time(() => applyObjects(client, objects(ns('ours')), options));
+    const cFirst = take();
+    await calm(ns('ours'));
+    const kAgain = await time(() => runKubectl(['apply', '--server-side', '-f', files.base], kubeconfig));
+    take();
+    const oAgain = await time(() => applyObjects(client, objects(ns('ours')), options));
+    const cAgain = take();
+    const written = oAgain.value.objects.filter((o) => o.status !== 'unchanged').length;
+    const kDiff = await time(() => runKubectl(['diff', '--server-side', '-f', files.changed], kubeconfig));
+    take();
+    const oDiff = await time(() => diffObjects(client, objects(ns('ours'), 10), options));
+    const cDiff = take();
+    const oPrune = await time(() => applyObjects(client, objects(ns('ours'), 0, 100), options));
+    const cPrune = take();
+
+    const targets = TARGETS[String(rttMs)] ?? { first: '-', again: '-', diff: '-' };
+    const ratio = (a: number, b: number) => (a / b).toFixed(2);
+    const line = (name: string, ours: number, theirs: number | undefined, target: string) =>
+      console.log(
+        `${name.padEnd(22)} ours ${ours.toFixed(0).padStart(6)} ms` +
+          (theirs === undefined
+            ? ''
+            : `   kubectl ${theirs.toFixed(0).padStart(6)} ms   ratio ${ratio(ours, theirs)} (target ${target})`),
+      );
+    const requests = (c: Counts) => `  requests: ${c.reads} reads, ${c.dryRuns} dry runs, ${c.writes} writes`;
+    console.log(
+      `\n## round trip ${rttMs === 0 ? 'loopback (no proxy)' : `${rttMs} ms (latency proxy)`}: 1,000 objects (300 ConfigMaps, 300 Secrets, 400 Deployments), kube ${version}`,
+    );
+    console.log(`settle between phases: ${settleOn ? 'yes' : 'no (SETTLE=0)'}`);
+    line('first apply', oFirst.ms, kFirst.ms, targets.first);
+    console.log(requests(cFirst));
+    line('no-change re-apply', oAgain.ms, kAgain.ms, `${targets.again}, no writes`);
+    console.log(`  re-apply objects written: ${written} (expected 0); first apply ok: ${oFirst.value.ok}`);
+    console.log(requests(cAgain));
+    line('diff, 10 changes', oDiff.ms, kDiff.ms, targets.diff);
+    console.log(`  diff: ${oDiff.value.counts.configured} configured (expected 10)`);
+    console.log(requests(cDiff));
+    line('prune 100', oPrune.ms, undefined, '');
+    console.log(`  pruned: ${oPrune.value.counts.deleted} (expected 100)`);
+    console.log(requests(cPrune));
+  } finally {
+    raw.close();
+    settler.close();
+    await proxy?.close();
+  }
+}
+
 await kube.install();
 const started = await kube.start!();
 const dir = await mkdtemp(path.join(tmpdir(), 'ksd-bench-cluster-'));
 try {
-  const kubeconfig = started.info['kubeconfig']!;
-  const raw = await createKubeClient({ kubeconfig, env: {}, maxSockets: 16 });
-  const { client, take } = counting(raw);
-  const nsObjects = ['ours', 'theirs', 'warm-ours', 'warm-theirs'].map((name) => ({
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name },
-  }));
-  await applyObjects(client, nsObjects);
-  const files = {
-    base: path.join(dir, 'base.yaml'),
-    changed: path.join(dir, 'changed.yaml'),
-    pruned: path.join(dir, 'pruned.yaml'),
-  };
-  await writeFile(files.base, toYaml(objects('theirs')));
-  await writeFile(files.changed, toYaml(objects('theirs', 10)));
-  await writeFile(files.pruned, toYaml(objects('theirs', 0, 100)));
-  // Warm-up, not measured: one object of each kind per side, in namespaces of their own, so
-  // that neither side's first phase pays for a cold apiserver (schemas for server-side apply,
-  // caches) or, for kubectl, a cold discovery cache.
-  const sample = (ns: string): KubeObject[] =>
-    objects(ns).filter((o) => /-0$/.test((o['metadata'] as { name: string }).name));
-  const warmFile = path.join(dir, 'warm.yaml');
-  await writeFile(warmFile, toYaml(sample('warm-theirs')));
-  await runKubectl(['apply', '--server-side', '-f', warmFile], kubeconfig);
-  await applyObjects(raw, sample('warm-ours'));
-  await sleep(2_000);
-  const applySet = { name: 'bench', namespace: 'ours' };
-  const options = { applySet, prune: true };
-
-  // SETTLE=0 measures back to back, as the first version of this benchmark did.
-  const settleOn = process.env['SETTLE'] !== '0';
-  const calm = async (namespace: string): Promise<void> => {
-    if (settleOn) await settle(raw, namespace, 400);
-  };
-  const kFirst = await time(() => runKubectl(['apply', '--server-side', '-f', files.base], kubeconfig));
-  await calm('theirs');
-  take();
-  const oFirst = await time(() => applyObjects(client, objects('ours'), options));
-  const cFirst = take();
-  await calm('ours');
-  const kAgain = await time(() => runKubectl(['apply', '--server-side', '-f', files.base], kubeconfig));
-  take();
-  const oAgain = await time(() => applyObjects(client, objects('ours'), options));
-  const cAgain = take();
-  const written = oAgain.value.objects.filter((o) => o.status !== 'unchanged').length;
-  const kDiff = await time(() => runKubectl(['diff', '--server-side', '-f', files.changed], kubeconfig));
-  take();
-  const oDiff = await time(() => diffObjects(client, objects('ours', 10), options));
-  const cDiff = take();
-  const oPrune = await time(() => applyObjects(client, objects('ours', 0, 100), options));
-  const cPrune = take();
-  const pruned = oPrune.value.counts.deleted;
-  raw.close();
-
-  const ratio = (a: number, b: number) => (a / b).toFixed(2);
-  const line = (name: string, ours: number, theirs: number | undefined, target: string) =>
-    console.log(
-      `${name.padEnd(22)} ours ${ours.toFixed(0).padStart(6)} ms` +
-        (theirs === undefined
-          ? ''
-          : `   kubectl ${theirs.toFixed(0).padStart(6)} ms   ratio ${ratio(ours, theirs)} (target ${target})`),
-    );
-  console.log(
-    `1,000 objects (300 ConfigMaps, 300 Secrets, 400 Deployments), kube ${started.info['version'] ?? ''}`,
-  );
-  const requests = (c: Counts) => `  requests: ${c.reads} reads, ${c.dryRuns} dry runs, ${c.writes} writes`;
-  console.log(`settle between phases: ${settleOn ? 'yes' : 'no (SETTLE=0)'}`);
-  line('first apply', oFirst.ms, kFirst.ms, '≤ 0.5');
-  console.log(requests(cFirst));
-  line('no-change re-apply', oAgain.ms, kAgain.ms, '≤ 0.3');
-  console.log(`  re-apply objects written: ${written} (expected 0); first apply ok: ${oFirst.value.ok}`);
-  console.log(requests(cAgain));
-  line('diff, 10 changes', oDiff.ms, kDiff.ms, '≤ 0.5');
-  console.log(`  diff: ${oDiff.value.counts.configured} configured (expected 10)`);
-  console.log(requests(cDiff));
-  line('prune 100', oPrune.ms, undefined, '');
-  console.log(`  pruned: ${pruned} (expected 100)`);
-  console.log(requests(cPrune));
+  // RTT=0,20,80 by default: loopback, then what a runner 20 ms and 80 ms from its cluster meets.
+  const rtts = (process.env['RTT'] ?? '0,20,80').split(',').map(Number);
+  for (const rtt of rtts) await measure(rtt, started.info['kubeconfig']!, dir, started.info['version'] ?? '');
   peakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
-  console.log(`peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MB (target ≤ 300)`);
+  console.log(`\npeak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MB (target ≤ 300)`);
 } finally {
   clearInterval(sampler);
   await started.stop();
