@@ -19,7 +19,7 @@ import { expandTargets } from '../kustomize/targets.ts';
 import type { KeySource } from '../keys/key-source.ts';
 import type { Command, CommandDeps } from './command.ts';
 import { renderFluxManifests } from './flux-render.ts';
-import { writePrivateFile } from '../private-file.ts';
+import { privateRootParent, writePrivateFile } from '../private-file.ts';
 
 /**
  * Builds every target and returns the joined multi-document YAML (what `build` prints).
@@ -135,6 +135,7 @@ export const buildCommand: Command<BuildConfig> = {
   positionals: [{ name: 'path', variadic: true }],
   parse: parseBuildConfig,
   paths: (config) => config.paths,
+  privateRoots: (config) => privateRootParent(config.env),
   async run(config, deps) {
     await deps.host.group('build', () => runBuild(config, deps));
     return 0;

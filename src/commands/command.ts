@@ -73,6 +73,11 @@ export interface Command<C extends { readonly command: string }> {
    * reads none, e.g. `decrypt` from stdin or `diff`/`apply` of rendered `manifests`.
    */
   paths(config: C): readonly string[];
+  /**
+   * Where the run makes private roots (decrypted plaintext), when it makes any. `run` sweeps
+   * stale roots there first: ones a process that is gone (a SIGKILL) left behind.
+   */
+  privateRoots?(config: C): string | undefined;
   /** Returns the exit code: 0 ok, 1 changes or findings, 2 error (or throws a UserError). */
   run(config: C, deps: CommandDeps): Promise<number>;
 }
