@@ -42,7 +42,11 @@ export type KubeClientFactory = (inputs: KubeConfigInputs) => Promise<KubeClient
 export interface CommandDeps {
   readonly host: Host;
   readonly exec: Exec;
-  readonly readStdin: () => Promise<Uint8Array>;
+  /**
+   * Reads stdin to its end, refusing (TOO_LARGE) and stopping as soon as it passes `maxBytes`:
+   * the cap holds while reading, not after everything was read.
+   */
+  readonly readStdin: (maxBytes: number) => Promise<Uint8Array>;
   /** Where results go besides stdout: GitHub's summary, outputs and comment, or nowhere. */
   readonly reporter: CommandReporter;
   readonly kubeClient: KubeClientFactory;

@@ -29,13 +29,7 @@ type DecryptDeps = CommandDeps;
 async function readInput(file: string, deps: DecryptDeps): Promise<Uint8Array> {
   let data: Uint8Array;
   if (file === '-') {
-    data = await deps.readStdin();
-    if (data.byteLength > MAX_INPUT_BYTES) {
-      throw new UserError(
-        'TOO_LARGE',
-        `the input is ${data.byteLength} bytes; the limit is ${MAX_INPUT_BYTES}`,
-      );
-    }
+    data = await deps.readStdin(MAX_INPUT_BYTES);
   } else {
     const root = await findGitRoot(file);
     try {
