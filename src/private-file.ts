@@ -129,13 +129,17 @@ export interface PrivateRoot {
  */
 const ROOT_NAME = /^ksd-[a-z]+(?:-[a-z]+)*-(\d+)-(\d+)-[A-Za-z0-9]{6}$/;
 
+let namespaceOfThisProcess: string | undefined;
+
 /** This process's pid namespace as a number (Linux), or 0 where there is none to read. */
 function pidNamespace(): string {
+  if (namespaceOfThisProcess !== undefined) return namespaceOfThisProcess;
   try {
-    return /^pid:\[(\d+)\]$/.exec(readlinkSync('/proc/self/ns/pid'))?.[1] ?? '0';
+    namespaceOfThisProcess = /^pid:\[(\d+)\]$/.exec(readlinkSync('/proc/self/ns/pid'))?.[1] ?? '0';
   } catch {
-    return '0';
+    namespaceOfThisProcess = '0';
   }
+  return namespaceOfThisProcess;
 }
 
 /**
@@ -156,6 +160,7 @@ function onCleanupSignal(signals: NodeJS.EventEmitter): (signal: NodeJS.Signals)
   };
   return handler;
 }
+
 function track(signals: NodeJS.EventEmitter, dir: string): void {
   let dirs = openRoots.get(signals);
   if (dirs === undefined) {
@@ -192,8 +197,8 @@ export async function openPrivateRoot(
   signals: NodeJS.EventEmitter | null = process,
 ): Promise<PrivateRoot> {
   const dir = await mkdtemp(path.join(parent, `ksd-${kind}-${process.pid}-${pidNamespace()}-`));
-  await chmod(dir, 0o700);
   if (signals !== null) track(signals, dir);
+  await chmod(dir, 0o700);
   let cleaned = false;
   const cleanup = async (): Promise<void> => {
     if (cleaned) return;
