@@ -15,7 +15,17 @@ const LAYERS = [
   {
     name: 'foundation',
     dirs: [],
-    files: ['errors', 'ports', 'is-record', 'private-file', 'masking', 'secret-forms', 'map-limit', 'bounded-read'],
+    files: [
+      'errors',
+      'ports',
+      'is-record',
+      'private-file',
+      'masking',
+      'secret-forms',
+      'map-limit',
+      'bounded-read',
+      'output-path',
+    ],
   },
   { name: 'keys', dirs: ['keys'] },
   { name: 'sops', dirs: ['sops'] },

@@ -8,6 +8,8 @@
  * - with `root`, every symlink on the way is resolved by hand against the root: one that
  *   points outside is "outside the repository", whether or not its target exists, so the
  *   answer tells nothing about files outside.
+ * A stream (decrypt's stdin) has no size to check first: `readStreamBounded` stops reading,
+ * and closes it, as soon as it passes the cap.
  */
 import { constants } from 'node:fs';
 import { lstat, open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
@@ -74,6 +76,28 @@ async function readCapped(handle: FileHandle, name: string, options: BoundedRead
     total += bytesRead;
     if (total > options.maxBytes) throw tooLarge(name, undefined, options);
   }
+}
+
+/**
+ * Reads a stream to its end, at most `maxBytes`: past the cap it stops (leaving the loop
+ * destroys a Node stream, so the writer gets EPIPE instead of filling memory) and throws.
+ */
+export async function readStreamBounded(
+  stream: AsyncIterable<Uint8Array | string>,
+  options: Omit<BoundedReadOptions, 'root' | 'name'> & { readonly name: string },
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    const bytes =
+      typeof chunk === 'string'
+        ? Buffer.from(chunk)
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    total += bytes.byteLength;
+    if (total > options.maxBytes) throw tooLarge(options.name, undefined, options);
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks, total);
 }
 
 function tooLarge(name: string, size: number | undefined, options: BoundedReadOptions): UserError {

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import packageJson from '../package.json' with { type: 'json' };
 import { configSecrets, commands, findCommand, parseConfig } from './commands/index.ts';
 import { openKubeClient } from './commands/open-kube-client.ts';
+import { readStreamBounded } from './bounded-read.ts';
 import { UserError } from './errors.ts';
 import { consoleReporter, createConsoleHost } from './host/console-host.ts';
 import { nodeExec } from './host/node-exec.ts';
@@ -20,10 +21,9 @@ function usage(): string {
   return `usage:\n${lines.join('\n')}\n  kustomize-sops-deploy --version\n\n${ENVIRONMENT}\nExit codes: 0 ok, 1 changes or findings, 2 error.`;
 }
 
-async function readStdin(): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+/** stdin (`decrypt -`), stopped as soon as it passes the cap, so `cat /dev/zero |` cannot fill memory. */
+function readStdin(maxBytes: number): Promise<Uint8Array> {
+  return readStreamBounded(process.stdin, { maxBytes, name: 'the input' });
 }
 
 /** Turns argv into inputs: flag names are input names; repeated flags join with newlines. */

@@ -3,11 +3,13 @@
  * 0 ok, 1 changes or findings (diff/lint), 2 error. User errors print as one line plus
  * their report and hint, with no stack trace; anything else is a bug and keeps its stack.
  */
+import path from 'node:path';
 import type { CommandDeps } from './commands/command.ts';
 import { findCommand, type CommandConfig } from './commands/index.ts';
 import { UserError } from './errors.ts';
 import { SecretRegistry, type SecretText } from './masking.ts';
 import type { Host } from './ports.ts';
+import { sweepStalePrivateRoots } from './private-file.ts';
 
 /** The shells' ports; run() adds the run's registry of decrypted values. */
 export type RunDeps = Omit<CommandDeps, 'secrets'>;
@@ -40,6 +42,12 @@ export async function run(config: CommandConfig, deps: RunDeps): Promise<number>
   try {
     const command = findCommand(config.command);
     if (command === undefined) throw new Error(`no command ${config.command}`);
+    const parent = command.privateRoots?.(config);
+    if (parent !== undefined) {
+      for (const name of await sweepStalePrivateRoots(parent)) {
+        deps.host.info(`removed ${path.join(parent, name)}: a private root left by a process that is gone`);
+      }
+    }
     return await command.run(config, { ...deps, secrets });
   } catch (error) {
     reportError(deps.host, error, secrets);

@@ -4,6 +4,7 @@
  */
 import { applyFlags, parseApplyConfig, type ApplyConfig } from '../config/apply.ts';
 import { applyFailure, applyObjects, redactApplyReport, renderApplyText } from '../kube/apply.ts';
+import { privateRootParent } from '../private-file.ts';
 import type { Command } from './command.ts';
 import { applyFlux } from './flux-apply.ts';
 import { loadObjects } from './kube-run.ts';
@@ -18,6 +19,7 @@ export const applyCommand: Command<ApplyConfig> = {
   positionals: [{ name: 'path', variadic: true }],
   parse: parseApplyConfig,
   paths: (config) => config.build?.paths ?? [],
+  privateRoots: (config) => (config.build === undefined ? undefined : privateRootParent(config.build.env)),
   async run(config, deps) {
     // Flux mode: one apply per Kustomization, in dependsOn order (flux-apply.ts).
     if (config.build?.flux === true) return applyFlux(config, deps);

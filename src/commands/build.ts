@@ -18,7 +18,8 @@ import { expandTargets } from '../kustomize/targets.ts';
 import type { KeySource } from '../keys/key-source.ts';
 import type { Command, CommandDeps } from './command.ts';
 import { renderFluxManifests } from './flux-render.ts';
-import { writePrivateFile } from '../private-file.ts';
+import { refuseOutputOverInputs } from '../output-path.ts';
+import { privateRootParent, writePrivateFile } from '../private-file.ts';
 
 /**
  * Builds every target and returns the joined multi-document YAML (what `build` prints).
@@ -108,7 +109,24 @@ export async function renderManifests(
     .join('---\n');
 }
 
+/**
+ * Refuses an `output` inside a build target or over a file the build reads: the manifests,
+ * Secrets in clear, would land among the sources (or replace one).
+ */
+async function refuseOutputInTargets(config: BuildConfig, output: string): Promise<void> {
+  const targets = config.flux ? config.paths : await expandTargets(config.paths);
+  await refuseOutputOverInputs(
+    output,
+    [
+      ...targets.map((target) => ({ path: target, what: 'the build target' })),
+      ...config.substituteFrom.map((file) => ({ path: file, what: 'the substitute-from file' })),
+    ],
+    'write the manifests outside the build targets, e.g. to $RUNNER_TEMP',
+  );
+}
+
 export async function runBuild(config: BuildConfig, deps: CommandDeps): Promise<void> {
+  if (config.output !== undefined) await refuseOutputInTargets(config, config.output);
   const yaml = await renderManifests(config, deps);
   let output = config.output;
   if (output === undefined && config.stdoutIsLog) {
@@ -138,6 +156,7 @@ export const buildCommand: Command<BuildConfig> = {
   positionals: [{ name: 'path', variadic: true }],
   parse: parseBuildConfig,
   paths: (config) => config.paths,
+  privateRoots: (config) => privateRootParent(config.env),
   async run(config, deps) {
     await deps.host.group('build', () => runBuild(config, deps));
     return 0;

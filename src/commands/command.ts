@@ -43,7 +43,11 @@ export type KubeClientFactory = (inputs: KubeConfigInputs) => Promise<KubeClient
 export interface CommandDeps {
   readonly host: Host;
   readonly exec: Exec;
-  readonly readStdin: () => Promise<Uint8Array>;
+  /**
+   * Reads stdin to its end, refusing (TOO_LARGE) and stopping as soon as it passes `maxBytes`:
+   * the cap holds while reading, not after everything was read.
+   */
+  readonly readStdin: (maxBytes: number) => Promise<Uint8Array>;
   /** Where results go besides stdout: GitHub's summary, outputs and comment, or nowhere. */
   readonly reporter: CommandReporter;
   readonly kubeClient: KubeClientFactory;
@@ -79,6 +83,11 @@ export interface Command<C extends { readonly command: string }> {
    * reads none, e.g. `decrypt` from stdin or `diff`/`apply` of rendered `manifests`.
    */
   paths(config: C): readonly string[];
+  /**
+   * Where the run makes private roots (decrypted plaintext), when it makes any. `run` sweeps
+   * stale roots there first: ones a process that is gone (a SIGKILL) left behind.
+   */
+  privateRoots?(config: C): string | undefined;
   /** Returns the exit code: 0 ok, 1 changes or findings, 2 error (or throws a UserError). */
   run(config: C, deps: CommandDeps): Promise<number>;
 }

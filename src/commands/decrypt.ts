@@ -14,7 +14,8 @@ import { formatFromPath, storeFor } from '../sops/formats.ts';
 import { emitGoJsonValue, emitJsonValue } from '../sops/stores/json.ts';
 import { emitYamlValue } from '../sops/stores/yaml-emit.ts';
 import type { Branch, Format, TreeValue } from '../sops/tree.ts';
-import { writePrivateFile } from '../private-file.ts';
+import { refuseOutputOverInputs } from '../output-path.ts';
+import { replaceFile, writePrivateFile } from '../private-file.ts';
 
 /** Larger inputs are refused before parsing: no real secret file comes near it. */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
@@ -28,13 +29,7 @@ type DecryptDeps = CommandDeps;
 async function readInput(file: string, deps: DecryptDeps): Promise<Uint8Array> {
   let data: Uint8Array;
   if (file === '-') {
-    data = await deps.readStdin();
-    if (data.byteLength > MAX_INPUT_BYTES) {
-      throw new UserError(
-        'TOO_LARGE',
-        `the input is ${data.byteLength} bytes; the limit is ${MAX_INPUT_BYTES}`,
-      );
-    }
+    data = await deps.readStdin(MAX_INPUT_BYTES);
   } else {
     const root = await findGitRoot(file);
     try {
@@ -105,6 +100,14 @@ export function renderOutput(
 export async function runDecrypt(config: DecryptConfig, deps: DecryptDeps): Promise<void> {
   const name = config.file === '-' ? 'stdin' : config.file;
   try {
+    // Before anything is read: the plaintext must never replace the encrypted file by accident.
+    if (config.output !== undefined && config.file !== '-') {
+      await refuseOutputOverInputs(
+        config.output,
+        [{ path: config.file, what: 'the input' }],
+        'to replace the encrypted file with its plaintext, use --in-place (input in-place) instead of output',
+      );
+    }
     const data = await readInput(config.file, deps);
     const inputFormat = config.inputType ?? formatFromPath(config.file);
     const keySources = await createKeySources(config.keys, { host: deps.host, exec: deps.exec });
@@ -115,7 +118,8 @@ export async function runDecrypt(config: DecryptConfig, deps: DecryptDeps): Prom
       ...(config.keys.decryptionOrder === undefined ? {} : { decryptionOrder: config.keys.decryptionOrder }),
     });
     const output = renderOutput(branches, config.outputType ?? inputFormat, config.extract);
-    if (config.output === undefined) deps.host.writeStdout(output);
+    if (config.inPlace) await replaceFile(config.file, output);
+    else if (config.output === undefined) deps.host.writeStdout(output);
     else await writePrivateFile(config.output, output);
   } catch (error) {
     throw withContext(`decrypting ${name}`, error, config.file === '-' ? undefined : config.file);
@@ -125,7 +129,7 @@ export async function runDecrypt(config: DecryptConfig, deps: DecryptDeps): Prom
 export const decryptCommand: Command<DecryptConfig> = {
   name: 'decrypt',
   summary: 'decrypt a sops file, byte-identical to sops -d',
-  usage: `decrypt FILE [--input-type T] [--output-type T] [--output FILE] [--extract '["a"]["b"]'] [--ignore-mac]
+  usage: `decrypt FILE [--input-type T] [--output-type T] [--output FILE | --in-place] [--extract '["a"]["b"]'] [--ignore-mac]
         [--age-key-file FILE]... [--pgp-key-file FILE]... [--decryption-order age,pgp]
         [--vault-allowed-addresses URL]... [--aws-allowed-accounts ID]... [--aws-allowed-keys ARN]...
         [--aws-allowed-roles ARN]...`,

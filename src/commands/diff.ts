@@ -5,6 +5,7 @@
 import { diffFlags, parseDiffConfig, type DiffConfig } from '../config/diff.ts';
 import { redactDiffReport, renderDiffText } from '../kube/diff.ts';
 import { UndecryptedFiles } from '../kustomize/placeholder.ts';
+import { privateRootParent } from '../private-file.ts';
 import type { Command } from './command.ts';
 import { diffSides } from './diff-sides.ts';
 import { noteUndecrypted } from './undecrypted-note.ts';
@@ -18,6 +19,7 @@ export const diffCommand: Command<DiffConfig> = {
   positionals: [{ name: 'path', variadic: true }],
   parse: parseDiffConfig,
   paths: (config) => config.build?.paths ?? [],
+  privateRoots: (config) => (config.build === undefined ? undefined : privateRootParent(config.build.env)),
   async run(config, deps) {
     const { host } = deps;
     // Without require-decryption, files no key opens get placeholders (diff only; see

@@ -17,8 +17,13 @@ export interface DecryptConfig {
   readonly inputType: Format | undefined;
   /** Output format; defaults to the input format (sops's --output-type). */
   readonly outputType: Format | undefined;
-  /** Write here (mode 0600) instead of stdout. */
+  /** Write here (mode 0600) instead of stdout. Never one of the inputs (use `inPlace`). */
   readonly output: string | undefined;
+  /**
+   * Replace the file with its plaintext, atomically and keeping its mode, as `sops -d -i`
+   * does. Only for a file (not stdin), and never with `output`.
+   */
+  readonly inPlace: boolean;
   /** Print only this part of the document, e.g. `["data"]["password"]`. */
   readonly extract: ExtractPath | undefined;
   /** Accept a file whose MAC does not verify. Values must still authenticate. */
@@ -32,6 +37,7 @@ export const decryptFlags = {
   'input-type': { type: 'string' },
   'output-type': { type: 'string' },
   output: { type: 'string' },
+  'in-place': { type: 'boolean' },
   extract: { type: 'string' },
   'ignore-mac': { type: 'boolean' },
 } as const;
@@ -49,12 +55,23 @@ export function parseDecryptConfig(read: InputReader, env: Env, shell: ShellOpti
     });
   }
   const output = optional(read('output'));
-  if (output === undefined && shell.stdoutIsLog) {
+  const inPlace = parseBoolean(read, 'in-place');
+  if (inPlace && output !== undefined) {
+    throw new UserError('USAGE', 'in-place and output cannot be used together', {
+      hint: 'in-place writes the plaintext over the file itself; drop one of them',
+    });
+  }
+  if (inPlace && file === '-') {
+    throw new UserError('USAGE', 'in-place needs a file, not stdin', {
+      hint: 'give the path of the file to decrypt in place',
+    });
+  }
+  if (output === undefined && !inPlace && shell.stdoutIsLog) {
     throw new UserError(
       'USAGE',
       'decrypt needs the output input in the Action, so plaintext never reaches the job log',
       {
-        hint: 'set output: to a file path, e.g. ${{ runner.temp }}/secret.yaml',
+        hint: 'set output: to a file path, e.g. ${{ runner.temp }}/secret.yaml, or in-place: true',
       },
     );
   }
@@ -64,6 +81,7 @@ export function parseDecryptConfig(read: InputReader, env: Env, shell: ShellOpti
     inputType: inputType === undefined ? undefined : parseFormat(inputType, '--input-type'),
     outputType: outputType === undefined ? undefined : parseFormat(outputType, '--output-type'),
     output,
+    inPlace,
     extract: extract === undefined ? undefined : parseExtractPath(extract),
     ignoreMac: parseBoolean(read, 'ignore-mac'),
     keys: parseKeys(read, env, shell),

@@ -7,9 +7,9 @@
  * - `--flux-source KIND/NAMESPACE/NAME=DIR` maps any other source to a folder.
  * Anything else is reported as not in this repository, never dropped.
  */
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { privateRootParent } from '../private-file.ts';
+import { openPrivateRoot, privateRootParent, type PrivateRoot } from '../private-file.ts';
 import { assembleArtifact, type ArtifactGenerator } from './artifact-generator.ts';
 import { sourceKey, type SourceRef } from './kustomization.ts';
 
@@ -35,7 +35,7 @@ export class FluxSources {
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #generators = new Map<string, ArtifactGenerator>();
   readonly #artifacts = new Map<string, Promise<string>>();
-  #workspace: Promise<string> | undefined;
+  #workspace: Promise<PrivateRoot> | undefined;
 
   /** `explicit`: `KIND/NAMESPACE/NAME` to an absolute folder. */
   constructor(
@@ -115,19 +115,15 @@ export class FluxSources {
   }
 
   #root(): Promise<string> {
-    this.#workspace ??= (async () => {
-      const dir = await mkdtemp(path.join(privateRootParent(this.#env), 'ksd-flux-'));
-      await chmod(dir, 0o700);
-      return dir;
-    })();
-    return this.#workspace;
+    this.#workspace ??= openPrivateRoot(privateRootParent(this.#env), 'flux');
+    return this.#workspace.then((root) => root.dir);
   }
 
   /** Removes the assembled artifacts; safe to call twice. */
   async cleanup(): Promise<void> {
     if (this.#workspace === undefined) return;
-    const dir = await this.#workspace.catch(() => undefined);
+    const root = await this.#workspace.catch(() => undefined);
     this.#workspace = undefined;
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    await root?.cleanup();
   }
 }

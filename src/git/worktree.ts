@@ -4,10 +4,10 @@
  * working tree's paths into it.
  */
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
 import type { Env, Exec } from '../ports.ts';
+import { openPrivateRoot } from '../private-file.ts';
 import { againstGit } from './resolve-ref.ts';
 
 /** A detached checkout of a commit, inside a private temp directory. */
@@ -28,16 +28,15 @@ export async function checkoutRef(
   commit: string,
   options: { readonly exec: Exec; readonly env: Env; readonly parentDir: string },
 ): Promise<RefTree> {
-  const parent = await mkdtemp(path.join(options.parentDir, 'ksd-against-'));
-  await chmod(parent, 0o700);
-  const dir = path.join(parent, 'tree');
+  const root = await openPrivateRoot(options.parentDir, 'against');
+  const dir = path.join(root.dir, 'tree');
   const git = againstGit(options.exec, options.env, repo);
   let removed = false;
   const cleanup = async (): Promise<void> => {
     if (removed) return;
     removed = true;
     await git(['worktree', 'remove', '--force', dir]);
-    await rm(parent, { recursive: true, force: true });
+    await root.cleanup();
     await git(['worktree', 'prune']);
   };
   const added = await git(['worktree', 'add', '--detach', '--quiet', dir, commit]);

@@ -9,7 +9,6 @@
  * kustomize gets the output in a private 0700 folder (it may hold decrypted values), removed
  * whatever happens.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { UserError } from '../errors.ts';
@@ -19,7 +18,7 @@ import { parseManifests } from '../kube/manifests.ts';
 import type { KustomizeTool } from '../kustomize/build.ts';
 import type { SecretRegistry } from '../masking.ts';
 import type { Env, Exec } from '../ports.ts';
-import { privateRootParent, writePrivateFile } from '../private-file.ts';
+import { openPrivateRoot, privateRootParent, writePrivateFile } from '../private-file.ts';
 import { HELM_RELEASE_GROUP } from './helm-release.ts';
 import type { HelmRelease, PostRenderer } from './helm-release.ts';
 
@@ -54,7 +53,8 @@ async function kustomizeOnce(
       },
     );
   }
-  const dir = await mkdtemp(path.join(privateRootParent(deps.env), 'ksd-helm-post-'));
+  const root = await openPrivateRoot(privateRootParent(deps.env), 'helm-post');
+  const dir = root.dir;
   try {
     await writePrivateFile(path.join(dir, 'helm-output.yaml'), toYaml(objects));
     const kustomization = {
@@ -84,7 +84,7 @@ async function kustomizeOnce(
       `HelmRelease ${release.id} post-rendered`,
     );
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await root.cleanup();
   }
 }
 

@@ -5,17 +5,16 @@
  * over encrypted Secrets just work, and the integrity check that Flux skips still happens.
  *
  * The plaintext lives only here and only until `cleanup()`, which the caller runs in a
- * `finally` and which also runs on SIGINT/SIGTERM.
+ * `finally` and which also runs on SIGINT, SIGTERM, SIGHUP and SIGQUIT (private-file.ts).
  */
-import { rmSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { readFileBounded } from '../bounded-read.ts';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { UserError, withContext } from '../errors.ts';
 import type { KeySource } from '../keys/key-source.ts';
 import { mapLimit } from '../map-limit.ts';
-import { privateRootParent } from '../private-file.ts';
+import { openPrivateRoot, privateRootParent } from '../private-file.ts';
 import type { SecretRegistry } from '../masking.ts';
 import { readableText } from '../sops/text-encoding.ts';
 import { decryptDocument, placeholderDocument, sopsFormats } from './document.ts';
@@ -32,7 +31,7 @@ export interface StageOptions {
   readonly decryptionOrder?: readonly string[];
   /** Parent of the private root; defaults to privateRootParent(process.env). */
   readonly parent?: string;
-  /** Where to hook SIGINT/SIGTERM; tests pass their own emitter. Defaults to process. */
+  /** Where to hook the cleanup signals; tests pass their own emitter. Defaults to process. */
   readonly signals?: NodeJS.EventEmitter | null;
   readonly concurrency?: number;
   /**
@@ -51,43 +50,6 @@ export interface StagedTree {
   readonly decrypted: readonly string[];
   /** Removes the private root; safe to call twice. */
   cleanup(): Promise<void>;
-}
-
-interface PrivateRoot {
-  readonly dir: string;
-  readonly cleanup: () => Promise<void>;
-}
-
-/**
- * A fresh 0700 directory under `parent`, removed by `cleanup()` or, synchronously, on
- * SIGINT/SIGTERM.
- */
-async function openPrivateRoot(parent: string, signals: NodeJS.EventEmitter | null): Promise<PrivateRoot> {
-  const dir = await mkdtemp(path.join(parent, 'ksd-build-'));
-  await chmod(dir, 0o700);
-  let cleaned = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    // Synchronous: the process is about to end and an await would never resume.
-    rmSync(dir, { recursive: true, force: true });
-    cleaned = true;
-    unhook();
-    // With our listener gone the default action applies again: re-raise so the process ends
-    // the way the signal asked, unless someone else is listening.
-    if (signals === process && process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-  };
-  const unhook = (): void => {
-    signals?.off('SIGINT', onSignal);
-    signals?.off('SIGTERM', onSignal);
-  };
-  signals?.on('SIGINT', onSignal);
-  signals?.on('SIGTERM', onSignal);
-  const cleanup = async (): Promise<void> => {
-    unhook();
-    if (cleaned) return;
-    cleaned = true;
-    await rm(dir, { recursive: true, force: true });
-  };
-  return { dir, cleanup };
 }
 
 /**
@@ -167,6 +129,7 @@ export async function stageGraph(graph: KustomizeGraph, options: StageOptions): 
   const parent = options.parent ?? privateRootParent(process.env);
   const { dir, cleanup } = await openPrivateRoot(
     parent,
+    'build',
     options.signals === undefined ? process : options.signals,
   );
   try {

@@ -64,51 +64,62 @@ test('a glob target builds every kustomization it matches, and a dead glob is on
   assert.ok(failed.stderr.includes(`"${missing}"`), failed.stderr);
 });
 
-test('SIGTERM to node dist/cli.js mid-build removes the private root', async () => {
-  await requireComponent('cli-tools');
-  const dir = await mkdtemp(path.join(tmpdir(), 'ksd-e2e-kill-'));
-  const marker = path.join(dir, 'target.txt');
-  const fake = path.join(dir, 'kustomize');
-  // A kustomize that records the private directory it was asked to build, then hangs.
-  await writeFile(
-    fake,
-    `#!/bin/sh\nif [ "$1" = version ]; then echo v5.0.0; exit 0; fi\necho "$2" > ${marker}\nsleep 30\n`,
-  );
-  await chmod(fake, 0o755);
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(repoRoot, 'dist', 'cli.js'),
-      'build',
-      path.join(demo, 'overlays', 'production'),
-      '--age-key-file',
-      path.join(demo, 'demo-age-key.txt'),
-      '--kustomize',
+// Every signal that ends a run removes the private root (SIGHUP and SIGQUIT used to leave it);
+// the process ends as the signal asked, except SIGQUIT, which exits 131 instead of dumping
+// core (a core file would hold the decrypted values).
+const signalCases: [NodeJS.Signals, { code: number | null; signal: NodeJS.Signals | null }][] = [
+  ['SIGINT', { code: null, signal: 'SIGINT' }],
+  ['SIGTERM', { code: null, signal: 'SIGTERM' }],
+  ['SIGHUP', { code: null, signal: 'SIGHUP' }],
+  ['SIGQUIT', { code: 131, signal: null }],
+];
+for (const [signal, ending] of signalCases) {
+  test(`${signal} to node dist/cli.js mid-build removes the private root`, async () => {
+    await requireComponent('cli-tools');
+    const dir = await mkdtemp(path.join(tmpdir(), 'ksd-e2e-kill-'));
+    const marker = path.join(dir, 'target.txt');
+    const fake = path.join(dir, 'kustomize');
+    // A kustomize that records the private directory it was asked to build, then hangs.
+    await writeFile(
       fake,
-    ],
-    { env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home' }, stdio: 'ignore' },
-  );
-  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-    child.on('close', (_code, signal) => resolve(signal)),
-  );
-  let target = '';
-  for (let i = 0; i < 200 && target === ''; i++) {
-    await sleep(50);
-    target = await readFile(marker, 'utf8').then(
-      (t) => t.trim(),
-      () => '',
+      `#!/bin/sh\nif [ "$1" = version ]; then echo v5.0.0; exit 0; fi\necho "$2" > ${marker}\nsleep 30\n`,
     );
-  }
-  assert.match(target, /ksd-build-/);
-  const privateRoot = target.slice(0, target.indexOf('/', target.indexOf('ksd-build-')));
-  // The decrypted demo Secret was there mid-build...
-  const staged = await readFile(
-    path.join(privateRoot, 'examples', 'demo', 'base', 'secret.enc.yaml'),
-    'utf8',
-  );
-  assert.match(staged, /demo-password-not-secret/);
-  child.kill('SIGTERM');
-  assert.equal(await exited, 'SIGTERM');
-  // ...and nothing of it is left after the kill.
-  await assert.rejects(readdir(privateRoot), { code: 'ENOENT' });
-});
+    await chmod(fake, 0o755);
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(repoRoot, 'dist', 'cli.js'),
+        'build',
+        path.join(demo, 'overlays', 'production'),
+        '--age-key-file',
+        path.join(demo, 'demo-age-key.txt'),
+        '--kustomize',
+        fake,
+      ],
+      { env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home' }, stdio: 'ignore' },
+    );
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('close', (code, signal) => resolve({ code, signal })),
+    );
+    let target = '';
+    for (let i = 0; i < 200 && target === ''; i++) {
+      await sleep(50);
+      target = await readFile(marker, 'utf8').then(
+        (t) => t.trim(),
+        () => '',
+      );
+    }
+    assert.match(target, /ksd-build-/);
+    const privateRoot = target.slice(0, target.indexOf('/', target.indexOf('ksd-build-')));
+    // The decrypted demo Secret was there mid-build...
+    const staged = await readFile(
+      path.join(privateRoot, 'examples', 'demo', 'base', 'secret.enc.yaml'),
+      'utf8',
+    );
+    assert.match(staged, /demo-password-not-secret/);
+    child.kill(signal);
+    assert.deepEqual(await exited, ending);
+    // ...and nothing of it is left after the kill.
+    await assert.rejects(readdir(privateRoot), { code: 'ENOENT' });
+  });
+}

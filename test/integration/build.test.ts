@@ -279,45 +279,58 @@ describe('overlays, the canary, and failures', () => {
     assert.deepEqual(await readdir(parent), []);
   });
 
-  test('SIGTERM mid-build removes the private root', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'ksd-kill-'));
-    const marker = path.join(dir, 'target.txt');
-    const fake = path.join(dir, 'kustomize');
-    // A kustomize that records where it was asked to build, then hangs.
-    await writeFile(
-      fake,
-      `#!/bin/sh\nif [ "$1" = version ]; then echo v5.0.0; exit 0; fi\necho "$2" > ${marker}\nsleep 30\n`,
-    );
-    await chmod(fake, 0o755);
-    const child = spawn(
-      process.execPath,
-      [
-        path.join(repoRoot, 'src', 'cli.ts'),
-        'build',
-        path.join(repo, 'overlay'),
-        '--age-key-file',
-        keyFile,
-        '--kustomize',
+  // Every signal that ends a run removes the private root (SIGHUP and SIGQUIT used to leave
+  // it); the process ends as the signal asked, except SIGQUIT, which exits 131 instead of
+  // dumping core (a core file would hold the decrypted values).
+  const signalCases: [NodeJS.Signals, { code: number | null; signal: NodeJS.Signals | null }][] = [
+    ['SIGINT', { code: null, signal: 'SIGINT' }],
+    ['SIGTERM', { code: null, signal: 'SIGTERM' }],
+    ['SIGHUP', { code: null, signal: 'SIGHUP' }],
+    ['SIGQUIT', { code: 131, signal: null }],
+  ];
+  for (const [signal, ending] of signalCases) {
+    test(`${signal} mid-build removes the private root`, async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'ksd-kill-'));
+      const marker = path.join(dir, 'target.txt');
+      const fake = path.join(dir, 'kustomize');
+      // A kustomize that records where it was asked to build, then hangs.
+      await writeFile(
         fake,
-      ],
-      { env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home' }, stdio: 'ignore' },
-    );
-    let target = '';
-    for (let i = 0; i < 200 && target === ''; i++) {
-      await sleep(50);
-      target = await readFile(marker, 'utf8').then(
-        (t) => t.trim(),
-        () => '',
+        `#!/bin/sh\nif [ "$1" = version ]; then echo v5.0.0; exit 0; fi\necho "$2" > ${marker}\nsleep 30\n`,
       );
-    }
-    assert.match(target, /ksd-build-/);
-    const privateRoot = target.slice(0, target.indexOf('/', target.indexOf('ksd-build-')));
-    assert.ok((await readdir(privateRoot)).length > 0, 'the private root existed mid-build');
-    const exited = new Promise((resolve) => child.on('close', resolve));
-    child.kill('SIGTERM');
-    await exited;
-    await assert.rejects(readdir(privateRoot), { code: 'ENOENT' });
-  });
+      await chmod(fake, 0o755);
+      const child = spawn(
+        process.execPath,
+        [
+          path.join(repoRoot, 'src', 'cli.ts'),
+          'build',
+          path.join(repo, 'overlay'),
+          '--age-key-file',
+          keyFile,
+          '--kustomize',
+          fake,
+        ],
+        { env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home' }, stdio: 'ignore' },
+      );
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.on('close', (code, signal) => resolve({ code, signal })),
+      );
+      let target = '';
+      for (let i = 0; i < 200 && target === ''; i++) {
+        await sleep(50);
+        target = await readFile(marker, 'utf8').then(
+          (t) => t.trim(),
+          () => '',
+        );
+      }
+      assert.match(target, /ksd-build-/);
+      const privateRoot = target.slice(0, target.indexOf('/', target.indexOf('ksd-build-')));
+      assert.ok((await readdir(privateRoot)).length > 0, 'the private root existed mid-build');
+      child.kill(signal);
+      assert.deepEqual(await exited, ending);
+      await assert.rejects(readdir(privateRoot), { code: 'ENOENT' });
+    });
+  }
 });
 
 describe('nothing outside the repository, no requests to the runner network (issue 13 §3)', () => {

@@ -114,7 +114,7 @@ test('an unchanged tree exits 0 and leaves no worktree behind', async () => {
   const named = result.host
     .allText()
     .split('\n')
-    .filter((l) => /ksd-against-\w{6}\/tree/.test(l));
+    .filter((l) => /ksd-against-[\w-]+\/tree/.test(l));
   assert.deepEqual(named, [], 'the temporary checkout is not named');
 });
 

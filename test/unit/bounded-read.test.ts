@@ -3,9 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { Readable } from 'node:stream';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { readFileBounded } from '../../src/bounded-read.ts';
+import { readFileBounded, readStreamBounded } from '../../src/bounded-read.ts';
 import { UserError } from '../../src/errors.ts';
 
 let repo: string;
@@ -97,4 +98,48 @@ describe('readFileBounded', () => {
     assert.equal(error.code, 'TOO_LARGE');
     assert.match(error.message, /more than 10 bytes/);
   });
+});
+
+describe('readStreamBounded (decrypt -: the cap holds while reading)', () => {
+  /** An endless stream of 1 KiB chunks that records how much was pulled and whether it was closed. */
+  function endless(): { stream: AsyncGenerator<Uint8Array>; pulled: () => number; closed: () => boolean } {
+    let pulled = 0;
+    let closed = false;
+    async function* generate(): AsyncGenerator<Uint8Array> {
+      try {
+        for (;;) {
+          pulled += 1024;
+          yield await Promise.resolve(new Uint8Array(1024));
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    return { stream: generate(), pulled: () => pulled, closed: () => closed };
+  }
+
+  test('an endless stream stops just past the cap, is closed, and is a clear error', async () => {
+    const input = endless();
+    await assert.rejects(readStreamBounded(input.stream, { maxBytes: 10_000, name: 'the input' }), {
+      name: 'UserError',
+      code: 'TOO_LARGE',
+      message: 'the input is more than 10000 bytes; the limit is 10000',
+    });
+    assert.equal(input.pulled(), 10_240, 'reading stopped at the first chunk past the cap');
+    assert.ok(input.closed(), 'the stream was closed');
+  });
+
+  const sizes: [string, number][] = [
+    ['empty', 0],
+    ['under the cap', 3000],
+    ['exactly the cap', 4096],
+  ];
+  for (const [name, size] of sizes) {
+    test(`a stream ${name} is read whole`, async () => {
+      const data = Buffer.alloc(size, 7);
+      const chunks = [data.subarray(0, 1000), 'x', data.subarray(1000)];
+      const got = await readStreamBounded(Readable.from(chunks), { maxBytes: 4097, name: 'the input' });
+      assert.deepEqual(got, Buffer.concat([data.subarray(0, 1000), Buffer.from('x'), data.subarray(1000)]));
+    });
+  }
 });

@@ -3,14 +3,25 @@
  * inside a git repository a symlink out of it is not followed (issue 13 §4).
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  copyFile,
+  link,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import { decryptCommand } from '../../../src/commands/decrypt.ts';
 import { parseDecryptConfig } from '../../../src/config/decrypt.ts';
 import { errorMessage, UserError } from '../../../src/errors.ts';
-import { createMemoryHost } from '../../../src/host/memory-host.ts';
+import { createMemoryHost, type MemoryHost } from '../../../src/host/memory-host.ts';
 import { commandDeps } from '../../support/command-deps.ts';
 
 async function decrypt(file: string): Promise<UserError> {
@@ -51,4 +62,100 @@ test('inside a repository, a symlink out of it is outside the repository, whethe
 test('a missing file is still "no such file"', async () => {
   const error = await decrypt('/nonexistent/secret.yaml');
   assert.equal(error.message, 'decrypting /nonexistent/secret.yaml: no such file');
+});
+
+describe('no overwrites (issue 13 §5): the output is never the input; --in-place replaces it atomically', () => {
+  const demo = path.join(import.meta.dirname, '..', '..', '..', 'examples', 'demo');
+  const key = path.join(demo, 'demo-age-key.txt');
+
+  /** A copy of the demo's encrypted Secret in a fresh folder. */
+  async function encryptedCopy(): Promise<{ dir: string; file: string; bytes: Buffer }> {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ksd-decrypt-output-'));
+    const file = path.join(dir, 'secret.enc.yaml');
+    await copyFile(path.join(demo, 'base', 'secret.enc.yaml'), file);
+    return { dir, file, bytes: await readFile(file) };
+  }
+
+  async function run(inputs: Record<string, string>, shell = { stdoutIsLog: false }): Promise<MemoryHost> {
+    const config = parseDecryptConfig((name) => inputs[name] ?? '', {}, shell);
+    const host = createMemoryHost();
+    await decryptCommand.run(config, commandDeps(host));
+    return host;
+  }
+
+  // Each way of naming the input as the output; `decrypt X --output X` used to write the
+  // plaintext over X and exit 0.
+  const spellings: [string, (dir: string, file: string) => Promise<string>][] = [
+    ['the same path', (_dir, file) => Promise.resolve(file)],
+    ['another spelling of it', (dir) => Promise.resolve(path.join(dir, '.', 'sub', '..', 'secret.enc.yaml'))],
+    [
+      'a symlink to it',
+      async (dir, file) => {
+        await symlink(file, path.join(dir, 'link.yaml'));
+        return path.join(dir, 'link.yaml');
+      },
+    ],
+    [
+      'a hard link to it',
+      async (dir, file) => {
+        await link(file, path.join(dir, 'hard.yaml'));
+        return path.join(dir, 'hard.yaml');
+      },
+    ],
+    [
+      'a path through a symlinked folder',
+      async (dir) => {
+        await symlink(dir, path.join(dir, 'again'));
+        return path.join(dir, 'again', 'secret.enc.yaml');
+      },
+    ],
+  ];
+  for (const [name, spell] of spellings) {
+    test(`output as ${name} is refused before anything is read, and the file is untouched`, async () => {
+      const { dir, file, bytes } = await encryptedCopy();
+      await mkdir(path.join(dir, 'sub'));
+      const output = await spell(dir, file);
+      await assert.rejects(run({ file, output, 'age-key-file': key }), (error: unknown) => {
+        assert.ok(error instanceof UserError, errorMessage(error));
+        assert.equal(error.code, 'USAGE');
+        assert.equal(error.message, `decrypting ${file}: output ${output} is the input ${file}`);
+        assert.match(error.hint ?? '', /--in-place/);
+        return true;
+      });
+      assert.deepEqual(await readFile(file), bytes);
+      assert.deepEqual(await readFile(output), bytes);
+    });
+  }
+
+  test('--in-place replaces the file with exactly what decrypt prints, keeping its mode', async () => {
+    const { dir, file } = await encryptedCopy();
+    await chmod(file, 0o640);
+    const printed = await run({ file, 'age-key-file': key });
+    await run({ file, 'in-place': 'true', 'age-key-file': key });
+    const plaintext = await readFile(file, 'utf8');
+    assert.equal(plaintext, Buffer.concat(printed.stdout).toString('utf8'));
+    assert.match(plaintext, /demo-password-not-secret/);
+    assert.equal((await stat(file)).mode & 0o777, 0o640);
+    assert.deepEqual(await readdir(dir), ['secret.enc.yaml'], 'no temp file is left');
+  });
+
+  test('--in-place satisfies the Action, which otherwise requires output', async () => {
+    const { file } = await encryptedCopy();
+    await run({ file, 'in-place': 'true', 'age-key-file': key }, { stdoutIsLog: true });
+    assert.match(await readFile(file, 'utf8'), /demo-password-not-secret/);
+  });
+
+  const misuse: [string, Record<string, string>, RegExp][] = [
+    ['with output', { file: 'a.yaml', output: 'b.yaml', 'in-place': 'true' }, /in-place and output/],
+    ['on stdin', { file: '-', 'input-type': 'yaml', 'in-place': 'true' }, /in-place needs a file/],
+  ];
+  for (const [name, inputs, message] of misuse) {
+    test(`--in-place ${name} is a usage error`, () => {
+      assert.throws(
+        () => parseDecryptConfig((input) => inputs[input] ?? '', {}, { stdoutIsLog: false }),
+        (error: unknown) =>
+          error instanceof UserError && error.code === 'USAGE' && message.test(error.message),
+      );
+    });
+  }
 });
