@@ -6,7 +6,7 @@ import { SecretRegistry } from '../../../src/masking.ts';
 
 const STAGED = '/dev/shm/ksd-abc123/tree';
 const ROOT = '/repo';
-const OUTSIDE = `Error: accumulating resources: security; file '${STAGED}/shared/cm.yaml' is not in or below '${STAGED}/app'`;
+const OUTSIDE = `Error: accumulating resources: security; file '${STAGED}/common/cm.yaml' is not in or below '${STAGED}/app'`;
 
 const cases: {
   name: string;
@@ -18,7 +18,7 @@ const cases: {
   {
     name: 'a load restriction: printed once, repository paths, with the LoadRestrictionsNone hint (D5)',
     stderr: `${OUTSIDE.replace(/^Error: /, '')}\n${OUTSIDE}\n`,
-    message: `build failed: accumulating resources: security; file '${ROOT}/shared/cm.yaml' is not in or below '${ROOT}/app'`,
+    message: `build failed: accumulating resources: security; file '${ROOT}/common/cm.yaml' is not in or below '${ROOT}/app'`,
     report: undefined,
     hint: /--load-restrictor LoadRestrictionsNone/,
   },

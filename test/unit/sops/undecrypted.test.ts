@@ -25,7 +25,9 @@ const strings: [string, string, boolean][] = [
   ['the docker JSON', UNDECRYPTED_DOCKER_JSON, true],
   ['the text as a Secret data value', b64(UNDECRYPTED_TEXT), true],
   ['the docker JSON as a Secret data value', b64(UNDECRYPTED_DOCKER_JSON), true],
-  ['the text inside a longer value', `x ${UNDECRYPTED_TEXT}`, false],
+  // Flux substitution puts an unknown variable into a larger value, which is unknown too (D4).
+  ['the text inside a longer value', `postgres://app:${UNDECRYPTED_TEXT}@db`, true],
+  ['part of the text', 'encrypted; not decrypted', false],
   ['an ordinary value', 'hunter2', false],
   ['empty', '', false],
 ];
