@@ -35,7 +35,8 @@ async function readCapped(response: Response, url: string, maxBytes: number): Pr
   if (response.body === null) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  const reader = response.body.getReader();
+  // fetch's body is a byte stream; the DOM typings leave its chunk type open.
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
