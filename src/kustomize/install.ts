@@ -152,7 +152,18 @@ async function downloadVerified(
     release.downloadUrl === DEFAULT_KUSTOMIZE_DOWNLOAD_URL ? GITHUB_ORIGINS : [new URL(base).origin];
   const get = async (file: string, maxBytes: number): Promise<Uint8Array> => {
     const url = `${base}/${file}`;
-    const body = await downloadAsset(url, { origins, maxBytes, fetch, timeoutMs: DOWNLOAD_TIMEOUT_MS });
+    let body: Uint8Array | undefined;
+    try {
+      body = await downloadAsset(url, { origins, maxBytes, fetch, timeoutMs: DOWNLOAD_TIMEOUT_MS });
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      throw new UserError(error.code, `downloading kustomize v${release.version}: ${error.message}`, {
+        cause: error,
+        hint:
+          error.hint ??
+          'kustomize-version needs to reach the release; or install kustomize and pass kustomize-path',
+      });
+    }
     if (body === undefined) {
       throw new UserError(
         'DOWNLOAD_FAILED',
