@@ -1,17 +1,14 @@
 /**
- * `kustomize-version` against a local release server: a real kustomize archive (the test
- * environment's kustomize, tarred and gzipped by the system tar) and its checksums.txt, served
- * in GitHub's release layout on 127.0.0.1. The build runs with the installed kustomize (PATH is
- * empty) and names it; a second run downloads nothing; a wrong checksum and a missing release
- * are refused with a message naming the version.
+ * `kustomize-version` against a local release server (test/support/kustomize-release.ts): a
+ * real kustomize archive (the test environment's kustomize, tarred and gzipped by the system
+ * tar) and its checksums.txt, served in GitHub's release layout on 127.0.0.1. The build runs
+ * with the installed kustomize (PATH is empty) and names it; a second run downloads nothing; a
+ * wrong checksum and a missing release are refused with a message naming the version.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { copyFile, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { arch, platform, tmpdir } from 'node:os';
+import { mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
+import { arch, tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -19,61 +16,26 @@ import { renderManifests } from '../../src/commands/build.ts';
 import { parseBuildConfig } from '../../src/config/build.ts';
 import { UserError } from '../../src/errors.ts';
 import { createMemoryHost } from '../../src/host/memory-host.ts';
-import {
-  DEFAULT_KUSTOMIZE_DOWNLOAD_URL,
-  installKustomize,
-  releaseAssetName,
-} from '../../src/kustomize/install.ts';
+import { DEFAULT_KUSTOMIZE_DOWNLOAD_URL, installKustomize } from '../../src/kustomize/install.ts';
 import { commandDeps } from '../support/command-deps.ts';
-import { tool } from '../support/tools.ts';
+import { startKustomizeReleaseServer, type KustomizeReleaseServer } from '../support/kustomize-release.ts';
 
 const run = promisify(execFile);
 const uid = process.getuid?.() ?? 0;
 
+let release: KustomizeReleaseServer;
 let version = '';
 let asset = '';
-let server: Server;
 let origin = '';
-/** Every request path the server answered, in order. */
-const requests: string[] = [];
+let requests: readonly string[] = [];
 
 before(async () => {
-  const real = await tool('kustomize');
-  const printed = (await run(real, ['version'])).stdout.trim();
-  version = /^v?(\d+\.\d+\.\d+)/.exec(printed)?.[1] ?? '';
-  assert.notEqual(version, '', `kustomize version printed ${printed}`);
-  asset = releaseAssetName(version, platform(), arch());
-
-  const work = await mkdtemp(path.join(tmpdir(), 'ksd-kv-archive-'));
-  await copyFile(real, path.join(work, 'kustomize'));
-  const archivePath = path.join(work, asset);
-  await run('tar', ['-czf', archivePath, '-C', work, 'kustomize']);
-  const archive = await readFile(archivePath);
-  const sha = createHash('sha256').update(archive).digest('hex');
-  const other = createHash('sha256').update('not the archive').digest('hex');
-  // GitHub's layout: <base>/kustomize%2Fv<version>/<file>. /good and /bad differ only in checksums.txt.
-  const tag = `kustomize%2Fv${version}`;
-  const files = new Map<string, Uint8Array | string>([
-    [`/good/${tag}/${asset}`, archive],
-    [`/good/${tag}/checksums.txt`, `${other}  kustomize_v${version}_other_os.tar.gz\n${sha}  ${asset}\n`],
-    [`/bad/${tag}/${asset}`, archive],
-    [`/bad/${tag}/checksums.txt`, `${other}  ${asset}\n`],
-  ]);
-  server = createServer((req, res) => {
-    requests.push(req.url ?? '');
-    const body = files.get(req.url ?? '');
-    if (body === undefined) {
-      res.writeHead(404).end('Not Found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  release = await startKustomizeReleaseServer();
+  ({ version, asset, origin, requests } = release);
 });
 
-after(() => {
-  server.close();
+after(async () => {
+  await release.close();
 });
 
 /** A one-ConfigMap kustomization in a fresh folder. */
