@@ -25,6 +25,7 @@ const LAYERS = [
       'map-limit',
       'bounded-read',
       'output-path',
+      'user-cache',
     ],
   },
   { name: 'keys', dirs: ['keys'] },

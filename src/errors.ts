@@ -23,7 +23,9 @@ export type ErrorCode =
   | 'APPLY_FAILED'
   | 'NOT_READY'
   | 'CHECKOUT_FAILED'
-  | 'HELM_FAILED';
+  | 'HELM_FAILED'
+  | 'DOWNLOAD_FAILED'
+  | 'CHECKSUM_MISMATCH';
 
 /**
  * Where in the user's files an error is, for an annotation on that file in the pull request.

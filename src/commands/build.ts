@@ -9,7 +9,7 @@ import path from 'node:path';
 import { buildFlags, parseBuildConfig, type BuildConfig } from '../config/build.ts';
 import { withContext } from '../errors.ts';
 import { createKeySources } from '../keys/key-sources.ts';
-import { buildTarget, resolveKustomize } from '../kustomize/build.ts';
+import { buildTarget, type KustomizeTool } from '../kustomize/build.ts';
 import { cacheKeySources } from '../kustomize/key-cache.ts';
 import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
 import { loadVariables } from '../kustomize/substitute.ts';
@@ -19,6 +19,7 @@ import type { KeySource } from '../keys/key-source.ts';
 import type { Command, CommandDeps } from './command.ts';
 import { renderFluxManifests } from './flux-render.ts';
 import { refuseOutputOverInputs } from '../output-path.ts';
+import { prepareKustomize } from './kustomize-tool.ts';
 import { privateRootParent, writePrivateFile } from '../private-file.ts';
 
 /**
@@ -34,15 +35,17 @@ export async function renderManifests(
     readonly undecrypted?: UndecryptedFiles;
     /** How a target is named in logs and errors (a build at a git ref names the ref, not its temp copy). */
     readonly nameTarget?: (target: string) => string;
+    /** The run's kustomize, when several builds share it (diff --against). */
+    readonly tool?: KustomizeTool;
   } = {},
 ): Promise<string> {
   const nameTarget = shared.nameTarget ?? ((target: string) => target);
+  // First, so the build's first log line names the kustomize and its version.
+  const tool = shared.tool ?? (await prepareKustomize(config, deps));
   const registry = deps.secrets;
   const keySources =
     shared.keySources ??
     cacheKeySources(await createKeySources(config.keys, { host: deps.host, exec: deps.exec }));
-  const tool = await resolveKustomize(config.kustomizePath, { exec: deps.exec, env: config.env });
-  deps.host.info(`building with ${tool.description}`);
   if (config.flux) {
     return renderFluxManifests(config, deps, {
       keySources,
@@ -148,7 +151,7 @@ export async function runBuild(config: BuildConfig, deps: CommandDeps): Promise<
 export const buildCommand: Command<BuildConfig> = {
   name: 'build',
   summary: 'decrypt in a private root with every MAC verified, then kustomize build',
-  usage: `build PATH... [--output FILE] [--kustomize PATH] [--enable-helm] [--load-restrictor R]
+  usage: `build PATH... [--output FILE] [--kustomize PATH | --kustomize-version V] [--enable-helm] [--load-restrictor R]
         [--substitute K=V]... [--substitute-from FILE]... [--substitute-strict] [--max-file-size BYTES]
         [--allow-remote none|public|HOST,...] [--age-key-file FILE]... [--pgp-key-file FILE]... [--decryption-order age,pgp]
         [--flux [--flux-source KIND/NAMESPACE/NAME=DIR]... [--flux-kustomization NAME]...]`,

@@ -18,6 +18,7 @@ import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
 import { cacheKeySources } from '../kustomize/key-cache.ts';
 import { privateRootParent } from '../private-file.ts';
 import type { CommandDeps } from './command.ts';
+import { prepareKustomize } from './kustomize-tool.ts';
 import { renderObjects } from './kube-run.ts';
 
 /**
@@ -92,12 +93,15 @@ export async function diffAgainstRef(
   if (first === undefined) throw new UserError('USAGE', 'against needs a PATH to build');
   const repo = await repositoryRoot(first, deps.exec, build.env);
   const commit = await resolveRef(repo, against, deps.exec, build.env, config.fetchAuth);
+  // One kustomize for both builds: installed (kustomize-version) and named in the log once.
+  const tool = await prepareKustomize(build, deps);
   const keySources = cacheKeySources(
     await createKeySources(build.keys, { host: deps.host, exec: deps.exec }),
   );
   // Both builds record into one list: a file at the ref has the same path as in the tree.
   const shared = {
     keySources,
+    tool,
     ...(options.undecrypted === undefined ? {} : { undecrypted: options.undecrypted }),
   };
 

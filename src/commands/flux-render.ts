@@ -21,10 +21,10 @@ import { findRepositoryRoot } from '../kustomize/graph.ts';
 import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
 import { detectSopsFormat } from '../sops/formats.ts';
 import { createKeySources } from '../keys/key-sources.ts';
-import { resolveKustomize } from '../kustomize/build.ts';
 import { cacheKeySources } from '../kustomize/key-cache.ts';
 import type { SecretRegistry } from '../masking.ts';
 import type { CommandDeps } from './command.ts';
+import { prepareKustomize } from './kustomize-tool.ts';
 
 export interface FluxRenderContext {
   readonly keySources: readonly KeySource[];
@@ -101,8 +101,7 @@ function selected(
 
 /** The keys, mask registry and kustomize of a run, for `apply --flux` (build and diff pass theirs). */
 export async function createFluxContext(config: BuildConfig, deps: CommandDeps): Promise<FluxRenderContext> {
-  const tool = await resolveKustomize(config.kustomizePath, { exec: deps.exec, env: config.env });
-  deps.host.info(`building with ${tool.description}`);
+  const tool = await prepareKustomize(config, deps);
   return {
     keySources: cacheKeySources(await createKeySources(config.keys, { host: deps.host, exec: deps.exec })),
     registry: deps.secrets,

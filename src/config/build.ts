@@ -3,6 +3,11 @@ import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { parseFluxSource } from '../flux/sources.ts';
 import { DEFAULT_MAX_FILE_SIZE } from '../kustomize/stage.ts';
+import {
+  DEFAULT_KUSTOMIZE_DOWNLOAD_URL,
+  parseKustomizeVersion,
+  type KustomizeRelease,
+} from '../kustomize/install.ts';
 import { parseRemotePolicy, type RemotePolicy } from '../kustomize/remote-policy.ts';
 import { parseVariables } from '../kustomize/substitute.ts';
 import { lines, optional, parseBoolean, type InputReader, type ShellOptions } from './inputs.ts';
@@ -19,6 +24,11 @@ export interface BuildConfig {
   readonly output: string | undefined;
   /** An explicit kustomize binary (`--kustomize` / `kustomize-path`); else PATH, then kubectl. */
   readonly kustomizePath: string | undefined;
+  /**
+   * `kustomize-version`: this kustomize release, downloaded (sha256 checked against the
+   * release's checksums.txt) into the tool cache and used instead of PATH. Excludes kustomizePath.
+   */
+  readonly kustomizeRelease: KustomizeRelease | undefined;
   /** Passed to kustomize as --enable-helm. */
   readonly enableHelm: boolean;
   /** Passed to kustomize as --load-restrictor (LoadRestrictionsRootOnly or LoadRestrictionsNone). */
@@ -60,6 +70,7 @@ export const buildFlags = {
   output: { type: 'string' },
   'kustomize-path': { type: 'string' },
   kustomize: { type: 'string' },
+  'kustomize-version': { type: 'string' },
   'enable-helm': { type: 'boolean' },
   'load-restrictor': { type: 'string' },
   'max-file-size': { type: 'string' },
@@ -96,7 +107,7 @@ export function parseBuildConfig(read: InputReader, env: Env, shell: ShellOption
     command: 'build',
     paths,
     output: optional(read('output')),
-    kustomizePath: optional(read('kustomize-path')) ?? optional(read('kustomize')),
+    ...parseKustomizeChoice(read, env, shell),
     enableHelm: parseBoolean(read, 'enable-helm'),
     loadRestrictor,
     maxFileSize,
@@ -109,6 +120,40 @@ export function parseBuildConfig(read: InputReader, env: Env, shell: ShellOption
     env,
     stdoutIsLog: shell.stdoutIsLog,
     ...parseFluxInputs(read),
+  };
+}
+
+/**
+ * `kustomize-path` or `kustomize-version`, not both. The download URL can be moved only by
+ * KSD_KUSTOMIZE_DOWNLOAD_URL on the CLI, for tests: never by an input, and never in the Action,
+ * where an earlier step of the job could set it (GITHUB_ENV) to serve its own binary.
+ */
+function parseKustomizeChoice(
+  read: InputReader,
+  env: Env,
+  shell: ShellOptions,
+): Pick<BuildConfig, 'kustomizePath' | 'kustomizeRelease'> {
+  const kustomizePath = optional(read('kustomize-path')) ?? optional(read('kustomize'));
+  const version = optional(read('kustomize-version'));
+  if (version === undefined) return { kustomizePath, kustomizeRelease: undefined };
+  if (kustomizePath !== undefined) {
+    throw new UserError('USAGE', 'kustomize-path and kustomize-version cannot both be set', {
+      hint: 'kustomize-version installs that release; kustomize-path uses a binary you installed',
+    });
+  }
+  const action = shell.action === true;
+  const override = action ? undefined : optional(env['KSD_KUSTOMIZE_DOWNLOAD_URL'] ?? '');
+  if (override !== undefined && (!/^https?:\/\//.test(override) || !URL.canParse(override))) {
+    throw new UserError('USAGE', `KSD_KUSTOMIZE_DOWNLOAD_URL is "${override}"; expected an http(s) URL`);
+  }
+  const toolCache = action ? optional(env['RUNNER_TOOL_CACHE'] ?? '') : undefined;
+  return {
+    kustomizePath: undefined,
+    kustomizeRelease: {
+      version: parseKustomizeVersion(version),
+      downloadUrl: override ?? DEFAULT_KUSTOMIZE_DOWNLOAD_URL,
+      toolCache: toolCache !== undefined && path.isAbsolute(toolCache) ? toolCache : undefined,
+    },
   };
 }
 

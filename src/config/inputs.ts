@@ -13,6 +13,12 @@ export type InputReader = (name: string) => string;
 export interface ShellOptions {
   /** In the Action, stdout is the job log: plaintext must go to a file instead. */
   readonly stdoutIsLog: boolean;
+  /**
+   * Running as the GitHub Action, not the CLI: tools install into the runner's tool cache, and
+   * test-only environment overrides (KSD_KUSTOMIZE_DOWNLOAD_URL) are ignored, since an earlier
+   * step of the job can set any variable through GITHUB_ENV.
+   */
+  readonly action?: boolean;
   /** Registers a secret read from an input (the decryption Secret's values) the moment it is parsed. */
   readonly mask?: Mask;
   /** Logs what an input held, never a value (the Action's "decryption-secret: ..." line). */

@@ -69,6 +69,7 @@ export async function runAction(kit: ActionToolkit): Promise<number> {
       // The config masks the decryption Secret's values as it parses them and says what it held.
       const shell = {
         stdoutIsLog: true,
+        action: true,
         mask: (value: string) => host.setSecret(value),
         info: (message: string) => host.info(message),
       };

@@ -104,8 +104,8 @@ async function versionOf(exec: Exec, command: string, args: readonly string[]): 
 }
 
 /**
- * The first of: the explicit path (`--kustomize` / `kustomize-path`), `kustomize` on PATH,
- * `kubectl kustomize`.
+ * The first of: the explicit path (`--kustomize` / `kustomize-path`, or the release
+ * `kustomize-version` installed, install.ts), `kustomize` on PATH, `kubectl kustomize`.
  */
 export async function resolveKustomize(
   explicit: string | undefined,
@@ -133,7 +133,7 @@ export async function resolveKustomize(
     };
   }
   throw new UserError('FILE_NOT_FOUND', 'neither kustomize nor kubectl was found on PATH', {
-    hint: 'install kustomize, or pass --kustomize /path/to/kustomize (the kustomize-path input)',
+    hint: 'install kustomize, pass --kustomize /path/to/kustomize (the kustomize-path input), or ask for a release with kustomize-version',
   });
 }
 

@@ -111,6 +111,47 @@ test('release.yml: on a vX.Y.Z tag, checks dist/ is fresh, creates the release, 
   assert.match(all, /CHANGELOG\.md/);
 });
 
+test("release.yml's version step passes the real CHANGELOG.md and refuses a heading without a date", async () => {
+  const step = stepsOf(path.join(workflowsDir, 'release.yml')).find(
+    ({ step }) => step.name === 'The tag, package.json and CHANGELOG.md name the same version',
+  );
+  const script = (step?.step as { run?: unknown } | undefined)?.run;
+  assert.equal(typeof script, 'string', 'the version step');
+  const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  const real = readFileSync(path.join(repoRoot, 'CHANGELOG.md'), 'utf8');
+  const heading = `## [${version}] - `;
+  assert.ok(real.includes(heading), 'the CHANGELOG has a section for the package version');
+  const cases: { name: string; changelog: string; passes: boolean }[] = [
+    { name: 'the real CHANGELOG.md', changelog: real, passes: true },
+    {
+      name: 'a DATE placeholder',
+      changelog: real.replace(/^(## \[[^\]]+\] - ).*$/m, '$1DATE'),
+      passes: false,
+    },
+    { name: 'no date', changelog: real.replace(/^(## \[[^\]]+\]) - .*$/m, '$1'), passes: false },
+    {
+      name: 'another version that matches only with . as a wildcard',
+      changelog: real.replaceAll(heading, `## [${version.replaceAll('.', 'x')}] - `),
+      passes: false,
+    },
+  ];
+  for (const c of cases) {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ksd-release-'));
+    await writeFile(path.join(dir, 'package.json'), JSON.stringify({ version }));
+    await writeFile(path.join(dir, 'CHANGELOG.md'), c.changelog);
+    const code = await run('bash', ['-e', '-c', script as string], {
+      cwd: dir,
+      env: { PATH: process.env['PATH'] ?? '', TAG: `v${version}` },
+    }).then(
+      () => 0,
+      (error: unknown) => (error as { code?: number }).code ?? -1,
+    );
+    assert.equal(code, c.passes ? 0 : 1, c.name);
+  }
+});
+
 test('the example workflows: deploy on push, PR diff, lint with SARIF, fleet matrix', () => {
   const examples = new Map(exampleFiles().map((f) => [path.basename(f), stepsOf(f)]));
   assert.deepEqual([...examples.keys()], ['deploy.yml', 'fleet.yml', 'lint.yml', 'pr-diff.yml']);
