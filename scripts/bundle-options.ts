@@ -18,7 +18,13 @@ const ownPackageJson = path.join(root, 'package.json');
 
 export const mainBuild: BuildOptions = {
   absWorkingDir: root,
-  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts', post: 'src/post.ts' },
+  entryPoints: {
+    index: 'src/index.ts',
+    cli: 'src/cli.ts',
+    post: 'src/post.ts',
+    // Loaded by dist/bin.js before cli.js, so the whole CLI comes from the compile cache.
+    'compile-cache': 'src/compile-cache.ts',
+  },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -3,8 +3,9 @@
  * run skips parsing and compiling the bundle: most of what a one-file `decrypt` costs over
  * `node -e 0` (bench/startup).
  *
- * Imported for its effect, first, by the CLI entry; it only helps modules loaded after it
- * runs, so an entry that imports the rest dynamically gets the whole benefit.
+ * Loaded for its effect by dist/bin.js (the installed command) before it imports the CLI
+ * dynamically, so the whole CLI comes from the cache; the CLI entry imports it too, for runs
+ * of dist/cli.js itself, where it helps only what loads later.
  *
  * The cache holds compiled code that Node will run, so its folder is a private per-user one
  * (src/user-cache.ts): `kustomize-sops-deploy-compile-cache-<uid>`. Node checks each entry

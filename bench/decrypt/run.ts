@@ -180,7 +180,7 @@ async function timeSopsAge(
   files: readonly string[],
   ageKeyFile: string,
 ): Promise<{ wall: number; cpu: number } | string> {
-  let decryptSops: (options: Record<string, unknown>) => Promise<unknown>;
+  let decryptSops: (input: string, options: Record<string, unknown>) => Promise<unknown>;
   try {
     const name = 'sops-age';
     ({ decryptSops } = (await import(name)) as { decryptSops: typeof decryptSops });
@@ -189,9 +189,9 @@ async function timeSopsAge(
   }
   const secretKey = /^AGE-SECRET-KEY-1\S+$/m.exec(await readFile(ageKeyFile, 'utf8'))![0];
   const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
-  for (const content of texts.slice(0, 20)) await decryptSops({ content, secretKey, fileType: 'yaml' });
+  for (const content of texts.slice(0, 20)) await decryptSops(content, { secretKey, fileType: 'yaml' });
   return perItem(texts.length, async () => {
-    for (const content of texts) await decryptSops({ content, secretKey, fileType: 'yaml' });
+    for (const content of texts) await decryptSops(content, { secretKey, fileType: 'yaml' });
   });
 }
 

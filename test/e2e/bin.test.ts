@@ -111,3 +111,24 @@ describe('streams and exit codes (on the Node.js running the tests)', () => {
     assert.equal((await runBin(process.execPath, ['--version'])).stdout, `${packageJson.version}\n`);
   });
 });
+
+test('bin.js turns on the compile cache before it loads the CLI, so cli.js itself is cached', async () => {
+  const { mkdtemp, readdir, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const xdg = await mkdtemp(path.join(tmpdir(), 'ksd-bin-cc-'));
+  try {
+    const child = spawn(process.execPath, [bin, '--version'], {
+      env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home', XDG_CACHE_HOME: xdg },
+      stdio: 'ignore',
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 0);
+    const uid = process.getuid?.() ?? 0;
+    const cache = path.join(xdg, `kustomize-sops-deploy-compile-cache-${uid}`);
+    // Node keeps one folder per version and a file per compiled module: cli.js must be one.
+    const entries = (await readdir(cache, { recursive: true })).map(String);
+    assert.ok(entries.length > 2, `the cache holds the CLI's modules: ${entries.join(', ')}`);
+  } finally {
+    await rm(xdg, { recursive: true, force: true });
+  }
+});
