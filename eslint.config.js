@@ -26,6 +26,7 @@ const LAYERS = [
       'bounded-read',
       'output-path',
       'user-cache',
+      'address-kind',
     ],
   },
   { name: 'keys', dirs: ['keys'] },

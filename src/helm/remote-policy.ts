@@ -7,45 +7,20 @@
  * change between the check and the connection), and these ranges are refused unless the run
  * allows private addresses explicitly (tests serving charts on loopback do).
  *
- * kustomize remotes have no such policy in this project yet; this module does not depend on
- * Helm and could move down a layer for them.
+ * Which addresses are not public is decided once, in address-kind.ts, for kustomize remotes
+ * (kustomize/remote-policy.ts) and chart repositories alike.
  */
 import { lookup as dnsLookup } from 'node:dns';
 import type { LookupAddress, LookupOptions } from 'node:dns';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { nonPublicKind } from '../address-kind.ts';
 
-const blocked = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-] as const) {
-  blocked.addSubnet(net, prefix, 'ipv4');
-}
-for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-] as const) {
-  blocked.addSubnet(net, prefix, 'ipv6');
-}
-
-/** Whether `address` (an IP literal) is loopback, link-local, private or unspecified. */
+/**
+ * Whether `address` (an IP literal) is not public: loopback, link-local, private, shared,
+ * multicast or unspecified, by the one rule in address-kind.ts.
+ */
 export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return blocked.check(address, 'ipv4');
-  if (family === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped?.[1] !== undefined) return blocked.check(mapped[1], 'ipv4');
-    return blocked.check(address, 'ipv6');
-  }
-  return false;
+  return isIP(address) !== 0 && nonPublicKind(address) !== undefined;
 }
 
 export interface RemotePolicy {

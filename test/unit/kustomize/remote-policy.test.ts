@@ -3,7 +3,6 @@ import { describe, test } from 'node:test';
 import { UserError } from '../../../src/errors.ts';
 import {
   checkRemote,
-  nonPublicKind,
   parseRemotePolicy,
   PUBLIC_REMOTES,
   RemoteRefusal,
@@ -126,18 +125,4 @@ describe('other policies', () => {
         e instanceof UserError && e.code === 'USAGE' && /"https:\/\/x" is not a host name/.test(e.message),
     );
   });
-});
-
-test('nonPublicKind', () => {
-  const cases: readonly [string, string | undefined][] = [
-    ['8.8.8.8', undefined],
-    ['100.64.0.1', 'a shared (carrier-grade NAT) address'],
-    ['0.0.0.0', 'the unspecified address'],
-    ['224.0.0.1', 'a multicast or reserved address'],
-    ['2606:4700::1111', undefined],
-    ['::', 'the unspecified address'],
-    ['::ffff:10.0.0.1', 'a private address'],
-    ['64:ff9b::a9fe:a9fe', 'a NAT64 address'],
-  ];
-  for (const [address, want] of cases) assert.equal(nonPublicKind(address), want, address);
 });
