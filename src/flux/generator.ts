@@ -100,8 +100,11 @@ function resourceProblem(object: unknown): string | undefined {
   return undefined;
 }
 
+/** Whether the source artifact leaves out a path (absolute); source-ignore.ts decides. */
+export type IgnoredBySource = (abs: string, isDir: boolean) => boolean;
+
 /** Flux's scanManifests: the resources of a generated kustomization, as `./rel` paths. */
-export async function scanManifests(dir: string): Promise<string[]> {
+export async function scanManifests(dir: string, ignored?: IgnoredBySource): Promise<string[]> {
   const found: string[] = [];
   const walk = async (current: string): Promise<void> => {
     const entries = (await readdir(current, { withFileTypes: true })).sort(byName);
@@ -109,7 +112,7 @@ export async function scanManifests(dir: string): Promise<string[]> {
       const abs = path.join(current, entry.name);
       const rel = `./${path.relative(dir, abs).split(path.sep).join('/')}`;
       const isDir = entry.isDirectory() || (entry.isSymbolicLink() && (await stat(abs)).isDirectory());
-      if (isIgnoredBySource(entry.name, isDir)) continue;
+      if (ignored === undefined ? isIgnoredBySource(entry.name, isDir) : ignored(abs, isDir)) continue;
       if (isDir) {
         if ((await findKustomizationFileName(abs)) !== undefined) found.push(rel);
         else await walk(abs);
@@ -190,6 +193,7 @@ export async function generateKustomization(
   dir: string,
   spec: Readonly<Record<string, unknown>>,
   where: string,
+  ignored?: IgnoredBySource,
 ): Promise<GeneratedKustomization> {
   const existing = await findKustomizationFileName(dir);
   let kus: Record<string, unknown>;
@@ -206,7 +210,7 @@ export async function generateKustomization(
     kus['kind'] ??= 'Kustomization';
     if (strings(kus['resources']).length === 0) kus['buildMetadata'] = ['originAnnotations'];
   } else {
-    resources = await scanManifests(dir);
+    resources = await scanManifests(dir, ignored);
     kus = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' };
     if (resources.length === 0) kus['namespace'] = '_placeholder';
     else kus['resources'] = resources;

@@ -21,7 +21,8 @@ import { decryptAfterBuild } from '../kustomize/post-build.ts';
 import { stageGraph } from '../kustomize/stage.ts';
 import { detectSopsFormat } from '../sops/formats.ts';
 import { substituteDocument } from '../kustomize/substitute.ts';
-import { generateKustomization, type GeneratedKustomization } from './generator.ts';
+import { generateKustomization, type GeneratedKustomization, type IgnoredBySource } from './generator.ts';
+import { loadSourceIgnore, type SourceIgnore } from './source-ignore.ts';
 import { kustomizationId, type FluxKustomization } from './kustomization.ts';
 import { markUndecryptedUses } from './substitute-from.ts';
 
@@ -100,6 +101,40 @@ export async function buildFluxGraph(
   }
   acc.generated.set(toRel(root, path.join(dir, generated.fileName)), generated.content);
   return { ...base, ...acc };
+}
+
+/** The source exclusions of each source folder, read once per run (per RenderDeps). */
+const sourceIgnores = new WeakMap<RenderDeps, Map<string, Promise<SourceIgnore>>>();
+
+function sourceIgnoreFor(sourceDir: string, deps: RenderDeps): Promise<SourceIgnore> {
+  let byDir = sourceIgnores.get(deps);
+  if (byDir === undefined) {
+    byDir = new Map();
+    sourceIgnores.set(deps, byDir);
+  }
+  let found = byDir.get(sourceDir);
+  if (found === undefined) {
+    found = loadSourceIgnore(sourceDir);
+    byDir.set(sourceDir, found);
+  }
+  return found;
+}
+
+/**
+ * The graph without the files the source artifact leaves out (.sourceignore, Flux's default
+ * exclusions): Flux's build does not have them, so ours must not either. When kustomize then
+ * fails for want of one, `left` names them.
+ */
+function withoutIgnored(
+  graph: KustomizeGraph,
+  ignored: IgnoredBySource,
+): { readonly graph: KustomizeGraph; readonly left: readonly string[] } {
+  const left = [...graph.files.keys()].filter((rel) =>
+    ignored(path.join(graph.root, ...rel.split('/')), false),
+  );
+  if (left.length === 0) return { graph, left };
+  const files = new Map([...graph.files].filter(([rel]) => !left.includes(rel)));
+  return { graph: { ...graph, files }, left };
 }
 
 /** Refuses SOPS files in a Kustomization Flux would not decrypt: they would reach the cluster encrypted. */
@@ -204,18 +239,34 @@ export async function renderKustomization(
       },
     );
   }
-  const generated = await generateKustomization(dir, k.spec, `Kustomization ${id}`);
+  const exclusions = await sourceIgnoreFor(sourceDir, deps);
+  const ignored = (abs: string, isDir: boolean): boolean =>
+    exclusions.ignores(path.relative(sourceDir, abs).split(path.sep).join('/'), isDir);
+  const generated = await generateKustomization(dir, k.spec, `Kustomization ${id}`, ignored);
   let graph: KustomizeGraph;
   try {
     graph = await buildFluxGraph(dir, root, generated);
   } catch (error) {
     throw withContext(`Kustomization ${id}`, error);
   }
+  const artifact = withoutIgnored(graph, ignored);
+  graph = artifact.graph;
   const decrypt = k.decryptionProvider === 'sops';
   if (!decrypt) await refuseEncrypted(graph, k);
   for (const remote of graph.remote)
     deps.host.info(`Kustomization ${id}: remote resource ${remote} is fetched by kustomize`);
-  const { output, decrypted } = await runKustomize(graph, k, deps);
+  let built: Awaited<ReturnType<typeof runKustomize>>;
+  try {
+    built = await runKustomize(graph, k, deps);
+  } catch (error) {
+    if (!(error instanceof UserError) || error.code !== 'KUSTOMIZE_FAILED' || artifact.left.length === 0)
+      throw error;
+    throw new UserError(error.code, error.message, {
+      ...(error.report === undefined ? {} : { report: error.report }),
+      hint: `the source artifact leaves out ${artifact.left.join(', ')} (.sourceignore or Flux's default exclusions), as Flux's would: un-ignore what the kustomization needs, or stop referring to it`,
+    });
+  }
+  const { output, decrypted } = built;
 
   const docs = parseAllDocuments(output).filter((doc) => doc.contents !== null);
   if (docs.some((doc) => doc.errors.length > 0)) {

@@ -12,7 +12,7 @@ import { before, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { renderManifests } from '../../src/commands/build.ts';
 import { parseBuildConfig } from '../../src/config/build.ts';
-import { errorMessage } from '../../src/errors.ts';
+import { errorMessage, UserError } from '../../src/errors.ts';
 import { syntheticRoot } from '../../src/flux/discover.ts';
 import { isArtifactGenerator, parseArtifactGenerator } from '../../src/flux/artifact-generator.ts';
 import {
@@ -152,5 +152,38 @@ test('--flux-source maps another repository; --substitute is refused in Flux mod
         { stdoutIsLog: false },
       ),
     (e) => errorMessage(e).includes('flux-source and flux-kustomization apply only with flux'),
+  );
+});
+
+test('.sourceignore: ignored files are not in the artifact; a kustomization that needs one fails, naming it', async () => {
+  const root = path.join(REPOS, 'flux2-multi-tenancy');
+  const devTeam = await mkdtemp(path.join(tmpdir(), 'ksd-dev-team-ignore-'));
+  await mkdir(path.join(devTeam, 'staging'));
+  const cm = (name: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
+  await writeFile(path.join(devTeam, 'staging', 'app.yaml'), cm('app'));
+  await writeFile(path.join(devTeam, 'staging', 'draft.yaml'), cm('draft'));
+  await writeFile(path.join(devTeam, '.sourceignore'), 'draft.yaml\n');
+  const inputs = {
+    path: path.join(root, 'clusters/staging'),
+    root,
+    'flux-source': `GitRepository/apps/dev-team=${devTeam}`,
+    'flux-kustomization': 'apps/dev-team',
+  };
+  // No kustomization.yaml: Flux's generated one lists what the artifact holds.
+  const { objects } = await buildFlux(inputs);
+  assert.deepEqual(
+    objects.map((o) => (o['metadata'] as Obj)['name']),
+    ['app'],
+  );
+  await writeFile(
+    path.join(devTeam, 'staging', 'kustomization.yaml'),
+    'resources:\n  - app.yaml\n  - draft.yaml\n',
+  );
+  await assert.rejects(
+    buildFlux(inputs),
+    (e) =>
+      e instanceof UserError &&
+      /draft\.yaml/.test(e.message) &&
+      /the source artifact leaves out staging\/draft\.yaml \(\.sourceignore/.test(e.hint ?? ''),
   );
 });
