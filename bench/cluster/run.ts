@@ -160,15 +160,22 @@ const TARGETS: Record<string, { first: string; again: string; diff: string }> = 
 
 /** A copy of the kubeconfig that reaches the apiserver through `url` (the latency proxy). */
 async function kubeconfigVia(kubeconfig: string, url: string, dir: string): Promise<string> {
-  const text = await readFile(kubeconfig, 'utf8');
+  // The test environment writes its kubeconfig as JSON.
+  const config = JSON.parse(await readFile(kubeconfig, 'utf8')) as {
+    clusters: { cluster: { server: string } }[];
+  };
+  for (const entry of config.clusters) entry.cluster.server = url;
   const out = path.join(dir, `kubeconfig-${url.split(':').at(-1) ?? ''}`);
-  await writeFile(out, text.replace(/server: \S+/g, `server: ${url}`));
+  await writeFile(out, JSON.stringify(config), { mode: 0o600 });
   return out;
 }
 
 /** Every phase, ours and kubectl's, over one round-trip time (0: loopback, no proxy). */
 async function measure(rttMs: number, direct: string, dir: string, version: string): Promise<void> {
-  const server = new URL(/server: (\S+)/.exec(await readFile(direct, 'utf8'))?.[1] ?? '');
+  const config = JSON.parse(await readFile(direct, 'utf8')) as {
+    clusters: { cluster: { server: string } }[];
+  };
+  const server = new URL(config.clusters[0]?.cluster.server ?? '');
   const proxy =
     rttMs === 0
       ? undefined

@@ -11,7 +11,10 @@ import { installKustomize } from '../kustomize/install.ts';
 import type { CommandDeps } from './command.ts';
 
 /** Resolves (and if asked, installs) the run's kustomize, and names it in the log and the summary. */
-export async function prepareKustomize(config: BuildConfig, deps: CommandDeps): Promise<KustomizeTool> {
+export async function prepareKustomize(
+  config: Pick<BuildConfig, 'kustomizePath' | 'kustomizeRelease' | 'env'>,
+  deps: CommandDeps,
+): Promise<KustomizeTool> {
   const explicit =
     config.kustomizeRelease === undefined
       ? config.kustomizePath

@@ -9,9 +9,11 @@ import path from 'node:path';
 import { lintFlags, parseLintConfig, type LintConfig } from '../config/lint.ts';
 import { UserError } from '../errors.ts';
 import { lintPaths, type LintResult } from '../lint/lint.ts';
+import type { Finding } from '../lint/rules.ts';
 import { renderFindings, renderSarif } from '../lint/render.ts';
 import { parseLintConfig as parseLintFile, type LintFileConfig } from '../lint/suppress.ts';
 import type { Command, CommandDeps } from './command.ts';
+import { lintRendered } from './lint-rendered.ts';
 
 /** The suppression file read when `--config` is not given and it exists. */
 export const DEFAULT_LINT_CONFIG = '.ksd-lint.yaml';
@@ -30,18 +32,38 @@ async function loadLintFile(config: LintConfig, cwd: string): Promise<LintFileCo
   return parseLintFile(text, file);
 }
 
+/**
+ * The file-by-file result with the rendered check's findings added. A file the file rules
+ * already fail is not reported again from its rendering: the fix is the same.
+ */
+function withRendered(result: LintResult, rendered: readonly Finding[]): LintResult {
+  const failed = new Set(result.findings.filter((f) => f.severity === 'error').map((f) => f.file));
+  const added = rendered.filter((f) => !(f.rule === 'rendered-plaintext-secret' && failed.has(f.file)));
+  const findings = [...result.findings, ...added].sort((a, b) =>
+    a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column,
+  );
+  return { ...result, findings };
+}
+
 /** Runs the gate and reports; returns the result for callers that want the data. */
 export async function runLint(
   config: LintConfig,
   deps: CommandDeps,
   cwd = process.cwd(),
 ): Promise<LintResult> {
-  const result = await lintPaths({
+  const files = await lintPaths({
     paths: config.paths,
     cwd,
     exec: deps.exec,
     config: await loadLintFile(config, cwd),
   });
+  const result =
+    config.rendered === undefined
+      ? files
+      : withRendered(
+          files,
+          await lintRendered({ paths: config.paths, cwd, kustomize: config.rendered }, deps),
+        );
   deps.host.writeStdout(renderFindings(result, config.format));
   if (config.sarifFile !== undefined)
     await writeFile(path.resolve(cwd, config.sarifFile), renderSarif(result));
@@ -58,7 +80,7 @@ export const lintCommand: Command<LintConfig> = {
   name: 'lint',
   summary: 'fail when a plaintext secret would merge (no keys needed)',
   usage:
-    'lint [PATH...] [--format text|json|sarif|github] [--config FILE] [--sarif-file FILE] [--fail-on error|warning]',
+    'lint [PATH...] [--format text|json|sarif|github] [--config FILE] [--sarif-file FILE] [--fail-on error|warning]\n        [--rendered [--kustomize-path F | --kustomize-version V]]',
   flags: lintFlags,
   positionals: [{ name: 'path', variadic: true }],
   parse: parseLintConfig,

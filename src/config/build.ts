@@ -128,7 +128,7 @@ export function parseBuildConfig(read: InputReader, env: Env, shell: ShellOption
  * KSD_KUSTOMIZE_DOWNLOAD_URL on the CLI, for tests: never by an input, and never in the Action,
  * where an earlier step of the job could set it (GITHUB_ENV) to serve its own binary.
  */
-function parseKustomizeChoice(
+export function parseKustomizeChoice(
   read: InputReader,
   env: Env,
   shell: ShellOptions,

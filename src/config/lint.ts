@@ -2,7 +2,8 @@
 import { UserError } from '../errors.ts';
 import { LINT_FORMATS, type LintFormat } from '../lint/render.ts';
 import type { Severity } from '../lint/rules.ts';
-import { lines, optional, type InputReader, type ShellOptions } from './inputs.ts';
+import { parseKustomizeChoice, type BuildConfig } from './build.ts';
+import { lines, optional, parseBoolean, type InputReader, type ShellOptions } from './inputs.ts';
 import type { Env } from '../ports.ts';
 
 /** `lint`: the plaintext-secret gate. It needs no keys. */
@@ -21,6 +22,11 @@ export interface LintConfig {
   readonly sarifFile: string | undefined;
   /** The lowest severity that fails the gate (exit 1): `error` by default. */
   readonly failOn: Severity;
+  /**
+   * `rendered`: also build each kustomization root without keys and check the rendering
+   * (commands/lint-rendered.ts), with this kustomize; undefined when off.
+   */
+  readonly rendered: Pick<BuildConfig, 'kustomizePath' | 'kustomizeRelease' | 'env'> | undefined;
 }
 
 const FAIL_ON: readonly Severity[] = ['error', 'warning'];
@@ -31,10 +37,13 @@ export const lintFlags = {
   config: { type: 'string' },
   'sarif-file': { type: 'string' },
   'fail-on': { type: 'string' },
+  rendered: { type: 'boolean' },
+  'kustomize-path': { type: 'string' },
+  'kustomize-version': { type: 'string' },
 } as const;
 
 /** Reads and validates the inputs of `lint`. */
-export function parseLintConfig(read: InputReader, _env: Env, shell: ShellOptions): LintConfig {
+export function parseLintConfig(read: InputReader, env: Env, shell: ShellOptions): LintConfig {
   const format = optional(read('format')) ?? (shell.stdoutIsLog ? 'github' : 'text');
   if (!(LINT_FORMATS as readonly string[]).includes(format)) {
     throw new UserError('USAGE', `format is "${format}"; expected one of ${LINT_FORMATS.join(', ')}`);
@@ -53,5 +62,6 @@ export function parseLintConfig(read: InputReader, _env: Env, shell: ShellOption
     config: optional(read('config')),
     sarifFile: optional(read('sarif-file')),
     failOn: failOn as Severity,
+    rendered: parseBoolean(read, 'rendered') ? { ...parseKustomizeChoice(read, env, shell), env } : undefined,
   };
 }

@@ -12,6 +12,7 @@ import type { Exec } from '../ports.ts';
 import type { Host } from '../ports.ts';
 import type { KeySource } from '../keys/key-source.ts';
 import { walkGraph } from './graph.ts';
+import { withOriginAnnotations } from './origin-annotations.ts';
 import type { RemotePolicy } from './remote-policy.ts';
 import { decryptAfterBuild, needsPostBuild } from './post-build.ts';
 import type { UndecryptedFiles } from './placeholder.ts';
@@ -41,6 +42,8 @@ export interface BuildOptions {
   readonly decryptionOrder?: readonly string[];
   /** Post-build substitution, when requested. */
   readonly substitute?: { readonly vars: ReadonlyMap<string, string>; readonly strict: boolean };
+  /** Build with kustomize's origin annotations (lint --rendered; origin-annotations.ts). */
+  readonly originAnnotations?: boolean;
 }
 
 export interface BuildDeps {
@@ -216,10 +219,11 @@ export function kustomizeFailure(
 
 /** Builds one target. The private root is gone when this returns or throws. */
 export async function buildTarget(options: BuildOptions, deps: BuildDeps): Promise<BuildResult> {
-  const graph = await walkGraph(options.target, {
+  const walked = await walkGraph(options.target, {
     ...(options.root === undefined ? {} : { root: options.root }),
     ...(options.remotePolicy === undefined ? {} : { remotePolicy: options.remotePolicy }),
   });
+  const graph = options.originAnnotations === true ? await withOriginAnnotations(walked) : walked;
   for (const remote of graph.remote)
     deps.host.info(`${options.target}: remote resource ${remote} is fetched by kustomize`);
   const staged = await stageGraph(graph, {

@@ -18,7 +18,8 @@ export type RuleId =
   | 'secret-like-value'
   | 'creation-rule-configmap'
   | 'unparseable-file'
-  | 'unchecked-file';
+  | 'unchecked-file'
+  | 'rendered-plaintext-secret';
 
 /** One problem, as data. Lines and columns are 1-based and point at the offending key. */
 export interface Finding {
@@ -124,6 +125,13 @@ export const RULES: readonly RuleInfo[] = [
     description:
       'A file could not be checked: too large to parse, it failed to read, or its .sops.yaml does not parse',
     hint: 'split the file or fix it; if it holds no secret, waive it in .ksd-lint.yaml with the reason',
+  },
+  {
+    id: 'rendered-plaintext-secret',
+    severity: 'error',
+    description:
+      'lint --rendered: a Secret value in the keyless kustomize rendering did not come from a SOPS file (a patch, replacement, generator or component put it there)',
+    hint: 'encrypt the source of the value with sops, or generate the Secret from a SOPS-encrypted file',
   },
 ];
 

@@ -1,0 +1,190 @@
+/**
+ * `lint --rendered`: the gate looks at what kustomize would deploy, not only at files. Every
+ * kustomization root under the linted paths (a kustomization no other one there includes) is
+ * built without keys: SOPS files are staged with the placeholders `diff` uses for files no key
+ * opens, so any Secret value in the rendering that is not a placeholder did not come from a
+ * SOPS source and would reach the cluster in plaintext. kustomize's origin annotations name
+ * the file (or the kustomization whose generator made it), so each finding points at what to
+ * fix. This catches what no file-by-file rule can: a value patched or replaced into a Secret,
+ * a generator reading a plaintext file, a component adding keys.
+ *
+ * Builds run with remote resources refused (a pull request is untrusted) and never abort the
+ * lint: a root that does not build is a warning naming it, and the other roots are checked.
+ */
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import type { BuildConfig } from '../config/build.ts';
+import { errorMessage } from '../errors.ts';
+import { isRecord } from '../is-record.ts';
+import { buildTarget, type KustomizeTool } from '../kustomize/build.ts';
+import { KUSTOMIZATION_FILE_NAMES, walkGraph } from '../kustomize/graph.ts';
+import { originOf } from '../kustomize/origin-annotations.ts';
+import { UndecryptedFiles } from '../kustomize/placeholder.ts';
+import type { Finding } from '../lint/rules.ts';
+import { isTemplate } from '../lint/template.ts';
+import { listFiles } from '../lint/walk-files.ts';
+import { mapLimit } from '../map-limit.ts';
+import { findRepositoryRoot } from '../bounded-read.ts';
+import { isUndecryptedString } from '../sops/undecrypted.ts';
+import type { CommandDeps } from './command.ts';
+import { prepareKustomize } from './kustomize-tool.ts';
+
+/** What the rendered check needs from the lint config: the paths and the kustomize to use. */
+export interface RenderedLintInputs {
+  readonly paths: readonly string[];
+  readonly cwd: string;
+  readonly kustomize: Pick<BuildConfig, 'kustomizePath' | 'kustomizeRelease' | 'env'>;
+}
+
+const KUSTOMIZATION_NAMES: ReadonlySet<string> = new Set(KUSTOMIZATION_FILE_NAMES);
+
+/** Every folder holding a kustomization file under the paths, with its repository root. */
+async function kustomizationDirs(
+  inputs: RenderedLintInputs,
+  deps: CommandDeps,
+): Promise<Map<string, string>> {
+  const dirs = new Map<string, string>();
+  for (const target of inputs.paths) {
+    const absolute = path.resolve(inputs.cwd, target);
+    const root = await findRepositoryRoot(absolute);
+    for (const file of await listFiles(absolute, deps.exec)) {
+      if (KUSTOMIZATION_NAMES.has(path.basename(file))) dirs.set(path.dirname(file), root);
+    }
+  }
+  return dirs;
+}
+
+/** The kustomizations no other one under the paths includes: what a deploy would build. */
+async function rootsOf(dirs: ReadonlyMap<string, string>): Promise<string[]> {
+  const included = new Set<string>();
+  for (const [dir, root] of dirs) {
+    try {
+      const graph = await walkGraph(dir, { root, remotePolicy: { kind: 'none' } });
+      for (const rel of graph.dirs) {
+        const abs = path.join(graph.root, ...rel.split('/'));
+        if (abs !== dir) included.add(abs);
+      }
+    } catch {
+      // A kustomization that does not walk is built below, where its error becomes a finding.
+    }
+  }
+  return [...dirs.keys()].filter((dir) => !included.has(dir)).sort();
+}
+
+/** The line of `key` in `text` (its first mention as a key or a `key=` literal), else 1. */
+function lineOf(text: string, key: string): number {
+  const escaped = key.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const pattern = new RegExp(`(^|[\\s"'-])${escaped}(\\s*:|=)`);
+  const index = text.split('\n').findIndex((line) => pattern.test(line));
+  return index < 0 ? 1 : index + 1;
+}
+
+interface SecretValue {
+  readonly key: string;
+  readonly plain: string;
+}
+
+/** The values of a Secret as they would be stored, each decoded. */
+function secretValues(object: Record<string, unknown>): SecretValue[] {
+  const out: SecretValue[] = [];
+  const data = object['data'];
+  if (isRecord(data)) {
+    for (const [key, value] of Object.entries(data)) {
+      if (typeof value !== 'string' || isUndecryptedString(value)) continue;
+      out.push({ key, plain: Buffer.from(value, 'base64').toString('utf8') });
+    }
+  }
+  const stringData = object['stringData'];
+  if (isRecord(stringData)) {
+    for (const [key, value] of Object.entries(stringData)) {
+      if (typeof value === 'string') out.push({ key, plain: value });
+    }
+  }
+  return out.filter(({ plain }) => plain.trim() !== '' && !isUndecryptedString(plain) && !isTemplate(plain));
+}
+
+function display(cwd: string, absolute: string): string {
+  return path.relative(cwd, absolute).split(path.sep).join('/');
+}
+
+/** The findings of one root's keyless rendering. */
+async function checkRoot(
+  dir: string,
+  root: string,
+  inputs: RenderedLintInputs,
+  tool: KustomizeTool,
+  deps: CommandDeps,
+): Promise<Finding[]> {
+  let objects: readonly unknown[];
+  try {
+    const result = await buildTarget(
+      { target: dir, root, originAnnotations: true, remotePolicy: { kind: 'none' } },
+      {
+        host: deps.host,
+        exec: deps.exec,
+        keySources: [],
+        registry: deps.secrets,
+        tool,
+        env: inputs.kustomize.env,
+        undecrypted: new UndecryptedFiles(),
+      },
+    );
+    objects = result.objects;
+  } catch (error) {
+    return [
+      {
+        file: display(inputs.cwd, path.join(dir, 'kustomization.yaml')),
+        line: 1,
+        column: 1,
+        rule: 'unchecked-file',
+        severity: 'warning',
+        message: `not checked in its rendering: ${errorMessage(error).split('\n')[0] ?? ''}`,
+        hint: 'lint --rendered builds each kustomization root without keys and without remote resources; fix the build or lint the files alone',
+      },
+    ];
+  }
+  const findings: Finding[] = [];
+  for (const object of objects) {
+    if (!isRecord(object) || object['kind'] !== 'Secret') continue;
+    const values = secretValues(object);
+    if (values.length === 0) continue;
+    const origin = originOf(object);
+    const file = origin === undefined ? dir : path.resolve(dir, origin.file);
+    const text = origin === undefined ? '' : await readFile(file, 'utf8').catch(() => '');
+    const metadata = isRecord(object['metadata']) ? object['metadata'] : {};
+    const name = `${typeof metadata['namespace'] === 'string' ? `${metadata['namespace']}/` : ''}${String(metadata['name'])}`;
+    const from = origin?.generator === undefined ? '' : ` (made by a ${origin.generator})`;
+    for (const { key } of values) {
+      findings.push({
+        file: display(inputs.cwd, origin === undefined ? path.join(dir, 'kustomization.yaml') : file),
+        line: lineOf(text, key),
+        column: 1,
+        rule: 'rendered-plaintext-secret',
+        severity: 'error',
+        message: `Secret ${name}${from} key "${key}" is plaintext in the rendering of ${display(inputs.cwd, dir) || '.'}`,
+        hint: 'the value does not come from a SOPS file: encrypt its source with sops (or generate the Secret from a SOPS-encrypted file)',
+      });
+    }
+  }
+  return findings;
+}
+
+/** The rendered check over every kustomization root under the paths. */
+export async function lintRendered(inputs: RenderedLintInputs, deps: CommandDeps): Promise<Finding[]> {
+  const dirs = await kustomizationDirs(inputs, deps);
+  if (dirs.size === 0) return [];
+  const tool = await prepareKustomize(inputs.kustomize, deps);
+  const roots = await rootsOf(dirs);
+  const perRoot = await mapLimit(roots, availableParallelism(), (dir) =>
+    checkRoot(dir, dirs.get(dir) ?? dir, inputs, tool, deps),
+  );
+  // A Secret a base renders is found again through each overlay: one finding each.
+  const seen = new Set<string>();
+  return perRoot.flat().filter((f) => {
+    const id = `${f.file}:${String(f.line)}:${f.message.replace(/ in the rendering of .*$/, '')}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}

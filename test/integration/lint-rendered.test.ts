@@ -1,0 +1,116 @@
+/**
+ * `lint --rendered` on a repository whose plaintext only the rendering shows: a JSON 6902
+ * patch file adds a plaintext key to a SOPS-encrypted Secret, and a replacement copies a
+ * ConfigMap value into a Secret. No key is given: the SOPS values are placeholders and are
+ * never flagged. A root that does not build is a warning, and the others are still checked.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { before, test } from 'node:test';
+import { lintCommand } from '../../src/commands/lint.ts';
+import { createMemoryHost } from '../../src/host/memory-host.ts';
+import { commandDeps } from '../support/command-deps.ts';
+import { newAgeKey, sopsEncrypt, tool } from '../support/tools.ts';
+
+const CANARY = 'rendered-canary-5e1f';
+let kustomize: string;
+let repo: string;
+
+async function write(files: Record<string, string | Buffer>): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'ksd-lint-rendered-'));
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    await writeFile(path.join(dir, name), text);
+  }
+  execFileSync('git', ['init', '-q', dir]);
+  return dir;
+}
+
+before(async () => {
+  kustomize = await tool('kustomize');
+  const key = await newAgeKey();
+  const secret = await readFile(
+    await sopsEncrypt(
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: from-sops-only\n',
+      'db.sops.yaml',
+      ['--age', key.recipient, '--encrypted-regex', '^(data|stringData)$'],
+    ),
+  );
+  repo = await write({
+    // Patched: a plaintext key added by a JSON 6902 patch file no file rule can read as a Secret.
+    'apps/patched/kustomization.yaml':
+      'resources:\n  - db.sops.yaml\npatches:\n  - path: add-key.yaml\n    target: {kind: Secret, name: db}\n',
+    'apps/patched/db.sops.yaml': secret,
+    'apps/patched/add-key.yaml': `- op: add\n  path: /stringData/extra\n  value: ${CANARY}\n`,
+    // Replaced: a ConfigMap value copied into a Secret.
+    'apps/replaced/kustomization.yaml': [
+      'resources:',
+      '  - settings.yaml',
+      '  - token.yaml',
+      'replacements:',
+      '  - source: {kind: ConfigMap, name: settings, fieldPath: data.token}',
+      '    targets:',
+      '      - select: {kind: Secret, name: token}',
+      '        fieldPaths: [stringData.token]',
+      '',
+    ].join('\n'),
+    'apps/replaced/settings.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  token: ${CANARY}\n`,
+    'apps/replaced/token.yaml':
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: token\nstringData:\n  token: "${TOKEN}"\n',
+    // Clean: SOPS only, through an overlay.
+    'apps/clean/kustomization.yaml': 'resources:\n  - ../patched/db.sops.yaml\n',
+    // Broken: does not build; a warning, and the others are still checked.
+    'apps/broken/kustomization.yaml': 'resources:\n  - missing.yaml\n',
+  });
+});
+
+test('lint --rendered flags values that reach a Secret from outside SOPS, naming their file', async () => {
+  const host = createMemoryHost();
+  const inputs: Record<string, string> = {
+    path: path.join(repo, 'apps'),
+    rendered: 'true',
+    format: 'json',
+    'kustomize-path': kustomize,
+  };
+  const config = lintCommand.parse(
+    (name) => inputs[name] ?? '',
+    { PATH: process.env['PATH'] ?? '' },
+    {
+      stdoutIsLog: false,
+    },
+  );
+  const code = await lintCommand.run(config, commandDeps(host));
+  const stdout = Buffer.concat(host.stdout).toString('utf8');
+  assert.equal(code, 1, stdout);
+  const findings = (JSON.parse(stdout) as { findings: { file: string; rule: string; message: string }[] })
+    .findings;
+  const rendered = findings.filter((f) => f.rule === 'rendered-plaintext-secret');
+  const where = rendered.map((f) => `${f.file}: ${f.message.replace(/ in the rendering of .*$/, '')}`).sort();
+  const rel = path.relative(process.cwd(), repo).split(path.sep).join('/');
+  assert.deepEqual(where, [
+    `${rel}/apps/patched/db.sops.yaml: Secret db key "extra" is plaintext`,
+    `${rel}/apps/replaced/token.yaml: Secret token key "token" is plaintext`,
+  ]);
+  const broken = findings.find(
+    (f) => f.rule === 'unchecked-file' && f.file.endsWith('apps/broken/kustomization.yaml'),
+  );
+  assert.ok(broken !== undefined, stdout);
+  assert.match(broken.message, /not checked in its rendering/);
+  // No value is printed, and the SOPS value was never decrypted (no key was given).
+  assert.ok(!host.allText().includes(CANARY));
+  assert.ok(!host.allText().includes('from-sops-only'));
+});
+
+test('without --rendered the same repository passes the file rules (what only the rendering shows)', async () => {
+  const host = createMemoryHost();
+  const inputs: Record<string, string> = { path: path.join(repo, 'apps', 'patched'), format: 'json' };
+  const config = lintCommand.parse((name) => inputs[name] ?? '', {}, { stdoutIsLog: false });
+  assert.equal(
+    await lintCommand.run(config, commandDeps(host)),
+    0,
+    Buffer.concat(host.stdout).toString('utf8'),
+  );
+});
