@@ -14,12 +14,14 @@ import {
   kustomizationTimeoutMs,
   renderOutcomes,
 } from '../flux/apply-order.ts';
-import { kustomizationId } from '../flux/kustomization.ts';
+import { isFluxKustomization, kustomizationId } from '../flux/kustomization.ts';
 import { applyFailure, applyObjects, redactApplyReport, renderApplyText } from '../kube/apply.ts';
 import type { KubeObject } from '../kube/client.ts';
 import { secretValues } from '../kube/manifests.ts';
 import type { CommandDeps } from './command.ts';
 import { createFluxContext, renderFlux } from './flux-render.ts';
+
+const FLUX_KUSTOMIZATION_API = 'kustomize.toolkit.fluxcd.io/v1';
 
 export async function applyFlux(config: ApplyConfig, deps: CommandDeps): Promise<number> {
   const { host } = deps;
@@ -32,11 +34,20 @@ export async function applyFlux(config: ApplyConfig, deps: CommandDeps): Promise
   for (const r of rendered) for (const value of secretValues(r.objects)) deps.secrets.add(value);
   const client = await deps.kubeClient(config.kube);
   try {
+    // Without Flux in the cluster, its Kustomization kind is not served: we apply what each
+    // Kustomization renders ourselves, so the objects themselves are left out, and said so.
+    const fluxServed = (await client.resourceFor(FLUX_KUSTOMIZATION_API, 'Kustomization')) !== undefined;
     const outcomes = await applyInOrder(rendered, async (r) => {
       const k = r.kustomization;
       const id = kustomizationId(k);
+      const objects = fluxServed ? r.objects : r.objects.filter((o) => !isFluxKustomization(o));
+      if (objects.length < r.objects.length) {
+        host.info(
+          `Kustomization ${id}: ${r.objects.length - objects.length} Flux Kustomization object(s) not applied: the cluster does not serve kustomize.toolkit.fluxcd.io (no Flux); apply --flux applies what they render instead`,
+        );
+      }
       const applied = await host.group(`apply Kustomization ${id}`, () =>
-        applyObjects(client, r.objects as KubeObject[], {
+        applyObjects(client, objects as KubeObject[], {
           fieldManager: config.kube.fieldManager,
           concurrency: config.kube.concurrency,
           force: config.kube.force || k.force,
