@@ -6,8 +6,8 @@ function supported(version) {
   return major > MINIMUM_MAJOR || major === MINIMUM_MAJOR && minor >= MINIMUM_MINOR;
 }
 if (supported(process.version)) {
-  const cli = new URL("./cli.js", import.meta.url).href;
-  void import(cli);
+  const here = import.meta.url;
+  void import(new URL("./compile-cache.js", here).href).catch(() => void 0).then(() => import(new URL("./cli.js", here).href));
 } else {
   process.stderr.write(
     `kustomize-sops-deploy needs Node.js ${String(MINIMUM_MAJOR)}.${String(MINIMUM_MINOR)} or later (this is ${process.version})

@@ -13,63 +13,23 @@ import {
   nodeExec,
   openKubeClient,
   parseConfig,
+  readStreamBounded,
   reportError,
   run
-} from "./chunks/chunk-AYVG4M55.js";
+} from "./chunks/chunk-DNL6FXCW.js";
 import "./chunks/chunk-D7KM44GB.js";
+import "./chunks/chunk-D4CX264I.js";
+import "./chunks/chunk-I522JK2L.js";
+import "./chunks/chunk-PKHJGF2T.js";
+import "./chunks/chunk-BAMWEJD2.js";
 import {
   Redactor
-} from "./chunks/chunk-KGSND4VO.js";
-import "./chunks/chunk-D4CX264I.js";
+} from "./chunks/chunk-YJ23CHN2.js";
 import "./chunks/chunk-7OHY2VNZ.js";
 import {
   UserError
 } from "./chunks/chunk-ZSIIWODD.js";
 import "./chunks/chunk-UJIP2UZS.js";
-
-// src/compile-cache.ts
-import { lstatSync, mkdirSync } from "node:fs";
-import { enableCompileCache } from "node:module";
-import { tmpdir } from "node:os";
-import path from "node:path";
-function cacheParent(env) {
-  const xdg = env["XDG_CACHE_HOME"];
-  if (xdg !== void 0 && path.isAbsolute(xdg)) return xdg;
-  const home = env["HOME"];
-  if (home !== void 0 && path.isAbsolute(home)) {
-    try {
-      if (lstatSync(home).isDirectory()) return path.join(home, ".cache");
-    } catch {
-    }
-  }
-  return tmpdir();
-}
-function safeCompileCacheDir(env, uid) {
-  const parent = cacheParent(env);
-  if (parent === void 0) return void 0;
-  const dir = path.join(parent, `kustomize-sops-deploy-compile-cache-${uid}`);
-  try {
-    mkdirSync(dir, { recursive: true, mode: 448 });
-    const stat = lstatSync(dir);
-    if (!stat.isDirectory() || stat.uid !== uid || (stat.mode & 63) !== 0) return void 0;
-    return dir;
-  } catch {
-    return void 0;
-  }
-}
-function enable() {
-  if (process.env["NODE_DISABLE_COMPILE_CACHE"] !== void 0) return;
-  if (process.env["NODE_COMPILE_CACHE"] !== void 0) return;
-  const uid = typeof process.getuid === "function" ? process.getuid() : void 0;
-  if (uid === void 0) return;
-  const dir = safeCompileCacheDir(process.env, uid);
-  if (dir === void 0) return;
-  try {
-    enableCompileCache(dir);
-  } catch {
-  }
-}
-enable();
 
 // src/cli.ts
 import { parseArgs } from "node:util";
@@ -118,10 +78,8 @@ ${lines.join("\n")}
 ${ENVIRONMENT}
 Exit codes: 0 ok, 1 changes or findings, 2 error.`;
 }
-async function readStdin() {
-  const chunks = [];
-  for await (const chunk of process.stdin) chunks.push(chunk);
-  return Buffer.concat(chunks);
+function readStdin(maxBytes) {
+  return readStreamBounded(process.stdin, { maxBytes, name: "the input" });
 }
 function readArgv(argv) {
   const [name, ...rest] = argv;

@@ -17,10 +17,10 @@ import {
   reportError,
   repositoryPaths,
   run,
-  serverUrlOf,
-  writePrivateFile
-} from "./chunks/chunk-AYVG4M55.js";
+  serverUrlOf
+} from "./chunks/chunk-DNL6FXCW.js";
 import "./chunks/chunk-D7KM44GB.js";
+import "./chunks/chunk-D4CX264I.js";
 import {
   debug,
   error,
@@ -34,9 +34,12 @@ import {
   warning
 } from "./chunks/chunk-6VEFRLUU.js";
 import {
+  writePrivateFile
+} from "./chunks/chunk-I522JK2L.js";
+import "./chunks/chunk-BAMWEJD2.js";
+import {
   maskableParts
-} from "./chunks/chunk-KGSND4VO.js";
-import "./chunks/chunk-D4CX264I.js";
+} from "./chunks/chunk-YJ23CHN2.js";
 import "./chunks/chunk-7OHY2VNZ.js";
 import {
   UserError,
@@ -340,8 +343,8 @@ async function upsertStickyComment(octokit, target, body) {
 // src/github/diff-report.ts
 var SUMMARY_BUDGET = 1024 * 1024 - 16 * 1024;
 var COLUMNS = ["created", "configured", "deleted", "unchanged"];
-var EXTRA = ["skipped", "failed"];
-var SHOWN = /* @__PURE__ */ new Set(["created", "configured", "deleted", "failed"]);
+var EXTRA = ["unknown", "skipped", "failed"];
+var SHOWN = /* @__PURE__ */ new Set(["created", "configured", "deleted", "unknown", "failed"]);
 function cell2(text) {
   return text.replaceAll("|", "\\|").replaceAll("<", "&lt;");
 }
@@ -355,6 +358,7 @@ function renderDiffTable(report) {
       configured: 0,
       deleted: 0,
       unchanged: 0,
+      unknown: 0,
       skipped: 0,
       failed: 0
     };
@@ -371,7 +375,8 @@ function renderDiffTable(report) {
 function headline(report, title) {
   const c = report.counts;
   const what = report.changed ? `${c.created} to create, ${c.configured} to configure, ${c.deleted} to delete` : report.undecrypted === void 0 ? "no changes" : "no changes in what could be decrypted";
-  return `### ${cell2(title)}: ${what}${c.failed > 0 ? ` (${c.failed} failed)` : ""}`;
+  const unknown = c.unknown > 0 ? ` (${c.unknown} unknown)` : "";
+  return `### ${cell2(title)}: ${what}${unknown}${c.failed > 0 ? ` (${c.failed} failed)` : ""}`;
 }
 function code(text) {
   return `\`${text.replaceAll("`", "'")}\``;
@@ -396,15 +401,16 @@ function sectionOf(entry) {
   const reason = entry.reason === void 0 ? "" : ` (${entry.reason})`;
   return {
     title: `${entry.class}: ${describeRef(entry.ref)}${reason}`,
-    body: entry.diff !== "" ? entry.diff.replace(/\n$/, "") : entry.undecrypted === true && entry.class === "unchanged" ? "no change in what could be compared; its values were not decrypted in this run" : entry.reason ?? entry.class,
+    body: entry.diff !== "" ? entry.diff.replace(/\n$/, "") : entry.class === "unknown" ? "no change in what could be compared; its values were not decrypted in this run, so whether it changes is unknown" : entry.reason ?? entry.class,
     language: entry.diff === "" ? "" : "diff"
   };
 }
 function sections(report) {
-  return report.objects.filter((e) => SHOWN.has(e.class) || e.undecrypted === true).map(sectionOf);
+  return report.objects.filter((e) => SHOWN.has(e.class)).map(sectionOf);
 }
 function renderDiffComment(report, tag, limit = COMMENT_LIMIT) {
-  if (!report.changed && report.counts.failed === 0 && report.undecrypted === void 0) return null;
+  const certain = report.counts.failed === 0 && report.counts.unknown === 0 && report.undecrypted === void 0;
+  if (!report.changed && certain) return null;
   return renderStickyComment(
     {
       tag,
@@ -456,6 +462,7 @@ function diffOutputs(report) {
     configured: String(c.configured),
     deleted: String(c.deleted),
     unchanged: String(c.unchanged),
+    unknown: String(c.unknown),
     "has-changes": String(report.changed)
   };
 }
@@ -601,6 +608,7 @@ async function runAction(kit) {
     const config = await host.group("inputs and keys", () => {
       const shell = {
         stdoutIsLog: true,
+        action: true,
         mask: (value) => host.setSecret(value),
         info: (message) => host.info(message)
       };

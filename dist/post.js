@@ -8,6 +8,11 @@ import {
   info,
   warning
 } from "./chunks/chunk-6VEFRLUU.js";
+import {
+  privateRootParent,
+  sweepStalePrivateRoots
+} from "./chunks/chunk-I522JK2L.js";
+import "./chunks/chunk-ZSIIWODD.js";
 import "./chunks/chunk-UJIP2UZS.js";
 
 // src/post.ts
@@ -25,5 +30,11 @@ if (temp !== void 0 && temp !== "") {
     warning(
       `kustomize-sops-deploy: could not clean RUNNER_TEMP: ${error instanceof Error ? error.message : String(error)}`
     );
+  }
+}
+var parent = privateRootParent(process.env);
+if (parent !== temp) {
+  for (const entry of await sweepStalePrivateRoots(parent)) {
+    info(`kustomize-sops-deploy: removed leftover ${path.join(parent, entry)}`);
   }
 }
