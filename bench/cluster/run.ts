@@ -152,6 +152,9 @@ const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 20);
 
+/** `--concurrency` for our side (CONCURRENCY=N; the CLI's default is 8), and twice as many sockets. */
+const CONCURRENCY = Number(process.env['CONCURRENCY'] ?? '8');
+
 /** The targets per round trip: loopback measures the machine, 20 ms what a runner meets. */
 const TARGETS: Record<string, { first: string; again: string; diff: string }> = {
   '0': { first: '≤ 0.6', again: '≤ 0.3', diff: '≤ 0.5' },
@@ -181,7 +184,7 @@ async function measure(rttMs: number, direct: string, dir: string, version: stri
       ? undefined
       : await startLatencyProxy({ host: server.hostname, port: Number(server.port) }, rttMs);
   const kubeconfig = proxy === undefined ? direct : await kubeconfigVia(direct, proxy.url, dir);
-  const raw = await createKubeClient({ kubeconfig, env: {}, maxSockets: 16 });
+  const raw = await createKubeClient({ kubeconfig, env: {}, maxSockets: CONCURRENCY * 2 });
   // Settling reads go straight to the apiserver: they are not measured.
   const settler = await createKubeClient({ kubeconfig: direct, env: {} });
   const { client, take } = counting(raw);
@@ -211,7 +214,11 @@ async function measure(rttMs: number, direct: string, dir: string, version: stri
     await runKubectl(['apply', '--server-side', '-f', warmFile], kubeconfig);
     await applyObjects(raw, sample(ns('warm-ours')));
     await sleep(2_000);
-    const options = { applySet: { name: 'bench', namespace: ns('ours') }, prune: true };
+    const options = {
+      applySet: { name: 'bench', namespace: ns('ours') },
+      prune: true,
+      concurrency: CONCURRENCY,
+    };
 
     // SETTLE=0 measures back to back, as the first version of this benchmark did.
     const settleOn = process.env['SETTLE'] !== '0';
@@ -249,7 +256,9 @@ async function measure(rttMs: number, direct: string, dir: string, version: stri
     console.log(
       `\n## round trip ${rttMs === 0 ? 'loopback (no proxy)' : `${rttMs} ms (latency proxy)`}: 1,000 objects (300 ConfigMaps, 300 Secrets, 400 Deployments), kube ${version}`,
     );
-    console.log(`settle between phases: ${settleOn ? 'yes' : 'no (SETTLE=0)'}`);
+    console.log(
+      `settle between phases: ${settleOn ? 'yes' : 'no (SETTLE=0)'}; our concurrency ${CONCURRENCY}`,
+    );
     line('first apply', oFirst.ms, kFirst.ms, targets.first);
     console.log(requests(cFirst));
     line('no-change re-apply', oAgain.ms, kAgain.ms, `${targets.again}, no writes`);
