@@ -83,7 +83,11 @@ async function buildAtRef(
 export async function diffAgainstRef(
   config: DiffConfig,
   deps: CommandDeps,
-  options: { readonly undecrypted?: UndecryptedFiles } = {},
+  options: {
+    readonly undecrypted?: UndecryptedFiles;
+    /** The group of an object (Flux mode: its Kustomization). */
+    readonly groupOf?: (object: KubeObject) => string | undefined;
+  } = {},
 ): Promise<{ report: DiffReport; commit: string }> {
   const { build, against } = config;
   if (build === undefined || against === undefined) {
@@ -116,7 +120,7 @@ export async function diffAgainstRef(
     base.value,
     head.value,
     { base: against, head: 'working tree' },
-    deps.secrets,
+    { secrets: deps.secrets, ...(options.groupOf === undefined ? {} : { groupOf: options.groupOf }) },
   );
   return { report, commit };
 }

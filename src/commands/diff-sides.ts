@@ -6,6 +6,7 @@
  */
 import type { DiffConfig } from '../config/diff.ts';
 import { adoptHashedSecretNames } from '../kube/adopt-hashed-names.ts';
+import type { KubeObject } from '../kube/client.ts';
 import { diffObjects, type DiffReport } from '../kube/diff.ts';
 import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
 import type { CommandDeps } from './command.ts';
@@ -15,6 +16,8 @@ import { loadObjects } from './kube-run.ts';
 /** Files no key opened, recorded by the build (diff without require-decryption only). */
 export interface DiffShared {
   readonly undecrypted?: UndecryptedFiles;
+  /** The group of an object (Flux mode: its Kustomization). */
+  readonly groupOf?: (object: KubeObject) => string | undefined;
 }
 
 /** The working tree's objects compared with the live ones. */
@@ -44,6 +47,7 @@ async function diffWithCluster(
         applySet: config.kube.applySet,
         prune: config.kube.prune,
         secrets: deps.secrets,
+        ...(shared.groupOf === undefined ? {} : { groupOf: shared.groupOf }),
       });
     });
   } finally {

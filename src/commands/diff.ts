@@ -8,6 +8,7 @@ import { UndecryptedFiles } from '../kustomize/placeholder.ts';
 import { privateRootParent } from '../private-file.ts';
 import type { Command } from './command.ts';
 import { diffSides } from './diff-sides.ts';
+import { fluxOwner, withFluxGrouping } from './flux-diff-groups.ts';
 import { noteUndecrypted } from './undecrypted-note.ts';
 
 export const diffCommand: Command<DiffConfig> = {
@@ -25,10 +26,16 @@ export const diffCommand: Command<DiffConfig> = {
     // Without require-decryption, files no key opens get placeholders (diff only; see
     // kustomize/placeholder.ts). Build and apply never pass this, so they still fail.
     const undecrypted = config.requireDecryption ? undefined : new UndecryptedFiles();
-    const shared = undecrypted === undefined ? {} : { undecrypted };
+    // Flux mode groups the report by Kustomization (flux-diff-groups.ts).
+    const flux = config.build?.flux === true;
+    const shared = {
+      ...(undecrypted === undefined ? {} : { undecrypted }),
+      ...(flux ? { groupOf: fluxOwner } : {}),
+    };
     // The cluster, or the build at a git ref: one report either way (diff-sides.ts).
     let report = await diffSides(config, deps, shared);
     report = noteUndecrypted(report, undecrypted?.list() ?? [], config.kube.env, host);
+    if (flux) report = withFluxGrouping(report);
     // Every text below (stdout, the diff file, summary, outputs, the comment) comes from this
     // one report, so masking it here masks every channel.
     report = redactDiffReport(report, deps.secrets);

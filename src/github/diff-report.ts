@@ -19,12 +19,16 @@ function cell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('<', '&lt;');
 }
 
-/** The table of classes per kind, with skipped/failed columns only when there are any. */
+/**
+ * The table of classes per kind, or per group when the report is grouped (Flux mode: per
+ * Kustomization), with the unknown/skipped/failed columns only when there are any.
+ */
 export function renderDiffTable(report: DiffReport): string {
   const columns = [...COLUMNS, ...EXTRA.filter((c) => report.counts[c] > 0)];
+  const title = report.grouping?.title ?? 'Kind';
   const byKind = new Map<string, Record<DiffClass, number>>();
   for (const entry of report.objects) {
-    const kind = entry.ref.kind;
+    const kind = report.grouping === undefined ? entry.ref.kind : (entry.group ?? '(none)');
     const row = byKind.get(kind) ?? {
       created: 0,
       configured: 0,
@@ -37,7 +41,7 @@ export function renderDiffTable(report: DiffReport): string {
     row[entry.class]++;
     byKind.set(kind, row);
   }
-  const lines = [`| Kind | ${columns.join(' | ')} |`, `|---|${columns.map(() => '--:|').join('')}`];
+  const lines = [`| ${title} | ${columns.join(' | ')} |`, `|---|${columns.map(() => '--:|').join('')}`];
   for (const [kind, row] of [...byKind].sort(([a], [b]) => a.localeCompare(b))) {
     lines.push(`| ${cell(kind)} | ${columns.map((c) => String(row[c])).join(' | ')} |`);
   }
@@ -75,15 +79,24 @@ export function renderUndecryptedMarkdown(note: UndecryptedNote): string {
   );
 }
 
+/** The groups added and removed as a whole (Flux mode: Kustomizations), one line each. */
+function groupChanges(report: DiffReport): string {
+  const grouping = report.grouping;
+  if (grouping === undefined) return '';
+  const line = (what: string, names: readonly string[]): string =>
+    names.length === 0 ? '' : `\n\n**${grouping.title}s ${what}:** ${names.map(code).join(', ')}`;
+  return `${line('added', grouping.added)}${line('removed', grouping.removed)}`;
+}
+
 function top(report: DiffReport, title: string): string {
   const note = report.undecrypted === undefined ? '' : `\n\n${renderUndecryptedMarkdown(report.undecrypted)}`;
-  return `${headline(report, title)}${note}\n\n${renderDiffTable(report)}`;
+  return `${headline(report, title)}${note}${groupChanges(report)}\n\n${renderDiffTable(report)}`;
 }
 
 function sectionOf(entry: ObjectDiff): CommentSection {
   const reason = entry.reason === undefined ? '' : ` (${entry.reason})`;
   return {
-    title: `${entry.class}: ${describeRef(entry.ref)}${reason}`,
+    title: `${entry.class}: ${describeRef(entry.ref)}${entry.group === undefined ? '' : ` in ${entry.group}`}${reason}`,
     body:
       entry.diff !== ''
         ? entry.diff.replace(/\n$/, '')

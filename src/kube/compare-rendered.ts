@@ -30,8 +30,18 @@ export function compareRendered(
   base: readonly KubeObject[],
   head: readonly KubeObject[],
   labels: { readonly base: string; readonly head: string },
-  secrets?: SecretText,
+  options: {
+    /** The run's decrypted values, masked wherever they moved. */
+    readonly secrets?: SecretText;
+    /** The group of an object (ObjectDiff.group), e.g. its Flux Kustomization. */
+    readonly groupOf?: (object: KubeObject) => string | undefined;
+  } = {},
 ): DiffReport {
+  const { secrets } = options;
+  const groupOf = (object: KubeObject): { group?: string } => {
+    const group = options.groupOf?.(object);
+    return group === undefined ? {} : { group };
+  };
   const before = new Map<string, KubeObject>();
   for (const object of base) before.set(identityKey(refOf(object)), object);
   const seen = new Set<string>();
@@ -49,16 +59,17 @@ export function compareRendered(
     seen.add(key);
     const old = before.get(key);
     const name = describeRef(ref);
+    const group = groupOf(object);
     const skip = skipReason(object, old);
     if (skip !== undefined) {
-      entries.push({ ref, class: 'skipped', reason: skip, diff: '' });
+      entries.push({ ref, class: 'skipped', reason: skip, diff: '', ...group });
       continue;
     }
     // Values this run could not decrypt are unknown on either side: not a change by themselves.
     const unknown = hasUndecryptedValues(object) || hasUndecryptedValues(old);
     const marks = unknown ? { reason: UNDECRYPTED_REASON, undecrypted: true } : { reason: undefined };
     if (old === undefined) {
-      entries.push({ ref, class: 'created', ...marks, diff: render(name, undefined, object) });
+      entries.push({ ref, class: 'created', ...marks, diff: render(name, undefined, object), ...group });
       continue;
     }
     const same = unknown
@@ -69,6 +80,7 @@ export function compareRendered(
       class: same ? 'unchanged' : 'configured',
       ...marks,
       diff: same ? '' : render(name, old, object),
+      ...group,
     });
   }
   for (const [key, object] of before) {
@@ -82,6 +94,7 @@ export function compareRendered(
       reason: unknown ? joinReasons(deletedReason, UNDECRYPTED_REASON) : deletedReason,
       ...(unknown ? { undecrypted: true } : {}),
       diff: render(describeRef(ref), object, undefined),
+      ...groupOf(object),
     });
   }
   return summarizeDiff(entries);

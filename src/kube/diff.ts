@@ -36,6 +36,18 @@ export interface ObjectDiff {
    * pull request): they show as `(encrypted; not decrypted in this run)` and are not compared.
    */
   readonly undecrypted?: boolean;
+  /** What the object belongs to (in Flux mode, its Kustomization), when the diff groups. */
+  readonly group?: string;
+}
+
+/**
+ * How a grouped report reads (Flux mode: by Kustomization): the title of a group, and the
+ * groups that appear or disappear as a whole (Kustomizations added or removed).
+ */
+export interface DiffGrouping {
+  readonly title: string;
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
 }
 
 /** The SOPS files a diff could not decrypt, and why; rendered as a notice with the report. */
@@ -56,6 +68,8 @@ export interface DiffReport {
   readonly changed: boolean;
   /** Files whose values are placeholders in this diff; absent when everything was decrypted. */
   readonly undecrypted?: UndecryptedNote;
+  /** Set when the objects are grouped (ObjectDiff.group); absent otherwise. */
+  readonly grouping?: DiffGrouping;
 }
 
 export interface DiffOptions {
@@ -73,6 +87,8 @@ export interface DiffOptions {
   readonly reasons?: ReadonlyMap<string, string>;
   /** The run's decrypted values, masked wherever they moved (mask-moved.ts). */
   readonly secrets?: SecretText;
+  /** The group of an object (ObjectDiff.group), e.g. its Flux Kustomization. */
+  readonly groupOf?: (object: KubeObject) => string | undefined;
 }
 
 function toYaml(object: KubeObject | undefined): string {
@@ -183,12 +199,14 @@ export async function diffObjects(
       plan.reason ?? (plan.takeover ? 'fields owned by client-side kubectl apply are taken over' : undefined);
     const note =
       options.reasons?.get(identityKey(plan.ref)) ?? (undecrypted ? UNDECRYPTED_REASON : undefined);
+    const group = options.groupOf?.(plan.merged ?? plan.object);
     return {
       ref: plan.ref,
       class: cls,
       reason: note === undefined ? reason : joinReasons(reason, note),
       diff: renderPlanDiff(plan, cls, options.secrets),
       ...(undecrypted ? { undecrypted: true } : {}),
+      ...(group === undefined ? {} : { group }),
     };
   });
   if (options.prune === true && options.applySet !== undefined) {
@@ -211,9 +229,11 @@ export async function diffObjects(
         }
         const live = (await client.request('GET', objectPath(candidate.info, candidate.ref)))
           .body as KubeObject;
+        const group = options.groupOf?.(live);
         entries.push({
           ref: candidate.ref,
           class: 'deleted',
+          ...(group === undefined ? {} : { group }),
           reason: 'no longer rendered (prune)',
           diff: renderPlanDiff({ ref: candidate.ref, live, merged: undefined }, 'deleted', options.secrets),
         });
@@ -246,9 +266,33 @@ export function renderDiffText(report: DiffReport, options: { unchanged?: boolea
   lines.push(
     `${c.created} created, ${c.configured} configured, ${c.deleted} deleted, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed, ${c.unknown} unknown`,
   );
+  if (report.grouping !== undefined) lines.push(...renderGroupLines(report, report.grouping));
   if (report.undecrypted !== undefined) lines.push(renderUndecryptedNote(report.undecrypted));
   const diffs = report.objects.filter((e) => e.diff !== '').map((e) => e.diff);
   return `${[...lines, ...(diffs.length === 0 ? [] : ['', ...diffs])].join('\n').replace(/\n*$/, '')}\n`;
+}
+
+/** The counts of each group, in group order; objects without a group are left out. */
+export function groupCounts(report: DiffReport): Map<string, Record<DiffClass, number>> {
+  const groups = new Map<string, Record<DiffClass, number>>();
+  for (const entry of report.objects) {
+    if (entry.group === undefined) continue;
+    const counts = groups.get(entry.group) ?? emptyCounts();
+    counts[entry.class]++;
+    groups.set(entry.group, counts);
+  }
+  return new Map([...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** One count line per group, then the groups added and removed as a whole. */
+function renderGroupLines(report: DiffReport, grouping: DiffGrouping): string[] {
+  const lines = [...groupCounts(report)].map(
+    ([group, c]) =>
+      `${grouping.title} ${group}: ${c.created} created, ${c.configured} configured, ${c.deleted} deleted, ${c.unchanged} unchanged${c.unknown > 0 ? `, ${c.unknown} unknown` : ''}${c.failed > 0 ? `, ${c.failed} failed` : ''}`,
+  );
+  if (grouping.added.length > 0) lines.push(`${grouping.title}s added: ${grouping.added.join(', ')}`);
+  if (grouping.removed.length > 0) lines.push(`${grouping.title}s removed: ${grouping.removed.join(', ')}`);
+  return lines;
 }
 
 /**

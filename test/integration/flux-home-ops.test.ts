@@ -144,3 +144,72 @@ test('without keys (diff of a fork): what uses a SOPS Secret value is unknown, t
   const alerts = echo?.objects.find((o) => o['kind'] === 'ConfigMap');
   assert.equal(hasUndecryptedValues(alerts), false);
 });
+
+test('diff --flux --against REF reads per Kustomization, names the Kustomizations removed, and masks substituted secrets', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { cp, mkdtemp, readFile, rm, writeFile } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { diffCommand } = await import('../../src/commands/diff.ts');
+  const { createMemoryHost } = await import('../../src/host/memory-host.ts');
+  const { commandDeps } = await import('../support/command-deps.ts');
+  const { tool } = await import('../support/tools.ts');
+  const root = await mkdtemp(path.join(tmpdir(), 'ksd-home-ops-git-'));
+  await cp(repo.root, root, { recursive: true });
+  await rm(path.join(root, '.git'), { recursive: true });
+  const git = (...args: string[]): void => {
+    execFileSync('git', args, {
+      cwd: root,
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        HOME: root,
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@e',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@e',
+      },
+    });
+  };
+  git('init', '-q', '--initial-branch=main');
+  git('add', '.');
+  git('commit', '-qm', 'base');
+  const settings = path.join(root, 'clusters/main/vars/cluster-settings.yaml');
+  await writeFile(settings, (await readFile(settings, 'utf8')).replace(DOMAIN, 'new.example.com'));
+  const web = path.join(root, 'apps/web/kustomization.yaml');
+  await writeFile(web, (await readFile(web, 'utf8')).replace('  - ./db/ks.yaml\n', ''));
+
+  const host = createMemoryHost();
+  const inputs: Record<string, string> = {
+    path: path.join(root, 'clusters/main'),
+    root,
+    flux: 'true',
+    against: 'HEAD',
+    'age-key-file': repo.key.file,
+    'kustomize-path': await tool('kustomize'),
+    'allow-remote': 'none',
+  };
+  const config = diffCommand.parse(
+    (name) => inputs[name] ?? '',
+    { PATH: process.env['PATH'] ?? '', HOME: root },
+    {
+      stdoutIsLog: false,
+    },
+  );
+  const deps = commandDeps(host);
+  assert.equal(await diffCommand.run(config, deps), 1);
+  const stdout = Buffer.concat(host.stdout).toString('utf8');
+  assert.match(
+    stdout,
+    /^Kustomization flux-system\/echo: 0 created, 2 configured, 0 deleted, 1 unchanged$/m,
+  );
+  assert.match(stdout, /^Kustomization flux-system\/db: 0 created, 0 configured, \d+ deleted, 0 unchanged/m);
+  assert.match(stdout, /^Kustomizations removed: flux-system\/db$/m);
+  assert.match(stdout, /^\+\s+host: echo\.new\.example\.com$/m);
+  assert.match(stdout, /^HelmRelease\/web\/echo configured$/m);
+  // The HelmRelease's substituted SOPS value is known to the run, and so masked wherever it lands.
+  assert.equal(deps.secrets.touches(`token: ${SECRET_TOKEN}`), true);
+  const reported = JSON.stringify(deps.reporter.reported);
+  for (const text of [host.allText(), reported]) {
+    assert.ok(!text.includes(SECRET_TOKEN));
+    assert.ok(!text.includes(Buffer.from(SECRET_TOKEN).toString('base64')));
+  }
+});
