@@ -12,6 +12,7 @@ import { createKeySources } from '../keys/key-sources.ts';
 import { buildTarget, resolveKustomize } from '../kustomize/build.ts';
 import { cacheKeySources } from '../kustomize/key-cache.ts';
 import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
+import type { UnrenderedReleases } from '../flux/helm-releases.ts';
 import { loadVariables } from '../kustomize/substitute.ts';
 import { mapLimit } from '../map-limit.ts';
 import { SecretRegistry } from '../masking.ts';
@@ -34,6 +35,10 @@ export async function renderManifests(
     readonly undecrypted?: UndecryptedFiles;
     /** How a target is named in logs and errors (a build at a git ref names the ref, not its temp copy). */
     readonly nameTarget?: (target: string) => string;
+    /** Flux mode, diff only: HelmReleases that could not be rendered are recorded here. */
+    readonly unrendered?: UnrenderedReleases;
+    /** Flux mode: the cluster's Kubernetes version, for charts, when the run reads a cluster. */
+    readonly kubeVersion?: string;
   } = {},
 ): Promise<string> {
   const nameTarget = shared.nameTarget ?? ((target: string) => target);
@@ -50,6 +55,8 @@ export async function renderManifests(
       tool,
       nameTarget,
       ...(shared.undecrypted === undefined ? {} : { undecrypted: shared.undecrypted }),
+      ...(shared.unrendered === undefined ? {} : { unrendered: shared.unrendered }),
+      kubeVersion: shared.kubeVersion,
     });
   }
 

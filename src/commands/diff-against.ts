@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { BuildConfig } from '../config/build.ts';
 import type { DiffConfig } from '../config/diff.ts';
 import { UserError } from '../errors.ts';
+import { UnrenderedReleases } from '../flux/helm-releases.ts';
 import { repositoryRoot, resolveRef } from '../git/resolve-ref.ts';
 import { checkoutRef, existsInTree, mapIntoTree } from '../git/worktree.ts';
 import { createKeySources } from '../keys/key-sources.ts';
@@ -18,6 +19,7 @@ import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
 import { cacheKeySources } from '../kustomize/key-cache.ts';
 import { privateRootParent } from '../private-file.ts';
 import type { CommandDeps } from './command.ts';
+import { noteHelmReleases, withoutReleases } from './flux-helm-diff.ts';
 import { renderObjects } from './kube-run.ts';
 
 /** Builds the targets at the ref, from a temporary worktree that is removed whatever happens. */
@@ -78,13 +80,40 @@ export async function diffAgainstRef(
     ...(options.undecrypted === undefined ? {} : { undecrypted: options.undecrypted }),
   };
 
+  // Flux mode: each side records the HelmReleases it could not render.
+  const flux = build.flux;
+  const headUnrendered = new UnrenderedReleases();
+  const baseUnrendered = new UnrenderedReleases();
+
   // The two builds are independent and kustomize uses one core, so they run side by side.
   // Both settle before anything is thrown, so the checkout at the ref is always removed.
-  const headBuild = renderObjects(build, deps, shared, 'the working tree build');
-  const baseBuild = buildAtRef(build, { repo, commit, against }, deps, shared);
+  const headBuild = renderObjects(
+    build,
+    deps,
+    flux ? { ...shared, unrendered: headUnrendered } : shared,
+    'the working tree build',
+  );
+  const baseBuild = buildAtRef(
+    build,
+    { repo, commit, against },
+    deps,
+    flux ? { ...shared, unrendered: baseUnrendered } : shared,
+  );
   const [head, base] = await Promise.allSettled([headBuild, baseBuild]);
   if (head.status === 'rejected') throw head.reason;
   if (base.status === 'rejected') throw base.reason;
-  const report = compareRendered(base.value, head.value, { base: against, head: 'working tree' });
+  if (!flux) {
+    const report = compareRendered(base.value, head.value, { base: against, head: 'working tree' });
+    return { report, commit };
+  }
+  // A release not rendered on either side is unknown on both: its objects are left out.
+  const unknown = new UnrenderedReleases();
+  for (const r of headUnrendered.list()) unknown.add(r);
+  for (const r of baseUnrendered.list()) unknown.add({ ...r, reason: `at ${against}: ${r.reason}` });
+  const ids = new Set(unknown.list().map((r) => r.id));
+  const baseObjects = withoutReleases(base.value, ids);
+  const headObjects = withoutReleases(head.value, ids);
+  const compared = compareRendered(baseObjects, headObjects, { base: against, head: 'working tree' });
+  const report = noteHelmReleases(compared, [...baseObjects, ...headObjects], unknown.list());
   return { report, commit };
 }

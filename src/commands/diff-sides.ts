@@ -8,8 +8,10 @@ import type { DiffConfig } from '../config/diff.ts';
 import { adoptHashedSecretNames } from '../kube/adopt-hashed-names.ts';
 import { diffObjects, type DiffReport } from '../kube/diff.ts';
 import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
+import { UnrenderedReleases } from '../flux/helm-releases.ts';
 import type { CommandDeps } from './command.ts';
 import { diffAgainstRef } from './diff-against.ts';
+import { noteHelmReleases, readClusterVersion } from './flux-helm-diff.ts';
 import { loadObjects } from './kube-run.ts';
 
 /** Files no key opened, recorded by the build (diff without require-decryption only). */
@@ -25,18 +27,30 @@ async function diffWithCluster(
 ): Promise<DiffReport> {
   const { host } = deps;
   const { undecrypted } = shared;
-  const built = await host.group('build', () => loadObjects(config.kube, config.build, deps, shared));
-  const client = await deps.kubeClient(config.kube);
+  const unrendered = config.build?.flux === true ? new UnrenderedReleases() : undefined;
+  // Flux mode renders HelmReleases for the cluster's Kubernetes version, as helm-controller
+  // does, so it reads the version before the build; other builds need no cluster until the diff.
+  let client = unrendered === undefined ? undefined : await deps.kubeClient(config.kube);
   try {
+    const kubeVersion = client === undefined ? undefined : await readClusterVersion(client);
+    const built = await host.group('build', () =>
+      loadObjects(config.kube, config.build, deps, {
+        ...shared,
+        ...(unrendered === undefined ? {} : { unrendered }),
+        ...(kubeVersion === undefined ? {} : { kubeVersion }),
+      }),
+    );
+    client ??= await deps.kubeClient(config.kube);
+    const open = client;
     // A generated Secret built from placeholders has a hash of the placeholders in its
     // name; it takes the live name it stands for, so it and its referrers compare with
     // what is live (kube/adopt-hashed-names.ts). Nothing to do when all was decrypted.
-    return await host.group('diff', async () => {
+    const report = await host.group('diff', async () => {
       const { objects, reasons } =
         undecrypted !== undefined && undecrypted.size > 0
-          ? await adoptHashedSecretNames(client, built, config.kube.fieldManager)
+          ? await adoptHashedSecretNames(open, built, config.kube.fieldManager)
           : { objects: built, reasons: undefined };
-      return diffObjects(client, objects, {
+      return diffObjects(open, objects, {
         ...(reasons === undefined ? {} : { reasons }),
         fieldManager: config.kube.fieldManager,
         concurrency: config.kube.concurrency,
@@ -45,8 +59,9 @@ async function diffWithCluster(
         prune: config.kube.prune,
       });
     });
+    return unrendered === undefined ? report : noteHelmReleases(report, built, unrendered.list());
   } finally {
-    client.close();
+    client?.close();
   }
 }
 

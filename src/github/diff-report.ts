@@ -46,12 +46,19 @@ export function renderDiffTable(report: DiffReport): string {
 
 function headline(report: DiffReport, title: string): string {
   const c = report.counts;
+  const unknown = report.unknown?.length ?? 0;
   const what = report.changed
     ? `${c.created} to create, ${c.configured} to configure, ${c.deleted} to delete`
-    : report.undecrypted === undefined
-      ? 'no changes'
-      : 'no changes in what could be decrypted';
-  return `### ${cell(title)}: ${what}${c.failed > 0 ? ` (${c.failed} failed)` : ''}`;
+    : unknown > 0
+      ? 'no changes in what could be rendered'
+      : report.undecrypted === undefined
+        ? 'no changes'
+        : 'no changes in what could be decrypted';
+  const notes = [
+    ...(c.failed > 0 ? [`${c.failed} failed`] : []),
+    ...(unknown > 0 ? [`${unknown} unknown`] : []),
+  ];
+  return `### ${cell(title)}: ${what}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
 }
 
 function code(text: string): string {
@@ -73,9 +80,24 @@ export function renderUndecryptedMarkdown(note: UndecryptedNote): string {
   );
 }
 
+/** The notice naming what could not be rendered (a HelmRelease whose chart is elsewhere, ...). */
+function renderUnknownMarkdown(unknown: NonNullable<DiffReport['unknown']>): string {
+  const lines = unknown.slice(0, 20).map((u) => `> - ${code(u.name)}: ${cell(u.reason)}`);
+  const more = unknown.length > 20 ? [`> - and ${unknown.length - 20} more`] : [];
+  return [
+    `> [!WARNING]\n> ${unknown.length} not rendered, so what they would change is unknown:`,
+    ...lines,
+    ...more,
+  ].join('\n');
+}
+
 function top(report: DiffReport, title: string): string {
   const note = report.undecrypted === undefined ? '' : `\n\n${renderUndecryptedMarkdown(report.undecrypted)}`;
-  return `${headline(report, title)}${note}\n\n${renderDiffTable(report)}`;
+  const unknown =
+    report.unknown === undefined || report.unknown.length === 0
+      ? ''
+      : `\n\n${renderUnknownMarkdown(report.unknown)}`;
+  return `${headline(report, title)}${note}${unknown}\n\n${renderDiffTable(report)}`;
 }
 
 function sectionOf(entry: ObjectDiff): CommentSection {
@@ -103,7 +125,13 @@ function sections(report: DiffReport): CommentSection[] {
  */
 export function renderDiffComment(report: DiffReport, tag: string, limit = COMMENT_LIMIT): string | null {
   // With values left undecrypted "no changes" is not certain, so the comment stays and says so.
-  if (!report.changed && report.counts.failed === 0 && report.undecrypted === undefined) return null;
+  if (
+    !report.changed &&
+    report.counts.failed === 0 &&
+    report.undecrypted === undefined &&
+    (report.unknown?.length ?? 0) === 0
+  )
+    return null;
   return renderStickyComment(
     {
       tag,

@@ -50,6 +50,8 @@ export interface DiffReport {
   readonly changed: boolean;
   /** Files whose values are placeholders in this diff; absent when everything was decrypted. */
   readonly undecrypted?: UndecryptedNote;
+  /** What could not be rendered (e.g. a HelmRelease whose chart is elsewhere): its objects are unknown. */
+  readonly unknown?: readonly { readonly name: string; readonly reason: string }[];
 }
 
 export interface DiffOptions {
@@ -201,9 +203,11 @@ export function renderDiffText(report: DiffReport, options: { unchanged?: boolea
       `${describeRef(entry.ref)} ${VERB[entry.class]}${entry.reason === undefined ? '' : ` (${entry.reason})`}`,
     );
   }
+  for (const entry of report.unknown ?? []) lines.push(`${entry.name} unknown (${entry.reason})`);
   const c = report.counts;
+  const unknown = report.unknown?.length ?? 0;
   lines.push(
-    `${c.created} created, ${c.configured} configured, ${c.deleted} deleted, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed`,
+    `${c.created} created, ${c.configured} configured, ${c.deleted} deleted, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed${unknown > 0 ? `, ${unknown} unknown` : ''}`,
   );
   if (report.undecrypted !== undefined) lines.push(renderUndecryptedNote(report.undecrypted));
   const diffs = report.objects.filter((e) => e.diff !== '').map((e) => e.diff);

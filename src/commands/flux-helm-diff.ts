@@ -1,0 +1,75 @@
+/**
+ * What `diff --flux` adds for HelmReleases: each object a HelmRelease rendered says so in its
+ * report line (`from HelmRelease apps/demo`, read from helm-controller's origin labels), and a
+ * HelmRelease that could not be rendered is reported as unknown with the reason, so a diff
+ * never reads "no change" for objects it could not see.
+ *
+ * Against a git ref, a release not rendered on either side has its objects left out of both:
+ * had it rendered at the ref only, its objects would otherwise show as deleted, which nobody
+ * can tell.
+ */
+import type { UnrenderedRelease } from '../flux/helm-releases.ts';
+import { HELM_NAME_LABEL, HELM_NAMESPACE_LABEL } from '../helm/post-render.ts';
+import { isRecord } from '../is-record.ts';
+import type { KubeClient, KubeObject } from '../kube/client.ts';
+import { joinReasons, type DiffReport } from '../kube/diff.ts';
+import { identityKey, refOf } from '../kube/normalize.ts';
+
+/** `NAMESPACE/NAME` of the HelmRelease that rendered `object`, from its origin labels. */
+export function releaseOf(object: KubeObject): string | undefined {
+  const metadata = isRecord(object['metadata']) ? object['metadata'] : {};
+  const labels = isRecord(metadata['labels']) ? metadata['labels'] : {};
+  const name = labels[HELM_NAME_LABEL];
+  const namespace = labels[HELM_NAMESPACE_LABEL];
+  return typeof name === 'string' && typeof namespace === 'string' ? `${namespace}/${name}` : undefined;
+}
+
+/** `objects` without those rendered by the HelmReleases in `releases` (by `NAMESPACE/NAME`). */
+export function withoutReleases(objects: readonly KubeObject[], releases: ReadonlySet<string>): KubeObject[] {
+  return objects.filter((object) => {
+    const release = releaseOf(object);
+    return release === undefined || !releases.has(release);
+  });
+}
+
+/**
+ * The report with each HelmRelease-rendered object's line naming its release, and the
+ * releases that were not rendered listed as unknown.
+ */
+export function noteHelmReleases(
+  report: DiffReport,
+  objects: readonly KubeObject[],
+  unrendered: readonly UnrenderedRelease[],
+): DiffReport {
+  const origin = new Map<string, string>();
+  for (const object of objects) {
+    const release = releaseOf(object);
+    if (release !== undefined) origin.set(identityKey(refOf(object)), release);
+  }
+  const entries = report.objects.map((entry) => {
+    const release = origin.get(identityKey(entry.ref));
+    return release === undefined
+      ? entry
+      : { ...entry, reason: joinReasons(entry.reason, `from HelmRelease ${release}`) };
+  });
+  const unknown = unrendered.map((r) => ({
+    name: `HelmRelease ${r.id}`,
+    reason: `not rendered: ${r.reason}; the objects it renders are unknown`,
+  }));
+  return { ...report, objects: entries, ...(unknown.length === 0 ? {} : { unknown }) };
+}
+
+/**
+ * The cluster's Kubernetes version (`GET /version`), which helm-controller renders charts
+ * for; undefined when the apiserver does not say (the `kube-version` input is used then).
+ */
+export async function readClusterVersion(client: KubeClient): Promise<string | undefined> {
+  try {
+    const response = await client.request('GET', '/version');
+    const body: unknown = response.body;
+    const version = isRecord(body) ? body['gitVersion'] : undefined;
+    return typeof version === 'string' && /^v?\d+\.\d+/.test(version) ? version : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * HelmReleases in Flux mode: each `helm.toolkit.fluxcd.io/v2` HelmRelease that a rendered
+ * Kustomization holds is rendered as helm-controller would install it (src/helm/render.ts).
+ * helm-controller finds the chart source, the repository's credentials and the valuesFrom
+ * ConfigMaps and Secrets in the cluster; in a repository they are what the Kustomizations
+ * render, so they are looked up by kind, namespace and name among every rendered
+ * Kustomization's objects (not only the ones `--flux-kustomization` selects).
+ *
+ * A release that cannot be rendered truthfully comes back as not rendered with the reason,
+ * never dropped and never rendered with guessed values:
+ * - its chart source is not in the repository, is a Bucket or OCI, cannot be reached, or is
+ *   refused by `allow-remote` (src/helm/chart-source.ts);
+ * - a valuesFrom ConfigMap or Secret is not rendered by the repository (it may exist only in
+ *   the cluster, made by another controller);
+ * - a value it uses could not be decrypted in this run: a valuesFrom Secret, or a variable
+ *   that post-build substitution took from a SOPS Secret (a template may encode the
+ *   placeholder past recognition, so the output would look changed);
+ * - helm is not installed (and no `helm-path` was given).
+ */
+import { availableParallelism } from 'node:os';
+import { UserError, withContext } from '../errors.ts';
+import type { ChartCache } from '../helm/chart-source.ts';
+import { isHelmRelease, parseHelmRelease, type HelmRelease } from '../helm/helm-release.ts';
+import type { HelmTool } from '../helm/helm-tool.ts';
+import { ObjectIndex } from '../helm/object-index.ts';
+import type { RemotePolicy } from '../helm/remote-policy.ts';
+import { renderHelmRelease, type HelmReleaseRender, type ReleaseIdentity } from '../helm/render.ts';
+import { hasUndecryptedValues } from '../kube/mask.ts';
+import type { KustomizeTool } from '../kustomize/build.ts';
+import type { RemotePolicy as KustomizeRemotePolicy } from '../kustomize/remote-policy.ts';
+import { mapLimit } from '../map-limit.ts';
+import type { SecretRegistry } from '../masking.ts';
+import type { Env, Exec } from '../ports.ts';
+import { kustomizationId } from './kustomization.ts';
+import type { RenderedKustomization } from './render.ts';
+
+export interface HelmReleasesDeps {
+  readonly exec: Exec;
+  readonly env: Env;
+  readonly registry: SecretRegistry;
+  /** For post-renderers. */
+  readonly kustomize: KustomizeTool;
+  /**
+   * The helm binary, resolved on first use (a repository without HelmReleases needs none);
+   * throws a UserError when there is none.
+   */
+  readonly helm: () => Promise<HelmTool>;
+  readonly cache: ChartCache;
+  readonly policy: RemotePolicy;
+  /** GitRepository flux-system/flux-system. */
+  readonly repoRoot: string;
+  /** `--flux-source`: `KIND/NAMESPACE/NAME` to an absolute folder. */
+  readonly sourceDirs: ReadonlyMap<string, string>;
+}
+
+export interface HelmReleasesOptions {
+  /** helm's `--kube-version`. */
+  readonly kubeVersion?: string | undefined;
+}
+
+/** One HelmRelease of a Kustomization, and what rendering it came to. */
+export interface FluxHelmRelease {
+  /** `NAMESPACE/NAME` of the Kustomization that renders the HelmRelease. */
+  readonly kustomization: string;
+  readonly result: HelmReleaseRender;
+}
+
+/** A not-rendered release, as collected for the diff: its objects are unknown. */
+export interface UnrenderedRelease {
+  /** `NAMESPACE/NAME` of the HelmRelease. */
+  readonly id: string;
+  readonly kustomization: string;
+  readonly reason: string;
+}
+
+/** The releases a run could not render, gathered across the builds of a diff. */
+export class UnrenderedReleases {
+  readonly #byId = new Map<string, UnrenderedRelease>();
+
+  add(release: UnrenderedRelease): void {
+    if (!this.#byId.has(release.id)) this.#byId.set(release.id, release);
+  }
+
+  list(): UnrenderedRelease[] {
+    return [...this.#byId.values()];
+  }
+}
+
+/**
+ * The chart repositories' address policy from the run's `allow-remote`, which also governs
+ * kustomize remotes: `public` refuses loopback, link-local and private addresses; a host list
+ * allows exactly those hosts; `none` fetches no chart.
+ */
+export function chartRemotePolicy(policy: KustomizeRemotePolicy): RemotePolicy {
+  if (policy.kind === 'none') return { allowPrivateAddresses: false, hosts: [] };
+  if (policy.kind === 'hosts') return { allowPrivateAddresses: false, hosts: policy.hosts };
+  return { allowPrivateAddresses: false };
+}
+
+function identity(release: HelmRelease): ReleaseIdentity {
+  return {
+    id: release.id,
+    releaseName: release.releaseName,
+    releaseNamespace: release.releaseNamespace,
+    storageNamespace: release.storageNamespace,
+  };
+}
+
+/** Why the release's values cannot be known from the repository in this run, if they cannot. */
+function unknownValues(
+  release: HelmRelease,
+  object: Readonly<Record<string, unknown>>,
+  objects: ObjectIndex,
+): string | undefined {
+  if (hasUndecryptedValues(object)) {
+    return 'values unknown: its spec uses a value that was not decrypted in this run';
+  }
+  for (const ref of release.valuesFrom) {
+    const source = objects.get(ref.kind, release.namespace, ref.name);
+    if (source === undefined) {
+      if (ref.optional) continue;
+      return `values unknown: valuesFrom ${ref.kind} ${release.namespace}/${ref.name} is not rendered by this repository`;
+    }
+    if (hasUndecryptedValues(source) || 'sops' in source) {
+      return `values unknown: ${ref.kind} ${release.namespace}/${ref.name} could not be decrypted in this run`;
+    }
+  }
+  return undefined;
+}
+
+async function renderOne(
+  object: Readonly<Record<string, unknown>>,
+  objects: ObjectIndex,
+  deps: HelmReleasesDeps,
+  options: HelmReleasesOptions,
+): Promise<HelmReleaseRender> {
+  const release = parseHelmRelease(object);
+  const unknown = unknownValues(release, object, objects);
+  if (unknown !== undefined) return { status: 'not-rendered', release: identity(release), reason: unknown };
+  let helm: HelmTool;
+  try {
+    helm = await deps.helm();
+  } catch (error) {
+    if (!(error instanceof UserError) || error.code !== 'FILE_NOT_FOUND') throw error;
+    return {
+      status: 'not-rendered',
+      release: identity(release),
+      reason: `${error.message} (${error.hint ?? 'install helm'})`,
+    };
+  }
+  return renderHelmRelease(
+    object,
+    {
+      objects,
+      cache: deps.cache,
+      policy: deps.policy,
+      registry: deps.registry,
+      repoRoot: deps.repoRoot,
+      sourceDirs: deps.sourceDirs,
+      exec: deps.exec,
+      env: deps.env,
+      helm,
+      kustomize: deps.kustomize,
+    },
+    { kubeVersion: options.kubeVersion },
+  );
+}
+
+/**
+ * Renders the HelmReleases of `selected`, in their order, with `all` (every rendered
+ * Kustomization of the repository) as what helm-controller would find in the cluster.
+ */
+export async function renderHelmReleases(
+  selected: readonly RenderedKustomization[],
+  all: readonly RenderedKustomization[],
+  deps: HelmReleasesDeps,
+  options: HelmReleasesOptions = {},
+): Promise<FluxHelmRelease[]> {
+  const jobs = selected.flatMap((r) =>
+    r.objects
+      .filter(isHelmRelease)
+      .map((object) => ({ kustomization: kustomizationId(r.kustomization), object })),
+  );
+  if (jobs.length === 0) return [];
+  const objects = new ObjectIndex(all.flatMap((r) => r.objects));
+  return mapLimit(jobs, Math.max(1, availableParallelism()), async (job) => {
+    try {
+      return {
+        kustomization: job.kustomization,
+        result: await renderOne(job.object, objects, deps, options),
+      };
+    } catch (error) {
+      throw withContext(`Kustomization ${job.kustomization}`, error);
+    }
+  });
+}
