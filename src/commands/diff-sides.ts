@@ -11,7 +11,7 @@ import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
 import { UnrenderedReleases } from '../flux/helm-releases.ts';
 import type { CommandDeps } from './command.ts';
 import { diffAgainstRef } from './diff-against.ts';
-import { noteHelmReleases, readClusterVersion } from './flux-helm-diff.ts';
+import { noteHelmReleases, readClusterVersion, withFluxApplySets } from './flux-helm-diff.ts';
 import { loadObjects } from './kube-run.ts';
 
 /** Files no key opened, recorded by the build (diff without require-decryption only). */
@@ -45,11 +45,13 @@ async function diffWithCluster(
     // A generated Secret built from placeholders has a hash of the placeholders in its
     // name; it takes the live name it stands for, so it and its referrers compare with
     // what is live (kube/adopt-hashed-names.ts). Nothing to do when all was decrypted.
+    // Flux mode: each object compares as a member of the ApplySet apply --flux puts it in.
+    const members = unrendered === undefined ? built : withFluxApplySets(built, config.kube);
     const report = await host.group('diff', async () => {
       const { objects, reasons } =
         undecrypted !== undefined && undecrypted.size > 0
-          ? await adoptHashedSecretNames(open, built, config.kube.fieldManager)
-          : { objects: built, reasons: undefined };
+          ? await adoptHashedSecretNames(open, members, config.kube.fieldManager)
+          : { objects: members, reasons: undefined };
       return diffObjects(open, objects, {
         ...(reasons === undefined ? {} : { reasons }),
         fieldManager: config.kube.fieldManager,

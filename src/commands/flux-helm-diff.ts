@@ -8,21 +8,14 @@
  * had it rendered at the ref only, its objects would otherwise show as deleted, which nobody
  * can tell.
  */
-import type { UnrenderedRelease } from '../flux/helm-releases.ts';
-import { HELM_NAME_LABEL, HELM_NAMESPACE_LABEL } from '../helm/post-render.ts';
+import type { KubeConfigInputs } from '../config/kube.ts';
+import { applySetNameOf } from '../flux/apply-order.ts';
+import { releaseOf, type UnrenderedRelease } from '../flux/helm-releases.ts';
+import { applySetId, labelMember } from '../kube/applyset.ts';
 import { isRecord } from '../is-record.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
 import { joinReasons, type DiffReport } from '../kube/diff.ts';
 import { identityKey, refOf } from '../kube/normalize.ts';
-
-/** `NAMESPACE/NAME` of the HelmRelease that rendered `object`, from its origin labels. */
-export function releaseOf(object: KubeObject): string | undefined {
-  const metadata = isRecord(object['metadata']) ? object['metadata'] : {};
-  const labels = isRecord(metadata['labels']) ? metadata['labels'] : {};
-  const name = labels[HELM_NAME_LABEL];
-  const namespace = labels[HELM_NAMESPACE_LABEL];
-  return typeof name === 'string' && typeof namespace === 'string' ? `${namespace}/${name}` : undefined;
-}
 
 /** `objects` without those rendered by the HelmReleases in `releases` (by `NAMESPACE/NAME`). */
 export function withoutReleases(objects: readonly KubeObject[], releases: ReadonlySet<string>): KubeObject[] {
@@ -57,6 +50,22 @@ export function noteHelmReleases(
     reason: `not rendered: ${r.reason}; the objects it renders are unknown`,
   }));
   return { ...report, objects: entries, ...(unknown.length === 0 ? {} : { unknown }) };
+}
+
+/**
+ * `objects` labelled as members of the ApplySets `apply --flux` puts them in (one per
+ * Kustomization and one per HelmRelease, in `applyset-namespace`), so a cluster diff after
+ * an apply compares like with like.
+ */
+export function withFluxApplySets(
+  objects: readonly KubeObject[],
+  kube: Pick<KubeConfigInputs, 'applySet'>,
+): KubeObject[] {
+  const namespace = kube.applySet?.namespace ?? 'default';
+  return objects.map((object) => {
+    const name = applySetNameOf(object);
+    return name === undefined ? object : labelMember(object, applySetId({ name, namespace }));
+  });
 }
 
 /**

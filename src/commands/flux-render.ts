@@ -130,12 +130,22 @@ export async function createFluxContext(config: BuildConfig, deps: CommandDeps):
   };
 }
 
-/** The helm binary, found and logged once per run, on first use. */
-function lazyHelm(config: BuildConfig, deps: CommandDeps): () => Promise<HelmTool> {
+/** The helm binary, found and logged (with the Kubernetes version charts see) once, on first use. */
+function lazyHelm(
+  config: BuildConfig,
+  deps: CommandDeps,
+  context: FluxRenderContext,
+): () => Promise<HelmTool> {
+  const kube =
+    context.kubeVersion !== undefined
+      ? `Kubernetes ${context.kubeVersion} (the cluster's)`
+      : config.kubeVersion !== undefined
+        ? `Kubernetes ${config.kubeVersion} (kube-version)`
+        : "helm's default Kubernetes version (set kube-version to choose)";
   let found: Promise<HelmTool> | undefined;
   return () => {
     found ??= resolveHelm(config.helmPath, { exec: deps.exec, env: config.env }).then((helm) => {
-      deps.host.info(`building HelmReleases with ${helm.description}`);
+      deps.host.info(`building HelmReleases with ${helm.description} for ${kube}`);
       return helm;
     });
     return found;
@@ -186,7 +196,7 @@ export async function renderFlux(
   const substituteObjects = await loadSubstituteObjects(config.substituteFrom, context);
   const out: FluxRendered[] = [];
   const charts = new ChartCache();
-  const helm = lazyHelm(config, deps);
+  const helm = lazyHelm(config, deps, context);
   try {
     for (const entry of config.paths) {
       const name = context.nameTarget(entry);

@@ -26,6 +26,8 @@ import { ObjectIndex } from '../helm/object-index.ts';
 import type { RemotePolicy } from '../helm/remote-policy.ts';
 import { renderHelmRelease, type HelmReleaseRender, type ReleaseIdentity } from '../helm/render.ts';
 import { hasUndecryptedValues } from '../kube/mask.ts';
+import { isRecord } from '../is-record.ts';
+import { HELM_NAME_LABEL, HELM_NAMESPACE_LABEL } from '../helm/post-render.ts';
 import type { KustomizeTool } from '../kustomize/build.ts';
 import type { RemotePolicy as KustomizeRemotePolicy } from '../kustomize/remote-policy.ts';
 import { mapLimit } from '../map-limit.ts';
@@ -84,6 +86,15 @@ export class UnrenderedReleases {
   list(): UnrenderedRelease[] {
     return [...this.#byId.values()];
   }
+}
+
+/** `NAMESPACE/NAME` of the HelmRelease that rendered `object`, from its origin labels. */
+export function releaseOf(object: Readonly<Record<string, unknown>>): string | undefined {
+  const metadata = isRecord(object['metadata']) ? object['metadata'] : {};
+  const labels = isRecord(metadata['labels']) ? metadata['labels'] : {};
+  const name = labels[HELM_NAME_LABEL];
+  const namespace = labels[HELM_NAMESPACE_LABEL];
+  return typeof name === 'string' && typeof namespace === 'string' ? `${namespace}/${name}` : undefined;
 }
 
 /**

@@ -9,13 +9,11 @@
  * rendered and counted unknown, never as unchanged.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, test } from 'node:test';
-import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { buildCommand } from '../../src/commands/build.ts';
 import { diffCommand } from '../../src/commands/diff.ts';
@@ -27,11 +25,16 @@ import { privateRootParent } from '../../src/private-file.ts';
 import { requireComponent } from '../env/state.ts';
 import { commandDeps } from '../support/command-deps.ts';
 import { helmBinary } from '../support/helm.ts';
-import { newAgeKey, sopsEncrypt, tool, type AgeKey } from '../support/tools.ts';
+import {
+  CANARY,
+  CANARY_AFTER,
+  commit,
+  demoRelease,
+  fluxHelmRepo,
+  valuesSecret,
+} from '../support/flux-helm-repo.ts';
+import { newAgeKey, tool, type AgeKey } from '../support/tools.ts';
 
-const execFileAsync = promisify(execFile);
-const CANARY = 'helm-values-canary-5d1e7b';
-const CANARY_AFTER = 'helm-values-canary-after-93c0aa';
 
 let key: AgeKey;
 let kustomize: string;
@@ -44,158 +47,6 @@ before(async () => {
   helm = await helmBinary();
   chartRepo = await requireComponent('helm-repo');
 });
-
-async function gitIn(dir: string, ...args: string[]): Promise<string> {
-  const { stdout } = await execFileAsync('git', args, {
-    cwd: dir,
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      HOME: dir,
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@example.com',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@example.com',
-    },
-  });
-  return stdout;
-}
-
-function indent(text: string, spaces: number): string {
-  return text
-    .trimEnd()
-    .split('\n')
-    .map((line) => `${' '.repeat(spaces)}${line}`)
-    .join('\n');
-}
-
-/** The entry folder: the chart repository (with its CA in a Secret) and the apps Kustomization. */
-async function clusterFiles(): Promise<Record<string, string>> {
-  const ca = await readFile(chartRepo['caFile'] ?? '', 'utf8');
-  return {
-    'clusters/main/sources.yaml': `apiVersion: source.toolkit.fluxcd.io/v1
-kind: HelmRepository
-metadata:
-  name: charts
-  namespace: flux-system
-spec:
-  interval: 1h
-  url: ${chartRepo['url'] ?? ''}/public
-  certSecretRef:
-    name: charts-ca
----
-apiVersion: v1
-kind: Secret
-metadata:
-  name: charts-ca
-  namespace: flux-system
-stringData:
-  ca.crt: |
-${indent(ca, 4)}
-`,
-    'clusters/main/apps.yaml': `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: apps
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./apps
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-  decryption:
-    provider: sops
-`,
-    'apps/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n',
-    'apps/orphan.yaml': `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: orphan
-  namespace: apps
-spec:
-  interval: 10m
-  chart:
-    spec:
-      chart: demo
-      version: 1.0.0
-      sourceRef:
-        kind: HelmRepository
-        name: elsewhere
-        namespace: flux-system
-`,
-  };
-}
-
-function demoRelease(version: string): string {
-  return `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: demo
-  namespace: apps
-spec:
-  interval: 10m
-  chart:
-    spec:
-      chart: demo
-      version: "${version}"
-      sourceRef:
-        kind: HelmRepository
-        name: charts
-        namespace: flux-system
-  valuesFrom:
-    - kind: Secret
-      name: demo-values
-  values:
-    replicaCount: 2
-`;
-}
-
-async function valuesSecret(password: string): Promise<string> {
-  const plain = `apiVersion: v1
-kind: Secret
-metadata:
-  name: demo-values
-  namespace: apps
-stringData:
-  values.yaml: |
-    secret:
-      password: ${password}
-`;
-  const file = await sopsEncrypt(plain, 'demo-values.sops.yaml', [
-    '--age',
-    key.recipient,
-    '--encrypted-regex',
-    '^(data|stringData)$',
-  ]);
-  return readFile(file, 'utf8');
-}
-
-async function commit(dir: string, files: Readonly<Record<string, string>>, message: string): Promise<void> {
-  for (const [rel, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-    await writeFile(path.join(dir, rel), content);
-  }
-  await gitIn(dir, 'add', '.');
-  await gitIn(dir, 'commit', '--quiet', '-m', message);
-}
-
-/** A repository whose first commit has demo 1.0.0 with the first password. */
-async function fluxRepo(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'ksd-flux-helm-'));
-  await gitIn(dir, 'init', '--quiet', '--initial-branch=main');
-  await commit(
-    dir,
-    {
-      ...(await clusterFiles()),
-      'apps/demo.yaml': demoRelease('1.0.0'),
-      'apps/demo-values.sops.yaml': await valuesSecret(CANARY),
-    },
-    'base',
-  );
-  return dir;
-}
 
 function inputsFor(dir: string, extra: Record<string, string>): Record<string, string> {
   return {
@@ -280,7 +131,7 @@ function lineOf(stdout: string, start: string): string | undefined {
 type Obj = Record<string, unknown>;
 
 test('build --flux adds the chart objects under the HelmRelease and names the one it could not render', async () => {
-  const dir = await fluxRepo();
+  const dir = await fluxHelmRepo({ key, chartRepo });
   const output = path.join(await mkdtemp(path.join(tmpdir(), 'ksd-flux-helm-out-')), 'manifests.yaml');
   const inputs = inputsFor(dir, { output });
   const config = buildCommand.parse((name) => inputs[name] ?? '', env(dir), { stdoutIsLog: false });
@@ -327,7 +178,7 @@ test('build --flux adds the chart objects under the HelmRelease and names the on
 });
 
 test('diff --flux --against: a chart version bump shows the changed Deployment, from its HelmRelease', async () => {
-  const dir = await fluxRepo();
+  const dir = await fluxHelmRepo({ key, chartRepo });
   await commit(dir, { 'apps/demo.yaml': demoRelease('~1.2.0') }, 'bump demo');
   const scratch = await scratchEntries();
   const result = await runDiff(dir, { against: 'HEAD~1' });
@@ -355,8 +206,8 @@ test('diff --flux --against: a chart version bump shows the changed Deployment, 
 });
 
 test('diff --flux --against: a SOPS values Secret change shows the changed object, its value masked', async () => {
-  const dir = await fluxRepo();
-  await commit(dir, { 'apps/demo-values.sops.yaml': await valuesSecret(CANARY_AFTER) }, 'new password');
+  const dir = await fluxHelmRepo({ key, chartRepo });
+  await commit(dir, { 'apps/demo-values.sops.yaml': await valuesSecret(key, CANARY_AFTER) }, 'new password');
   const scratch = await scratchEntries();
   const result = await runDiff(dir, { against: 'HEAD~1' });
   await assertNoLeftover(scratch, [CANARY, CANARY_AFTER]);
@@ -374,8 +225,8 @@ test('diff --flux --against: a SOPS values Secret change shows the changed objec
 });
 
 test('diff --flux without the key: the release whose values Secret cannot be decrypted is unknown, never unchanged', async () => {
-  const dir = await fluxRepo();
-  await commit(dir, { 'apps/demo-values.sops.yaml': await valuesSecret(CANARY_AFTER) }, 'new password');
+  const dir = await fluxHelmRepo({ key, chartRepo });
+  await commit(dir, { 'apps/demo-values.sops.yaml': await valuesSecret(key, CANARY_AFTER) }, 'new password');
   const result = await runDiff(dir, { against: 'HEAD~1', 'age-key-file': '' });
   assert.equal(
     lineOf(result.stdout, 'HelmRelease apps/demo '),
