@@ -19,6 +19,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { UserError, withContext } from '../errors.ts';
+import { ChartFetchError } from '../helm/chart-fetch.ts';
 import type { ChartCache } from '../helm/chart-source.ts';
 import { isHelmRelease, parseHelmRelease, type HelmRelease } from '../helm/helm-release.ts';
 import type { HelmTool } from '../helm/helm-tool.ts';
@@ -159,22 +160,33 @@ async function renderOne(
       reason: `${error.message} (${error.hint ?? 'install helm'})`,
     };
   }
-  return renderHelmRelease(
-    object,
-    {
-      objects,
-      cache: deps.cache,
-      policy: deps.policy,
-      registry: deps.registry,
-      repoRoot: deps.repoRoot,
-      sourceDirs: deps.sourceDirs,
-      exec: deps.exec,
-      env: deps.env,
-      helm,
-      kustomize: deps.kustomize,
-    },
-    { kubeVersion: options.kubeVersion },
-  );
+  try {
+    return await renderHelmRelease(
+      object,
+      {
+        objects,
+        cache: deps.cache,
+        policy: deps.policy,
+        registry: deps.registry,
+        repoRoot: deps.repoRoot,
+        sourceDirs: deps.sourceDirs,
+        exec: deps.exec,
+        env: deps.env,
+        helm,
+        kustomize: deps.kustomize,
+      },
+      { kubeVersion: options.kubeVersion },
+    );
+  } catch (error) {
+    // A repository that cannot be reached (or that allow-remote refuses) leaves the release
+    // unknown in this run; it is not a mistake in the repository.
+    if (!(error instanceof ChartFetchError)) throw error;
+    return {
+      status: 'not-rendered',
+      release: identity(release),
+      reason: `chart not fetched: ${error.message}`,
+    };
+  }
 }
 
 /**

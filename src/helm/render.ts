@@ -10,10 +10,9 @@
  * decrypted Secret values. helm's stderr is redacted with the run's registry before it can
  * reach an error.
  *
- * A release that cannot be rendered truthfully (its source is elsewhere or cannot be reached,
- * or its values need a Secret this run could not decrypt) comes back as `not-rendered` with
- * the reason; errors a user must fix (a missing required values key, a failing chart) are
- * UserErrors.
+ * A release that cannot be rendered truthfully (its source is elsewhere, or its values need
+ * a Secret this run could not decrypt) comes back as `not-rendered` with the reason; errors a
+ * user must fix (a missing required values reference, a failing chart) are UserErrors.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,7 +22,6 @@ import type { KubeObject } from '../kube/client.ts';
 import { parseManifests } from '../kube/manifests.ts';
 import type { KustomizeTool } from '../kustomize/build.ts';
 import type { Env, Exec } from '../ports.ts';
-import { ChartFetchError } from './chart-fetch.ts';
 import { resolveChart } from './chart-source.ts';
 import type { ChartSourceDeps } from './chart-source.ts';
 import { parseHelmRelease } from './helm-release.ts';
@@ -128,17 +126,7 @@ export async function renderHelmRelease(
   if (values.kind === 'unknown') {
     return { status: 'not-rendered', release: identity(release), reason: `values unknown: ${values.reason}` };
   }
-  let chart;
-  try {
-    chart = await resolveChart(release, deps);
-  } catch (error) {
-    if (!(error instanceof ChartFetchError)) throw error;
-    return {
-      status: 'not-rendered',
-      release: identity(release),
-      reason: `chart not fetched: ${error.message}`,
-    };
-  }
+  const chart = await resolveChart(release, deps);
   if (chart.kind === 'not-rendered')
     return { status: 'not-rendered', release: identity(release), reason: chart.reason };
   const rendered = await helmTemplate(release, chart.location, values.values, deps, options);

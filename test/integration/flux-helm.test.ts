@@ -35,7 +35,6 @@ import {
 } from '../support/flux-helm-repo.ts';
 import { newAgeKey, tool, type AgeKey } from '../support/tools.ts';
 
-
 let key: AgeKey;
 let kustomize: string;
 let helm: string;
@@ -250,4 +249,20 @@ test('diff --flux without the key: the release whose values Secret cannot be dec
   assert.ok(comment !== null, 'the comment stays: what the releases render is unknown');
   assert.match(comment, /2 not rendered, so what they would change is unknown/);
   assertDiffHidesValues(result);
+});
+
+test('allow-remote governs chart repositories: the default refuses the loopback one, and the release is not rendered', async () => {
+  const dir = await fluxHelmRepo({ key, chartRepo });
+  await commit(dir, { 'apps/demo.yaml': demoRelease('~1.2.0') }, 'bump demo');
+  const result = await runDiff(dir, { against: 'HEAD~1', 'allow-remote': '' });
+  const line = lineOf(result.stdout, 'HelmRelease apps/demo ');
+  assert.match(
+    line ?? '',
+    /^HelmRelease apps\/demo unknown \(not rendered: chart not fetched: HelmRepository flux-system\/charts index: 127\.0\.0\.1:\d+ is a loopback, link-local or private address/,
+  );
+  // Nothing was fetched from it.
+  assert.equal(
+    result.report.objects.filter((o) => o.reason?.includes('from HelmRelease') === true).length,
+    0,
+  );
 });
