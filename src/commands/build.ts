@@ -13,6 +13,7 @@ import { buildTarget, resolveKustomize } from '../kustomize/build.ts';
 import { cacheKeySources } from '../kustomize/key-cache.ts';
 import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
 import type { UnrenderedReleases } from '../flux/helm-releases.ts';
+import type { ChartCache } from '../helm/chart-source.ts';
 import { loadVariables } from '../kustomize/substitute.ts';
 import { mapLimit } from '../map-limit.ts';
 import { SecretRegistry } from '../masking.ts';
@@ -39,6 +40,8 @@ export async function renderManifests(
     readonly unrendered?: UnrenderedReleases;
     /** Flux mode: the cluster's Kubernetes version, for charts, when the run reads a cluster. */
     readonly kubeVersion?: string;
+    /** Flux mode: the run's chart downloads, shared by the builds of one diff. */
+    readonly charts?: ChartCache;
   } = {},
 ): Promise<string> {
   const nameTarget = shared.nameTarget ?? ((target: string) => target);
@@ -57,6 +60,7 @@ export async function renderManifests(
       ...(shared.undecrypted === undefined ? {} : { undecrypted: shared.undecrypted }),
       ...(shared.unrendered === undefined ? {} : { unrendered: shared.unrendered }),
       kubeVersion: shared.kubeVersion,
+      charts: shared.charts,
     });
   }
 

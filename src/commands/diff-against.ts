@@ -9,6 +9,7 @@ import type { BuildConfig } from '../config/build.ts';
 import type { DiffConfig } from '../config/diff.ts';
 import { UserError } from '../errors.ts';
 import { UnrenderedReleases } from '../flux/helm-releases.ts';
+import { ChartCache } from '../helm/chart-source.ts';
 import { repositoryRoot, resolveRef } from '../git/resolve-ref.ts';
 import { checkoutRef, existsInTree, mapIntoTree } from '../git/worktree.ts';
 import { createKeySources } from '../keys/key-sources.ts';
@@ -84,22 +85,25 @@ export async function diffAgainstRef(
   const flux = build.flux;
   const headUnrendered = new UnrenderedReleases();
   const baseUnrendered = new UnrenderedReleases();
+  // Both sides share one chart cache: a chart the PR does not change is fetched once.
+  const charts = flux ? new ChartCache() : undefined;
 
   // The two builds are independent and kustomize uses one core, so they run side by side.
   // Both settle before anything is thrown, so the checkout at the ref is always removed.
   const headBuild = renderObjects(
     build,
     deps,
-    flux ? { ...shared, unrendered: headUnrendered } : shared,
+    charts === undefined ? shared : { ...shared, unrendered: headUnrendered, charts },
     'the working tree build',
   );
   const baseBuild = buildAtRef(
     build,
     { repo, commit, against },
     deps,
-    flux ? { ...shared, unrendered: baseUnrendered } : shared,
+    charts === undefined ? shared : { ...shared, unrendered: baseUnrendered, charts },
   );
   const [head, base] = await Promise.allSettled([headBuild, baseBuild]);
+  await charts?.dispose();
   if (head.status === 'rejected') throw head.reason;
   if (base.status === 'rejected') throw base.reason;
   if (!flux) {

@@ -46,6 +46,8 @@ export interface FluxRenderContext {
   readonly unrendered?: UnrenderedReleases;
   /** The cluster's version, when the run reads a cluster; else `kube-version` is used. */
   readonly kubeVersion?: string | undefined;
+  /** Charts fetched once for the whole run (both builds of a diff); else one cache per render. */
+  readonly charts?: ChartCache | undefined;
 }
 
 /** A rendered Kustomization and what its HelmReleases came to. */
@@ -195,7 +197,7 @@ export async function renderFlux(
   }
   const substituteObjects = await loadSubstituteObjects(config.substituteFrom, context);
   const out: FluxRendered[] = [];
-  const charts = new ChartCache();
+  const charts = context.charts ?? new ChartCache();
   const helm = lazyHelm(config, deps, context);
   try {
     for (const entry of config.paths) {
@@ -263,7 +265,7 @@ export async function renderFlux(
       }
     }
   } finally {
-    await charts.dispose();
+    if (context.charts === undefined) await charts.dispose();
   }
   return out;
 }
