@@ -132,24 +132,35 @@ export async function createFluxContext(config: BuildConfig, deps: CommandDeps):
   };
 }
 
-/** The helm binary, found and logged (with the Kubernetes version charts see) once, on first use. */
+/**
+ * The helm binary, found and logged (with the Kubernetes version charts see) once, on first
+ * use. Without helm on PATH the HelmReleases are not rendered, and say why; an explicit
+ * helm-path that is not there is an error.
+ */
 function lazyHelm(
   config: BuildConfig,
   deps: CommandDeps,
   context: FluxRenderContext,
-): () => Promise<HelmTool> {
+): () => Promise<HelmTool | string> {
   const kube =
     context.kubeVersion !== undefined
       ? `Kubernetes ${context.kubeVersion} (the cluster's)`
       : config.kubeVersion !== undefined
         ? `Kubernetes ${config.kubeVersion} (kube-version)`
         : "helm's default Kubernetes version (set kube-version to choose)";
-  let found: Promise<HelmTool> | undefined;
+  let found: Promise<HelmTool | string> | undefined;
   return () => {
-    found ??= resolveHelm(config.helmPath, { exec: deps.exec, env: config.env }).then((helm) => {
-      deps.host.info(`building HelmReleases with ${helm.description} for ${kube}`);
-      return helm;
-    });
+    found ??= resolveHelm(config.helmPath, { exec: deps.exec, env: config.env }).then(
+      (helm) => {
+        deps.host.info(`building HelmReleases with ${helm.description} for ${kube}`);
+        return helm;
+      },
+      (error: unknown) => {
+        if (config.helmPath !== undefined || !(error instanceof UserError) || error.code !== 'FILE_NOT_FOUND')
+          throw error;
+        return `${error.message} (${error.hint ?? 'install helm'})`;
+      },
+    );
     return found;
   };
 }

@@ -18,7 +18,7 @@
  * - helm is not installed (and no `helm-path` was given).
  */
 import { availableParallelism } from 'node:os';
-import { UserError, withContext } from '../errors.ts';
+import { withContext } from '../errors.ts';
 import { ChartFetchError } from '../helm/chart-fetch.ts';
 import type { ChartCache } from '../helm/chart-source.ts';
 import { isHelmRelease, parseHelmRelease, type HelmRelease } from '../helm/helm-release.ts';
@@ -44,10 +44,10 @@ export interface HelmReleasesDeps {
   /** For post-renderers. */
   readonly kustomize: KustomizeTool;
   /**
-   * The helm binary, resolved on first use (a repository without HelmReleases needs none);
-   * throws a UserError when there is none.
+   * The helm binary, resolved on first use (a repository without HelmReleases needs none), or
+   * why there is none (the releases are then not rendered).
    */
-  readonly helm: () => Promise<HelmTool>;
+  readonly helm: () => Promise<HelmTool | string>;
   readonly cache: ChartCache;
   readonly policy: RemotePolicy;
   /** GitRepository flux-system/flux-system. */
@@ -149,17 +149,8 @@ async function renderOne(
   const release = parseHelmRelease(object);
   const unknown = unknownValues(release, object, objects);
   if (unknown !== undefined) return { status: 'not-rendered', release: identity(release), reason: unknown };
-  let helm: HelmTool;
-  try {
-    helm = await deps.helm();
-  } catch (error) {
-    if (!(error instanceof UserError) || error.code !== 'FILE_NOT_FOUND') throw error;
-    return {
-      status: 'not-rendered',
-      release: identity(release),
-      reason: `${error.message} (${error.hint ?? 'install helm'})`,
-    };
-  }
+  const helm = await deps.helm();
+  if (typeof helm === 'string') return { status: 'not-rendered', release: identity(release), reason: helm };
   try {
     return await renderHelmRelease(
       object,

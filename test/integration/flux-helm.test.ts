@@ -266,3 +266,32 @@ test('allow-remote governs chart repositories: the default refuses the loopback 
     0,
   );
 });
+
+test('without helm on PATH the releases are not rendered, and say why; a helm-path that is not there is an error', async () => {
+  const dir = await fluxHelmRepo({ key, chartRepo });
+  const build = async (extra: Record<string, string>) => {
+    const inputs = inputsFor(dir, { root: dir, ...extra });
+    const config = buildCommand.parse(
+      (name) => inputs[name] ?? '',
+      { PATH: '/nonexistent-bin', HOME: dir },
+      {
+        stdoutIsLog: false,
+      },
+    );
+    const host = createMemoryHost();
+    await buildCommand.run(config, commandDeps(host));
+    return host;
+  };
+  const host = await build({ 'helm-path': '' });
+  assert.match(
+    host.logs.join('\n'),
+    /warning: .*HelmRelease apps\/demo \(Kustomization flux-system\/apps\): not rendered: helm was not found on PATH, and HelmReleases need it to render \(install helm v3 or v4, or pass its path as helm-path\)/,
+  );
+  const stdout = Buffer.concat(host.stdout).toString('utf8');
+  assert.match(stdout, /^kind: HelmRelease$/m, 'the HelmRelease itself is still built');
+  assert.doesNotMatch(stdout, /^kind: Deployment$/m);
+  await assert.rejects(
+    build({ 'helm-path': path.join(dir, 'no-helm') }),
+    /helm-path .*no-helm is not an executable file/,
+  );
+});
