@@ -14,6 +14,7 @@ import { cacheKeySources } from '../kustomize/key-cache.ts';
 import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
 import type { UnrenderedReleases } from '../flux/helm-releases.ts';
 import type { ChartCache } from '../helm/chart-source.ts';
+import type { ClusterCapabilities } from './flux-helm-diff.ts';
 import { loadVariables } from '../kustomize/substitute.ts';
 import { mapLimit } from '../map-limit.ts';
 import { SecretRegistry } from '../masking.ts';
@@ -38,8 +39,8 @@ export async function renderManifests(
     readonly nameTarget?: (target: string) => string;
     /** Flux mode, diff only: HelmReleases that could not be rendered are recorded here. */
     readonly unrendered?: UnrenderedReleases;
-    /** Flux mode: the cluster's Kubernetes version, for charts, when the run reads a cluster. */
-    readonly kubeVersion?: string;
+    /** Flux mode: the cluster's version and API versions, for charts, when the run reads a cluster. */
+    readonly cluster?: ClusterCapabilities;
     /** Flux mode: the run's chart downloads, shared by the builds of one diff. */
     readonly charts?: ChartCache;
   } = {},
@@ -59,7 +60,7 @@ export async function renderManifests(
       nameTarget,
       ...(shared.undecrypted === undefined ? {} : { undecrypted: shared.undecrypted }),
       ...(shared.unrendered === undefined ? {} : { unrendered: shared.unrendered }),
-      kubeVersion: shared.kubeVersion,
+      cluster: shared.cluster,
       charts: shared.charts,
     });
   }

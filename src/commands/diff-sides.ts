@@ -11,7 +11,7 @@ import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
 import { UnrenderedReleases } from '../flux/helm-releases.ts';
 import type { CommandDeps } from './command.ts';
 import { diffAgainstRef } from './diff-against.ts';
-import { noteHelmReleases, readClusterVersion, withFluxApplySets } from './flux-helm-diff.ts';
+import { noteHelmReleases, readClusterCapabilities, withFluxApplySets } from './flux-helm-diff.ts';
 import { loadObjects } from './kube-run.ts';
 
 /** Files no key opened, recorded by the build (diff without require-decryption only). */
@@ -28,16 +28,17 @@ async function diffWithCluster(
   const { host } = deps;
   const { undecrypted } = shared;
   const unrendered = config.build?.flux === true ? new UnrenderedReleases() : undefined;
-  // Flux mode renders HelmReleases for the cluster's Kubernetes version, as helm-controller
-  // does, so it reads the version before the build; other builds need no cluster until the diff.
+  // Flux mode renders HelmReleases for the cluster's Kubernetes and API versions, as
+  // helm-controller does, so it reads them before the build; other builds need no cluster
+  // until the diff.
   let client = unrendered === undefined ? undefined : await deps.kubeClient(config.kube);
   try {
-    const kubeVersion = client === undefined ? undefined : await readClusterVersion(client);
+    const cluster = client === undefined ? undefined : await readClusterCapabilities(client);
     const built = await host.group('build', () =>
       loadObjects(config.kube, config.build, deps, {
         ...shared,
         ...(unrendered === undefined ? {} : { unrendered }),
-        ...(kubeVersion === undefined ? {} : { kubeVersion }),
+        ...(cluster === undefined ? {} : { cluster }),
       }),
     );
     client ??= await deps.kubeClient(config.kube);

@@ -8,9 +8,9 @@
  *
  * Each HelmRelease a Kustomization renders is applied right after it, as its own staged apply
  * with its own ApplySet (`helm-NAMESPACE-NAME`), always pruned, as a helm upgrade removes
- * what a chart no longer renders. Charts render for the cluster's Kubernetes version. A
- * HelmRelease that failed fails its Kustomization; one that could not be rendered is listed
- * in the report (the HelmRelease object itself is applied with its Kustomization).
+ * what a chart no longer renders. Charts render for the cluster's Kubernetes and API
+ * versions. A HelmRelease that failed fails its Kustomization; one that could not be rendered
+ * is listed in the report (the HelmRelease object itself is applied with its Kustomization).
  */
 import type { ApplyConfig } from '../config/apply.ts';
 import { UserError, withContext } from '../errors.ts';
@@ -26,7 +26,7 @@ import { applyFailure, applyObjects, renderApplyText } from '../kube/apply.ts';
 import type { KubeObject } from '../kube/client.ts';
 import { secretValues } from '../kube/manifests.ts';
 import type { CommandDeps } from './command.ts';
-import { readClusterVersion } from './flux-helm-diff.ts';
+import { readClusterCapabilities } from './flux-helm-diff.ts';
 import { createFluxContext, renderFlux } from './flux-render.ts';
 
 export async function applyFlux(config: ApplyConfig, deps: CommandDeps): Promise<number> {
@@ -36,9 +36,9 @@ export async function applyFlux(config: ApplyConfig, deps: CommandDeps): Promise
     throw new UserError('USAGE', 'apply --flux needs the cluster folder as PATH, not --manifests');
   const client = await deps.kubeClient(config.kube);
   try {
-    const kubeVersion = await readClusterVersion(client);
+    const cluster = await readClusterCapabilities(client);
     const rendered = await host.group('build', async () =>
-      renderFlux(build, deps, { ...(await createFluxContext(build, deps)), kubeVersion }),
+      renderFlux(build, deps, { ...(await createFluxContext(build, deps)), cluster }),
     );
     for (const r of rendered) {
       for (const value of secretValues(r.objects)) host.setSecret(value);

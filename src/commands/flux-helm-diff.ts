@@ -16,6 +16,7 @@ import { isRecord } from '../is-record.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
 import { joinReasons, type DiffReport } from '../kube/diff.ts';
 import { identityKey, refOf } from '../kube/normalize.ts';
+import { mapLimit } from '../map-limit.ts';
 
 /** `objects` without those rendered by the HelmReleases in `releases` (by `NAMESPACE/NAME`). */
 export function withoutReleases(objects: readonly KubeObject[], releases: ReadonlySet<string>): KubeObject[] {
@@ -68,17 +69,64 @@ export function withFluxApplySets(
   });
 }
 
-/**
- * The cluster's Kubernetes version (`GET /version`), which helm-controller renders charts
- * for; undefined when the apiserver does not say (the `kube-version` input is used then).
- */
-export async function readClusterVersion(client: KubeClient): Promise<string | undefined> {
-  try {
-    const response = await client.request('GET', '/version');
-    const body: unknown = response.body;
-    const version = isRecord(body) ? body['gitVersion'] : undefined;
-    return typeof version === 'string' && /^v?\d+\.\d+/.test(version) ? version : undefined;
-  } catch {
-    return undefined;
+/** What helm-controller renders charts for: the cluster's version and the API versions it serves. */
+export interface ClusterCapabilities {
+  readonly kubeVersion?: string;
+  /** `group/version` and `group/version/Kind` of every served resource, as helm's GetVersionSet lists them. */
+  readonly apiVersions: readonly string[];
+}
+
+async function getJson(client: KubeClient, path: string): Promise<Readonly<Record<string, unknown>>> {
+  const body: unknown = (await client.request('GET', path)).body;
+  return isRecord(body) ? body : {};
+}
+
+function records(value: unknown): Readonly<Record<string, unknown>>[] {
+  return Array.isArray(value) ? value.filter(isRecord) : [];
+}
+
+/** The served group versions, core (`v1`) first. */
+async function groupVersions(client: KubeClient): Promise<string[]> {
+  const core = await getJson(client, '/api');
+  const groups = await getJson(client, '/apis');
+  const out = Array.isArray(core['versions']) ? core['versions'].filter((v) => typeof v === 'string') : [];
+  for (const group of records(groups['groups'])) {
+    for (const version of records(group['versions'])) {
+      if (typeof version['groupVersion'] === 'string') out.push(version['groupVersion']);
+    }
   }
+  return out;
+}
+
+/**
+ * The cluster's Kubernetes version (`GET /version`) and API versions (discovery), which
+ * helm-controller renders charts for (`.Capabilities`). What the apiserver does not answer is
+ * left out: the `kube-version` input and helm's defaults apply then.
+ */
+export async function readClusterCapabilities(client: KubeClient): Promise<ClusterCapabilities> {
+  let kubeVersion: string | undefined;
+  try {
+    const version = (await getJson(client, '/version'))['gitVersion'];
+    if (typeof version === 'string' && /^v?\d+\.\d+/.test(version)) kubeVersion = version;
+  } catch {
+    kubeVersion = undefined;
+  }
+  const found = new Set<string>();
+  try {
+    const versions = await groupVersions(client);
+    const lists = await mapLimit(versions, 8, async (gv) =>
+      getJson(client, gv.includes('/') ? `/apis/${gv}` : `/api/${gv}`).catch(
+        (): Readonly<Record<string, unknown>> => ({}),
+      ),
+    );
+    for (const [index, gv] of versions.entries()) {
+      found.add(gv);
+      for (const resource of records(lists[index]?.['resources'])) {
+        if (typeof resource['kind'] === 'string') found.add(`${gv}/${resource['kind']}`);
+      }
+    }
+  } catch {
+    found.clear();
+  }
+  return { ...(kubeVersion === undefined ? {} : { kubeVersion }), apiVersions: [...found].sort() };
 }

@@ -35,6 +35,7 @@ import { resolveKustomize } from '../kustomize/build.ts';
 import { cacheKeySources } from '../kustomize/key-cache.ts';
 import { SecretRegistry } from '../masking.ts';
 import type { CommandDeps } from './command.ts';
+import type { ClusterCapabilities } from './flux-helm-diff.ts';
 
 export interface FluxRenderContext {
   readonly keySources: readonly KeySource[];
@@ -44,8 +45,8 @@ export interface FluxRenderContext {
   readonly nameTarget: (target: string) => string;
   /** Diff only: HelmReleases that could not be rendered are recorded here (their objects are unknown). */
   readonly unrendered?: UnrenderedReleases;
-  /** The cluster's version, when the run reads a cluster; else `kube-version` is used. */
-  readonly kubeVersion?: string | undefined;
+  /** The cluster's version and API versions, when the run reads a cluster; else `kube-version`. */
+  readonly cluster?: ClusterCapabilities | undefined;
   /** Charts fetched once for the whole run (both builds of a diff); else one cache per render. */
   readonly charts?: ChartCache | undefined;
 }
@@ -143,8 +144,8 @@ function lazyHelm(
   context: FluxRenderContext,
 ): () => Promise<HelmTool | string> {
   const kube =
-    context.kubeVersion !== undefined
-      ? `Kubernetes ${context.kubeVersion} (the cluster's)`
+    context.cluster?.kubeVersion !== undefined
+      ? `Kubernetes ${context.cluster.kubeVersion} and ${context.cluster.apiVersions.length} API versions (the cluster's)`
       : config.kubeVersion !== undefined
         ? `Kubernetes ${config.kubeVersion} (kube-version)`
         : "helm's default Kubernetes version (set kube-version to choose)";
@@ -260,7 +261,10 @@ export async function renderFlux(
             repoRoot,
             sourceDirs: config.fluxSources,
           },
-          { kubeVersion: context.kubeVersion ?? config.kubeVersion },
+          {
+            kubeVersion: context.cluster?.kubeVersion ?? config.kubeVersion,
+            apiVersions: context.cluster?.apiVersions ?? [],
+          },
         );
       } catch (error) {
         throw withContext(`building ${name} (Flux mode)`, error);

@@ -59,6 +59,8 @@ export interface HelmReleasesDeps {
 export interface HelmReleasesOptions {
   /** helm's `--kube-version`. */
   readonly kubeVersion?: string | undefined;
+  /** helm's `--api-versions` (the cluster's, when one is read). */
+  readonly apiVersions?: readonly string[];
 }
 
 /** One HelmRelease of a Kustomization, and what rendering it came to. */
@@ -166,7 +168,7 @@ async function renderOne(
         helm,
         kustomize: deps.kustomize,
       },
-      { kubeVersion: options.kubeVersion },
+      { kubeVersion: options.kubeVersion, apiVersions: options.apiVersions ?? [] },
     );
   } catch (error) {
     // A repository that cannot be reached (or that allow-remote refuses) leaves the release

@@ -65,6 +65,8 @@ before(async () => {
     standInCrd('kustomize.toolkit.fluxcd.io', 'v1', 'Kustomization'),
     standInCrd('source.toolkit.fluxcd.io', 'v1', 'HelmRepository'),
     standInCrd('helm.toolkit.fluxcd.io', 'v2', 'HelmRelease'),
+    // The demo chart renders a ServiceMonitor only where the cluster serves the kind.
+    standInCrd('monitoring.coreos.com', 'v1', 'ServiceMonitor'),
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } },
   ]);
   assert.equal(setup.ok, true, setup.error);
@@ -118,12 +120,14 @@ test('apply --flux applies the chart objects after their Kustomization; a diff t
   assert.equal(applied.code, 0, applied.stdout);
   assert.match(
     applied.logs,
-    /building HelmReleases with helm v4\.\d+.* for Kubernetes v1\.\d+\.\d+ \(the cluster's\)/,
+    /building HelmReleases with helm v4\.\d+.* for Kubernetes v1\.\d+\.\d+ and \d+ API versions \(the cluster's\)/,
   );
   const helmPart =
     applied.stdout.split('# HelmRelease apps/demo (Kustomization flux-system/apps)\n')[1] ?? '';
   assert.match(helmPart, /^Deployment\/apps\/demo created$/m);
   assert.match(helmPart, /^Secret\/apps\/demo-auth created$/m);
+  // Rendered for the cluster's API versions: it serves ServiceMonitor.
+  assert.match(helmPart, /^ServiceMonitor\/apps\/demo created$/m);
   assert.ok(
     applied.stdout.indexOf('# Kustomization flux-system/apps') <
       applied.stdout.indexOf('# HelmRelease apps/demo'),

@@ -549,3 +549,29 @@ describe('spec.chart.spec.valuesFiles', () => {
     );
   });
 });
+
+describe('the cluster capabilities', () => {
+  it('api versions reach .Capabilities.APIVersions, as with helm template --api-versions', async () => {
+    const objects = [
+      helmRepository('public', 'public', { certSecretRef: { name: 'ca' } }),
+      caSecret('ca', { 'ca.crt': readFileSync(repo['caFile'] ?? '', 'utf8') }),
+    ];
+    const apiVersions = ['monitoring.coreos.com/v1', 'monitoring.coreos.com/v1/ServiceMonitor'];
+    const release = helmRelease('mon', chartSpec('demo', '1.2.3'));
+    const result = rendered(await render(release, objects, { apiVersions, kubeVersion: 'v1.31.2' }));
+    const oracle = await helmTemplate(archive('demo', '1.2.3'), 'mon', 'apps', {}, [
+      '--no-hooks',
+      '--include-crds',
+      '--kube-version',
+      'v1.31.2',
+      ...apiVersions.flatMap((v) => ['--api-versions', v]),
+    ]);
+    assert.ok(oracle.some((o) => o['kind'] === 'ServiceMonitor'));
+    assertSameObjects(result.objects, withOrigin(oracle, 'mon', 'apps'));
+    const without = rendered(await render(helmRelease('mon', chartSpec('demo', '1.2.3')), objects));
+    assert.equal(
+      without.objects.some((o) => o['kind'] === 'ServiceMonitor'),
+      false,
+    );
+  });
+});
