@@ -15,13 +15,20 @@
  * - a value it uses could not be decrypted in this run: a valuesFrom Secret, or a variable
  *   that post-build substitution took from a SOPS Secret (a template may encode the
  *   placeholder past recognition, so the output would look changed);
- * - helm is not installed (and no `helm-path` was given).
+ * - helm is not installed (and no `helm-path` was given);
+ * - it installs into another cluster (`spec.kubeConfig`), or uses an API version Flux 2.9 no
+ *   longer serves (v2beta1, v2beta2).
  */
 import { availableParallelism } from 'node:os';
 import { withContext } from '../errors.ts';
 import { ChartFetchError } from '../helm/chart-fetch.ts';
 import type { ChartCache } from '../helm/chart-source.ts';
-import { isHelmRelease, parseHelmRelease, type HelmRelease } from '../helm/helm-release.ts';
+import {
+  HELM_RELEASE_GROUP,
+  isHelmRelease,
+  parseHelmRelease,
+  type HelmRelease,
+} from '../helm/helm-release.ts';
 import type { HelmTool } from '../helm/helm-tool.ts';
 import { ObjectIndex } from '../helm/object-index.ts';
 import type { RemotePolicy } from '../helm/remote-policy.ts';
@@ -148,7 +155,25 @@ async function renderOne(
   deps: HelmReleasesDeps,
   options: HelmReleasesOptions,
 ): Promise<HelmReleaseRender> {
+  if (!isHelmRelease(object)) {
+    // An older API (v2beta1, v2beta2): Flux 2.9's helm-controller no longer serves it.
+    const meta = isRecord(object['metadata']) ? object['metadata'] : {};
+    const namespace = typeof meta['namespace'] === 'string' ? meta['namespace'] : 'default';
+    const id = `${namespace}/${typeof meta['name'] === 'string' ? meta['name'] : ''}`;
+    return {
+      status: 'not-rendered',
+      release: { id, releaseName: '', releaseNamespace: namespace, storageNamespace: namespace },
+      reason: `apiVersion ${String(object['apiVersion'])} is not served by Flux 2.9's helm-controller; use ${HELM_RELEASE_GROUP}/v2`,
+    };
+  }
   const release = parseHelmRelease(object);
+  if (isRecord(object['spec']) && object['spec']['kubeConfig'] !== undefined) {
+    return {
+      status: 'not-rendered',
+      release: identity(release),
+      reason: 'spec.kubeConfig installs it in another cluster, which this run does not read',
+    };
+  }
   const unknown = unknownValues(release, object, objects);
   if (unknown !== undefined) return { status: 'not-rendered', release: identity(release), reason: unknown };
   const helm = await deps.helm();
@@ -182,6 +207,15 @@ async function renderOne(
   }
 }
 
+/** A HelmRelease of any helm.toolkit.fluxcd.io version: older ones are listed, not dropped. */
+function isAnyHelmRelease(object: Readonly<Record<string, unknown>>): boolean {
+  return (
+    object['kind'] === 'HelmRelease' &&
+    typeof object['apiVersion'] === 'string' &&
+    object['apiVersion'].startsWith(`${HELM_RELEASE_GROUP}/`)
+  );
+}
+
 /**
  * Renders the HelmReleases of `selected`, in their order, with `all` (every rendered
  * Kustomization of the repository) as what helm-controller would find in the cluster.
@@ -194,7 +228,7 @@ export async function renderHelmReleases(
 ): Promise<FluxHelmRelease[]> {
   const jobs = selected.flatMap((r) =>
     r.objects
-      .filter(isHelmRelease)
+      .filter(isAnyHelmRelease)
       .map((object) => ({ kustomization: kustomizationId(r.kustomization), object })),
   );
   if (jobs.length === 0) return [];
