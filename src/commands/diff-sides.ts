@@ -58,8 +58,9 @@ async function diffWithCluster(
         fieldManager: config.kube.fieldManager,
         concurrency: config.kube.concurrency,
         force: config.kube.force,
-        applySet: config.kube.applySet,
-        prune: config.kube.prune,
+        // Flux mode: the objects already carry their Kustomization's or HelmRelease's set.
+        applySet: unrendered === undefined ? config.kube.applySet : undefined,
+        prune: unrendered === undefined && config.kube.prune,
       });
     });
     return unrendered === undefined ? report : noteHelmReleases(report, built, unrendered.list());

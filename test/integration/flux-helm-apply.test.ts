@@ -78,7 +78,7 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function run(command: 'apply' | 'diff') {
+async function run(command: 'apply' | 'diff', extra: Record<string, string> = {}) {
   const inputs: Record<string, string> = {
     path: path.join(dir, 'clusters/main'),
     flux: 'true',
@@ -87,6 +87,7 @@ async function run(command: 'apply' | 'diff') {
     'helm-path': helm,
     'allow-remote': '127.0.0.1',
     kubeconfig: kube['kubeconfig'] ?? '',
+    ...extra,
   };
   const env = { PATH: process.env['PATH'] ?? '', HOME: dir };
   const host = createMemoryHost();
@@ -156,6 +157,9 @@ test('apply --flux applies the chart objects after their Kustomization; a diff t
     diffed.stdout,
     /0 created, 0 configured, 0 deleted, \d+ unchanged, 0 skipped, 0 failed, 1 unknown\n/,
   );
+  // The sets are Flux mode's own: an applyset input (which apply --flux does not use) changes nothing.
+  const named = await run('diff', { applyset: 'not-used-with-flux' });
+  assert.equal(named.code, 0, named.stdout);
 });
 
 test('a chart version bump: diff --flux shows the Deployment configured, apply --flux configures it', async () => {
