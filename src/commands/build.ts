@@ -43,10 +43,12 @@ export async function renderManifests(
     readonly cluster?: ClusterCapabilities;
     /** Flux mode: the run's chart downloads, shared by the builds of one diff. */
     readonly charts?: ChartCache;
+    /** The run's decrypted values, when the caller masks its own output with them (diff --flux). */
+    readonly registry?: SecretRegistry;
   } = {},
 ): Promise<string> {
   const nameTarget = shared.nameTarget ?? ((target: string) => target);
-  const registry = new SecretRegistry((value) => deps.host.setSecret(value));
+  const registry = shared.registry ?? new SecretRegistry((value) => deps.host.setSecret(value));
   const keySources =
     shared.keySources ??
     cacheKeySources(await createKeySources(config.keys, { host: deps.host, exec: deps.exec }));

@@ -10,6 +10,7 @@ import type { DiffConfig } from '../config/diff.ts';
 import { UserError } from '../errors.ts';
 import { UnrenderedReleases } from '../flux/helm-releases.ts';
 import { ChartCache } from '../helm/chart-source.ts';
+import { SecretRegistry } from '../masking.ts';
 import { repositoryRoot, resolveRef } from '../git/resolve-ref.ts';
 import { checkoutRef, existsInTree, mapIntoTree } from '../git/worktree.ts';
 import { createKeySources } from '../keys/key-sources.ts';
@@ -87,20 +88,22 @@ export async function diffAgainstRef(
   const baseUnrendered = new UnrenderedReleases();
   // Both sides share one chart cache: a chart the PR does not change is fetched once.
   const charts = flux ? new ChartCache() : undefined;
+  // ... and one registry of decrypted values, which masks what charts render from them.
+  const registry = new SecretRegistry((value) => deps.host.setSecret(value));
 
   // The two builds are independent and kustomize uses one core, so they run side by side.
   // Both settle before anything is thrown, so the checkout at the ref is always removed.
   const headBuild = renderObjects(
     build,
     deps,
-    charts === undefined ? shared : { ...shared, unrendered: headUnrendered, charts },
+    charts === undefined ? shared : { ...shared, unrendered: headUnrendered, charts, registry },
     'the working tree build',
   );
   const baseBuild = buildAtRef(
     build,
     { repo, commit, against },
     deps,
-    charts === undefined ? shared : { ...shared, unrendered: baseUnrendered, charts },
+    charts === undefined ? shared : { ...shared, unrendered: baseUnrendered, charts, registry },
   );
   const [head, base] = await Promise.allSettled([headBuild, baseBuild]);
   await charts?.dispose();
@@ -118,6 +121,8 @@ export async function diffAgainstRef(
   const baseObjects = withoutReleases(base.value, ids);
   const headObjects = withoutReleases(head.value, ids);
   const compared = compareRendered(baseObjects, headObjects, { base: against, head: 'working tree' });
-  const report = noteHelmReleases(compared, [...baseObjects, ...headObjects], unknown.list());
+  const report = noteHelmReleases(compared, [...baseObjects, ...headObjects], unknown.list(), (text) =>
+    registry.redact(text),
+  );
   return { report, commit };
 }

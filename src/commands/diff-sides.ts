@@ -9,6 +9,7 @@ import { adoptHashedSecretNames } from '../kube/adopt-hashed-names.ts';
 import { diffObjects, type DiffReport } from '../kube/diff.ts';
 import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
 import { UnrenderedReleases } from '../flux/helm-releases.ts';
+import { SecretRegistry } from '../masking.ts';
 import type { CommandDeps } from './command.ts';
 import { diffAgainstRef } from './diff-against.ts';
 import { noteHelmReleases, readClusterCapabilities, withFluxApplySets } from './flux-helm-diff.ts';
@@ -28,6 +29,7 @@ async function diffWithCluster(
   const { host } = deps;
   const { undecrypted } = shared;
   const unrendered = config.build?.flux === true ? new UnrenderedReleases() : undefined;
+  const registry = new SecretRegistry((value) => host.setSecret(value));
   // Flux mode renders HelmReleases for the cluster's Kubernetes and API versions, as
   // helm-controller does, so it reads them before the build; other builds need no cluster
   // until the diff.
@@ -37,7 +39,7 @@ async function diffWithCluster(
     const built = await host.group('build', () =>
       loadObjects(config.kube, config.build, deps, {
         ...shared,
-        ...(unrendered === undefined ? {} : { unrendered }),
+        ...(unrendered === undefined ? {} : { unrendered, registry }),
         ...(cluster === undefined ? {} : { cluster }),
       }),
     );
@@ -63,7 +65,9 @@ async function diffWithCluster(
         prune: unrendered === undefined && config.kube.prune,
       });
     });
-    return unrendered === undefined ? report : noteHelmReleases(report, built, unrendered.list());
+    return unrendered === undefined
+      ? report
+      : noteHelmReleases(report, built, unrendered.list(), (text) => registry.redact(text));
   } finally {
     client?.close();
   }

@@ -27,13 +27,16 @@ export function withoutReleases(objects: readonly KubeObject[], releases: Readon
 }
 
 /**
- * The report with each HelmRelease-rendered object's line naming its release, and the
- * releases that were not rendered listed as unknown.
+ * The report with each HelmRelease-rendered object's line naming its release, its diff
+ * masked with `redact` (a chart can put a value from a SOPS values Secret anywhere: a
+ * ConfigMap, an env var; only Secrets are masked by the diff itself), and the releases that
+ * were not rendered listed as unknown.
  */
 export function noteHelmReleases(
   report: DiffReport,
   objects: readonly KubeObject[],
   unrendered: readonly UnrenderedRelease[],
+  redact: (text: string) => string = (text) => text,
 ): DiffReport {
   const origin = new Map<string, string>();
   for (const object of objects) {
@@ -44,7 +47,11 @@ export function noteHelmReleases(
     const release = origin.get(identityKey(entry.ref));
     return release === undefined
       ? entry
-      : { ...entry, reason: joinReasons(entry.reason, `from HelmRelease ${release}`) };
+      : {
+          ...entry,
+          reason: joinReasons(entry.reason, `from HelmRelease ${release}`),
+          diff: redact(entry.diff),
+        };
   });
   const unknown = unrendered.map((r) => ({
     name: `HelmRelease ${r.id}`,

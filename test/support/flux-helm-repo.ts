@@ -3,7 +3,7 @@
  * `clusters/main` holds a HelmRepository on the test environment's HTTPS chart repository
  * (its CA in a Secret) and the `apps` Kustomization (SOPS decryption on); `apps/` holds the
  * `demo` HelmRelease (chart demo, values from a SOPS-encrypted Secret holding a canary
- * password, and `replicaCount: 2` inline) and the `orphan` HelmRelease, whose source is not in
+ * password, which the chart puts in a Secret and in a ConfigMap, and `replicaCount: 2` inline) and the `orphan` HelmRelease, whose source is not in
  * the repository.
  */
 import { execFile } from 'node:child_process';
@@ -141,6 +141,8 @@ stringData:
   values.yaml: |
     secret:
       password: ${password}
+    config:
+      token: ${password}
 `;
   const file = await sopsEncrypt(plain, 'demo-values.sops.yaml', [
     '--age',
