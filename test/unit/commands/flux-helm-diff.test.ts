@@ -87,6 +87,20 @@ describe('noteHelmReleases', () => {
     );
   });
 
+  it("masks the diffs of a release's objects with the given redaction, and only those", () => {
+    const withValue = summarizeDiff([
+      { ref: refOf(deployment), class: 'configured', reason: undefined, diff: '+ env: s3cret-value\n' },
+      { ref: refOf(plain), class: 'configured', reason: undefined, diff: '+ note: s3cret-value\n' },
+    ]);
+    const masked = noteHelmReleases(withValue, [deployment, plain], [], (t) =>
+      t.replaceAll('s3cret-value', '***'),
+    );
+    assert.deepEqual(
+      masked.objects.map((o) => o.diff),
+      ['+ env: ***\n', '+ note: s3cret-value\n'],
+    );
+  });
+
   it('without unrendered releases, nothing unknown is reported', () => {
     const clean = noteHelmReleases(report, [deployment, plain], []);
     assert.equal(clean.unknown, undefined);
