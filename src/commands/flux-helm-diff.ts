@@ -81,6 +81,8 @@ export interface ClusterCapabilities {
   readonly kubeVersion?: string;
   /** `group/version` and `group/version/Kind` of every served resource, as helm's GetVersionSet lists them. */
   readonly apiVersions: readonly string[];
+  /** Whether a kind is namespaced (undefined when the cluster does not serve it). */
+  readonly namespaced: (apiVersion: string, kind: string) => Promise<boolean | undefined>;
 }
 
 async function getJson(client: KubeClient, path: string): Promise<Readonly<Record<string, unknown>>> {
@@ -135,5 +137,9 @@ export async function readClusterCapabilities(client: KubeClient): Promise<Clust
   } catch {
     found.clear();
   }
-  return { ...(kubeVersion === undefined ? {} : { kubeVersion }), apiVersions: [...found].sort() };
+  return {
+    ...(kubeVersion === undefined ? {} : { kubeVersion }),
+    apiVersions: [...found].sort(),
+    namespaced: async (apiVersion, kind) => (await client.resourceFor(apiVersion, kind))?.namespaced,
+  };
 }

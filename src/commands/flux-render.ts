@@ -264,6 +264,7 @@ export async function renderFlux(
           {
             kubeVersion: context.cluster?.kubeVersion ?? config.kubeVersion,
             apiVersions: context.cluster?.apiVersions ?? [],
+            namespaced: context.cluster?.namespaced,
           },
         );
       } catch (error) {

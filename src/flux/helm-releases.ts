@@ -35,7 +35,8 @@ import type { RemotePolicy } from '../helm/remote-policy.ts';
 import { renderHelmRelease, type HelmReleaseRender, type ReleaseIdentity } from '../helm/render.ts';
 import { hasUndecryptedValues } from '../kube/mask.ts';
 import { isRecord } from '../is-record.ts';
-import { HELM_NAME_LABEL, HELM_NAMESPACE_LABEL } from '../helm/post-render.ts';
+import { HELM_NAME_LABEL, HELM_NAMESPACE_LABEL, toYaml } from '../helm/post-render.ts';
+import type { KubeObject } from '../kube/client.ts';
 import type { KustomizeTool } from '../kustomize/build.ts';
 import type { RemotePolicy as KustomizeRemotePolicy } from '../kustomize/remote-policy.ts';
 import { mapLimit } from '../map-limit.ts';
@@ -68,6 +69,13 @@ export interface HelmReleasesOptions {
   readonly kubeVersion?: string | undefined;
   /** helm's `--api-versions` (the cluster's, when one is read). */
   readonly apiVersions?: readonly string[];
+  /**
+   * Whether a kind is namespaced, from the cluster's discovery (undefined: not served). With
+   * it, a namespaced object the chart leaves without a namespace gets the release's, as helm
+   * puts it there when it installs; without a cluster such objects stay as `helm template`
+   * prints them.
+   */
+  readonly namespaced?: ((apiVersion: string, kind: string) => Promise<boolean | undefined>) | undefined;
 }
 
 /** One HelmRelease of a Kustomization, and what rendering it came to. */
@@ -149,6 +157,34 @@ function unknownValues(
   return undefined;
 }
 
+type Rendered = Extract<HelmReleaseRender, { status: 'rendered' }>;
+
+/** helm's kube client Build: namespaced objects without a namespace go to the release's. */
+async function inReleaseNamespace(
+  rendered: Rendered,
+  namespaced: NonNullable<HelmReleasesOptions['namespaced']>,
+): Promise<Rendered> {
+  let changed = false;
+  const objects: KubeObject[] = [];
+  for (const object of rendered.objects) {
+    const metadata = isRecord(object['metadata']) ? object['metadata'] : {};
+    const apiVersion = object['apiVersion'];
+    const kind = object['kind'];
+    if (
+      typeof metadata['namespace'] === 'string' ||
+      typeof apiVersion !== 'string' ||
+      typeof kind !== 'string' ||
+      (await namespaced(apiVersion, kind)) !== true
+    ) {
+      objects.push(object);
+      continue;
+    }
+    changed = true;
+    objects.push({ ...object, metadata: { ...metadata, namespace: rendered.release.releaseNamespace } });
+  }
+  return changed ? { ...rendered, objects, yaml: toYaml(objects) } : rendered;
+}
+
 async function renderOne(
   object: Readonly<Record<string, unknown>>,
   objects: ObjectIndex,
@@ -179,7 +215,7 @@ async function renderOne(
   const helm = await deps.helm();
   if (typeof helm === 'string') return { status: 'not-rendered', release: identity(release), reason: helm };
   try {
-    return await renderHelmRelease(
+    const rendered = await renderHelmRelease(
       object,
       {
         objects,
@@ -195,6 +231,9 @@ async function renderOne(
       },
       { kubeVersion: options.kubeVersion, apiVersions: options.apiVersions ?? [] },
     );
+    return rendered.status === 'rendered' && options.namespaced !== undefined
+      ? await inReleaseNamespace(rendered, options.namespaced)
+      : rendered;
   } catch (error) {
     // A repository that cannot be reached (or that allow-remote refuses) leaves the release
     // unknown in this run; it is not a mistake in the repository.
