@@ -19,10 +19,11 @@ import { createKubeClient, type KubeClient, type KubeObject } from '../../src/ku
 import { collectionPath } from '../../src/kube/normalize.ts';
 import { requireComponent } from '../env/state.ts';
 import { commandDeps } from '../support/command-deps.ts';
-import { CANARY, demoRelease, fluxHelmRepo } from '../support/flux-helm-repo.ts';
+import { demoRelease, fluxHelmRepo } from '../support/flux-helm-repo.ts';
 import { helmBinary } from '../support/helm.ts';
 import { newAgeKey, tool, type AgeKey } from '../support/tools.ts';
 
+const PASSWORD = 'helm-apply-canary-0c41d2';
 let key: AgeKey;
 let kustomize: string;
 let helm: string;
@@ -70,7 +71,7 @@ before(async () => {
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } },
   ]);
   assert.equal(setup.ok, true, setup.error);
-  dir = await fluxHelmRepo({ key, chartRepo });
+  dir = await fluxHelmRepo({ key, chartRepo, password: PASSWORD });
 });
 
 after(async () => {
@@ -104,8 +105,8 @@ async function run(command: 'apply' | 'diff', extra: Record<string, string> = {}
         );
   const stdout = Buffer.concat(host.stdout).toString('utf8');
   for (const text of [stdout, host.allText()]) {
-    assert.ok(!text.includes(CANARY), 'a values Secret value leaked');
-    assert.ok(!text.includes(Buffer.from(CANARY).toString('base64')), 'leaked in base64');
+    assert.ok(!text.includes(PASSWORD), 'a values Secret value leaked');
+    assert.ok(!text.includes(Buffer.from(PASSWORD).toString('base64')), 'leaked in base64');
   }
   return { code, stdout, logs: host.logs.join('\n') };
 }

@@ -22,6 +22,11 @@ export const CANARY_AFTER = 'helm-values-canary-after-93c0aa';
 export interface FluxHelmFixture {
   readonly key: AgeKey;
   readonly chartRepo: Readonly<Record<string, string>>;
+  /**
+   * The values Secret's password (default CANARY). Test files that run at the same time use
+   * their own, so one's leftover check never sees the other's private build roots.
+   */
+  readonly password?: string;
 }
 
 export async function gitIn(dir: string, ...args: string[]): Promise<string> {
@@ -175,7 +180,7 @@ export async function fluxHelmRepo(fixture: FluxHelmFixture): Promise<string> {
     {
       ...(await clusterFiles(fixture.chartRepo)),
       'apps/demo.yaml': demoRelease('1.0.0'),
-      'apps/demo-values.sops.yaml': await valuesSecret(fixture.key, CANARY),
+      'apps/demo-values.sops.yaml': await valuesSecret(fixture.key, fixture.password ?? CANARY),
     },
     'base',
   );
