@@ -1,7 +1,7 @@
 /**
  * A small Flux repository in a temporary git repository, for the HelmRelease tests: the entry
  * `clusters/main` holds a HelmRepository on the test environment's HTTPS chart repository
- * (its CA in a Secret) and the `apps` Kustomization (SOPS decryption on); `apps/` holds the
+ * (its credentials and CA in a Secret) and the `apps` Kustomization (SOPS decryption on); `apps/` holds the
  * `demo` HelmRelease (chart demo, values from a SOPS-encrypted Secret holding a canary
  * password, which the chart puts in a Secret and in a ConfigMap, and `replicaCount: 2` inline) and the `orphan` HelmRelease, whose source is not in
  * the repository.
@@ -53,7 +53,11 @@ function indent(text: string, spaces: number): string {
     .join('\n');
 }
 
-/** The entry folder: the chart repository (with its CA in a Secret) and the apps Kustomization. */
+/**
+ * The entry folder: the chart repository and the apps Kustomization. The repository is the
+ * server's private one (basic auth, and its CA, from a Secret the repository renders), which
+ * only these tests use: helm-render.test.ts counts the requests to the public one.
+ */
 async function clusterFiles(chartRepo: FluxHelmFixture['chartRepo']): Promise<Record<string, string>> {
   const ca = await readFile(chartRepo['caFile'] ?? '', 'utf8');
   return {
@@ -64,16 +68,18 @@ metadata:
   namespace: flux-system
 spec:
   interval: 1h
-  url: ${chartRepo['url'] ?? ''}/public
-  certSecretRef:
-    name: charts-ca
+  url: ${chartRepo['url'] ?? ''}/private
+  secretRef:
+    name: charts-auth
 ---
 apiVersion: v1
 kind: Secret
 metadata:
-  name: charts-ca
+  name: charts-auth
   namespace: flux-system
 stringData:
+  username: ${chartRepo['username'] ?? ''}
+  password: ${chartRepo['password'] ?? ''}
   ca.crt: |
 ${indent(ca, 4)}
 `,
