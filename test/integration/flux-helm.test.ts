@@ -73,14 +73,18 @@ async function runDiff(dir: string, extra: Record<string, string>) {
   return { code, host, report, stdout: Buffer.concat(host.stdout).toString('utf8') };
 }
 
-/** Every file below `dir` (which may be absent), for the leftover check. */
+/**
+ * Every file below `dir`, for the leftover check; none when it is gone (another test file's
+ * scratch folder can disappear while it is read, or be another user's).
+ */
 async function filesBelow(dir: string): Promise<string[]> {
   if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) out.push(path.join(entry.parentPath, entry.name));
+  try {
+    const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+    return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  } catch {
+    return [];
   }
-  return out;
 }
 
 async function scratchEntries(): Promise<Set<string>> {
