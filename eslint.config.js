@@ -27,6 +27,7 @@ const LAYERS = [
       'output-path',
       'user-cache',
       'address-kind',
+      'tar-reader',
     ],
   },
   { name: 'keys', dirs: ['keys'] },

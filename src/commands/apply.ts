@@ -14,7 +14,8 @@ export const applyCommand: Command<ApplyConfig> = {
   summary: 'server-side apply the manifests in stages, prune the ApplySet, and wait for health',
   usage: `apply PATH... | --manifests FILE [--kubeconfig F] [--context C] [--field-manager NAME] [--concurrency N] [--force]
         [--applyset NAME [--applyset-namespace NS] [--prune]] [--wait] [--timeout 5m]
-        [--flux [--flux-source KIND/NAMESPACE/NAME=DIR]... [--flux-kustomization NAME]...]`,
+        [--flux [--flux-source KIND/NAMESPACE/NAME=DIR]... [--flux-kustomization NAME]...
+          [--helm-path PATH] [--kube-version V]]`,
   flags: applyFlags,
   positionals: [{ name: 'path', variadic: true }],
   parse: parseApplyConfig,

@@ -12,6 +12,9 @@ import { createKeySources } from '../keys/key-sources.ts';
 import { buildTarget, type KustomizeTool } from '../kustomize/build.ts';
 import { cacheKeySources } from '../kustomize/key-cache.ts';
 import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
+import type { UnrenderedReleases } from '../flux/helm-releases.ts';
+import type { ChartCache } from '../helm/chart-source.ts';
+import type { ClusterCapabilities } from './flux-helm-diff.ts';
 import { loadVariables } from '../kustomize/substitute.ts';
 import { mapLimit } from '../map-limit.ts';
 import { expandTargets } from '../kustomize/targets.ts';
@@ -37,6 +40,12 @@ export async function renderManifests(
     readonly nameTarget?: (target: string) => string;
     /** The run's kustomize, when several builds share it (diff --against). */
     readonly tool?: KustomizeTool;
+    /** Flux mode, diff only: HelmReleases that could not be rendered are recorded here. */
+    readonly unrendered?: UnrenderedReleases;
+    /** Flux mode: the cluster's version and API versions, for charts, when the run reads a cluster. */
+    readonly cluster?: ClusterCapabilities;
+    /** Flux mode: the run's chart downloads, shared by the builds of one diff. */
+    readonly charts?: ChartCache;
   } = {},
 ): Promise<string> {
   const nameTarget = shared.nameTarget ?? ((target: string) => target);
@@ -53,6 +62,9 @@ export async function renderManifests(
       tool,
       nameTarget,
       ...(shared.undecrypted === undefined ? {} : { undecrypted: shared.undecrypted }),
+      ...(shared.unrendered === undefined ? {} : { unrendered: shared.unrendered }),
+      cluster: shared.cluster,
+      charts: shared.charts,
     });
   }
 
@@ -154,7 +166,8 @@ export const buildCommand: Command<BuildConfig> = {
   usage: `build PATH... [--output FILE] [--kustomize PATH | --kustomize-version V] [--enable-helm] [--load-restrictor R]
         [--substitute K=V]... [--substitute-from FILE]... [--substitute-strict] [--max-file-size BYTES]
         [--allow-remote none|public|HOST,...] [--age-key-file FILE]... [--pgp-key-file FILE]... [--decryption-order age,pgp]
-        [--flux [--flux-source KIND/NAMESPACE/NAME=DIR]... [--flux-kustomization NAME]...]`,
+        [--flux [--flux-source KIND/NAMESPACE/NAME=DIR]... [--flux-kustomization NAME]...
+          [--helm-path PATH] [--kube-version V]]`,
   flags: buildFlags,
   positionals: [{ name: 'path', variadic: true }],
   parse: parseBuildConfig,

@@ -8,6 +8,8 @@ import path from 'node:path';
 import type { BuildConfig } from '../config/build.ts';
 import type { DiffConfig } from '../config/diff.ts';
 import { UserError } from '../errors.ts';
+import { UnrenderedReleases } from '../flux/helm-releases.ts';
+import { ChartCache } from '../helm/chart-source.ts';
 import { repositoryRoot, resolveRef } from '../git/resolve-ref.ts';
 import { checkoutRef, existsInTree, mapIntoTree } from '../git/worktree.ts';
 import { createKeySources } from '../keys/key-sources.ts';
@@ -19,6 +21,7 @@ import { cacheKeySources } from '../kustomize/key-cache.ts';
 import { privateRootParent } from '../private-file.ts';
 import type { CommandDeps } from './command.ts';
 import { prepareKustomize } from './kustomize-tool.ts';
+import { noteHelmReleases, withoutReleases } from './flux-helm-diff.ts';
 import { renderObjects } from './kube-run.ts';
 
 /**
@@ -109,18 +112,47 @@ export async function diffAgainstRef(
     ...(options.undecrypted === undefined ? {} : { undecrypted: options.undecrypted }),
   };
 
+  // Flux mode: each side records the HelmReleases it could not render.
+  const flux = build.flux;
+  const headUnrendered = new UnrenderedReleases();
+  const baseUnrendered = new UnrenderedReleases();
+  // Both sides share one chart cache: a chart the PR does not change is fetched once.
+  const charts = flux ? new ChartCache() : undefined;
+
   // The two builds are independent and kustomize uses one core, so they run side by side.
   // Both settle before anything is thrown, so the checkout at the ref is always removed.
-  const headBuild = renderObjects(build, deps, shared, 'the working tree build');
-  const baseBuild = buildAtRef(build, { repo, commit, against }, deps, shared);
+  const headBuild = renderObjects(
+    build,
+    deps,
+    charts === undefined ? shared : { ...shared, unrendered: headUnrendered, charts },
+    'the working tree build',
+  );
+  const baseBuild = buildAtRef(
+    build,
+    { repo, commit, against },
+    deps,
+    charts === undefined ? shared : { ...shared, unrendered: baseUnrendered, charts },
+  );
   const [head, base] = await Promise.allSettled([headBuild, baseBuild]);
+  await charts?.dispose();
   if (head.status === 'rejected') throw head.reason;
   if (base.status === 'rejected') throw base.reason;
-  const report = compareRendered(
-    base.value,
-    head.value,
-    { base: against, head: 'working tree' },
-    { secrets: deps.secrets, ...(options.groupOf === undefined ? {} : { groupOf: options.groupOf }) },
-  );
+  const compareOptions = {
+    secrets: deps.secrets,
+    ...(options.groupOf === undefined ? {} : { groupOf: options.groupOf }),
+  };
+  const labels = { base: against, head: 'working tree' };
+  if (!flux) {
+    return { report: compareRendered(base.value, head.value, labels, compareOptions), commit };
+  }
+  // A release not rendered on either side is unknown on both: its objects are left out.
+  const unknown = new UnrenderedReleases();
+  for (const r of headUnrendered.list()) unknown.add(r);
+  for (const r of baseUnrendered.list()) unknown.add({ ...r, reason: `at ${against}: ${r.reason}` });
+  const ids = new Set(unknown.list().map((r) => r.id));
+  const baseObjects = withoutReleases(base.value, ids);
+  const headObjects = withoutReleases(head.value, ids);
+  const compared = compareRendered(baseObjects, headObjects, labels, compareOptions);
+  const report = noteHelmReleases(compared, [...baseObjects, ...headObjects], unknown.list());
   return { report, commit };
 }

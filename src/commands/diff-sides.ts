@@ -9,8 +9,10 @@ import { adoptHashedSecretNames } from '../kube/adopt-hashed-names.ts';
 import type { KubeObject } from '../kube/client.ts';
 import { diffObjects, type DiffReport } from '../kube/diff.ts';
 import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
+import { UnrenderedReleases } from '../flux/helm-releases.ts';
 import type { CommandDeps } from './command.ts';
 import { diffAgainstRef } from './diff-against.ts';
+import { noteHelmReleases, readClusterCapabilities, withFluxApplySets } from './flux-helm-diff.ts';
 import { loadObjects } from './kube-run.ts';
 
 /** Files no key opened, recorded by the build (diff without require-decryption only). */
@@ -28,30 +30,47 @@ async function diffWithCluster(
 ): Promise<DiffReport> {
   const { host } = deps;
   const { undecrypted } = shared;
-  const built = await host.group('build', () => loadObjects(config.kube, config.build, deps, shared));
-  const client = await deps.kubeClient(config.kube);
+  const unrendered = config.build?.flux === true ? new UnrenderedReleases() : undefined;
+  // Flux mode renders HelmReleases for the cluster's Kubernetes and API versions, as
+  // helm-controller does, so it reads them before the build; other builds need no cluster
+  // until the diff.
+  let client = unrendered === undefined ? undefined : await deps.kubeClient(config.kube);
   try {
+    const cluster = client === undefined ? undefined : await readClusterCapabilities(client);
+    const built = await host.group('build', () =>
+      loadObjects(config.kube, config.build, deps, {
+        ...shared,
+        ...(unrendered === undefined ? {} : { unrendered }),
+        ...(cluster === undefined ? {} : { cluster }),
+      }),
+    );
+    client ??= await deps.kubeClient(config.kube);
+    const open = client;
     // A generated Secret built from placeholders has a hash of the placeholders in its
     // name; it takes the live name it stands for, so it and its referrers compare with
     // what is live (kube/adopt-hashed-names.ts). Nothing to do when all was decrypted.
-    return await host.group('diff', async () => {
+    // Flux mode: each object compares as a member of the ApplySet apply --flux puts it in.
+    const members = unrendered === undefined ? built : withFluxApplySets(built, config.kube);
+    const report = await host.group('diff', async () => {
       const { objects, reasons } =
         undecrypted !== undefined && undecrypted.size > 0
-          ? await adoptHashedSecretNames(client, built, config.kube.fieldManager)
-          : { objects: built, reasons: undefined };
-      return diffObjects(client, objects, {
+          ? await adoptHashedSecretNames(open, members, config.kube.fieldManager)
+          : { objects: members, reasons: undefined };
+      return diffObjects(open, objects, {
         ...(reasons === undefined ? {} : { reasons }),
         fieldManager: config.kube.fieldManager,
         concurrency: config.kube.concurrency,
         force: config.kube.force,
-        applySet: config.kube.applySet,
-        prune: config.kube.prune,
+        // Flux mode: the objects already carry their Kustomization's or HelmRelease's set.
+        applySet: unrendered === undefined ? config.kube.applySet : undefined,
+        prune: unrendered === undefined && config.kube.prune,
         secrets: deps.secrets,
         ...(shared.groupOf === undefined ? {} : { groupOf: shared.groupOf }),
       });
     });
+    return unrendered === undefined ? report : noteHelmReleases(report, built, unrendered.list());
   } finally {
-    client.close();
+    client?.close();
   }
 }
 

@@ -5,12 +5,19 @@
  * interval) come from its spec, and `spec.force` adds `--force`. A failure stops the
  * Kustomizations that depend on the failed one, and no others; the report lists which were
  * applied, failed, or not attempted.
+ *
+ * Each HelmRelease a Kustomization renders is applied right after it, as its own staged apply
+ * with its own ApplySet (`helm-NAMESPACE-NAME`), always pruned, as a helm upgrade removes
+ * what a chart no longer renders. Charts render for the cluster's Kubernetes and API
+ * versions. A HelmRelease that failed fails its Kustomization; one that could not be rendered
+ * is listed in the report (the HelmRelease object itself is applied with its Kustomization).
  */
 import type { ApplyConfig } from '../config/apply.ts';
-import { UserError } from '../errors.ts';
+import { UserError, withContext } from '../errors.ts';
 import {
   applyInOrder,
   applySetNameFor,
+  applySetNameForRelease,
   kustomizationTimeoutMs,
   renderOutcomes,
 } from '../flux/apply-order.ts';
@@ -19,6 +26,7 @@ import { applyFailure, applyObjects, redactApplyReport, renderApplyText } from '
 import type { KubeObject } from '../kube/client.ts';
 import { secretValues } from '../kube/manifests.ts';
 import type { CommandDeps } from './command.ts';
+import { readClusterCapabilities } from './flux-helm-diff.ts';
 import { createFluxContext, renderFlux } from './flux-render.ts';
 
 const FLUX_KUSTOMIZATION_API = 'kustomize.toolkit.fluxcd.io/v1';
@@ -28,12 +36,18 @@ export async function applyFlux(config: ApplyConfig, deps: CommandDeps): Promise
   const build = config.build;
   if (build === undefined)
     throw new UserError('USAGE', 'apply --flux needs the cluster folder as PATH, not --manifests');
-  const rendered = await host.group('build', async () =>
-    renderFlux(build, deps, await createFluxContext(build, deps)),
-  );
-  for (const r of rendered) for (const value of secretValues(r.objects)) deps.secrets.add(value);
   const client = await deps.kubeClient(config.kube);
   try {
+    const cluster = await readClusterCapabilities(client);
+    const rendered = await host.group('build', async () =>
+      renderFlux(build, deps, { ...(await createFluxContext(build, deps)), cluster }),
+    );
+    for (const r of rendered) {
+      for (const value of secretValues(r.objects)) deps.secrets.add(value);
+      for (const { result } of r.helmReleases)
+        if (result.status === 'rendered')
+          for (const value of secretValues(result.objects)) deps.secrets.add(value);
+    }
     // Without Flux in the cluster, its Kustomization kind is not served: we apply what each
     // Kustomization renders ourselves, so the objects themselves are left out, and said so.
     const fluxServed = (await client.resourceFor(FLUX_KUSTOMIZATION_API, 'Kustomization')) !== undefined;
@@ -61,8 +75,37 @@ export async function applyFlux(config: ApplyConfig, deps: CommandDeps): Promise
       host.writeStdout(`# Kustomization ${id}\n${renderApplyText(report)}`);
       const failure = applyFailure(report);
       if (failure !== undefined) throw failure;
+      for (const { result } of r.helmReleases) {
+        if (result.status !== 'rendered') continue;
+        const release = result.release;
+        const helmApplied = await host.group(`apply HelmRelease ${release.id}`, () =>
+          applyObjects(client, result.objects, {
+            fieldManager: config.kube.fieldManager,
+            concurrency: config.kube.concurrency,
+            force: config.kube.force || k.force,
+            applySet: {
+              name: applySetNameForRelease(release.id),
+              namespace: config.kube.applySet?.namespace ?? 'default',
+            },
+            prune: true,
+            wait: k.wait || config.wait,
+            timeoutMs: kustomizationTimeoutMs(k),
+          }),
+        );
+        const helmReport = redactApplyReport(helmApplied, deps.secrets);
+        host.writeStdout(`# HelmRelease ${release.id} (Kustomization ${id})\n${renderApplyText(helmReport)}`);
+        const helmFailure = applyFailure(helmReport);
+        if (helmFailure !== undefined) throw withContext(`HelmRelease ${release.id}`, helmFailure);
+      }
     });
-    const summary = renderOutcomes(outcomes);
+    const unrendered = rendered.flatMap((r) =>
+      r.helmReleases.flatMap(({ result }) =>
+        result.status === 'rendered'
+          ? []
+          : [`not rendered   HelmRelease ${result.release.id}: ${result.reason}`],
+      ),
+    );
+    const summary = [renderOutcomes(outcomes), ...unrendered].join('\n');
     host.writeStdout(`${summary}\n`);
     const failed = outcomes.filter((o) => o.status !== 'applied');
     if (failed.length > 0) {

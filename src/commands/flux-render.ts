@@ -2,8 +2,10 @@
  * `--flux` for build, diff and apply: the entry folders (or files) are rendered the way Flux
  * reconciles the repository (src/flux/), and the manifests are every rendered Kustomization's
  * objects, each carrying Flux's `kustomize.toolkit.fluxcd.io/name` and `/namespace` labels,
- * in `dependsOn` order. Findings (cycles, duplicates, missing paths, sources not in the
- * repository) are warnings on the log and in annotations; they never stop the others.
+ * in `dependsOn` order, each followed by what its HelmReleases render (src/flux/helm-releases.ts),
+ * under the HelmRelease's name. Findings (cycles, duplicates, missing paths, sources not in the
+ * repository, HelmReleases not rendered) are warnings on the log and in annotations; they never
+ * stop the others.
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,6 +19,14 @@ import { isRecord } from '../is-record.ts';
 import type { KeySource } from '../keys/key-source.ts';
 import type { KustomizeTool } from '../kustomize/build.ts';
 import { decryptDocument } from '../kustomize/document.ts';
+import { ChartCache } from '../helm/chart-source.ts';
+import { resolveHelm, type HelmTool } from '../helm/helm-tool.ts';
+import {
+  chartRemotePolicy,
+  renderHelmReleases,
+  type FluxHelmRelease,
+  type UnrenderedReleases,
+} from '../flux/helm-releases.ts';
 import { findRepositoryRoot } from '../kustomize/graph.ts';
 import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
 import { detectSopsFormat } from '../sops/formats.ts';
@@ -25,6 +35,7 @@ import { cacheKeySources } from '../kustomize/key-cache.ts';
 import type { SecretRegistry } from '../masking.ts';
 import type { CommandDeps } from './command.ts';
 import { prepareKustomize } from './kustomize-tool.ts';
+import type { ClusterCapabilities } from './flux-helm-diff.ts';
 
 export interface FluxRenderContext {
   readonly keySources: readonly KeySource[];
@@ -32,6 +43,17 @@ export interface FluxRenderContext {
   readonly tool: KustomizeTool;
   readonly undecrypted?: UndecryptedFiles;
   readonly nameTarget: (target: string) => string;
+  /** Diff only: HelmReleases that could not be rendered are recorded here (their objects are unknown). */
+  readonly unrendered?: UnrenderedReleases;
+  /** The cluster's version and API versions, when the run reads a cluster; else `kube-version`. */
+  readonly cluster?: ClusterCapabilities | undefined;
+  /** Charts fetched once for the whole run (both builds of a diff); else one cache per render. */
+  readonly charts?: ChartCache | undefined;
+}
+
+/** A rendered Kustomization and what its HelmReleases came to. */
+export interface FluxRendered extends RenderedKustomization {
+  readonly helmReleases: readonly FluxHelmRelease[];
 }
 
 /**
@@ -111,14 +133,72 @@ export async function createFluxContext(config: BuildConfig, deps: CommandDeps):
 }
 
 /**
+ * The helm binary, found and logged (with the Kubernetes version charts see) once, on first
+ * use. Without helm on PATH the HelmReleases are not rendered, and say why; an explicit
+ * helm-path that is not there is an error.
+ */
+function lazyHelm(
+  config: BuildConfig,
+  deps: CommandDeps,
+  context: FluxRenderContext,
+): () => Promise<HelmTool | string> {
+  const kube =
+    context.cluster?.kubeVersion !== undefined
+      ? `Kubernetes ${context.cluster.kubeVersion} and ${context.cluster.apiVersions.length} API versions (the cluster's)`
+      : config.kubeVersion !== undefined
+        ? `Kubernetes ${config.kubeVersion} (kube-version)`
+        : "helm's default Kubernetes version (set kube-version to choose)";
+  let found: Promise<HelmTool | string> | undefined;
+  return () => {
+    found ??= resolveHelm(config.helmPath, { exec: deps.exec, env: config.env }).then(
+      (helm) => {
+        deps.host.info(`building HelmReleases with ${helm.description} for ${kube}`);
+        return helm;
+      },
+      (error: unknown) => {
+        if (config.helmPath !== undefined || !(error instanceof UserError) || error.code !== 'FILE_NOT_FOUND')
+          throw error;
+        return `${error.message} (${error.hint ?? 'install helm'})`;
+      },
+    );
+    return found;
+  };
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ');
+}
+
+/** Logs what each HelmRelease came to; records the ones not rendered. */
+function reportReleases(
+  name: string,
+  releases: readonly FluxHelmRelease[],
+  deps: CommandDeps,
+  context: FluxRenderContext,
+): void {
+  for (const { kustomization, result } of releases) {
+    const what = `${name}: HelmRelease ${result.release.id} (Kustomization ${kustomization})`;
+    if (result.status === 'rendered') {
+      const version = result.chart.version === '' ? '' : ` ${result.chart.version}`;
+      deps.host.info(
+        `${what}: ${result.objects.length} objects, chart ${result.chart.name}${version} from ${result.chart.source}`,
+      );
+      continue;
+    }
+    deps.host.warning(`${what}: not rendered: ${oneLine(result.reason)}`);
+    context.unrendered?.add({ id: result.release.id, kustomization, reason: oneLine(result.reason) });
+  }
+}
+
+/**
  * Discovers and renders every entry in Flux mode: the selected Kustomizations, entry by entry,
- * each entry's in dependsOn order. Findings are logged as warnings.
+ * each entry's in dependsOn order, with their HelmReleases. Findings are logged as warnings.
  */
 export async function renderFlux(
   config: BuildConfig,
   deps: CommandDeps,
   context: FluxRenderContext,
-): Promise<RenderedKustomization[]> {
+): Promise<FluxRendered[]> {
   if (config.substitute.size > 0) {
     throw new UserError(
       'USAGE',
@@ -127,50 +207,93 @@ export async function renderFlux(
     );
   }
   const substituteObjects = await loadSubstituteObjects(config.substituteFrom, context);
-  const out: RenderedKustomization[] = [];
-  for (const entry of config.paths) {
-    const name = context.nameTarget(entry);
-    const absolute = path.resolve(entry);
-    const isDir = await stat(absolute).then(
-      (s) => s.isDirectory(),
-      () => false,
-    );
-    const repoRoot = config.root ?? (await findRepositoryRoot(isDir ? absolute : path.dirname(absolute)));
-    let discovery;
-    try {
-      discovery = await discoverFlux(
-        {
-          entry: absolute,
-          repoRoot,
-          sources: config.fluxSources,
-          substituteObjects,
-          strictSubstitution: config.substituteStrict,
-        },
-        {
-          host: deps.host,
-          exec: deps.exec,
-          keySources: context.keySources,
-          registry: context.registry,
-          tool: context.tool,
-          env: config.env,
-          ...(context.undecrypted === undefined ? {} : { undecrypted: context.undecrypted }),
-        },
+  const out: FluxRendered[] = [];
+  const charts = context.charts ?? new ChartCache();
+  const helm = lazyHelm(config, deps, context);
+  try {
+    for (const entry of config.paths) {
+      const name = context.nameTarget(entry);
+      const absolute = path.resolve(entry);
+      const isDir = await stat(absolute).then(
+        (s) => s.isDirectory(),
+        () => false,
       );
-    } catch (error) {
-      throw withContext(`building ${name} (Flux mode)`, error);
+      const repoRoot = config.root ?? (await findRepositoryRoot(isDir ? absolute : path.dirname(absolute)));
+      let discovery;
+      try {
+        discovery = await discoverFlux(
+          {
+            entry: absolute,
+            repoRoot,
+            sources: config.fluxSources,
+            substituteObjects,
+            strictSubstitution: config.substituteStrict,
+          },
+          {
+            host: deps.host,
+            exec: deps.exec,
+            keySources: context.keySources,
+            registry: context.registry,
+            tool: context.tool,
+            env: config.env,
+            ...(context.undecrypted === undefined ? {} : { undecrypted: context.undecrypted }),
+          },
+        );
+      } catch (error) {
+        throw withContext(`building ${name} (Flux mode)`, error);
+      }
+      for (const finding of discovery.findings) deps.host.warning(`${name}: ${finding.message}`);
+      const chosen = selected(discovery.rendered, config.fluxKustomizations, name);
+      let releases;
+      try {
+        releases = await renderHelmReleases(
+          chosen,
+          discovery.rendered,
+          {
+            exec: deps.exec,
+            env: config.env,
+            registry: context.registry,
+            kustomize: context.tool,
+            helm,
+            cache: charts,
+            policy: chartRemotePolicy(config.remotePolicy),
+            repoRoot,
+            sourceDirs: config.fluxSources,
+          },
+          {
+            kubeVersion: context.cluster?.kubeVersion ?? config.kubeVersion,
+            apiVersions: context.cluster?.apiVersions ?? [],
+            namespaced: context.cluster?.namespaced,
+          },
+        );
+      } catch (error) {
+        throw withContext(`building ${name} (Flux mode)`, error);
+      }
+      for (const r of chosen) {
+        const id = kustomizationId(r.kustomization);
+        deps.host.info(
+          `${name}: Kustomization ${id}: ${r.objects.length} objects, ${r.decrypted.length} SOPS files decrypted with MAC verified`,
+        );
+        const mine = releases.filter((h) => h.kustomization === id);
+        reportReleases(name, mine, deps, context);
+        out.push({ ...r, helmReleases: mine });
+      }
     }
-    for (const finding of discovery.findings) deps.host.warning(`${name}: ${finding.message}`);
-    for (const r of selected(discovery.rendered, config.fluxKustomizations, name)) {
-      deps.host.info(
-        `${name}: Kustomization ${kustomizationId(r.kustomization)}: ${r.objects.length} objects, ${r.decrypted.length} SOPS files decrypted with MAC verified`,
-      );
-      out.push(r);
-    }
+  } finally {
+    if (context.charts === undefined) await charts.dispose();
   }
   return out;
 }
 
-/** Renders every entry in Flux mode; returns the joined multi-document YAML, headed by Kustomization. */
+function withNewline(yaml: string): string {
+  return yaml.endsWith('\n') ? yaml : `${yaml}\n`;
+}
+
+/**
+ * Renders every entry in Flux mode; returns the joined multi-document YAML, headed by
+ * Kustomization, each followed by its HelmReleases' objects headed by HelmRelease. A
+ * HelmRelease that was not rendered is named, with why, in its Kustomization's header.
+ */
 export async function renderFluxManifests(
   config: BuildConfig,
   deps: CommandDeps,
@@ -178,9 +301,22 @@ export async function renderFluxManifests(
 ): Promise<string> {
   const parts: string[] = [];
   for (const r of await renderFlux(config, deps, context)) {
-    if (r.yaml.trim() === '') continue;
-    const yaml = r.yaml.endsWith('\n') ? r.yaml : `${r.yaml}\n`;
-    parts.push(`# Flux Kustomization ${kustomizationId(r.kustomization)}\n${yaml}`);
+    const id = kustomizationId(r.kustomization);
+    if (r.yaml.trim() !== '') {
+      const notes = r.helmReleases.flatMap(({ result }) =>
+        result.status === 'rendered'
+          ? []
+          : [`# HelmRelease ${result.release.id}: not rendered: ${oneLine(result.reason)}\n`],
+      );
+      parts.push(`# Flux Kustomization ${id}\n${notes.join('')}${withNewline(r.yaml)}`);
+    }
+    for (const { result } of r.helmReleases) {
+      if (result.status !== 'rendered' || result.yaml.trim() === '') continue;
+      const version = result.chart.version === '' ? '' : ` ${result.chart.version}`;
+      parts.push(
+        `# HelmRelease ${result.release.id} (Kustomization ${id}): chart ${result.chart.name}${version}\n${withNewline(result.yaml)}`,
+      );
+    }
   }
   return parts.join('---\n');
 }

@@ -6,7 +6,6 @@ import { UserError } from '../errors.ts';
 import type { SecretRegistry } from '../masking.ts';
 import type { KubeObject } from '../kube/client.ts';
 import { parseManifests, secretValues } from '../kube/manifests.ts';
-import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
 import { isUndecryptedString } from '../sops/undecrypted.ts';
 import { renderManifests } from './build.ts';
 import type { CommandDeps } from './command.ts';
@@ -61,7 +60,7 @@ export async function loadObjects(
   inputs: KubeConfigInputs,
   build: BuildConfig | undefined,
   deps: CommandDeps,
-  shared: { readonly undecrypted?: UndecryptedFiles } = {},
+  shared: Parameters<typeof renderManifests>[2] = {},
 ): Promise<KubeObject[]> {
   if (build === undefined) {
     if (inputs.manifests === undefined) throw new UserError('USAGE', 'no PATH and no --manifests given');

@@ -62,6 +62,16 @@ export interface BuildConfig {
   readonly fluxSources: ReadonlyMap<string, string>;
   /** `--flux-kustomization NAME` (or NAMESPACE/NAME): only these Kustomizations' objects. */
   readonly fluxKustomizations: readonly string[];
+  /**
+   * The helm binary HelmReleases render with in Flux mode (`--helm-path`, input `helm-path`);
+   * else `helm` on PATH. Looked for only when a HelmRelease is rendered.
+   */
+  readonly helmPath: string | undefined;
+  /**
+   * The Kubernetes version charts render for (`--kube-version`, helm's `--kube-version`) when
+   * no cluster is read; a diff against a cluster, and apply, use the cluster's version.
+   */
+  readonly kubeVersion: string | undefined;
 }
 
 /** CLI flags of `build` (names equal the Action inputs). */
@@ -81,6 +91,8 @@ export const buildFlags = {
   flux: { type: 'boolean' },
   'flux-source': { type: 'string', multiple: true },
   'flux-kustomization': { type: 'string', multiple: true },
+  'helm-path': { type: 'string' },
+  'kube-version': { type: 'string' },
   'allow-remote': { type: 'string' },
 } as const;
 
@@ -120,6 +132,8 @@ export function parseBuildConfig(read: InputReader, env: Env, shell: ShellOption
     env,
     stdoutIsLog: shell.stdoutIsLog,
     ...parseFluxInputs(read),
+    helmPath: optional(read('helm-path')),
+    kubeVersion: parseKubeVersion(optional(read('kube-version'))),
   };
 }
 
@@ -155,6 +169,18 @@ export function parseKustomizeChoice(
       toolCache: toolCache !== undefined && path.isAbsolute(toolCache) ? toolCache : undefined,
     },
   };
+}
+
+/** helm's `--kube-version` accepts `1.31`, `v1.31.2` and the like; anything else is a typo. */
+function parseKubeVersion(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^v?\d+\.\d+(\.\d+)?$/.test(value)) {
+    throw new UserError(
+      'USAGE',
+      `kube-version is "${value}"; expected a Kubernetes version such as 1.31 or v1.31.2`,
+    );
+  }
+  return value;
 }
 
 /** The Flux-mode inputs; `flux-source` and `flux-kustomization` need `flux`. */

@@ -5,7 +5,10 @@
  * not attempted, and why.
  */
 import { errorMessage } from '../errors.ts';
+import { isRecord } from '../is-record.ts';
+import { releaseOf } from './helm-releases.ts';
 import { kustomizationId, type FluxKustomization } from './kustomization.ts';
+import { FLUX_NAME_LABEL, FLUX_NAMESPACE_LABEL } from './render.ts';
 
 export type KustomizationOutcome =
   | { readonly id: string; readonly status: 'applied' }
@@ -61,6 +64,30 @@ export function renderOutcomes(outcomes: readonly KustomizationOutcome[]): strin
 /** The ApplySet parent name for a Kustomization's prune set: one set per Kustomization. */
 export function applySetNameFor(k: { readonly namespace: string; readonly name: string }): string {
   return `flux-${k.namespace}-${k.name}`;
+}
+
+/**
+ * The ApplySet parent name for the objects a HelmRelease (`NAMESPACE/NAME`) renders: one set
+ * per release, pruned as a helm upgrade removes what the chart no longer renders.
+ */
+export function applySetNameForRelease(id: string): string {
+  return `helm-${id.replace('/', '-')}`;
+}
+
+/**
+ * The ApplySet `apply --flux` puts a rendered object in, from its origin labels: its
+ * HelmRelease's set, else its Kustomization's; undefined for an object with neither.
+ */
+export function applySetNameOf(object: Readonly<Record<string, unknown>>): string | undefined {
+  const release = releaseOf(object);
+  if (release !== undefined) return applySetNameForRelease(release);
+  const metadata = isRecord(object['metadata']) ? object['metadata'] : {};
+  const labels = isRecord(metadata['labels']) ? metadata['labels'] : {};
+  const name = labels[FLUX_NAME_LABEL];
+  const namespace = labels[FLUX_NAMESPACE_LABEL];
+  return typeof name === 'string' && typeof namespace === 'string'
+    ? applySetNameFor({ namespace, name })
+    : undefined;
 }
 
 /** A Go duration (`1h30m`, `90s`, `500ms`, `1.5h`) in milliseconds, or undefined. */

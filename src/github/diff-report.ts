@@ -51,13 +51,20 @@ export function renderDiffTable(report: DiffReport): string {
 
 function headline(report: DiffReport, title: string): string {
   const c = report.counts;
+  const unrendered = report.unrendered?.length ?? 0;
   const what = report.changed
     ? `${c.created} to create, ${c.configured} to configure, ${c.deleted} to delete`
-    : report.undecrypted === undefined
-      ? 'no changes'
-      : 'no changes in what could be decrypted';
-  const unknown = c.unknown > 0 ? ` (${c.unknown} unknown)` : '';
-  return `### ${cell(title)}: ${what}${unknown}${c.failed > 0 ? ` (${c.failed} failed)` : ''}`;
+    : unrendered > 0
+      ? 'no changes in what could be rendered'
+      : report.undecrypted === undefined
+        ? 'no changes'
+        : 'no changes in what could be decrypted';
+  const unknown = c.unknown + unrendered;
+  const notes = [
+    ...(c.failed > 0 ? [`${c.failed} failed`] : []),
+    ...(unknown > 0 ? [`${unknown} unknown`] : []),
+  ];
+  return `### ${cell(title)}: ${what}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
 }
 
 function code(text: string): string {
@@ -88,9 +95,24 @@ function groupChanges(report: DiffReport): string {
   return `${line('added', grouping.added)}${line('removed', grouping.removed)}`;
 }
 
+/** The notice naming what could not be rendered (a HelmRelease whose chart is elsewhere, ...). */
+function renderUnknownMarkdown(unknown: NonNullable<DiffReport['unrendered']>): string {
+  const lines = unknown.slice(0, 20).map((u) => `> - ${code(u.name)}: ${cell(u.reason)}`);
+  const more = unknown.length > 20 ? [`> - and ${unknown.length - 20} more`] : [];
+  return [
+    `> [!WARNING]\n> ${unknown.length} not rendered, so what they would change is unknown:`,
+    ...lines,
+    ...more,
+  ].join('\n');
+}
+
 function top(report: DiffReport, title: string): string {
   const note = report.undecrypted === undefined ? '' : `\n\n${renderUndecryptedMarkdown(report.undecrypted)}`;
-  return `${headline(report, title)}${note}${groupChanges(report)}\n\n${renderDiffTable(report)}`;
+  const unrendered =
+    report.unrendered === undefined || report.unrendered.length === 0
+      ? ''
+      : `\n\n${renderUnknownMarkdown(report.unrendered)}`;
+  return `${headline(report, title)}${note}${unrendered}${groupChanges(report)}\n\n${renderDiffTable(report)}`;
 }
 
 function sectionOf(entry: ObjectDiff): CommentSection {
@@ -118,7 +140,10 @@ function sections(report: DiffReport): CommentSection[] {
 export function renderDiffComment(report: DiffReport, tag: string, limit = COMMENT_LIMIT): string | null {
   // With values left undecrypted "no changes" is not certain, so the comment stays and says so.
   const certain =
-    report.counts.failed === 0 && report.counts.unknown === 0 && report.undecrypted === undefined;
+    report.counts.failed === 0 &&
+    report.counts.unknown === 0 &&
+    report.undecrypted === undefined &&
+    (report.unrendered?.length ?? 0) === 0;
   if (!report.changed && certain) return null;
   return renderStickyComment(
     {

@@ -21,6 +21,16 @@ export interface RepositoryAccess {
   readonly key?: string | undefined;
 }
 
+/**
+ * A chart repository that could not be reached, or that the address policy refused: the
+ * release is then not rendered (its objects are unknown), rather than the run failing.
+ */
+export class ChartFetchError extends UserError {
+  constructor(message: string) {
+    super('UNSUPPORTED', message);
+  }
+}
+
 export const MAX_INDEX_BYTES = 50 * 1024 * 1024;
 export const MAX_CHART_BYTES = 10 * 1024 * 1024;
 const TIMEOUT_MS = 60_000;
@@ -38,7 +48,7 @@ export async function fetchFromRepository(
   what: string,
 ): Promise<Buffer> {
   const checked = checkRemoteUrl(raw, policy);
-  if (!checked.ok) throw new UserError('UNSUPPORTED', `${what}: ${checked.reason}`);
+  if (!checked.ok) throw new ChartFetchError(`${what}: ${checked.reason}`);
   const url = checked.url;
   const sameOrigin = new URL(access.origin).origin === url.origin;
   const headers: Record<string, string> = { 'user-agent': 'kustomize-sops-deploy' };
@@ -50,7 +60,7 @@ export async function fetchFromRepository(
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<Buffer>((resolve, reject) => {
     const fail = (reason: string): void => {
-      reject(new UserError('UNSUPPORTED', `${what}: GET ${shown(url)} failed: ${reason}`));
+      reject(new ChartFetchError(`${what}: GET ${shown(url)} failed: ${reason}`));
     };
     const req = request(
       url,

@@ -28,6 +28,7 @@ import type { ChartTemplate, HelmRelease, SourceRef } from './helm-release.ts';
 import type { KubeRecord, ObjectIndex } from './object-index.ts';
 import type { RemotePolicy } from './remote-policy.ts';
 import { selectVersion } from './semver.ts';
+import { applyValuesFiles } from './values-files.ts';
 
 export type ChartResolution =
   | {
@@ -99,8 +100,7 @@ export class ChartCache {
             },
           );
         }
-        this.#dir ??= mkdtemp(path.join(tmpdir(), 'ksd-charts-'));
-        const file = path.join(await this.#dir, `${sum}.tgz`);
+        const file = path.join(await this.#root(), `${sum}.tgz`);
         await writeFile(file, body);
         return file;
       })();
@@ -109,7 +109,17 @@ export class ChartCache {
     return cached;
   }
 
-  /** Removes the downloaded archives. */
+  #root(): Promise<string> {
+    this.#dir ??= mkdtemp(path.join(tmpdir(), 'ksd-charts-'));
+    return this.#dir;
+  }
+
+  /** A new folder in the run's chart folder, for a chart built from another (valuesFiles). */
+  async workDir(): Promise<string> {
+    return mkdtemp(path.join(await this.#root(), 'chart-'));
+  }
+
+  /** Removes the downloaded archives and built charts. */
   async dispose(): Promise<void> {
     const dir = this.#dir;
     this.#dir = undefined;
@@ -275,11 +285,21 @@ function fromFolder(template: ChartTemplate, root: string, label: string): Chart
   return { kind: 'chart', location: dir, name: path.basename(dir), version: '', source: `${label} (${dir})` };
 }
 
-/** Resolves a chart template (of a HelmRelease or a HelmChart). */
+/** Resolves a chart template (of a HelmRelease or a HelmChart), its valuesFiles merged in. */
 export async function resolveTemplate(
   template: ChartTemplate,
   deps: ChartSourceDeps,
 ): Promise<ChartResolution> {
+  const chart = await resolveSource(template, deps);
+  if (chart.kind !== 'chart' || template.valuesFiles.length === 0) return chart;
+  const ref = template.sourceRef;
+  const label = `${ref.kind} ${ref.namespace}/${ref.name} chart ${template.chart}`;
+  const built = await applyValuesFiles(chart, template, await deps.cache.workDir(), label);
+  return { ...chart, ...built };
+}
+
+/** Finds the chart a template names in its source. */
+async function resolveSource(template: ChartTemplate, deps: ChartSourceDeps): Promise<ChartResolution> {
   const ref = template.sourceRef;
   const key = `${ref.kind}/${ref.namespace}/${ref.name}`;
   const label = `${ref.kind} ${ref.namespace}/${ref.name}`;
@@ -316,7 +336,10 @@ function helmChartTemplate(chart: KubeRecord, namespace: string): ChartTemplate 
     chart: spec['chart'],
     version: typeof spec['version'] === 'string' ? spec['version'] : '',
     sourceRef: { kind: source['kind'], name: source['name'], namespace },
-    valuesFiles: [],
+    valuesFiles: Array.isArray(spec['valuesFiles'])
+      ? spec['valuesFiles'].filter((f): f is string => typeof f === 'string')
+      : [],
+    ignoreMissingValuesFiles: spec['ignoreMissingValuesFiles'] === true,
   };
 }
 
@@ -342,8 +365,5 @@ async function fromChartRef(ref: SourceRef, deps: ChartSourceDeps): Promise<Char
 export async function resolveChart(release: HelmRelease, deps: ChartSourceDeps): Promise<ChartResolution> {
   if (release.chartRef !== undefined) return fromChartRef(release.chartRef, deps);
   if (release.chart === undefined) throw new UserError('BAD_FORMAT', `HelmRelease ${release.id}: no chart`);
-  if (release.chart.valuesFiles.length > 0) {
-    return { kind: 'not-rendered', reason: 'spec.chart.spec.valuesFiles is not rendered yet' };
-  }
   return resolveTemplate(release.chart, deps);
 }

@@ -26,6 +26,8 @@ export interface ChartTemplate {
   readonly version: string;
   readonly sourceRef: SourceRef;
   readonly valuesFiles: readonly string[];
+  /** A listed values file the chart does not hold is skipped rather than an error. */
+  readonly ignoreMissingValuesFiles: boolean;
 }
 
 export interface ValuesReference {
@@ -172,6 +174,7 @@ export function parseHelmRelease(object: Readonly<Record<string, unknown>>): Hel
             ...list(chartSpec['valuesFiles']).filter((f) => typeof f === 'string'),
             ...(typeof chartSpec['valuesFile'] === 'string' ? [chartSpec['valuesFile']] : []),
           ],
+          ignoreMissingValuesFiles: chartSpec['ignoreMissingValuesFiles'] === true,
         };
   const chartRef =
     spec['chartRef'] === undefined ? undefined : sourceRef(spec['chartRef'], namespace, id, 'spec.chartRef');

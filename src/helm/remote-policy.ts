@@ -7,6 +7,10 @@
  * change between the check and the connection), and these ranges are refused unless the run
  * allows private addresses explicitly (tests serving charts on loopback do).
  *
+ * The run's `allow-remote` decides as it does for kustomize remotes: `public` is the default
+ * above, `none` refuses every chart repository, and a host list allows exactly those hosts,
+ * whatever their addresses (the workflow named them).
+ *
  * Which addresses are not public is decided once, in address-kind.ts, for kustomize remotes
  * (kustomize/remote-policy.ts) and chart repositories alike.
  */
@@ -26,6 +30,11 @@ export function isPrivateAddress(address: string): boolean {
 export interface RemotePolicy {
   /** Off by default; tests and self-hosted setups opt in. */
   readonly allowPrivateAddresses: boolean;
+  /**
+   * `allow-remote` as a host list: only these hosts (lower case, IPs without brackets), and
+   * they may be private. Empty refuses every repository (`allow-remote: none`).
+   */
+  readonly hosts?: readonly string[] | undefined;
 }
 
 export const DEFAULT_REMOTE_POLICY: RemotePolicy = { allowPrivateAddresses: false };
@@ -47,9 +56,11 @@ export function guardedLookup(policy: RemotePolicy) {
         callback(error, []);
         return;
       }
-      const refused = policy.allowPrivateAddresses
-        ? undefined
-        : addresses.find((a) => isPrivateAddress(a.address));
+      // A listed host was checked by name before the request (checkRemoteUrl).
+      const refused =
+        policy.allowPrivateAddresses || policy.hosts !== undefined
+          ? undefined
+          : addresses.find((a) => isPrivateAddress(a.address));
       if (refused !== undefined) {
         const denial: NodeJS.ErrnoException = new Error(
           `${hostname} resolves to ${refused.address}, a loopback, link-local or private address, which chart repositories may not use`,
@@ -79,6 +90,16 @@ export function checkRemoteUrl(
     return { ok: false, reason: `${url.protocol} URLs are not supported for chart repositories` };
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (policy.hosts !== undefined) {
+    if (policy.hosts.includes(host.toLowerCase())) return { ok: true, url };
+    return {
+      ok: false,
+      reason:
+        policy.hosts.length === 0
+          ? 'chart repositories are not fetched with allow-remote: none'
+          : `${url.hostname} is not in allow-remote (${policy.hosts.join(', ')})`,
+    };
+  }
   if (!policy.allowPrivateAddresses && (isPrivateAddress(host) || host === 'localhost')) {
     return {
       ok: false,

@@ -70,6 +70,11 @@ export interface DiffReport {
   readonly undecrypted?: UndecryptedNote;
   /** Set when the objects are grouped (ObjectDiff.group); absent otherwise. */
   readonly grouping?: DiffGrouping;
+  /**
+   * What could not be rendered at all (e.g. a HelmRelease whose chart is elsewhere): whatever
+   * it would make is unknown. Listed, and counted with the unknown objects.
+   */
+  readonly unrendered?: readonly { readonly name: string; readonly reason: string }[];
 }
 
 export interface DiffOptions {
@@ -262,9 +267,11 @@ export function renderDiffText(report: DiffReport, options: { unchanged?: boolea
       `${describeRef(entry.ref)} ${VERB[entry.class]}${entry.reason === undefined ? '' : ` (${entry.reason})`}`,
     );
   }
+  for (const entry of report.unrendered ?? []) lines.push(`${entry.name} unknown (${entry.reason})`);
   const c = report.counts;
+  const unrendered = report.unrendered?.length ?? 0;
   lines.push(
-    `${c.created} created, ${c.configured} configured, ${c.deleted} deleted, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed, ${c.unknown} unknown`,
+    `${c.created} created, ${c.configured} configured, ${c.deleted} deleted, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed, ${c.unknown + unrendered} unknown`,
   );
   if (report.grouping !== undefined) lines.push(...renderGroupLines(report, report.grouping));
   if (report.undecrypted !== undefined) lines.push(renderUndecryptedNote(report.undecrypted));

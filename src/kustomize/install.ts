@@ -28,7 +28,7 @@ import { errorMessage, UserError } from '../errors.ts';
 import type { Env, FetchLike, Logger } from '../ports.ts';
 import { privateCacheDir } from '../user-cache.ts';
 import { downloadAsset } from './release-download.ts';
-import { readTarEntry } from './tar-reader.ts';
+import { readTarEntry } from '../tar-reader.ts';
 
 /** Where kustomize's releases are, by default. */
 export const DEFAULT_KUSTOMIZE_DOWNLOAD_URL =

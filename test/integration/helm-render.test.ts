@@ -258,9 +258,12 @@ describe('HelmRepository over HTTPS', () => {
     } finally {
       await local.dispose();
     }
+    // Only this file uses the public repository; Flux-mode tests running at the same time use
+    // the private one.
     const paths = recordedRequests(repo['root'] ?? '')
       .slice(before)
-      .map((r) => r.path);
+      .map((r) => r.path)
+      .filter((p) => p.startsWith('/public/'));
     assert.deepEqual(paths, ['/public/index.yaml', '/public/demo-1.0.0.tgz']);
   });
 });
@@ -475,6 +478,103 @@ describe('a SOPS-encrypted valuesFrom Secret', () => {
     assert.match(
       result.status === 'not-rendered' ? result.reason : 'rendered',
       /^values unknown: Secret apps\/demo-secret-values could not be decrypted in this run$/,
+    );
+  });
+});
+
+describe('spec.chart.spec.valuesFiles', () => {
+  const prodValues = { replicaCount: 4, config: { level: 'warn' } };
+  const objectsWithCa = (): Obj[] => [
+    helmRepository('public', 'public', { certSecretRef: { name: 'ca' } }),
+    caSecret('ca', { 'ca.crt': readFileSync(repo['caFile'] ?? '', 'utf8') }),
+  ];
+  /** The source-controller's build metadata (the HelmChart generation, 1) in the chart label. */
+  function withBuildMetadata(objects: readonly Obj[], version: string): Obj[] {
+    return objects.map((o) => {
+      const copy = structuredClone(o);
+      const labels = (copy['metadata'] as Obj)['labels'] as Record<string, string> | undefined;
+      if (labels?.['helm.sh/chart'] === `demo-${version}`) labels['helm.sh/chart'] = `demo-${version}+1`;
+      return copy;
+    });
+  }
+  function withValuesFiles(spec: Obj, files: readonly string[], extra: Obj = {}): Obj {
+    const chart = (spec['chart'] as { spec: Obj }).spec;
+    return { ...spec, chart: { spec: { ...chart, valuesFiles: files, ...extra } } };
+  }
+
+  it('merges the listed files of a repository chart over its defaults, as the source-controller builds it', async () => {
+    const spec = withValuesFiles(chartSpec('demo', '1.2.3'), ['values.yaml', 'values-prod.yaml']);
+    const result = rendered(
+      await render(
+        helmRelease('prod', { ...spec, values: { config: { greeting: 'hey' } } }),
+        objectsWithCa(),
+      ),
+    );
+    assert.equal(result.chart.version, '1.2.3+1');
+    const oracle = await helmTemplate(archive('demo', '1.2.3'), 'prod', 'apps', {
+      ...prodValues,
+      config: { ...prodValues.config, greeting: 'hey' },
+    });
+    assertSameObjects(result.objects, withOrigin(withBuildMetadata(oracle, '1.2.3'), 'prod', 'apps'));
+  });
+
+  it('a chart folder of this repository: the same merge, and the folder itself is not changed', async () => {
+    const before = await readFile(path.join(CHARTS, 'demo', 'values.yaml'), 'utf8');
+    const spec = withValuesFiles(chartSpec('charts/demo', '', 'flux-system', 'GitRepository'), [
+      'values.yaml',
+      './values-prod.yaml',
+    ]);
+    const result = rendered(await render(helmRelease('local', spec), []));
+    const oracle = await helmTemplate(path.join(CHARTS, 'demo'), 'local', 'apps', prodValues);
+    assertSameObjects(result.objects, withOrigin(withBuildMetadata(oracle, '1.0.0'), 'local', 'apps'));
+    assert.equal(await readFile(path.join(CHARTS, 'demo', 'values.yaml'), 'utf8'), before);
+  });
+
+  it('a missing file is an error naming it, unless ignoreMissingValuesFiles', async () => {
+    const spec = withValuesFiles(chartSpec('demo', '1.2.3'), ['values.yaml', 'values-nope.yaml']);
+    await assert.rejects(
+      render(helmRelease('missing', spec), objectsWithCa()),
+      /chart demo: no values file found at path 'values-nope\.yaml'/,
+    );
+    const tolerant = withValuesFiles(chartSpec('demo', '1.2.3'), ['values.yaml', 'values-nope.yaml'], {
+      ignoreMissingValuesFiles: true,
+    });
+    const result = rendered(await render(helmRelease('tolerant', tolerant), objectsWithCa()));
+    const oracle = await helmTemplate(archive('demo', '1.2.3'), 'tolerant', 'apps', {});
+    assertSameObjects(result.objects, withOrigin(withBuildMetadata(oracle, '1.2.3'), 'tolerant', 'apps'));
+  });
+
+  it('a template is not a values file (helm loads it as a template, not one of the chart Files)', async () => {
+    const spec = withValuesFiles(chartSpec('demo', '1.2.3'), ['templates/service.yaml']);
+    await assert.rejects(
+      render(helmRelease('tpl', spec), objectsWithCa()),
+      /no values file found at path 'templates\/service\.yaml'/,
+    );
+  });
+});
+
+describe('the cluster capabilities', () => {
+  it('api versions reach .Capabilities.APIVersions, as with helm template --api-versions', async () => {
+    const objects = [
+      helmRepository('public', 'public', { certSecretRef: { name: 'ca' } }),
+      caSecret('ca', { 'ca.crt': readFileSync(repo['caFile'] ?? '', 'utf8') }),
+    ];
+    const apiVersions = ['monitoring.coreos.com/v1', 'monitoring.coreos.com/v1/ServiceMonitor'];
+    const release = helmRelease('mon', chartSpec('demo', '1.2.3'));
+    const result = rendered(await render(release, objects, { apiVersions, kubeVersion: 'v1.31.2' }));
+    const oracle = await helmTemplate(archive('demo', '1.2.3'), 'mon', 'apps', {}, [
+      '--no-hooks',
+      '--include-crds',
+      '--kube-version',
+      'v1.31.2',
+      ...apiVersions.flatMap((v) => ['--api-versions', v]),
+    ]);
+    assert.ok(oracle.some((o) => o['kind'] === 'ServiceMonitor'));
+    assertSameObjects(result.objects, withOrigin(oracle, 'mon', 'apps'));
+    const without = rendered(await render(helmRelease('mon', chartSpec('demo', '1.2.3')), objects));
+    assert.equal(
+      without.objects.some((o) => o['kind'] === 'ServiceMonitor'),
+      false,
     );
   });
 });

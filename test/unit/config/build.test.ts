@@ -1,9 +1,9 @@
 /** The kustomize choice of build, diff and apply: kustomize-path or kustomize-version, and where a release comes from. */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { describe, it, test } from 'node:test';
 import { parseBuildConfig } from '../../../src/config/build.ts';
 import type { ShellOptions } from '../../../src/config/inputs.ts';
-import { UserError } from '../../../src/errors.ts';
+import { errorMessage, UserError } from '../../../src/errors.ts';
 import { DEFAULT_KUSTOMIZE_DOWNLOAD_URL } from '../../../src/kustomize/install.ts';
 
 const CLI: ShellOptions = { stdoutIsLog: false };
@@ -94,4 +94,36 @@ test('kustomize-version: usage errors', () => {
       JSON.stringify(c.inputs),
     );
   }
+});
+
+function parseFlux(inputs: Record<string, string>) {
+  return parseBuildConfig(
+    (name) => ({ path: 'clusters/main', ...inputs })[name] ?? '',
+    {},
+    { stdoutIsLog: false },
+  );
+}
+
+describe('helm-path and kube-version (Flux mode HelmReleases)', () => {
+  it('default to none: helm on PATH, helm default Kubernetes version', () => {
+    const config = parseFlux({ flux: 'true' });
+    assert.equal(config.helmPath, undefined);
+    assert.equal(config.kubeVersion, undefined);
+  });
+
+  for (const version of ['1.31', 'v1.31.2', '1.33.0']) {
+    it(`kube-version ${version} is kept as written`, () =>
+      assert.equal(parseFlux({ 'kube-version': version }).kubeVersion, version));
+  }
+
+  for (const version of ['latest', '1', 'v1.31.2-rc.1; rm', '1.31.x']) {
+    it(`kube-version ${JSON.stringify(version)} is refused with what was expected`, () =>
+      assert.throws(
+        () => parseFlux({ 'kube-version': version }),
+        (e) => /kube-version is ".*"; expected a Kubernetes version such as 1\.31/.test(errorMessage(e)),
+      ));
+  }
+
+  it('helm-path is read as given', () =>
+    assert.equal(parseFlux({ 'helm-path': '/opt/helm/bin/helm' }).helmPath, '/opt/helm/bin/helm'));
 });

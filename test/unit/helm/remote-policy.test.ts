@@ -56,3 +56,36 @@ describe('guardedLookup', () => {
     assert.match(String(address), /^(127\.|::1)/);
   });
 });
+
+describe('allow-remote as a host list', () => {
+  const hosts = { allowPrivateAddresses: false, hosts: ['127.0.0.1', 'charts.example.com'] };
+  for (const [url, ok] of [
+    ['https://127.0.0.1:8443/charts', true],
+    ['https://CHARTS.example.com/', true],
+    ['https://other.example.com/', false],
+    ['https://localhost/', false],
+  ] as const) {
+    it(`${url} → ${String(ok)}`, () => assert.equal(checkRemoteUrl(url, hosts).ok, ok));
+  }
+  it('names the list when it refuses', () => {
+    const checked = checkRemoteUrl('https://other.example.com/', hosts);
+    assert.match(
+      'reason' in checked ? checked.reason : '',
+      /other\.example\.com is not in allow-remote \(127\.0\.0\.1, charts\.example\.com\)/,
+    );
+  });
+  it('an empty list (allow-remote: none) refuses every repository', () => {
+    const checked = checkRemoteUrl('https://charts.example.com/', {
+      allowPrivateAddresses: false,
+      hosts: [],
+    });
+    assert.match('reason' in checked ? checked.reason : '', /allow-remote: none/);
+  });
+  it('a listed host may resolve to a private address', async () => {
+    const lookup = guardedLookup({ allowPrivateAddresses: false, hosts: ['localhost'] });
+    const error = await new Promise<NodeJS.ErrnoException | null>((resolve) =>
+      lookup('localhost', {}, (e) => resolve(e)),
+    );
+    assert.equal(error, null);
+  });
+});

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { readTarEntry } from '../../../src/kustomize/tar-reader.ts';
+import { readTarEntry } from '../../src/tar-reader.ts';
 
 const run = promisify(execFile);
 

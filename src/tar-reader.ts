@@ -1,6 +1,7 @@
 /**
- * Reads one regular file out of an (already gunzipped) tar archive in memory: what a kustomize
- * release archive needs, where the binary is the only entry that matters.
+ * Reads the regular files of an (already gunzipped) tar archive in memory: one entry of a
+ * kustomize release archive (the binary), or every file of a Helm chart archive. The one tar
+ * reader of the project.
  *
  * Hand-written instead of a tar package: dist/ is bundled with no runtime dependencies, and
  * nothing here writes an entry's name to disk (the caller names the file it writes), so none of
@@ -67,15 +68,16 @@ function normalize(name: string): string {
 }
 
 /**
- * The content of the regular file `name` in `tar`, or undefined when there is none. Throws an
- * Error (the caller words it for the user) when the archive is malformed.
+ * Calls `visit` with each regular file of `tar` (its path, `./` prefixes removed, and its
+ * bytes) until `visit` returns true. Links, devices and folders are skipped. Throws an Error
+ * (the caller words it for the user) when the archive is malformed.
  */
-export function readTarEntry(tar: Uint8Array, name: string): Uint8Array | undefined {
+export function visitTarFiles(tar: Uint8Array, visit: (name: string, data: Uint8Array) => boolean): void {
   let at = 0;
   let next: Overrides = {};
   while (at + BLOCK <= tar.length) {
     const header = tar.subarray(at, at + BLOCK);
-    if (header.every((byte) => byte === 0)) return undefined; // the end-of-archive blocks
+    if (header.every((byte) => byte === 0)) return; // the end-of-archive blocks
     if (!checksumMatches(header)) throw new Error(`the tar header at byte ${at} has a wrong checksum`);
     const type = String.fromCharCode(header[156] ?? 0);
     const metadata = type === 'x' || type === 'L' || type === 'g';
@@ -109,7 +111,18 @@ export function readTarEntry(tar: Uint8Array, name: string): Uint8Array | undefi
     const entryName =
       next.path ?? (prefix === '' ? text(header, 0, 100) : `${prefix}/${text(header, 0, 100)}`);
     next = {};
-    if ((type === '0' || type === '\0' || type === '7') && normalize(entryName) === name) return data;
+    if ((type === '0' || type === '\0' || type === '7') && visit(normalize(entryName), data)) return;
   }
   throw new Error('the tar archive ends without its end-of-archive blocks');
+}
+
+/** The content of the regular file `name` in `tar`, or undefined when there is none. */
+export function readTarEntry(tar: Uint8Array, name: string): Uint8Array | undefined {
+  let found: Uint8Array | undefined;
+  visitTarFiles(tar, (entry, data) => {
+    if (entry !== name) return false;
+    found = data;
+    return true;
+  });
+  return found;
 }
