@@ -15,7 +15,16 @@ const LAYERS = [
   {
     name: 'foundation',
     dirs: [],
-    files: ['errors', 'ports', 'is-record', 'private-file', 'masking', 'map-limit', 'bounded-read'],
+    files: [
+      'errors',
+      'ports',
+      'is-record',
+      'private-file',
+      'masking',
+      'map-limit',
+      'bounded-read',
+      'atomic-write',
+    ],
   },
   { name: 'keys', dirs: ['keys'] },
   { name: 'sops', dirs: ['sops'] },
