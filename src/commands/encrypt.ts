@@ -32,8 +32,8 @@ const CLOUD_TYPES: readonly KeyRecipient['type'][] = ['kms', 'hc_vault'];
 /** Key types `encrypt` cannot wrap for yet: refused by name, never skipped. */
 const UNSUPPORTED_TYPES: readonly KeyRecipient['type'][] = ['gcp_kms', 'azure_kv', 'hckms'];
 
-async function loadSopsConfig(config: EncryptConfig): Promise<SopsConfigFile | undefined> {
-  const file = config.sopsConfig ?? findSopsConfig(process.cwd());
+async function loadSopsConfig(config: EncryptConfig, cwd: string): Promise<SopsConfigFile | undefined> {
+  const file = config.sopsConfig === undefined ? findSopsConfig(cwd) : path.resolve(cwd, config.sopsConfig);
   if (file === undefined) return undefined;
   let text: string;
   try {
@@ -71,8 +71,9 @@ function flagRecipients(config: EncryptConfig): KeyRecipient[] {
 export async function planEncryption(
   config: EncryptConfig,
   absolutePath: string,
+  cwd: string,
 ): Promise<{ plan: EncryptPlan; sopsConfig: SopsConfigFile | undefined }> {
-  const sopsConfig = await loadSopsConfig(config);
+  const sopsConfig = await loadSopsConfig(config, cwd);
   const rule = sopsConfig === undefined ? undefined : matchRuleForFile(sopsConfig, absolutePath);
   const flags = flagRecipients(config);
   if (flags.length === 0 && rule === undefined) {
@@ -148,13 +149,18 @@ async function readPlainInput(file: string): Promise<Uint8Array> {
   }
 }
 
-export async function runEncrypt(config: EncryptConfig, deps: CommandDeps): Promise<void> {
+/** Runs `encrypt`; `cwd` is where `.sops.yaml` is looked for and FILE is relative to. */
+export async function runEncrypt(
+  config: EncryptConfig,
+  deps: CommandDeps,
+  cwd = process.cwd(),
+): Promise<void> {
   try {
-    const absolute = path.resolve(config.file);
-    const input = await readPlainInput(config.file);
+    const file = path.resolve(cwd, config.file);
+    const input = await readPlainInput(file);
     const inputFormat = config.inputType ?? formatFromPath(config.file);
     const outputFormat = config.outputType ?? inputFormat;
-    const { plan, sopsConfig } = await planEncryption(config, absolute);
+    const { plan, sopsConfig } = await planEncryption(config, file, cwd);
     checkSupported(plan);
     const wrap = await createWrap(config, plan, deps);
     await encryptFileBytes(input, inputFormat, plan, {
@@ -163,13 +169,13 @@ export async function runEncrypt(config: EncryptConfig, deps: CommandDeps): Prom
       ...(sopsConfig === undefined ? {} : { indents: sopsConfig.indents }),
       release: async (text, verify) => {
         if (config.inPlace) {
-          await writeFileAtomic(config.file, text, {
+          await writeFileAtomic(file, text, {
             verify: async (temp) => {
               verify(await readFile(temp));
             },
           });
         } else if (config.output !== undefined) {
-          await writeFileAtomic(config.output, text, {
+          await writeFileAtomic(path.resolve(cwd, config.output), text, {
             mode: 0o644,
             verify: async (temp) => {
               verify(await readFile(temp));

@@ -81,7 +81,7 @@ export function createPgpWrapper(
     try {
       result = await options.exec.run(program, ['--batch', '--no-tty', '--export', fp], { env: options.env });
     } catch (cause) {
-      throw new UserError('KEY_SOURCE', `pgp ${fp}: cannot run "${program}" to find the public key`, {
+      throw new UserError('KEY_SOURCE', `cannot run "${program}" to find the public key`, {
         cause,
         hint: 'install GnuPG, set SOPS_GPG_EXEC, or pass the key with --pgp-key-file',
       });
@@ -100,7 +100,7 @@ export function createPgpWrapper(
     fromFiles ??= loadFiles();
     const key = findKey(await fromFiles, fp) ?? (await fromGpg(fp));
     if (key === undefined) {
-      throw new UserError('KEY_SOURCE', `pgp ${fp}: no public key found`, {
+      throw new UserError('KEY_SOURCE', "no public key found", {
         hint: 'pass it with --pgp-key-file, or import it into the gpg keyring (gpg --import)',
       });
     }
@@ -116,7 +116,7 @@ export function createPgpWrapper(
       if (typeof result !== 'string') throw new Error('openpgp returned no armored message');
       armored = result;
     } catch (cause) {
-      throw new UserError('KEY_SOURCE', `pgp ${fp}: cannot encrypt to this key`, { cause });
+      throw new UserError('KEY_SOURCE', "openpgp cannot encrypt to this key", { cause });
     }
     // sops stores the armor without its final newline (written as a YAML `|-` block).
     return armored.replace(/\n$/, '');
