@@ -1,5 +1,6 @@
 /**
- * `encrypt` against the real sops 3.13: for every store and for age and OpenPGP keys (also
+ * `encrypt` against the real sops 3.13: for every store and for age (X25519 and SSH) and
+ * OpenPGP keys (also
  * in Shamir key groups), the real `sops -d` opens what we write with its MAC verified and
  * gives back the input exactly, and so does our own decrypt. `--in-place` replaces the file
  * only with such output. A file that already has sops metadata is refused, as sops refuses
@@ -83,6 +84,11 @@ let age: AgeKey;
 let ageB: AgeKey;
 let gnupgHome: string;
 let baseEnv: Record<string, string>;
+/** ssh-keygen key pairs: the private key file and the public key line. */
+const ssh: Record<'ed25519' | 'rsa', { file: string; publicKey: string }> = {
+  ed25519: { file: '', publicKey: '' },
+  rsa: { file: '', publicKey: '' },
+};
 
 before(async () => {
   await tool('sops');
@@ -93,6 +99,12 @@ before(async () => {
     env: { ...process.env, GNUPGHOME: gnupgHome },
   });
   baseEnv = { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home' };
+  const sshDir = await mkdtemp(path.join(tmpdir(), 'ksd-ssh-'));
+  for (const type of ['ed25519', 'rsa'] as const) {
+    const file = path.join(sshDir, `id_${type}`);
+    await execFileAsync('ssh-keygen', ['-q', '-t', type, '-N', '', '-C', 'ksd-test', '-f', file]);
+    ssh[type] = { file, publicKey: (await readFile(`${file}.pub`, 'utf8')).trim() };
+  }
 });
 
 /** Runs our `encrypt` in-process in `cwd`; returns what it printed (empty with in-place/output). */
@@ -111,11 +123,15 @@ async function ourEncrypt(
   return Buffer.concat(host.stdout);
 }
 
-/** Our own decrypt of `file`, rendered as its own format, with both test keys available. */
-async function ourDecrypt(file: string, bytes: Buffer): Promise<Buffer> {
+/** Our own decrypt of `file`, rendered as its own format, with the test keys available. */
+async function ourDecrypt(file: string, bytes: Buffer, sshKeyFile?: string): Promise<Buffer> {
   const format = formatFromPath(file);
   const keySources = [
-    await loadAgeKeySource({ keyFiles: [age.file, ageB.file], mask: () => undefined }),
+    await loadAgeKeySource({
+      keyFiles: [age.file, ageB.file],
+      env: sshKeyFile === undefined ? {} : { SOPS_AGE_SSH_PRIVATE_KEY_FILE: sshKeyFile },
+      mask: () => undefined,
+    }),
     await loadPgpKeySource({ keyFiles: [upstreamPgpKey], mask: () => undefined }),
   ];
   const { branches } = await decryptText(bytes, format, { keySources });
@@ -143,6 +159,8 @@ describe('the real sops -d opens what encrypt writes, and gives back the input e
       inputs: () => ({ pgp: PGP_FP }),
       env: () => ({ GNUPGHOME: gnupgHome }),
     },
+    { name: 'age ssh-ed25519 recipient', inputs: () => ({ age: ssh.ed25519.publicKey }) },
+    { name: 'age ssh-rsa recipient', inputs: () => ({ age: ssh.rsa.publicKey }) },
   ];
   for (const keys of keyCases) {
     for (const store of stores) {
@@ -154,10 +172,18 @@ describe('the real sops -d opens what encrypt writes, and gives back the input e
         const encrypted = path.join(dir, `enc-${store.file}`);
         await writeFile(encrypted, out);
         const expected = Buffer.from(store.content);
-        const bySops = await runSops(['decrypt', encrypted], sopsKeys());
+        const sshKey = keys.name.includes('ssh-rsa')
+          ? ssh.rsa
+          : keys.name.includes('ssh-')
+            ? ssh.ed25519
+            : undefined;
+        const bySops = await runSops(
+          ['decrypt', encrypted],
+          sshKey === undefined ? sopsKeys() : { SOPS_AGE_SSH_PRIVATE_KEY_FILE: sshKey.file },
+        );
         assert.equal(bySops.toString('latin1'), expected.toString('latin1'), 'sops -d');
         assert.equal(
-          (await ourDecrypt(store.file, out)).toString('latin1'),
+          (await ourDecrypt(store.file, out, sshKey?.file)).toString('latin1'),
           expected.toString('latin1'),
           'our decrypt',
         );

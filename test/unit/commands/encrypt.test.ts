@@ -51,18 +51,19 @@ describe('key types encrypt cannot wrap for are refused by name, and the file is
     });
   }
 
-  test('an age ssh recipient', async () => {
+  test('an age plugin recipient', async () => {
     const dir = await workspace('stores: {}\n', 's.yaml', 'a: b\n');
     await assert.rejects(
       runEncrypt(
         configOf({
           file: 's.yaml',
-          age: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHsKLqeplhpW+uObz5dvMgjz1OxfM/XXUB+VHtZ6isGN',
+          age: 'age1yubikey1qwt50d05nh5vutpdzmlg5wn80xq5negm4uj9ghv0snvdd3yysf5yw3rhl3t',
         }),
         commandDeps(createMemoryHost()),
         dir,
       ),
-      (e: unknown) => e instanceof UserError && e.code === 'UNSUPPORTED' && /ssh recipients/.test(e.message),
+      (e: unknown) =>
+        e instanceof UserError && e.code === 'UNSUPPORTED' && /plugin recipients/.test(e.message),
     );
   });
 });
