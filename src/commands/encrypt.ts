@@ -28,9 +28,9 @@ import type { Command, CommandDeps } from './command.ts';
 import { MAX_INPUT_BYTES } from './decrypt.ts';
 
 /** Key types whose wrap runs in-process; the others go to a key source's `encrypt`. */
-const CLOUD_TYPES: readonly KeyRecipient['type'][] = ['kms', 'hc_vault'];
+const CLOUD_TYPES: readonly KeyRecipient['type'][] = ['kms', 'hc_vault', 'gcp_kms'];
 /** Key types `encrypt` cannot wrap for yet: refused by name, never skipped. */
-const UNSUPPORTED_TYPES: readonly KeyRecipient['type'][] = ['gcp_kms', 'azure_kv', 'hckms'];
+const UNSUPPORTED_TYPES: readonly KeyRecipient['type'][] = ['azure_kv', 'hckms'];
 
 async function loadSopsConfig(config: EncryptConfig, cwd: string): Promise<SopsConfigFile | undefined> {
   const file = config.sopsConfig === undefined ? findSopsConfig(cwd) : path.resolve(cwd, config.sopsConfig);
@@ -54,6 +54,7 @@ function flagRecipients(config: EncryptConfig): KeyRecipient[] {
         ? { type: 'kms', arn: arn.slice(0, roleIndex), role: arn.slice(roleIndex + 1), context: {} }
         : { type: 'kms', arn, context: {} };
     }),
+    ...config.gcpKms.map((id): KeyRecipient => ({ type: 'gcp_kms', resourceId: id.replaceAll(' ', '') })),
     ...config.pgp.map((fp): KeyRecipient => ({ type: 'pgp', fp: fp.replaceAll(' ', '') })),
     ...config.hcVaultTransit.map((uri) => vaultRecipient(uri, '--hc-vault-transit')),
     ...parseAgeRecipients(config.age.join(','), '--age').map((recipient): KeyRecipient => ({
@@ -102,7 +103,7 @@ function checkSupported(plan: EncryptPlan): void {
     for (const key of group) {
       if (UNSUPPORTED_TYPES.includes(key.type)) {
         throw new UserError('UNSUPPORTED', `encrypt cannot wrap a data key for ${key.type} keys yet`, {
-          hint: 'encrypt this file with sops, or use age, pgp, kms or hc_vault keys in its creation rule',
+          hint: 'encrypt this file with sops, or use age, pgp, kms, gcp_kms or hc_vault keys in its creation rule',
         });
       }
     }
@@ -195,7 +196,7 @@ export const encryptCommand: Command<EncryptConfig> = {
   name: 'encrypt',
   summary: 'encrypt a file as sops -e does, by the .sops.yaml creation rules or --age/--pgp',
   usage: `encrypt FILE [--in-place | --output FILE] [--config .sops.yaml] [--input-type T] [--output-type T]
-        [--age RECIPIENT]... [--pgp FINGERPRINT]... [--kms ARN]... [--hc-vault-transit URL]...
+        [--age RECIPIENT]... [--pgp FINGERPRINT]... [--kms ARN]... [--gcp-kms ID]... [--hc-vault-transit URL]...
         [--encrypted-regex RE | --unencrypted-regex RE | --encrypted-suffix S | --unencrypted-suffix S
          | --encrypted-comment-regex RE | --unencrypted-comment-regex RE] [--mac-only-encrypted]
         [--pgp-key-file FILE]...`,

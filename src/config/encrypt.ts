@@ -31,6 +31,8 @@ export interface EncryptConfig {
   readonly hcVaultTransit: readonly string[];
   /** AWS KMS key ARNs, `arn[+roleArn]` (`--kms`). */
   readonly kms: readonly string[];
+  /** GCP KMS key resource IDs (`--gcp-kms`). */
+  readonly gcpKms: readonly string[];
   /** The selection option given as a flag; it wins over the rule's. */
   readonly selection: Selection | undefined;
   /** `--mac-only-encrypted`: true wins over the rule; false leaves the rule's value. */
@@ -60,6 +62,7 @@ export const encryptFlags = {
   pgp: { type: 'string', multiple: true },
   'hc-vault-transit': { type: 'string', multiple: true },
   kms: { type: 'string', multiple: true },
+  'gcp-kms': { type: 'string', multiple: true },
   'encrypted-regex': { type: 'string' },
   'unencrypted-regex': { type: 'string' },
   'encrypted-suffix': { type: 'string' },
@@ -113,6 +116,7 @@ export function parseEncryptConfig(read: InputReader, env: Env, shell: ShellOpti
     pgp: keyValues(read, 'pgp'),
     hcVaultTransit: keyValues(read, 'hc-vault-transit'),
     kms: keyValues(read, 'kms'),
+    gcpKms: keyValues(read, 'gcp-kms'),
     selection: selected[0],
     macOnlyEncrypted: parseBoolean(read, 'mac-only-encrypted'),
     keys: parseKeys(read, env, shell),

@@ -1,7 +1,8 @@
 /**
  * `encrypt` wraps data keys with the cloud key sources' encrypt calls: Vault transit on a real
- * Vault, and AWS KMS (with an encryption context, and through an assumed role) on moto. The
- * real `sops -d` opens the result with its MAC verified, using only the cloud key.
+ * Vault, AWS KMS (with an encryption context, and through an assumed role) on moto, and GCP
+ * KMS on the GCP double. The real `sops -d` opens the result with its MAC verified, using only
+ * the cloud key.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -137,5 +138,51 @@ describe('kms on moto, with a context and a role', () => {
       awsEnv,
     );
     assert.equal((await runSops(['decrypt', path.join(dir, 's.yaml')], awsEnv)).toString(), PLAINTEXT);
+  });
+});
+
+describe('gcp_kms on the GCP double', () => {
+  let gcp: Readonly<Record<string, string>>;
+  let home: string;
+
+  before(async () => {
+    await tool('sops');
+    gcp = await requireComponent('gcp-double');
+    home = await mkdtemp(path.join(tmpdir(), 'ksd-encrypt-gcp-'));
+  });
+
+  test('sops -d (REST client) opens it', async () => {
+    const serviceAccountFile = path.join(home, 'sa.json');
+    await writeFile(serviceAccountFile, gcp['serviceAccountKeyJson'] ?? '', { mode: 0o600 });
+    const file = await encryptWithRule(
+      `gcp_kms: ${gcp['keyResourceId'] ?? ''}`,
+      {},
+      {
+        PATH: process.env['PATH'] ?? '',
+        HOME: home,
+        SOPS_GCP_KMS_ENDPOINT: gcp['kmsEndpoint'] ?? '',
+        GOOGLE_APPLICATION_CREDENTIALS: serviceAccountFile,
+        METADATA_SERVER_DETECTION: 'none',
+      },
+    );
+    const meta = (parse(await readFile(file, 'utf8')) as { sops: { gcp_kms: Record<string, string>[] } })
+      .sops;
+    assert.equal((meta.gcp_kms[0] ?? {})['resource_id'], gcp['keyResourceId']);
+    // sops needs an access token of its own: the authorized user's, from the double.
+    const token = await fetch(`${gcp['kmsEndpoint'] ?? ''}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        ...(JSON.parse(gcp['authorizedUserJson'] ?? '{}') as Record<string, string>),
+      }).toString(),
+    });
+    const accessToken = ((await token.json()) as { access_token: string }).access_token;
+    const plain = await runSops(['decrypt', file], {
+      SOPS_GCP_KMS_CLIENT_TYPE: 'rest',
+      SOPS_GCP_KMS_ENDPOINT: gcp['kmsEndpoint'] ?? '',
+      GOOGLE_OAUTH_ACCESS_TOKEN: accessToken,
+    });
+    assert.equal(plain.toString(), PLAINTEXT);
   });
 });
