@@ -167,6 +167,7 @@ export async function runEncrypt(
     await encryptFileBytes(input, inputFormat, plan, {
       wrap,
       outputFormat,
+      mask: (value) => deps.host.setSecret(value),
       ...(sopsConfig === undefined ? {} : { indents: sopsConfig.indents }),
       release: async (text, verify) => {
         if (config.inPlace) {

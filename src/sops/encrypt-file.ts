@@ -19,6 +19,8 @@ import { extractNestedMetadata, SOPS_METADATA_KEY, SOPS_PREFIX } from './stores/
 import { parseJsonDocument } from './stores/json.ts';
 import { decodeSopsText } from './text-encoding.ts';
 import { verifyEncrypted } from './verify-encrypted.ts';
+import { shouldBeEncrypted } from './selection.ts';
+import { mapLeaves } from './walk.ts';
 import type { Branch, Format } from './tree.ts';
 
 /** The sops version written into new files: the release this port follows. */
@@ -53,6 +55,11 @@ export interface EncryptOptions {
   readonly outputFormat?: Format;
   readonly release: ReleaseEncrypted;
   readonly indents?: StoreIndents;
+  /**
+   * Called with the plaintext of every value that is about to be encrypted, before anything
+   * can fail (the host's `setSecret`): what is worth encrypting is worth masking.
+   */
+  readonly mask?: (value: string) => void;
   /** The clock, for `lastmodified` and `created_at`; tests pass a fixed one. */
   readonly now?: () => Date;
 }
@@ -110,6 +117,28 @@ export function loadPlainFile(
   }
   const text = decodeSopsText(input, format);
   return { branches: storeFor(format).loadPlain(text), text };
+}
+
+/** Registers the plaintext of every leaf the selection encrypts (as decrypt-tree.ts does). */
+function maskSelected(
+  branches: readonly Branch[],
+  selection: Selection,
+  mask: (value: string) => void,
+): void {
+  mapLeaves(branches, (leaf, path, comments) => {
+    if (shouldBeEncrypted(selection, path, comments, leaf.kind === 'comment')) {
+      const text =
+        leaf.kind === 'str'
+          ? leaf.value
+          : leaf.kind === 'comment'
+            ? leaf.text
+            : leaf.kind === 'bytes'
+              ? Buffer.from(leaf.value).toString('utf8')
+              : undefined;
+      if (text !== undefined && text.trim() !== '') mask(text);
+    }
+    return leaf;
+  });
 }
 
 /** The wrapped stanza for a recipient: `enc` and, for every type but age, `created_at`. */
@@ -188,12 +217,14 @@ export async function encryptFileBytes(
   const outputFormat = options.outputFormat ?? format;
   const { branches, text } = loadPlainFile(input, format);
   checkEncryptable(branches, outputFormat, text);
+  const inputSelection = format === 'binary' ? undefined : (plan.selection ?? DEFAULT_SELECTION);
+  if (options.mask !== undefined) maskSelected(branches, inputSelection ?? DEFAULT_SELECTION, options.mask);
   const now = rfc3339Seconds((options.now ?? (() => new Date()))());
   const dataKey = new Uint8Array(randomBytes(DATA_KEY_BYTES));
   try {
     const { groups, threshold } = await wrapAll(plan, dataKey, options.wrap, now);
     // The binary store ignores every selection option (sops warns) and writes none.
-    const selection = format === 'binary' ? undefined : (plan.selection ?? DEFAULT_SELECTION);
+    const selection = inputSelection;
     const macOnlyEncrypted = format === 'binary' ? false : plan.macOnlyEncrypted;
     const encrypted = encryptBranches(
       branches,

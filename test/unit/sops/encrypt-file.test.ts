@@ -138,6 +138,17 @@ test('the metadata is laid out as sops 3.13 writes it (sorted keys; age and hc_v
   );
 });
 
+test('every value about to be encrypted is masked first, and only those', async () => {
+  const masked: string[] = [];
+  await encryptFileBytes(
+    Buffer.from('kind: Secret\nstringData:\n    password: hunter2\n    # note\n    empty: ""\n'),
+    'yaml',
+    { ...ONE_GROUP, selection: { kind: 'encrypted_regex', value: '^stringData$' } },
+    { wrap: recordingKeys().wrap, mask: (v) => masked.push(v), release: () => Promise.resolve() },
+  );
+  assert.deepEqual(masked, ['hunter2', ' note']);
+});
+
 test('dotenv and INI flatten the metadata as sops does; binary writes no selection option', async () => {
   const env = await encrypt('A=1\n', 'dotenv', ONE_GROUP);
   assert.deepEqual(
