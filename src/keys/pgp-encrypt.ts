@@ -100,7 +100,7 @@ export function createPgpWrapper(
     fromFiles ??= loadFiles();
     const key = findKey(await fromFiles, fp) ?? (await fromGpg(fp));
     if (key === undefined) {
-      throw new UserError('KEY_SOURCE', "no public key found", {
+      throw new UserError('KEY_SOURCE', 'no public key found', {
         hint: 'pass it with --pgp-key-file, or import it into the gpg keyring (gpg --import)',
       });
     }
@@ -116,7 +116,7 @@ export function createPgpWrapper(
       if (typeof result !== 'string') throw new Error('openpgp returned no armored message');
       armored = result;
     } catch (cause) {
-      throw new UserError('KEY_SOURCE', "openpgp cannot encrypt to this key", { cause });
+      throw new UserError('KEY_SOURCE', 'openpgp cannot encrypt to this key', { cause });
     }
     // sops stores the armor without its final newline (written as a YAML `|-` block).
     return armored.replace(/\n$/, '');
