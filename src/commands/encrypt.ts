@@ -28,9 +28,9 @@ import type { Command, CommandDeps } from './command.ts';
 import { MAX_INPUT_BYTES } from './decrypt.ts';
 
 /** Key types whose wrap runs in-process; the others go to a key source's `encrypt`. */
-const CLOUD_TYPES: readonly KeyRecipient['type'][] = ['kms', 'hc_vault', 'gcp_kms'];
+const CLOUD_TYPES: readonly KeyRecipient['type'][] = ['kms', 'hc_vault', 'gcp_kms', 'azure_kv'];
 /** Key types `encrypt` cannot wrap for yet: refused by name, never skipped. */
-const UNSUPPORTED_TYPES: readonly KeyRecipient['type'][] = ['azure_kv', 'hckms'];
+const UNSUPPORTED_TYPES: readonly KeyRecipient['type'][] = ['hckms'];
 
 async function loadSopsConfig(config: EncryptConfig, cwd: string): Promise<SopsConfigFile | undefined> {
   const file = config.sopsConfig === undefined ? findSopsConfig(cwd) : path.resolve(cwd, config.sopsConfig);
@@ -103,7 +103,7 @@ function checkSupported(plan: EncryptPlan): void {
     for (const key of group) {
       if (UNSUPPORTED_TYPES.includes(key.type)) {
         throw new UserError('UNSUPPORTED', `encrypt cannot wrap a data key for ${key.type} keys yet`, {
-          hint: 'encrypt this file with sops, or use age, pgp, kms, gcp_kms or hc_vault keys in its creation rule',
+          hint: 'encrypt this file with sops, or use age, pgp, kms, gcp_kms, azure_keyvault or hc_vault keys in its creation rule',
         });
       }
     }

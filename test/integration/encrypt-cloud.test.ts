@@ -1,8 +1,9 @@
 /**
  * `encrypt` wraps data keys with the cloud key sources' encrypt calls: Vault transit on a real
  * Vault, AWS KMS (with an encryption context, and through an assumed role) on moto, and GCP
- * KMS on the GCP double. The real `sops -d` opens the result with its MAC verified, using only
- * the cloud key.
+ * KMS on the GCP double: the real `sops -d` opens the result with its MAC verified, using only
+ * the cloud key. Azure Key Vault on its double, which sops cannot reach (plain http), is
+ * checked with our own decrypt.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -14,7 +15,10 @@ import { parse } from 'yaml';
 import { runEncrypt } from '../../src/commands/encrypt.ts';
 import { parseEncryptConfig } from '../../src/config/encrypt.ts';
 import { createMemoryHost } from '../../src/host/memory-host.ts';
+import { DEFAULT_REPOSITORY } from '../env/components/oidc.ts';
+import { AzureKvDouble } from '../env/doubles/azure-kv.ts';
 import { requireComponent } from '../env/state.ts';
+import { decryptWithInputs } from '../support/oidc-run.ts';
 import { commandDeps } from '../support/command-deps.ts';
 import { runSops, tool } from '../support/tools.ts';
 
@@ -184,5 +188,58 @@ describe('gcp_kms on the GCP double', () => {
       GOOGLE_OAUTH_ACCESS_TOKEN: accessToken,
     });
     assert.equal(plain.toString(), PLAINTEXT);
+  });
+});
+
+describe('azure_keyvault on the Key Vault double', () => {
+  const tenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+  const client = '11111111-2222-3333-4444-555555555555';
+  const secret = 'azure~client-secret-canary';
+
+  test('our decrypt opens it; a key without a version is refused by name', async () => {
+    const oidc = await requireComponent('oidc');
+    const double = await AzureKvDouble.start({
+      issuer: oidc['issuer'] ?? '',
+      jwksUrl: oidc['jwksUrl'] ?? '',
+      tenantId: tenant,
+      clientId: client,
+      subjects: [`repo:${DEFAULT_REPOSITORY}:ref:refs/heads/main`],
+      keys: ['sops'],
+      clientSecret: secret,
+    });
+    try {
+      const env = {
+        PATH: process.env['PATH'] ?? '',
+        HOME: '/nonexistent-home',
+        AZURE_TENANT_ID: tenant,
+        AZURE_CLIENT_ID: client,
+        AZURE_CLIENT_SECRET: secret,
+        AZURE_AUTHORITY_HOST: double.url,
+      };
+      const allowed = { 'azure-allowed-vaults': double.url };
+      const version = double.keyVersion('sops') ?? '';
+      const file = await encryptWithRule(
+        `key_groups:\n      - azure_keyvault: [{vaultUrl: '${double.url}', key: sops, version: '${version}'}]`,
+        allowed,
+        env,
+      );
+      const meta = (parse(await readFile(file, 'utf8')) as { sops: { azure_kv: Record<string, string>[] } })
+        .sops;
+      const stanza = meta.azure_kv[0] ?? {};
+      assert.equal(stanza['version'], version);
+      assert.match(stanza['enc'] ?? '', /^[A-Za-z0-9_-]+$/);
+      const { plaintext } = await decryptWithInputs(file, allowed, env);
+      assert.equal(plaintext, PLAINTEXT);
+      await assert.rejects(
+        encryptWithRule(
+          `key_groups:\n      - azure_keyvault: [{vaultUrl: '${double.url}', key: sops}]`,
+          allowed,
+          env,
+        ),
+        /azure key sops needs its version/,
+      );
+    } finally {
+      await double.close();
+    }
   });
 });

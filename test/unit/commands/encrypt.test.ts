@@ -30,12 +30,11 @@ async function workspace(sopsYaml: string, file: string, content: string): Promi
 
 describe('key types encrypt cannot wrap for are refused by name, and the file is untouched', () => {
   const cases: readonly { type: string; rule: string }[] = [
-    { type: 'azure_kv', rule: 'azure_keyvault: https://v.vault.azure.net/keys/k/0123' },
     { type: 'hckms', rule: 'hckms: [tr-west-1:0d2e4a12-6f2b-4c1e-9b37-2f5a3c4d5e6f]' },
     // A second group with such a key: the whole run fails, the group is never dropped.
     {
-      type: 'azure_kv',
-      rule: `key_groups:\n      - age: [${A}]\n      - azure_keyvault: [{vaultUrl: https://v.vault.azure.net, key: k, version: '1'}]`,
+      type: 'hckms',
+      rule: `key_groups:\n      - age: [${A}]\n      - hckms: [{key_id: 'tr-west-1:0d2e4a12-6f2b-4c1e-9b37-2f5a3c4d5e6f'}]`,
     },
   ];
   for (const c of cases) {
