@@ -16,7 +16,9 @@ import { createKeySources } from '../keys/key-sources.ts';
 import type { KeySource } from '../keys/key-source.ts';
 import type { KeyRecipient } from '../keys/master-key.ts';
 import {
+  azureRecipient,
   findSopsConfig,
+  kmsRecipient,
   matchRuleForFile,
   parseSopsConfigFile,
   vaultRecipient,
@@ -47,13 +49,8 @@ async function loadSopsConfig(config: EncryptConfig, cwd: string): Promise<SopsC
 /** The keys given as flags, as one group (sops `keyGroups` with command-line keys). */
 function flagRecipients(config: EncryptConfig): KeyRecipient[] {
   return [
-    ...config.kms.map((text): KeyRecipient => {
-      const arn = text.replaceAll(' ', '');
-      const roleIndex = arn.indexOf('+arn:');
-      return roleIndex > 0
-        ? { type: 'kms', arn: arn.slice(0, roleIndex), role: arn.slice(roleIndex + 1), context: {} }
-        : { type: 'kms', arn, context: {} };
-    }),
+    ...config.kms.map((arn) => kmsRecipient(arn, undefined, { ...config.encryptionContext })),
+    ...config.azureKv.map((url) => azureRecipient(url, '--azure-kv')),
     ...config.gcpKms.map((id): KeyRecipient => ({ type: 'gcp_kms', resourceId: id.replaceAll(' ', '') })),
     ...config.pgp.map((fp): KeyRecipient => ({ type: 'pgp', fp: fp.replaceAll(' ', '') })),
     ...config.hcVaultTransit.map((uri) => vaultRecipient(uri, '--hc-vault-transit')),
@@ -75,7 +72,10 @@ export async function planEncryption(
   cwd: string,
 ): Promise<{ plan: EncryptPlan; sopsConfig: SopsConfigFile | undefined }> {
   const sopsConfig = await loadSopsConfig(config, cwd);
-  const rule = sopsConfig === undefined ? undefined : matchRuleForFile(sopsConfig, absolutePath);
+  const rule =
+    sopsConfig === undefined
+      ? undefined
+      : matchRuleForFile(sopsConfig, absolutePath, config.encryptionContext);
   const flags = flagRecipients(config);
   if (flags.length === 0 && rule === undefined) {
     throw new UserError(
@@ -90,7 +90,7 @@ export async function planEncryption(
     sopsConfig,
     plan: {
       keyGroups: flags.length > 0 ? [flags] : (rule?.keyGroups ?? []),
-      shamirThreshold: rule?.shamirThreshold ?? 0,
+      shamirThreshold: config.shamirThreshold ?? rule?.shamirThreshold ?? 0,
       selection: config.selection ?? rule?.selection,
       macOnlyEncrypted: config.macOnlyEncrypted || rule?.macOnlyEncrypted === true,
     },
@@ -197,7 +197,8 @@ export const encryptCommand: Command<EncryptConfig> = {
   name: 'encrypt',
   summary: 'encrypt a file as sops -e does, by the .sops.yaml creation rules or --age/--pgp',
   usage: `encrypt FILE [--in-place | --output FILE] [--config .sops.yaml] [--input-type T] [--output-type T]
-        [--age RECIPIENT]... [--pgp FINGERPRINT]... [--kms ARN]... [--gcp-kms ID]... [--hc-vault-transit URL]...
+        [--age RECIPIENT]... [--pgp FINGERPRINT]... [--kms ARN]... [--encryption-context K:V,...]
+        [--gcp-kms ID]... [--azure-kv URL]... [--hc-vault-transit URL]... [--shamir-secret-sharing-threshold N]
         [--encrypted-regex RE | --unencrypted-regex RE | --encrypted-suffix S | --unencrypted-suffix S
          | --encrypted-comment-regex RE | --unencrypted-comment-regex RE] [--mac-only-encrypted]
         [--pgp-key-file FILE]...`,

@@ -33,6 +33,12 @@ export interface EncryptConfig {
   readonly kms: readonly string[];
   /** GCP KMS key resource IDs (`--gcp-kms`). */
   readonly gcpKms: readonly string[];
+  /** Azure Key Vault key URLs, `https://<vault>/keys/<name>/<version>` (`--azure-kv`). */
+  readonly azureKv: readonly string[];
+  /** `--encryption-context k:v,…` for the kms keys of the flags and of a rule's flat `kms`. */
+  readonly encryptionContext: Readonly<Record<string, string>>;
+  /** `--shamir-secret-sharing-threshold`; undefined keeps the rule's. */
+  readonly shamirThreshold: number | undefined;
   /** The selection option given as a flag; it wins over the rule's. */
   readonly selection: Selection | undefined;
   /** `--mac-only-encrypted`: true wins over the rule; false leaves the rule's value. */
@@ -63,6 +69,9 @@ export const encryptFlags = {
   'hc-vault-transit': { type: 'string', multiple: true },
   kms: { type: 'string', multiple: true },
   'gcp-kms': { type: 'string', multiple: true },
+  'azure-kv': { type: 'string', multiple: true },
+  'encryption-context': { type: 'string' },
+  'shamir-secret-sharing-threshold': { type: 'string' },
   'encrypted-regex': { type: 'string' },
   'unencrypted-regex': { type: 'string' },
   'encrypted-suffix': { type: 'string' },
@@ -80,6 +89,31 @@ function keyValues(read: InputReader, name: string): string[] {
       .map((s) => s.trim())
       .filter((s) => s !== ''),
   );
+}
+
+/** sops `ParseKMSContext` of a string: `key:value` pairs separated by commas. */
+function parseEncryptionContext(text: string): Record<string, string> {
+  const context: Record<string, string> = {};
+  if (text === '') return context;
+  for (const pair of text.split(',')) {
+    const parts = pair.split(':');
+    if (parts.length !== 2) {
+      throw new UserError('USAGE', `encryption-context "${text}" is not key:value pairs separated by commas`);
+    }
+    context[parts[0] ?? ''] = parts[1] ?? '';
+  }
+  return context;
+}
+
+function parseThreshold(text: string): number | undefined {
+  if (text === '') return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 255) {
+    throw new UserError(
+      'USAGE',
+      `shamir-secret-sharing-threshold is "${text}"; expected a whole number from 1 to 255`,
+    );
+  }
+  return Number(text);
 }
 
 /** Reads and validates the inputs of `encrypt`. */
@@ -117,6 +151,9 @@ export function parseEncryptConfig(read: InputReader, env: Env, shell: ShellOpti
     hcVaultTransit: keyValues(read, 'hc-vault-transit'),
     kms: keyValues(read, 'kms'),
     gcpKms: keyValues(read, 'gcp-kms'),
+    azureKv: keyValues(read, 'azure-kv'),
+    encryptionContext: parseEncryptionContext(read('encryption-context').trim()),
+    shamirThreshold: parseThreshold(read('shamir-secret-sharing-threshold').trim()),
     selection: selected[0],
     macOnlyEncrypted: parseBoolean(read, 'mac-only-encrypted'),
     keys: parseKeys(read, env, shell),

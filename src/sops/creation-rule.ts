@@ -124,7 +124,7 @@ function keyList(value: unknown, field: string, where: string): string[] {
 }
 
 /** sops `NewMasterKeyFromArn`: `arn` or `arn+roleArn`, spaces removed. */
-function kmsRecipient(
+export function kmsRecipient(
   text: string,
   profile: string | undefined,
   context: Record<string, string>,
@@ -166,7 +166,7 @@ export function vaultRecipient(uri: string, where: string): KeyRecipient {
 }
 
 /** sops `azkv.NewMasterKeyFromURL`: `https://<vault>/keys/<name>[/<version>]`. */
-function azureRecipient(url: string, where: string): KeyRecipient {
+export function azureRecipient(url: string, where: string): KeyRecipient {
   const match = /^(https:\/\/[^/]+)\/keys\/([^/]+)(\/[^/]*)?$/.exec(url.trim());
   if (match === null)
     throw new UserError('BAD_FORMAT', `${where}: ${JSON.stringify(url)} is not an Azure Key Vault key URL`);
@@ -258,14 +258,18 @@ function dedupe(group: readonly KeyRecipient[]): KeyRecipient[] {
 }
 
 /** The flat key fields of a rule (sops `getKeyGroupsFromCreationRule` without key_groups). */
-function flatRecipients(rule: Readonly<Record<string, unknown>>, where: string): KeyRecipient[] {
+function flatRecipients(
+  rule: Readonly<Record<string, unknown>>,
+  where: string,
+  kmsContext: Readonly<Record<string, string>>,
+): KeyRecipient[] {
   const profile = typeof rule['aws_profile'] === 'string' ? rule['aws_profile'] : undefined;
   return [
     ...parseAgeRecipients(keyList(rule['age'], 'age', where).join(','), `${where} age`).map(
       (recipient): KeyRecipient => ({ type: 'age', recipient }),
     ),
     ...pgpRecipients(keyList(rule['pgp'], 'pgp', where)),
-    ...keyList(rule['kms'], 'kms', where).map((arn) => kmsRecipient(arn, profile, {})),
+    ...keyList(rule['kms'], 'kms', where).map((arn) => kmsRecipient(arn, profile, { ...kmsContext })),
     ...keyList(rule['gcp_kms'], 'gcp_kms', where).map((id): KeyRecipient => ({
       type: 'gcp_kms',
       resourceId: id.replaceAll(' ', ''),
@@ -281,7 +285,12 @@ function flatRecipients(rule: Readonly<Record<string, unknown>>, where: string):
 }
 
 /** A rule's settings (sops `configFromRule`). */
-function planOf(rule: Readonly<Record<string, unknown>>, number: number, file: string): MatchedRule {
+function planOf(
+  rule: Readonly<Record<string, unknown>>,
+  number: number,
+  file: string,
+  kmsContext: Readonly<Record<string, string>>,
+): MatchedRule {
   const where = `${file}: creation rule ${number}`;
   const selected = SELECTION_KINDS.flatMap((kind): Selection[] => {
     const value = rule[kind];
@@ -304,7 +313,7 @@ function planOf(rule: Readonly<Record<string, unknown>>, number: number, file: s
   const keyGroups =
     Array.isArray(groups) && groups.length > 0
       ? groups.map((g, i) => groupRecipients(g, `${where} key_groups[${i}]`))
-      : [dedupe(flatRecipients(rule, where))];
+      : [dedupe(flatRecipients(rule, where, kmsContext))];
   return {
     number,
     keyGroups,
@@ -317,9 +326,14 @@ function planOf(rule: Readonly<Record<string, unknown>>, number: number, file: s
 /**
  * The first creation rule of `config` that matches `absolutePath` (sops
  * `parseCreationRuleForFile`); undefined when the config has no `creation_rules` at all.
- * No match is an error, as in sops.
+ * No match is an error, as in sops. `kmsContext` (`--encryption-context`) goes to the rule's
+ * flat `kms` keys, as in sops; `key_groups` carry their own.
  */
-export function matchRuleForFile(config: SopsConfigFile, absolutePath: string): MatchedRule | undefined {
+export function matchRuleForFile(
+  config: SopsConfigFile,
+  absolutePath: string,
+  kmsContext: Readonly<Record<string, string>> = {},
+): MatchedRule | undefined {
   if (config.rules === undefined) return undefined;
   const candidate = creationRulePath(config.file, absolutePath);
   for (const [i, rule] of config.rules.entries()) {
@@ -329,7 +343,7 @@ export function matchRuleForFile(config: SopsConfigFile, absolutePath: string): 
       pattern === '' ||
       compileGoRegexp(pattern, `${config.file}: creation rule ${i + 1} path_regex`).test(candidate)
     ) {
-      return planOf(rule, i + 1, config.file);
+      return planOf(rule, i + 1, config.file, kmsContext);
     }
   }
   throw new UserError('USAGE', `${config.file}: no creation rule matches ${candidate}`, {

@@ -102,6 +102,31 @@ describe('planEncryption follows sops: flags replace the rule keys, selection fl
   });
 });
 
+test('--encryption-context goes to the flag and flat-rule kms keys; the threshold flag wins', async () => {
+  const arn = 'arn:aws:kms:us-east-1:111122223333:key/k';
+  const dir = await workspace(`creation_rules:\n  - kms: ${arn}\n    shamir_threshold: 2\n`, 's.yaml', '');
+  const fromRule = await planEncryption(
+    configOf({
+      file: 's.yaml',
+      'encryption-context': 'app:web,env:prod',
+      'shamir-secret-sharing-threshold': '3',
+    }),
+    path.join(dir, 's.yaml'),
+    dir,
+  );
+  assert.deepEqual(fromRule.plan.keyGroups, [[{ type: 'kms', arn, context: { app: 'web', env: 'prod' } }]]);
+  assert.equal(fromRule.plan.shamirThreshold, 3);
+  const fromFlag = await planEncryption(
+    configOf({ file: 's.yaml', kms: `${arn}+arn:aws:iam::111122223333:role/r`, 'encryption-context': 'a:b' }),
+    path.join(dir, 's.yaml'),
+    dir,
+  );
+  assert.deepEqual(fromFlag.plan.keyGroups, [
+    [{ type: 'kms', arn, role: 'arn:aws:iam::111122223333:role/r', context: { a: 'b' } }],
+  ]);
+  assert.throws(() => configOf({ file: 'f', 'encryption-context': 'nocolon' }), /not key:value pairs/);
+});
+
 test('in-place and output together, and two selection flags, are usage errors', () => {
   assert.throws(() => configOf({ file: 'f', 'in-place': 'true', output: 'o' }), /in-place and output/);
   assert.throws(
