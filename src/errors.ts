@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'BAD_FORMAT'
   | 'BAD_ENC_VALUE'
   | 'NO_METADATA'
+  | 'ALREADY_ENCRYPTED'
   | 'BAD_METADATA'
   | 'MAC_MISMATCH'
   | 'DECRYPT_FAILED'

@@ -3,8 +3,9 @@
  * - `writePrivateFile` writes it (decrypted files, rendered manifests, full diffs) to a file
  *   only the current user can read: the data goes to a 0600 temp file next to the target, is
  *   synced and renamed over it, so a reader never sees half a secret and an existing file's
- *   mode never leaks it. `replaceFile` does the same for `decrypt --in-place`, keeping the
- *   original's mode as `sops -d -i` does.
+ *   mode never leaks it. `replaceFile` does the same for `--in-place`, keeping the original's
+ *   mode as `sops -i` does, and `writePublicFile` for an encrypted output; either can check the
+ *   written temp file before it replaces anything.
  * - Private roots (`openPrivateRoot`): 0700 directories under `privateRootParent` (tmpfs
  *   where there is one) for build roots, worktrees and post-render inputs. Each is removed by
  *   its `cleanup()` in a `finally`, synchronously on SIGINT, SIGTERM, SIGHUP and SIGQUIT, and,
@@ -36,10 +37,15 @@ export async function writePrivateFile(target: string, data: string | Uint8Array
 }
 
 /**
- * `decrypt --in-place`: replaces the regular file `file` (through any symlink, so the link
- * stays a link) with `data`, atomically, keeping the original's mode as `sops -d -i` does.
+ * `decrypt --in-place` and `encrypt --in-place`: replaces the regular file `file` (through any
+ * symlink, so the link stays a link) with `data`, atomically, keeping the original's mode as
+ * `sops -i` does; `verify` checks the written temp file first (encrypt decrypts it back).
  */
-export async function replaceFile(file: string, data: string | Uint8Array): Promise<void> {
+export async function replaceFile(
+  file: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   let real: string;
   let mode: number;
   try {
@@ -54,23 +60,53 @@ export async function replaceFile(file: string, data: string | Uint8Array): Prom
     const { why, hint } = describeWriteError(cause, file);
     throw new UserError('FILE_NOT_FOUND', `cannot write ${file}: ${why}`, { cause, hint });
   }
-  await writeAtomically(real, data, mode, file);
+  await writeAtomically(real, data, mode, file, options);
+}
+
+/** What an atomic write may add: a check of the written temp file before it replaces the target. */
+export interface AtomicWriteOptions {
+  /**
+   * Called with the temp file's path once it is written and synced, before the rename; a throw
+   * leaves the target as it was (the temp file is removed) and is rethrown as it is.
+   */
+  readonly verify?: (tempPath: string) => Promise<void>;
+}
+
+/** Flushes a folder's entry table, so a rename into it is durable (a no-op where unsupported). */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Some file systems cannot open or fsync a folder; the rename still happened.
+  } finally {
+    await handle?.close();
+  }
 }
 
 /**
- * A 0600 temp file next to `target`, written, synced, given `mode` and renamed over `target`:
- * a crash leaves either the old file or the whole new one, never a torn one.
+ * The one atomic write: a 0600 temp file next to `target`, written, synced, given `mode`,
+ * checked (`verify`) and renamed over `target`, then the folder synced. A crash or a failed
+ * check leaves either the old file or the whole new one, never a torn one.
  */
 async function writeAtomically(
   target: string,
   data: string | Uint8Array,
   mode: number,
   name = target,
+  options: AtomicWriteOptions = {},
 ): Promise<void> {
   const temp = path.join(
     path.dirname(target),
     `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`,
   );
+  const failed = async (cause: unknown): Promise<never> => {
+    // The temp file may not exist, or its path may be impossible (ENOTDIR): the write's error matters.
+    await rm(temp, { force: true }).catch(() => undefined);
+    const { why, hint } = describeWriteError(cause, target);
+    throw new UserError('FILE_NOT_FOUND', `cannot write ${name}: ${why}`, { cause, hint });
+  };
   try {
     const handle = await open(temp, 'wx', 0o600);
     try {
@@ -80,13 +116,39 @@ async function writeAtomically(
     } finally {
       await handle.close();
     }
+  } catch (cause) {
+    await failed(cause);
+  }
+  try {
+    await options.verify?.(temp);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  }
+  try {
     await rename(temp, target);
   } catch (cause) {
-    // The temp file may not exist, or its path may be impossible (ENOTDIR): the write's error matters.
-    await rm(temp, { force: true }).catch(() => undefined);
-    const { why, hint } = describeWriteError(cause, target);
-    throw new UserError('FILE_NOT_FOUND', `cannot write ${name}: ${why}`, { cause, hint });
+    await failed(cause);
   }
+  await syncDirectory(path.dirname(target));
+}
+
+/**
+ * Writes a file that is not secret (`encrypt --output`) atomically: an existing file keeps its
+ * mode, a new one gets 0644, as sops leaves an encrypted file.
+ */
+export async function writePublicFile(
+  target: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  let mode = 0o644;
+  try {
+    mode = (await stat(target)).mode & 0o7777;
+  } catch {
+    // A new file.
+  }
+  await writeAtomically(target, data, mode, target, options);
 }
 
 /** Why a write failed, in words, from the errno code (the message repeats the temp path). */

@@ -11,10 +11,18 @@ import type { Command } from './command.ts';
 import { buildCommand } from './build.ts';
 import { applyCommand } from './apply.ts';
 import { decryptCommand } from './decrypt.ts';
+import { encryptCommand } from './encrypt.ts';
 import { diffCommand } from './diff.ts';
 import { lintCommand } from './lint.ts';
 
-export const commands = [decryptCommand, lintCommand, buildCommand, diffCommand, applyCommand] as const;
+export const commands = [
+  decryptCommand,
+  encryptCommand,
+  lintCommand,
+  buildCommand,
+  diffCommand,
+  applyCommand,
+] as const;
 
 /** The config of any registered command. */
 export type CommandConfig = ReturnType<(typeof commands)[number]['parse']>;

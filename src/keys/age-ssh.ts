@@ -19,14 +19,14 @@ import { UserError } from '../errors.ts';
 import type { Mask } from '../ports.ts';
 import { maskText } from '../masking.ts';
 
-const ED25519_LABEL = 'age-encryption.org/v1/ssh-ed25519';
-const RSA_LABEL = 'age-encryption.org/v1/ssh-rsa';
+export const ED25519_LABEL = 'age-encryption.org/v1/ssh-ed25519';
+export const RSA_LABEL = 'age-encryption.org/v1/ssh-rsa';
 // DER prefixes that wrap a raw 32-byte X25519 key as PKCS#8 / SPKI for node:crypto.
 const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
 const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
 
 /** Reads the SSH wire encoding (RFC 4251 §5): uint32 and length-prefixed strings. */
-class WireReader {
+export class WireReader {
   private offset = 0;
   private readonly bytes: Uint8Array;
   constructor(bytes: Uint8Array) {
@@ -82,7 +82,7 @@ function fromBigInt(value: bigint): Buffer {
 }
 
 /** age's SSH stanza tag: the first 4 bytes of SHA-256 of the public key blob, unpadded base64. */
-function sshFingerprint(publicBlob: Uint8Array): string {
+export function sshFingerprint(publicBlob: Uint8Array): string {
   return createHash('sha256')
     .update(publicBlob)
     .digest()
@@ -109,11 +109,11 @@ function x25519Public(point: Uint8Array): KeyObject {
   return createPublicKey({ key: Buffer.concat([X25519_SPKI_PREFIX, point]), format: 'der', type: 'spki' });
 }
 
-function x25519(scalar: Uint8Array, point: Uint8Array): Buffer {
+export function x25519(scalar: Uint8Array, point: Uint8Array): Buffer {
   return diffieHellman({ privateKey: x25519Private(scalar), publicKey: x25519Public(point) });
 }
 
-function hkdf(ikm: Uint8Array, salt: Uint8Array, info: string): Buffer {
+export function hkdf(ikm: Uint8Array, salt: Uint8Array, info: string): Buffer {
   return Buffer.from(hkdfSync('sha256', ikm, salt, info, 32));
 }
 

@@ -28,7 +28,7 @@ import {
   type KmsArn,
 } from './endpoint-policy.ts';
 import type { KeySource } from './key-source.ts';
-import type { MasterKey } from './master-key.ts';
+import type { KeyRecipient, MasterKey } from './master-key.ts';
 import type { FetchLike, Mask } from '../ports.ts';
 
 /** What {@link createAwsKmsKeySource} needs. */
@@ -149,7 +149,7 @@ class AwsKmsKeySource implements KeySource {
   }
 
   /** The configured provider wins; otherwise the ambient chain (which honours `aws_profile`). */
-  private async baseCredentials(key: KmsKey, arn: KmsArn): Promise<SourcedCredentials> {
+  private async baseCredentials(key: Omit<KmsKey, 'enc'>, arn: KmsArn): Promise<SourcedCredentials> {
     if (this.options.credentialsProvider !== undefined) return this.options.credentialsProvider(arn);
     return this.ambient.resolve(arn, key.awsProfile);
   }
@@ -252,7 +252,13 @@ class AwsKmsKeySource implements KeySource {
     return { ok: true, value: new Uint8Array(Buffer.from(plaintext, 'base64')) };
   }
 
-  private async decryptKms(key: KmsKey): Promise<Uint8Array> {
+  /**
+   * Everything the key names is checked against the policy, then credentials are found (and
+   * the role assumed): what a Decrypt or an Encrypt call needs.
+   */
+  private async prepare(
+    key: Omit<KmsKey, 'enc'>,
+  ): Promise<{ arn: KmsArn; url: URL; credentials: AwsCredentials }> {
     const { env, policy } = this.options;
     // Everything the file names is checked before credentials are even looked up.
     const arn = parseKmsArn(key.arn);
@@ -267,26 +273,69 @@ class AwsKmsKeySource implements KeySource {
     if (!kmsEndpoint.ok) throw new UserError('KEY_SOURCE', kmsEndpoint.reason);
     const stsEndpoint = role === undefined ? undefined : resolveAwsEndpoint('sts', arn, env);
     if (stsEndpoint !== undefined && !stsEndpoint.ok) throw new UserError('KEY_SOURCE', stsEndpoint.reason);
-    if (!isBase64(key.enc) || key.enc === '') {
-      throw new UserError('KEY_SOURCE', `kms stanza for ${key.arn} has an enc value that is not base64`);
-    }
 
     let credentials = await this.baseCredentials(key, arn);
     if (role !== undefined && stsEndpoint?.ok === true) {
       credentials = await this.assumeRole(role, arn, credentials, stsEndpoint.url);
     }
+    return { arn, url: kmsEndpoint.url, credentials: credentials.credentials };
+  }
 
-    const first = await this.kmsDecrypt(key, arn, kmsEndpoint.url, credentials.credentials, key.context);
+  private async decryptKms(key: KmsKey): Promise<Uint8Array> {
+    if (!isBase64(key.enc) || key.enc === '') {
+      throw new UserError('KEY_SOURCE', `kms stanza for ${key.arn} has an enc value that is not base64`);
+    }
+    const { arn, url, credentials } = await this.prepare(key);
+    const first = await this.kmsDecrypt(key, arn, url, credentials, key.context);
     if (first.ok) return first.value;
     // sops < 3.3.0 encrypted with a wrong context; sops retries those variants (only for such
     // old files, which this source cannot see, so it retries on the one error the bug causes).
     if (first.type === 'InvalidCiphertextException') {
       for (const variant of buggyContextVariants(key.context)) {
-        const retry = await this.kmsDecrypt(key, arn, kmsEndpoint.url, credentials.credentials, variant);
+        const retry = await this.kmsDecrypt(key, arn, url, credentials, variant);
         if (retry.ok) return retry.value;
       }
     }
     throw new UserError('KEY_SOURCE', first.reason);
+  }
+
+  /**
+   * The wrap direction (sops `kms.MasterKey.Encrypt`): `TrentService.Encrypt` with the key's
+   * ARN and encryption context, after the role is assumed; `enc` is the base64 CiphertextBlob.
+   */
+  async encrypt(key: KeyRecipient, plaintext: Uint8Array): Promise<string> {
+    if (key.type !== 'kms') throw new UserError('KEY_SOURCE', `the kms source cannot wrap for ${key.type}`);
+    const { arn, url, credentials } = await this.prepare(key);
+    const encoded = Buffer.from(plaintext).toString('base64');
+    const request: Record<string, unknown> = { KeyId: key.arn, Plaintext: encoded };
+    if (Object.keys(key.context).length > 0) request['EncryptionContext'] = key.context;
+    const body = JSON.stringify(request);
+    const answer = await this.call(
+      url,
+      arn,
+      'kms',
+      credentials,
+      { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.Encrypt' },
+      body,
+    );
+    if (answer.status < 200 || answer.status >= 300) {
+      const { type, message } = jsonError(answer);
+      const detail = sanitizeRemoteMessage(message, [encoded, body, credentials.secretAccessKey]);
+      throw new UserError(
+        'KEY_SOURCE',
+        `kms encrypt with ${key.arn} failed: HTTP ${answer.status}${type === '' ? '' : ` ${type}`}${detail === '' ? '' : `: ${detail}`}`,
+      );
+    }
+    let blob: unknown;
+    try {
+      blob = (JSON.parse(answer.body) as { CiphertextBlob?: unknown }).CiphertextBlob;
+    } catch {
+      throw new UserError('KEY_SOURCE', `kms encrypt with ${key.arn}: the answer is not JSON`);
+    }
+    if (typeof blob !== 'string' || blob === '' || !isBase64(blob)) {
+      throw new UserError('KEY_SOURCE', `kms encrypt with ${key.arn}: the answer has no CiphertextBlob`);
+    }
+    return blob;
   }
 
   private describe(): string[] {

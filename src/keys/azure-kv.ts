@@ -25,7 +25,7 @@ import { exchangeGithubOidc } from './azure-oidc-credential.ts';
 import { type HttpAnswer, postApproved, sanitizeRemoteMessage } from './endpoint-policy.ts';
 import { AZURE_ALLOWED_VAULTS_SETTING, checkAzureVault, formatVault } from './cloud-allowlists.ts';
 import type { KeySource } from './key-source.ts';
-import type { MasterKey } from './master-key.ts';
+import type { KeyRecipient, MasterKey } from './master-key.ts';
 import type { FetchLike, Mask } from '../ports.ts';
 
 export { AZURE_OIDC_AUDIENCE } from './azure-oidc-credential.ts';
@@ -177,8 +177,60 @@ export function createAzureKvKeySource(options: AzureKvKeySourceOptions): KeySou
     return new Uint8Array(Buffer.from(value, 'base64url'));
   }
 
+  /**
+   * The wrap direction (sops `azkv.MasterKey.Encrypt`): the key operation `encrypt` with
+   * RSA-OAEP-256; `enc` is the result as unpadded base64url. sops looks up the latest version
+   * when the rule names none; here the version must be given.
+   */
+  async function encryptAzure(key: Omit<AzureKey, 'enc'>, plaintext: Uint8Array): Promise<string> {
+    const check = checkAzureVault(options.allowedVaults, key.vaultUrl);
+    if (!check.ok) throw new UserError('KEY_SOURCE', check.reason);
+    if (!NAME_RE.test(key.name))
+      throw new UserError('KEY_SOURCE', `azure key name ${JSON.stringify(key.name)} is not a plain name`);
+    if (key.version === '' || !VERSION_RE.test(key.version)) {
+      throw new UserError('UNSUPPORTED', `azure key ${key.name} needs its version to encrypt for it`, {
+        hint: 'give the version in the key URL (https://<vault>/keys/<name>/<version>) or in key_groups',
+      });
+    }
+    const token = await accessToken();
+    const base = check.url.pathname === '/' ? '' : check.url.pathname;
+    const url = new URL(
+      `${check.url.origin}${base}/keys/${key.name}/${key.version}/encrypt?api-version=${API_VERSION}`,
+    );
+    const what = `azure key vault encrypt with ${formatVault(check.url)}/keys/${key.name}/${key.version}`;
+    const value = Buffer.from(plaintext).toString('base64url');
+    const answer = await post(
+      url,
+      { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      JSON.stringify({ alg: 'RSA-OAEP-256', value }),
+      what,
+    );
+    if (answer.status !== 200) {
+      const detail = sanitizeRemoteMessage(azureError(answer.body), [token, value]);
+      throw new UserError(
+        'KEY_SOURCE',
+        `${what} failed: HTTP ${answer.status}${detail === '' ? '' : ` ${detail}`}`,
+      );
+    }
+    let result: unknown;
+    try {
+      result = (JSON.parse(answer.body) as { value?: unknown }).value;
+    } catch {
+      throw new UserError('KEY_SOURCE', `${what}: the answer is not JSON`);
+    }
+    if (typeof result !== 'string' || !/^[A-Za-z0-9_-]+={0,2}$/.test(result)) {
+      throw new UserError('KEY_SOURCE', `${what}: the answer has no value`);
+    }
+    return Buffer.from(result, 'base64url').toString('base64url');
+  }
+
   return {
     name: 'azure_kv',
+    async encrypt(key: KeyRecipient, plaintext: Uint8Array): Promise<string> {
+      if (key.type !== 'azure_kv')
+        throw new UserError('KEY_SOURCE', `the azure source cannot wrap for ${key.type}`);
+      return encryptAzure(key, plaintext);
+    },
     locations: [
       clientId === undefined || tenantId === undefined
         ? 'azure-client-id/azure-tenant-id (not set)'

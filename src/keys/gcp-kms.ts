@@ -29,7 +29,7 @@ import { checkGcpKey } from './cloud-allowlists.ts';
 import { GcpCredentialChain } from './gcp-credential-chain.ts';
 import { gcpEndpoint, googleError, joinPath } from './gcp-credential-source.ts';
 import type { KeySource } from './key-source.ts';
-import type { MasterKey } from './master-key.ts';
+import type { KeyRecipient, MasterKey } from './master-key.ts';
 import type { FetchLike, Mask } from '../ports.ts';
 
 export interface GcpKmsKeySourceOptions {
@@ -116,8 +116,48 @@ export function createGcpKmsKeySource(options: GcpKmsKeySourceOptions): KeySourc
     return new Uint8Array(Buffer.from(plaintext, 'base64'));
   }
 
+  /** The wrap direction (sops `gcpkms.MasterKey.Encrypt`): `:encrypt`; `enc` is the ciphertext. */
+  async function encryptGcp(resourceId: string, plaintext: Uint8Array): Promise<string> {
+    const check = checkGcpKey(options.allowedKeys, resourceId);
+    if (!check.ok) throw new UserError('KEY_SOURCE', check.reason);
+    const token = await chain.accessToken();
+    const base = gcpEndpoint(env, 'SOPS_GCP_KMS_ENDPOINT', 'https://cloudkms.googleapis.com');
+    const url = joinPath(base, `/v1/${resourceId}:encrypt`);
+    const what = `gcp kms encrypt with ${resourceId}`;
+    const encoded = Buffer.from(plaintext).toString('base64');
+    const answer = await postApproved(
+      fetchFn,
+      url,
+      { 'content-type': 'application/json', authorization: `Bearer ${token.value}` },
+      JSON.stringify({ plaintext: encoded }),
+      what,
+      timeoutMs,
+    );
+    if (answer.status !== 200) {
+      const detail = sanitizeRemoteMessage(googleError(answer.body), [token.value, encoded]);
+      throw new UserError(
+        'KEY_SOURCE',
+        `${what} failed: HTTP ${answer.status}${detail === '' ? '' : ` ${detail}`} (as ${token.from})`,
+      );
+    }
+    let ciphertext: unknown;
+    try {
+      ciphertext = (JSON.parse(answer.body) as { ciphertext?: unknown }).ciphertext;
+    } catch {
+      throw new UserError('KEY_SOURCE', `${what}: the answer is not JSON`);
+    }
+    if (typeof ciphertext !== 'string' || ciphertext === '')
+      throw new UserError('KEY_SOURCE', `${what}: the answer has no ciphertext`);
+    return ciphertext;
+  }
+
   return {
     name: 'gcp_kms',
+    async encrypt(key: KeyRecipient, plaintext: Uint8Array): Promise<string> {
+      if (key.type !== 'gcp_kms')
+        throw new UserError('KEY_SOURCE', `the gcp kms source cannot wrap for ${key.type}`);
+      return encryptGcp(key.resourceId, plaintext);
+    },
     locations: [
       ...chain.locations,
       `allowed keys: ${options.allowedKeys.length === 0 ? 'any' : options.allowedKeys.join(', ')}`,

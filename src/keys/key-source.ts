@@ -1,4 +1,4 @@
-import type { MasterKey } from './master-key.ts';
+import type { KeyRecipient, MasterKey } from './master-key.ts';
 
 /**
  * One source of master keys (age identities, OpenPGP keys, a cloud KMS client...).
@@ -15,4 +15,9 @@ export interface KeySource {
   readonly locations: readonly string[];
   /** Returns the plaintext data key (32 bytes) or Shamir share (33 bytes). */
   decrypt(key: MasterKey): Promise<Uint8Array | null>;
+  /**
+   * The wrap direction, for `encrypt`: returns the stanza's `enc` for `plaintext` (a data key
+   * or Shamir share). Absent on sources that cannot wrap; throws when the wrap fails.
+   */
+  encrypt?(key: KeyRecipient, plaintext: Uint8Array): Promise<string>;
 }

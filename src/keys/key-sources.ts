@@ -9,6 +9,7 @@
  * key (one `sops` invocation per file, same key) cost one call.
  */
 import { homedir } from 'node:os';
+import { UserError } from '../errors.ts';
 import type { KeyConfig } from './key-config.ts';
 import { createIdTokenProvider, type IdTokenProvider } from './id-token.ts';
 import type { Exec } from '../ports.ts';
@@ -17,7 +18,7 @@ import { parseAzureAllowedVaults, parseGcpAllowedKeys } from './cloud-allowlists
 import { buildVaultPolicy, parseAwsPolicy } from './endpoint-policy.ts';
 import type { KeySource } from './key-source.ts';
 import { buildLocalKeySources } from './local-keys.ts';
-import type { MasterKey } from './master-key.ts';
+import type { KeyRecipient, MasterKey } from './master-key.ts';
 import { createPacedFetch } from './paced-fetch.ts';
 import type { FetchLike, Mask } from '../ports.ts';
 
@@ -69,6 +70,14 @@ export function lazyKeySource(
       const value = await pending;
       // Each caller gets its own copy: callers may wipe the data key when done.
       return value === null ? null : new Uint8Array(value);
+    },
+    async encrypt(key: KeyRecipient, plaintext: Uint8Array): Promise<string> {
+      loaded ??= load();
+      ready = await loaded;
+      if (ready.encrypt === undefined) {
+        throw new UserError('UNSUPPORTED', `encrypt cannot wrap a data key for ${name} keys yet`);
+      }
+      return ready.encrypt(key, plaintext);
     },
   };
 }

@@ -59,3 +59,12 @@ export function describeMasterKey(key: MasterKey): string {
       return `huaweicloud kms ${key.keyId}`;
   }
 }
+
+/** A stanza type's fields without the data it carries: what a data key is wrapped for. */
+type WithoutEnc<K> = K extends MasterKey ? Omit<K, 'enc'> : never;
+
+/**
+ * A master key to encrypt a new data key for, as a `.sops.yaml` creation rule or a flag names
+ * it: the stanza it becomes, before `enc` exists.
+ */
+export type KeyRecipient = WithoutEnc<MasterKey>;

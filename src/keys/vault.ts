@@ -23,7 +23,7 @@ import {
   type VaultPolicy,
 } from './endpoint-policy.ts';
 import type { KeySource } from './key-source.ts';
-import type { MasterKey } from './master-key.ts';
+import type { KeyRecipient, MasterKey } from './master-key.ts';
 import type { FetchLike, Mask } from '../ports.ts';
 
 /** What {@link createVaultKeySource} needs. */
@@ -276,8 +276,17 @@ class VaultKeySource implements KeySource {
     return { value: clientToken, from: what };
   }
 
-  private async decryptVault(key: VaultKey): Promise<Uint8Array> {
-    const { policy, jwtLogin: jwt, mask } = this.options;
+  /**
+   * One transit call (`decrypt` or `encrypt`) for `key`: the address is checked against the
+   * policy before any token is read, and the answer's `data` is returned.
+   */
+  private async transit(
+    key: Omit<VaultKey, 'enc'>,
+    operation: 'decrypt' | 'encrypt',
+    payload: Record<string, string>,
+    secrets: readonly string[],
+  ): Promise<Record<string, unknown>> {
+    const { policy, jwtLogin: jwt } = this.options;
     const { tokenFile } = this;
     const fail = (reason: string): never => {
       throw new UserError('KEY_SOURCE', reason);
@@ -298,11 +307,11 @@ class VaultKeySource implements KeySource {
       );
     }
 
-    const what = `vault transit decrypt with ${key.enginePath}/${key.keyName}`;
+    const what = `vault transit ${operation} with ${key.enginePath}/${key.keyName}`;
     const base = check.url.pathname === '/' ? '' : check.url.pathname;
-    const url = new URL(`${check.url.origin}${base}/v1/${key.enginePath}/decrypt/${key.keyName}`);
+    const url = new URL(`${check.url.origin}${base}/v1/${key.enginePath}/${operation}/${key.keyName}`);
     const headers: Record<string, string> = { ...this.baseHeaders(), 'x-vault-token': found.value };
-    const body = JSON.stringify({ ciphertext: key.enc });
+    const body = JSON.stringify(payload);
 
     let answer: HttpAnswer;
     try {
@@ -312,23 +321,51 @@ class VaultKeySource implements KeySource {
       return fail(`${what}: ${describeNetworkError(error, url)}`);
     }
 
-    const secrets = [found.value, key.enc, body];
     if (answer.status < 200 || answer.status >= 300) {
-      const detail = sanitizeRemoteMessage(vaultErrors(answer.body), secrets);
+      const detail = sanitizeRemoteMessage(vaultErrors(answer.body), [found.value, body, ...secrets]);
       return fail(`${what} failed: HTTP ${answer.status}${detail === '' ? '' : `: ${detail}`}`);
     }
-    let plaintext: unknown;
+    let data: unknown;
     try {
-      plaintext = (JSON.parse(answer.body) as { data?: { plaintext?: unknown } }).data?.plaintext;
+      data = (JSON.parse(answer.body) as { data?: unknown }).data;
     } catch {
       return fail(`${what}: the answer is not JSON`);
     }
-    if (typeof plaintext !== 'string') return fail(`${what}: the answer has no data.plaintext`);
-    mask(plaintext);
+    if (typeof data !== 'object' || data === null) return fail(`${what}: the answer has no data`);
+    return data as Record<string, unknown>;
+  }
+
+  private async decryptVault(key: VaultKey): Promise<Uint8Array> {
+    const what = `vault transit decrypt with ${key.enginePath}/${key.keyName}`;
+    const data = await this.transit(key, 'decrypt', { ciphertext: key.enc }, [key.enc]);
+    const plaintext = data['plaintext'];
+    if (typeof plaintext !== 'string') {
+      throw new UserError('KEY_SOURCE', `${what}: the answer has no data.plaintext`);
+    }
+    this.options.mask(plaintext);
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(plaintext) || plaintext.length % 4 !== 0) {
-      return fail(`${what}: the answer's plaintext is not base64`);
+      throw new UserError('KEY_SOURCE', `${what}: the answer's plaintext is not base64`);
     }
     return new Uint8Array(Buffer.from(plaintext, 'base64'));
+  }
+
+  /**
+   * The wrap direction (sops `hcvault.MasterKey.Encrypt`): `POST {engine}/encrypt/{key}` with
+   * the data key as base64; the answer's `data.ciphertext` (`vault:v1:…`) is the stanza's `enc`.
+   */
+  async encrypt(key: KeyRecipient, plaintext: Uint8Array): Promise<string> {
+    if (key.type !== 'hc_vault')
+      throw new UserError('KEY_SOURCE', `the vault source cannot wrap for ${key.type}`);
+    const encoded = Buffer.from(plaintext).toString('base64');
+    const data = await this.transit(key, 'encrypt', { plaintext: encoded }, [encoded]);
+    const ciphertext = data['ciphertext'];
+    if (typeof ciphertext !== 'string' || !ciphertext.startsWith('vault:')) {
+      throw new UserError(
+        'KEY_SOURCE',
+        `vault transit encrypt with ${key.enginePath}/${key.keyName}: the answer has no data.ciphertext`,
+      );
+    }
+    return ciphertext;
   }
 }
 

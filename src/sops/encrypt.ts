@@ -1,7 +1,6 @@
 /**
- * Tree encryption as sops does it (`Tree.Encrypt`), with the MAC. The product only decrypts;
- * this exists so tests can build files with known plaintext (canaries, property tests) and so
- * the benchmark has an AES-GCM floor over the same values.
+ * Tree encryption as sops does it (`Tree.Encrypt`), with the MAC: the core of `encrypt`
+ * (encrypt-file.ts), and what tests and the benchmark use to build files with known plaintext.
  */
 import { encryptValue } from './cipher.ts';
 import { formatGoTime } from './go-time.ts';

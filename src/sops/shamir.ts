@@ -3,7 +3,8 @@
  * GF(2^8) with the AES polynomial x^8+x^4+x^3+x+1, one polynomial per secret byte, and each
  * share laid out as the y-values followed by its x-coordinate as the LAST byte.
  *
- * Only `combineShares` is needed to decrypt; `splitSecret` exists so tests can make shares.
+ * `combineShares` rebuilds a data key when decrypting; `splitSecret` makes one share per key
+ * group when encrypting.
  */
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../errors.ts';
@@ -83,7 +84,7 @@ export function combineShares(shares: readonly Uint8Array[]): Uint8Array {
 
 /**
  * Splits `secret` into `parts` shares of which any `threshold` rebuild it (sops
- * `shamir.Split`: share i has x = i + 1). For tests and tooling; decryption never splits.
+ * `shamir.Split`: share i has x = i + 1), with fresh random coefficients for every byte.
  */
 export function splitSecret(
   secret: Uint8Array,
