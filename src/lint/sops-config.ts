@@ -7,7 +7,7 @@
  * not an error that stops the run: sops ignores the compile error of `regexp.MatchString`, so
  * such a rule never matches, and this port does the same.
  */
-import path from 'node:path';
+import { creationRulePath } from '../sops/creation-rule.ts';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { errorMessage, UserError } from '../errors.ts';
 import { compileGoRegexp } from '../sops/go-regexp.ts';
@@ -108,8 +108,7 @@ export function parseSopsConfig(text: string, file: string): SopsConfig {
  * own problem already fails the lint).
  */
 export function matchCreationRule(config: SopsConfig, absolutePath: string): CreationRule | undefined {
-  const dir = path.dirname(config.file) + path.sep;
-  const candidate = absolutePath.startsWith(dir) ? absolutePath.slice(dir.length) : absolutePath;
+  const candidate = creationRulePath(config.file, absolutePath);
   const rule = config.rules.find((r) => r.pathRegex === undefined || pathMatches(r.pathRegex, candidate));
   return rule === undefined || config.brokenRules.has(rule.number) ? undefined : rule;
 }
