@@ -21,11 +21,13 @@ import {
   kmsRecipient,
   matchRuleForFile,
   parseSopsConfigFile,
+  type MatchedRule,
   vaultRecipient,
   type SopsConfigFile,
 } from '../sops/creation-rule.ts';
 import { encryptFileBytes, type EncryptPlan, type WrapKey } from '../sops/encrypt-file.ts';
 import { formatFromPath } from '../sops/formats.ts';
+import type { Selection } from '../sops/metadata.ts';
 import type { Command, CommandDeps } from './command.ts';
 import { MAX_INPUT_BYTES } from './decrypt.ts';
 
@@ -34,8 +36,47 @@ const CLOUD_TYPES: readonly KeyRecipient['type'][] = ['kms', 'hc_vault', 'gcp_km
 /** Key types `encrypt` cannot wrap for yet: refused by name, never skipped. */
 const UNSUPPORTED_TYPES: readonly KeyRecipient['type'][] = ['hckms'];
 
-async function loadSopsConfig(config: EncryptConfig, cwd: string): Promise<SopsConfigFile | undefined> {
-  const file = config.sopsConfig === undefined ? findSopsConfig(cwd) : path.resolve(cwd, config.sopsConfig);
+/** What `runEncrypt` can be told beyond the inputs (lint --fix uses both). */
+export interface EncryptRunOptions {
+  /** The selection when neither a flag nor the creation rule sets one. */
+  readonly defaultSelection?: Selection;
+  /**
+   * Look for `.sops.yaml` from this folder up, never above `root`, instead of from the
+   * current folder up without a bound: lint finds a file's config that way, and a fix must
+   * follow the rule its finding named.
+   */
+  readonly configSearch?: { readonly from: string; readonly root: string };
+}
+
+/** Which keys and options a file was encrypted with, for a caller's message. */
+export interface EncryptedWith {
+  /** The creation rule that gave the keys or options; undefined when none matched. */
+  readonly rule: MatchedRule | undefined;
+  /** The `.sops.yaml` the rule is in. */
+  readonly sopsConfig: string | undefined;
+  /** The key flags, when they replaced the rule's keys. */
+  readonly flagKeys: readonly KeyRecipient[];
+}
+
+function locateSopsConfig(
+  config: EncryptConfig,
+  cwd: string,
+  options: EncryptRunOptions,
+): string | undefined {
+  if (config.sopsConfig !== undefined) return path.resolve(cwd, config.sopsConfig);
+  if (options.configSearch === undefined) return findSopsConfig(cwd);
+  const { from, root } = options.configSearch;
+  const found = findSopsConfig(from);
+  // The nearest one is outside the repository: so is every other one above `from`.
+  return found === undefined || path.relative(root, found).startsWith('..') ? undefined : found;
+}
+
+async function loadSopsConfig(
+  config: EncryptConfig,
+  cwd: string,
+  options: EncryptRunOptions = {},
+): Promise<SopsConfigFile | undefined> {
+  const file = locateSopsConfig(config, cwd, options);
   if (file === undefined) return undefined;
   let text: string;
   try {
@@ -70,8 +111,9 @@ export async function planEncryption(
   config: EncryptConfig,
   absolutePath: string,
   cwd: string,
-): Promise<{ plan: EncryptPlan; sopsConfig: SopsConfigFile | undefined }> {
-  const sopsConfig = await loadSopsConfig(config, cwd);
+  options: EncryptRunOptions = {},
+): Promise<{ plan: EncryptPlan; sopsConfig: SopsConfigFile | undefined; with: EncryptedWith }> {
+  const sopsConfig = await loadSopsConfig(config, cwd, options);
   const rule =
     sopsConfig === undefined
       ? undefined
@@ -91,9 +133,10 @@ export async function planEncryption(
     plan: {
       keyGroups: flags.length > 0 ? [flags] : (rule?.keyGroups ?? []),
       shamirThreshold: config.shamirThreshold ?? rule?.shamirThreshold ?? 0,
-      selection: config.selection ?? rule?.selection,
+      selection: config.selection ?? rule?.selection ?? options.defaultSelection,
       macOnlyEncrypted: config.macOnlyEncrypted || rule?.macOnlyEncrypted === true,
     },
+    with: { rule, sopsConfig: sopsConfig?.file, flagKeys: flags },
   };
 }
 
@@ -150,18 +193,22 @@ async function readPlainInput(file: string): Promise<Uint8Array> {
   }
 }
 
-/** Runs `encrypt`; `cwd` is where `.sops.yaml` is looked for and FILE is relative to. */
+/**
+ * Runs `encrypt`; `cwd` is where `.sops.yaml` is looked for (unless `options` say otherwise)
+ * and FILE is relative to. Returns what the file was encrypted with.
+ */
 export async function runEncrypt(
   config: EncryptConfig,
   deps: CommandDeps,
   cwd = process.cwd(),
-): Promise<void> {
+  options: EncryptRunOptions = {},
+): Promise<EncryptedWith> {
   try {
     const file = path.resolve(cwd, config.file);
     const input = await readPlainInput(file);
     const inputFormat = config.inputType ?? formatFromPath(config.file);
     const outputFormat = config.outputType ?? inputFormat;
-    const { plan, sopsConfig } = await planEncryption(config, file, cwd);
+    const { plan, sopsConfig, with: encryptedWith } = await planEncryption(config, file, cwd, options);
     checkSupported(plan);
     const wrap = await createWrap(config, plan, deps);
     await encryptFileBytes(input, inputFormat, plan, {
@@ -187,6 +234,7 @@ export async function runEncrypt(
         }
       },
     });
+    return encryptedWith;
   } catch (error) {
     throw withContext(`encrypting ${config.file}`, error, config.file);
   }

@@ -1,7 +1,8 @@
 /**
  * `lint [PATH...]`: fails (exit 1) when a plaintext secret would merge. Findings go to stdout
  * in the chosen format, optionally also as a SARIF file; the `findings` output counts the
- * findings that were not suppressed.
+ * findings that were not suppressed. `--fix` encrypts the flagged Secret files first
+ * (lint-fix.ts) and reports what remains.
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -9,10 +10,12 @@ import path from 'node:path';
 import { lintFlags, parseLintConfig, type LintConfig } from '../config/lint.ts';
 import { UserError } from '../errors.ts';
 import { lintPaths, type LintResult } from '../lint/lint.ts';
+import { withAdvice } from '../lint/fix-plan.ts';
 import type { Finding } from '../lint/rules.ts';
 import { renderFindings, renderSarif } from '../lint/render.ts';
 import { parseLintConfig as parseLintFile, type LintFileConfig } from '../lint/suppress.ts';
 import type { Command, CommandDeps } from './command.ts';
+import { fixFindings } from './lint-fix.ts';
 import { lintRendered } from './lint-rendered.ts';
 
 /** The suppression file read when `--config` is not given and it exists. */
@@ -45,25 +48,36 @@ function withRendered(result: LintResult, rendered: readonly Finding[]): LintRes
   return { ...result, findings };
 }
 
-/** Runs the gate and reports; returns the result for callers that want the data. */
+/** One check: the file rules, and the rendered check when it is on. */
+async function checkOnce(
+  config: LintConfig,
+  lintFile: LintFileConfig | undefined,
+  deps: CommandDeps,
+  cwd: string,
+): Promise<LintResult> {
+  const files = await lintPaths({ paths: config.paths, cwd, exec: deps.exec, config: lintFile });
+  return config.rendered === undefined
+    ? files
+    : withRendered(files, await lintRendered({ paths: config.paths, cwd, kustomize: config.rendered }, deps));
+}
+
+/**
+ * Runs the gate and reports; returns the result for callers that want the data. With `fix`,
+ * the flagged Secret files are encrypted first and the result is the check run again after
+ * that: what remains, each left finding with its advice as the hint.
+ */
 export async function runLint(
   config: LintConfig,
   deps: CommandDeps,
   cwd = process.cwd(),
 ): Promise<LintResult> {
-  const files = await lintPaths({
-    paths: config.paths,
-    cwd,
-    exec: deps.exec,
-    config: await loadLintFile(config, cwd),
-  });
-  const result =
-    config.rendered === undefined
-      ? files
-      : withRendered(
-          files,
-          await lintRendered({ paths: config.paths, cwd, kustomize: config.rendered }, deps),
-        );
+  const lintFile = await loadLintFile(config, cwd);
+  let result = await checkOnce(config, lintFile, deps, cwd);
+  if (config.fix !== undefined && result.findings.length > 0) {
+    const outcome = await fixFindings(result.findings, config.fix, deps, cwd);
+    if (outcome.fixed.length > 0) result = await checkOnce(config, lintFile, deps, cwd);
+    result = { ...result, findings: withAdvice(result.findings, outcome.advice) };
+  }
   deps.host.writeStdout(renderFindings(result, config.format));
   if (config.sarifFile !== undefined)
     await writeFile(path.resolve(cwd, config.sarifFile), renderSarif(result));
@@ -80,7 +94,7 @@ export const lintCommand: Command<LintConfig> = {
   name: 'lint',
   summary: 'fail when a plaintext secret would merge (no keys needed)',
   usage:
-    'lint [PATH...] [--format text|json|sarif|github] [--config FILE] [--sarif-file FILE] [--fail-on error|warning]\n        [--rendered [--kustomize-path F | --kustomize-version V]]',
+    'lint [PATH...] [--format text|json|sarif|github] [--config FILE] [--sarif-file FILE] [--fail-on error|warning]\n        [--rendered [--kustomize-path F | --kustomize-version V]]\n        [--fix [--age RECIPIENT]... [--pgp FINGERPRINT]... [--pgp-key-file FILE]...]',
   flags: lintFlags,
   positionals: [{ name: 'path', variadic: true }],
   parse: parseLintConfig,

@@ -82,7 +82,7 @@ export const encryptFlags = {
 } as const;
 
 /** A multi-valued key input: one per line or comma-separated, as sops's flags take them. */
-function keyValues(read: InputReader, name: string): string[] {
+export function keyValues(read: InputReader, name: string): string[] {
   return lines(read(name)).flatMap((line) =>
     line
       .split(',')

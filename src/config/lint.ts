@@ -3,7 +3,9 @@ import { UserError } from '../errors.ts';
 import { LINT_FORMATS, type LintFormat } from '../lint/render.ts';
 import type { Severity } from '../lint/rules.ts';
 import { parseKustomizeChoice, type BuildConfig } from './build.ts';
+import { keyValues, type EncryptConfig } from './encrypt.ts';
 import { lines, optional, parseBoolean, type InputReader, type ShellOptions } from './inputs.ts';
+import { parseKeys } from './keys.ts';
 import type { Env } from '../ports.ts';
 
 /** `lint`: the plaintext-secret gate. It needs no keys. */
@@ -27,6 +29,13 @@ export interface LintConfig {
    * (commands/lint-rendered.ts), with this kustomize; undefined when off.
    */
   readonly rendered: Pick<BuildConfig, 'kustomizePath' | 'kustomizeRelease' | 'env'> | undefined;
+  /**
+   * `fix`: encrypt each flagged plaintext Secret file in place (commands/lint-fix.ts) with
+   * these settings, all but the file; undefined when off. Only `age` and `pgp` (and the
+   * key inputs, for pgp public keys and cloud credentials) come from inputs: the keys and
+   * options are otherwise the creation rule's of the `.sops.yaml` lint found for the file.
+   */
+  readonly fix: Omit<EncryptConfig, 'file'> | undefined;
 }
 
 const FAIL_ON: readonly Severity[] = ['error', 'warning'];
@@ -40,7 +49,44 @@ export const lintFlags = {
   rendered: { type: 'boolean' },
   'kustomize-path': { type: 'string' },
   'kustomize-version': { type: 'string' },
+  fix: { type: 'boolean' },
+  age: { type: 'string', multiple: true },
+  pgp: { type: 'string', multiple: true },
+  'pgp-key-file': { type: 'string', multiple: true },
 } as const;
+
+/** The encrypt settings of `fix`, or undefined when it is off (then no recipient may be given). */
+function parseFix(read: InputReader, env: Env, shell: ShellOptions): Omit<EncryptConfig, 'file'> | undefined {
+  const age = keyValues(read, 'age');
+  const pgp = keyValues(read, 'pgp');
+  if (!parseBoolean(read, 'fix')) {
+    if (age.length > 0 || pgp.length > 0) {
+      throw new UserError('USAGE', 'lint takes age and pgp recipients only with fix', {
+        hint: 'add --fix (input fix: true) to encrypt the flagged Secret files for them',
+      });
+    }
+    return undefined;
+  }
+  return {
+    command: 'encrypt',
+    inputType: undefined,
+    outputType: undefined,
+    output: undefined,
+    inPlace: true,
+    sopsConfig: undefined,
+    age,
+    pgp,
+    hcVaultTransit: [],
+    kms: [],
+    gcpKms: [],
+    azureKv: [],
+    encryptionContext: {},
+    shamirThreshold: undefined,
+    selection: undefined,
+    macOnlyEncrypted: false,
+    keys: parseKeys(read, env, shell),
+  };
+}
 
 /** Reads and validates the inputs of `lint`. */
 export function parseLintConfig(read: InputReader, env: Env, shell: ShellOptions): LintConfig {
@@ -63,5 +109,6 @@ export function parseLintConfig(read: InputReader, env: Env, shell: ShellOptions
     sarifFile: optional(read('sarif-file')),
     failOn: failOn as Severity,
     rendered: parseBoolean(read, 'rendered') ? { ...parseKustomizeChoice(read, env, shell), env } : undefined,
+    fix: parseFix(read, env, shell),
   };
 }
