@@ -4,7 +4,7 @@
  * keys and options as sops's flags do, and in-place with output is a usage error.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -99,6 +99,42 @@ describe('planEncryption follows sops: flags replace the rule keys, selection fl
       planEncryption(configOf({ file: 's.yaml', config: '/dev/null' }), path.join(dir, 's.yaml'), dir),
       /no keys to encrypt for/,
     );
+  });
+});
+
+describe("lint --fix's options: a default selection, and a config search that stops at the repository", () => {
+  const fallback = { kind: 'encrypted_regex', value: '^(data|stringData)$' } as const;
+  test('the default selection applies only when neither a flag nor the rule sets one', async () => {
+    const dir = await workspace(`creation_rules:\n  - age: ${A}\n`, 's.yaml', '');
+    const file = path.join(dir, 's.yaml');
+    const options = { defaultSelection: fallback };
+    const bare = await planEncryption(configOf({ file }), file, dir, options);
+    assert.deepEqual(bare.plan.selection, fallback);
+    assert.deepEqual(bare.with.rule?.number, 1);
+    const flagged = await planEncryption(configOf({ file, 'encrypted-suffix': '_x' }), file, dir, options);
+    assert.deepEqual(flagged.plan.selection, { kind: 'encrypted_suffix', value: '_x' });
+    const ruled = await workspace(
+      `creation_rules:\n  - age: ${A}\n    encrypted_regex: ^data$\n`,
+      's.yaml',
+      '',
+    );
+    const fromRule = await planEncryption(configOf({ file }), path.join(ruled, 's.yaml'), ruled, options);
+    assert.deepEqual(fromRule.plan.selection, { kind: 'encrypted_regex', value: '^data$' });
+  });
+  test('a .sops.yaml above the root is not used; one inside it is, whatever the cwd', async () => {
+    const outer = await workspace(`creation_rules:\n  - age: ${A}\n`, 'unused', '');
+    const root = path.join(outer, 'repo');
+    await mkdir(path.join(root, 'app'), { recursive: true });
+    const file = path.join(root, 'app', 's.yaml');
+    const search = { from: path.dirname(file), root };
+    await assert.rejects(
+      planEncryption(configOf({ file }), file, tmpdir(), { configSearch: search }),
+      /no keys to encrypt for/,
+    );
+    await writeFile(path.join(root, '.sops.yaml'), `creation_rules:\n  - age: ${B}\n`);
+    const inside = await planEncryption(configOf({ file }), file, tmpdir(), { configSearch: search });
+    assert.deepEqual(inside.plan.keyGroups, [[{ type: 'age', recipient: B }]]);
+    assert.equal(inside.with.sopsConfig, path.join(root, '.sops.yaml'));
   });
 });
 
