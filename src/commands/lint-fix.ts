@@ -42,9 +42,9 @@ function describeKeys(used: EncryptedWith, cwd: string): string {
       .map((key) => (key.type === 'age' ? key.recipient : key.type === 'pgp' ? `pgp ${key.fp}` : key.type))
       .join(', ');
   }
-  const config =
-    used.sopsConfig === undefined ? '.sops.yaml' : path.relative(cwd, used.sopsConfig) || '.sops.yaml';
-  return `creation rule ${String(used.rule?.number ?? '?')} of ${config.split(path.sep).join('/')}`;
+  // Without key flags a rule matched, or planEncryption would have refused the file.
+  const where = used.sopsConfig === undefined ? '.sops.yaml' : path.relative(cwd, used.sopsConfig);
+  return `creation rule ${String(used.rule?.number)} of ${where.split(path.sep).join('/')}`;
 }
 
 /**

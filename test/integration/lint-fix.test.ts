@@ -72,9 +72,9 @@ async function lintFix(
  * default selection: the same values, comments and key order, laid out as sops lays YAML out
  * (4-space indent).
  */
-async function sopsRoundTrip(text: string): Promise<string> {
+async function sopsRoundTrip(text: string, extension = '.yaml'): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'ksd-lint-fix-sops-'));
-  const file = path.join(dir, 'plain.yaml');
+  const file = path.join(dir, `plain${extension}`);
   await writeFile(file, text);
   await writeFile(
     file,
@@ -99,6 +99,12 @@ describe('lint --fix by the .sops.yaml creation rules', () => {
   let run: Awaited<ReturnType<typeof lintFix>>;
   const originals: Record<string, string> = {
     'ruled/db.yaml': commented,
+    'ruled/two.yaml': `${onlyStringData}---\n${commented}`,
+    'ruled/api.json': `${JSON.stringify(
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'j' }, stringData: { token: 'CANARY-json' } },
+      null,
+      2,
+    )}\n`,
     'selected/api.yaml': onlyStringData,
     'other/loose.yaml': onlyStringData.replace('name: api', 'name: loose'),
     'kustomization.yaml':
@@ -120,15 +126,19 @@ describe('lint --fix by the .sops.yaml creation rules', () => {
   });
 
   test('each fixed file opens with the real sops -d, MAC verified, giving back the original', async () => {
-    for (const file of ['ruled/db.yaml', 'selected/api.yaml']) {
+    for (const file of ['ruled/db.yaml', 'ruled/two.yaml', 'ruled/api.json', 'selected/api.yaml']) {
       const written = await readFile(path.join(dir, file), 'utf8');
-      assert.match(written, /^sops:/m, file);
+      assert.match(written, /^sops:|^\t"sops": \{/m, file);
       assert.doesNotMatch(written, /CANARY/, file);
     }
     // A file in sops's layout comes back byte for byte; any other keeps its values, comments
     // and key order exactly as sops itself keeps them.
     assert.equal(await sopsDecrypt(path.join(dir, 'selected/api.yaml'), age), onlyStringData);
-    assert.equal(await sopsDecrypt(path.join(dir, 'ruled/db.yaml'), age), await sopsRoundTrip(commented));
+    for (const file of ['ruled/db.yaml', 'ruled/two.yaml', 'ruled/api.json']) {
+      const original = originals[file] ?? '';
+      const expected = await sopsRoundTrip(original, path.extname(file));
+      assert.equal(await sopsDecrypt(path.join(dir, file), age), expected, file);
+    }
   });
 
   test('the log names each fixed file and its rule, never a value', () => {
