@@ -77,7 +77,10 @@ export async function fixFindings(
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       // The file is unchanged: replaceFile renames only a verified temp file.
-      const why = errorMessage(error).replace(`encrypting ${absolute}: `, '');
+      // Paths as lint prints them: relative to the working directory.
+      const why = errorMessage(error)
+        .replace(`encrypting ${absolute}: `, '')
+        .replaceAll(`${cwd}${path.sep}`, '');
       const hint = error.hint === undefined ? '' : `; ${error.hint}`;
       for (const f of findings) {
         if (f.file === file) advice.push({ finding: f, advice: `not encrypted: ${why}${hint}` });

@@ -162,7 +162,10 @@ describe('lint --fix by the .sops.yaml creation rules', () => {
   test('a file no rule matches, with no --age or --pgp, is left as it was, with a clear message', async () => {
     assert.equal(await readFile(path.join(dir, 'other/loose.yaml'), 'utf8'), originals['other/loose.yaml']);
     const line = run.host.logs.find((l) => l.startsWith('not fixed: other/loose.yaml'));
-    assert.match(line ?? '', /no creation rule matches other\/loose\.yaml.*or pass --age or --pgp/);
+    assert.match(
+      line ?? '',
+      /not encrypted: \.sops\.yaml: no creation rule matches other\/loose\.yaml.*or pass --age or --pgp/,
+    );
     assert.ok(
       run.result.findings.some((f) => f.file === 'other/loose.yaml' && f.rule === 'plaintext-secret'),
     );
