@@ -4,6 +4,7 @@
  * control plane boots; tests that need a component wait for it (state.ts). Teardown stops
  * everything that started, even when tests failed.
  */
+import { closeSharedOidcIssuer } from './components/oidc.ts';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { components } from './components/index.ts';
@@ -90,4 +91,5 @@ export function globalSetup(): void {
 export async function globalTeardown(): Promise<void> {
   await preparing;
   await Promise.allSettled(started.map((s) => s.stop()));
+  await closeSharedOidcIssuer();
 }

@@ -265,6 +265,17 @@ export function sharedOidcIssuer(): Promise<GithubOidcIssuer> {
   return shared;
 }
 
+/**
+ * Closes the shared issuer if anything started it. The \`oidc\` component stops it too, but a
+ * run without that component (KSD_COMPONENTS=vault) would otherwise keep its server open and
+ * never exit; closing twice is harmless.
+ */
+export async function closeSharedOidcIssuer(): Promise<void> {
+  const issuer = shared;
+  shared = undefined;
+  if (issuer !== undefined) await (await issuer).close().catch(() => undefined);
+}
+
 /** The `oidc` component: info `{requestUrl, requestToken, issuer, jwksUrl, configureUrl}`. */
 export const oidc: Component = {
   name: 'oidc',
