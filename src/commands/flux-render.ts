@@ -236,6 +236,7 @@ export async function renderFlux(
             registry: context.registry,
             tool: context.tool,
             env: config.env,
+            remotePolicy: config.remotePolicy,
             ...(context.undecrypted === undefined ? {} : { undecrypted: context.undecrypted }),
           },
         );

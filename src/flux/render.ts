@@ -15,7 +15,9 @@ import path from 'node:path';
 import { parseAllDocuments, type Document } from 'yaml';
 import { UserError, withContext } from '../errors.ts';
 import { isRecord } from '../is-record.ts';
-import { kustomizeFailure, type BuildDeps } from '../kustomize/build.ts';
+import { kustomizeEnv, kustomizeFailure, type BuildDeps } from '../kustomize/build.ts';
+import { withEgress } from '../kustomize/egress-proxy.ts';
+import { PUBLIC_REMOTES } from '../kustomize/remote-policy.ts';
 import { formatForRole, walkGraph, type GraphFile, type KustomizeGraph } from '../kustomize/graph.ts';
 import { decryptAfterBuild } from '../kustomize/post-build.ts';
 import { stageGraph } from '../kustomize/stage.ts';
@@ -71,8 +73,14 @@ export async function buildFluxGraph(
   dir: string,
   root: string,
   generated: GeneratedKustomization,
+  remote: Pick<RenderDeps, 'remotePolicy' | 'resolveHost'> = {},
 ): Promise<KustomizeGraph> {
-  const base = await walkGraph(dir, { root });
+  const walkOptions = {
+    root,
+    ...(remote.remotePolicy === undefined ? {} : { remotePolicy: remote.remotePolicy }),
+    ...(remote.resolveHost === undefined ? {} : { resolveHost: remote.resolveHost }),
+  };
+  const base = await walkGraph(dir, walkOptions);
   const acc = {
     files: new Map(base.files),
     generated: new Map(base.generated),
@@ -80,7 +88,7 @@ export async function buildFluxGraph(
     remote: [...base.remote],
   };
   for (const component of generated.components) {
-    mergeGraph(acc, await walkGraph(path.resolve(dir, component), { root }));
+    mergeGraph(acc, await walkGraph(path.resolve(dir, component), walkOptions));
   }
   if (generated.created) {
     for (const resource of generated.resources) {
@@ -88,7 +96,7 @@ export async function buildFluxGraph(
       const rel = toRel(root, abs);
       if (acc.files.has(rel)) continue;
       if ((await stat(abs)).isDirectory()) {
-        mergeGraph(acc, await walkGraph(abs, { root }));
+        mergeGraph(acc, await walkGraph(abs, walkOptions));
       } else {
         acc.files.set(rel, {
           rel,
@@ -155,16 +163,6 @@ async function refuseEncrypted(graph: KustomizeGraph, k: FluxKustomization): Pro
   }
 }
 
-/** kustomize never needs key material (the same rule as src/kustomize/build.ts). */
-function kustomizeEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (/^(SOPS_|VAULT_TOKEN$|AWS_SECRET_ACCESS_KEY$|AWS_SESSION_TOKEN$|INPUT_)/.test(name)) continue;
-    out[name] = value;
-  }
-  return out;
-}
-
 async function runKustomize(
   graph: KustomizeGraph,
   k: FluxKustomization,
@@ -179,10 +177,13 @@ async function runKustomize(
   });
   try {
     const args = [...deps.tool.prefix, staged.target, '--load-restrictor', 'LoadRestrictionsNone'];
-    const result = await deps.exec.run(deps.tool.command, args, {
-      cwd: staged.target,
-      env: kustomizeEnv(deps.env),
-    });
+    const result = await withEgress(
+      graph.remote,
+      deps.remotePolicy ?? PUBLIC_REMOTES,
+      kustomizeEnv(deps.env),
+      deps,
+      (env) => deps.exec.run(deps.tool.command, args, { cwd: staged.target, env }),
+    );
     if (result.exitCode !== 0) {
       throw kustomizeFailure(`Kustomization ${kustomizationId(k)}: kustomize build failed`, result, {
         registry: deps.registry,
@@ -245,7 +246,7 @@ export async function renderKustomization(
   const generated = await generateKustomization(dir, k.spec, `Kustomization ${id}`, ignored);
   let graph: KustomizeGraph;
   try {
-    graph = await buildFluxGraph(dir, root, generated);
+    graph = await buildFluxGraph(dir, root, generated, deps);
   } catch (error) {
     throw withContext(`Kustomization ${id}`, error);
   }

@@ -13,7 +13,8 @@ import type { Host } from '../ports.ts';
 import type { KeySource } from '../keys/key-source.ts';
 import { walkGraph } from './graph.ts';
 import { withOriginAnnotations } from './origin-annotations.ts';
-import type { RemotePolicy } from './remote-policy.ts';
+import { withEgress } from './egress-proxy.ts';
+import { PUBLIC_REMOTES, type RemotePolicy, type ResolveHost } from './remote-policy.ts';
 import { decryptAfterBuild, needsPostBuild } from './post-build.ts';
 import type { UndecryptedFiles } from './placeholder.ts';
 import type { SecretRegistry } from '../masking.ts';
@@ -60,6 +61,13 @@ export interface BuildDeps {
   readonly signals?: NodeJS.EventEmitter | null;
   /** Diff only: files no key can open are staged with placeholders and recorded here. */
   readonly undecrypted?: UndecryptedFiles;
+  /** Replaces DNS for the remote policy's checks (tests). */
+  readonly resolveHost?: ResolveHost;
+  /**
+   * Which remote resources kustomize may fetch, for callers that walk graphs themselves
+   * (Flux mode); buildTarget takes it from its options. `public` by default.
+   */
+  readonly remotePolicy?: RemotePolicy;
 }
 
 export interface BuildResult {
@@ -144,7 +152,9 @@ export async function resolveKustomize(
  * kustomize never needs key material, and a helm chart or plugin it runs should not see it
  * either: sops and cloud credentials are removed from its environment.
  */
-function kustomizeEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+export function kustomizeEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(env)) {
     if (/^(SOPS_|VAULT_TOKEN$|AWS_SECRET_ACCESS_KEY$|AWS_SESSION_TOKEN$|INPUT_)/.test(name)) continue;
@@ -222,6 +232,7 @@ export async function buildTarget(options: BuildOptions, deps: BuildDeps): Promi
   const walked = await walkGraph(options.target, {
     ...(options.root === undefined ? {} : { root: options.root }),
     ...(options.remotePolicy === undefined ? {} : { remotePolicy: options.remotePolicy }),
+    ...(deps.resolveHost === undefined ? {} : { resolveHost: deps.resolveHost }),
   });
   const graph = options.originAnnotations === true ? await withOriginAnnotations(walked) : walked;
   for (const remote of graph.remote)
@@ -243,10 +254,13 @@ export async function buildTarget(options: BuildOptions, deps: BuildDeps): Promi
       ...(options.enableHelm === true ? ['--enable-helm'] : []),
       ...(options.loadRestrictor === undefined ? [] : ['--load-restrictor', options.loadRestrictor]),
     ];
-    const result = await deps.exec.run(deps.tool.command, args, {
-      cwd: staged.target,
-      env: kustomizeEnv(deps.env),
-    });
+    const result = await withEgress(
+      graph.remote,
+      options.remotePolicy ?? PUBLIC_REMOTES,
+      kustomizeEnv(deps.env),
+      deps,
+      (env) => deps.exec.run(deps.tool.command, args, { cwd: staged.target, env }),
+    );
     if (result.exitCode !== 0) {
       throw kustomizeFailure(`kustomize build ${options.target} failed`, result, {
         registry: deps.registry,

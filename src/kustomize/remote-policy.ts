@@ -116,33 +116,52 @@ export async function checkRemote(
 ): Promise<RemoteTarget | undefined> {
   const target = parseRemoteTarget(entry);
   if (target === undefined) return undefined;
+  await vetHost(target.host, policy, resolve);
+  return target;
+}
+
+/**
+ * The addresses a connection to `host` may use under the policy; throws RemoteRefusal with
+ * the reason when none may. With a host list the named hosts are trusted whatever their
+ * addresses (the workflow named them), so the name itself is returned, to be resolved by
+ * the connection; with `public` every address the name resolves to must be public, and
+ * those checked addresses are what the caller connects to (egress-proxy.ts), so a second
+ * DNS answer cannot point the connection somewhere the check did not see.
+ */
+export async function vetHost(
+  rawHost: string,
+  policy: RemotePolicy,
+  resolve: ResolveHost = resolveWithDns,
+): Promise<readonly string[]> {
+  const host = canonicalHost(rawHost);
   if (policy.kind === 'none')
     throw new RemoteRefusal('remote resources are not allowed (allow-remote: none)');
   if (policy.kind === 'hosts') {
-    if (!policy.hosts.includes(target.host)) {
-      throw new RemoteRefusal(`${target.host} is not in allow-remote (${policy.hosts.join(', ')})`);
+    if (!policy.hosts.includes(host)) {
+      throw new RemoteRefusal(`${host} is not in allow-remote (${policy.hosts.join(', ')})`);
     }
-    return target;
+    return [host];
   }
-  if (target.host === 'localhost' || target.host.endsWith('.localhost')) {
-    throw new RemoteRefusal(`${target.host} is a loopback host`);
+  if (host === 'localhost' || host.endsWith('.localhost')) {
+    throw new RemoteRefusal(`${host} is a loopback host`);
   }
   let addresses: readonly string[];
-  if (isIP(target.host) !== 0) addresses = [target.host];
+  if (isIP(host) !== 0) addresses = [host];
   else {
     try {
-      addresses = await resolve(target.host);
+      addresses = await resolve(host);
     } catch {
-      throw new RemoteRefusal(`${target.host} does not resolve`);
+      throw new RemoteRefusal(`${host} does not resolve`);
     }
   }
+  if (addresses.length === 0) throw new RemoteRefusal(`${host} does not resolve`);
   for (const address of addresses) {
     const kind = nonPublicKind(address);
     if (kind !== undefined) {
       throw new RemoteRefusal(
-        address === target.host ? `${address} is ${kind}` : `${target.host} resolves to ${address}, ${kind}`,
+        address === host ? `${address} is ${kind}` : `${host} resolves to ${address}, ${kind}`,
       );
     }
   }
-  return target;
+  return addresses;
 }
