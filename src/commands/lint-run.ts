@@ -13,7 +13,6 @@ import type { Finding } from '../lint/rules.ts';
 import { renderFindings, renderSarif } from '../lint/render.ts';
 import { parseLintConfig as parseLintFile, type LintFileConfig } from '../lint/suppress.ts';
 import type { CommandDeps } from './command.ts';
-import { lintRendered } from './lint-rendered.ts';
 
 /** The suppression file read when `--config` is not given and it exists. */
 export const DEFAULT_LINT_CONFIG = '.ksd-lint.yaml';
@@ -57,13 +56,15 @@ export async function runLint(
     exec: deps.exec,
     config: await loadLintFile(config, cwd),
   });
-  const result =
-    config.rendered === undefined
-      ? files
-      : withRendered(
-          files,
-          await lintRendered({ paths: config.paths, cwd, kustomize: config.rendered }, deps),
-        );
+  let result = files;
+  if (config.rendered !== undefined) {
+    // The rendered check (kustomize and the engine behind it) loads only when it is asked for.
+    const { lintRendered } = await import('./lint-rendered.ts');
+    result = withRendered(
+      files,
+      await lintRendered({ paths: config.paths, cwd, kustomize: config.rendered }, deps),
+    );
+  }
   deps.host.writeStdout(renderFindings(result, config.format));
   if (config.sarifFile !== undefined)
     await writeFile(path.resolve(cwd, config.sarifFile), renderSarif(result));
