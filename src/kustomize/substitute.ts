@@ -26,7 +26,6 @@ export { parseVariables, VARIABLE_NAME } from './variables.ts';
 
 export const SUBSTITUTE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/substitute';
 
-
 export interface SubstituteOptions {
   readonly vars: ReadonlyMap<string, string>;
   /** An undefined variable with no default is an error (Flux's `substitute: strict`). */
