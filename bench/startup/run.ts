@@ -15,7 +15,9 @@
  * runs use a private cache folder, warmed by the untimed first run.
  *
  * Each case runs RUNS times (default 15), interleaved so drift in machine load hits all of them
- * alike; medians are reported with the load average. Run: `node bench/startup/run.ts`.
+ * alike; medians are reported with the load average. Run: `node bench/startup/run.ts`. With
+ * BENCH_STARTUP_BASELINE set to the dist folder of an earlier bundle, its shipped decrypt, lint
+ * and Action lint run in the same rounds: a before/after under the same load.
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -26,6 +28,8 @@ import { performance } from 'node:perf_hooks';
 import { repoRoot, toolPath } from '../../test/env/paths.ts';
 
 const RUNS = Number(process.env['BENCH_STARTUP_RUNS'] ?? 15);
+/** An earlier bundle (e.g. `KSD_BUNDLE_OUTDIR=/tmp/before node scripts/bundle.ts` at another commit). */
+const baselineDist = process.env['BENCH_STARTUP_BASELINE'];
 const execFileAsync = promisify(execFile);
 
 interface Case {
@@ -123,9 +127,9 @@ async function main(): Promise<void> {
         target: 80,
       });
     }
-    cases.push({
-      name: 'Action lint (index.js)',
-      args: [path.join(dist, 'index.js')],
+    const actionLint = (entry: string, name: string): Case => ({
+      name,
+      args: [entry],
       env: {
         ...runnerFiles,
         GITHUB_ACTIONS: 'true',
@@ -137,6 +141,27 @@ async function main(): Promise<void> {
       },
       code: 0,
     });
+    cases.push(actionLint(path.join(dist, 'index.js'), 'Action lint (index.js)'));
+    if (baselineDist !== undefined) {
+      // The same entries from an earlier bundle, interleaved with these: a before/after in one run.
+      const xdg = { XDG_CACHE_HOME: path.join(dir, 'xdg-baseline') };
+      const bin = path.join(baselineDist, 'bin.js');
+      cases.push(
+        {
+          name: 'baseline: decrypt, age, as shipped',
+          args: [bin, 'decrypt', demoSecret, '--age-key-file', demoKey],
+          env: xdg,
+          code: 0,
+        },
+        {
+          name: 'baseline: lint 16 files, as shipped',
+          args: [bin, 'lint', path.join(workspace, 'apps')],
+          env: xdg,
+          code: 0,
+        },
+        actionLint(path.join(baselineDist, 'index.js'), 'baseline: Action lint (index.js)'),
+      );
+    }
 
     // One warm-up of each: the file system cache (and the compile caches) are what timed runs see.
     for (const c of [baseline, ...cases]) await timeOnce(c);

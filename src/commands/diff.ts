@@ -1,15 +1,11 @@
 /**
  * `diff --manifests FILE`: what applying the rendered manifests would change. Exit 0 when
  * nothing changes, 1 when something does, 2 on error (including objects whose dry run fails).
+ * The command's spec; the work is in diff-run.ts, loaded only when the command runs.
  */
 import { diffFlags, parseDiffConfig, type DiffConfig } from '../config/diff.ts';
-import { redactDiffReport, renderDiffText } from '../kube/diff.ts';
-import { UndecryptedFiles } from '../kustomize/placeholder.ts';
 import { privateRootParent } from '../private-file.ts';
 import type { Command } from './command.ts';
-import { diffSides } from './diff-sides.ts';
-import { fluxOwner, withFluxGrouping } from './flux-diff-groups.ts';
-import { noteUndecrypted } from './undecrypted-note.ts';
 
 export const diffCommand: Command<DiffConfig> = {
   name: 'diff',
@@ -22,30 +18,7 @@ export const diffCommand: Command<DiffConfig> = {
   paths: (config) => config.build?.paths ?? [],
   privateRoots: (config) => (config.build === undefined ? undefined : privateRootParent(config.build.env)),
   async run(config, deps) {
-    const { host } = deps;
-    // Without require-decryption, files no key opens get placeholders (diff only; see
-    // kustomize/placeholder.ts). Build and apply never pass this, so they still fail.
-    const undecrypted = config.requireDecryption ? undefined : new UndecryptedFiles();
-    // Flux mode groups the report by Kustomization (flux-diff-groups.ts).
-    const flux = config.build?.flux === true;
-    const shared = {
-      ...(undecrypted === undefined ? {} : { undecrypted }),
-      ...(flux ? { groupOf: fluxOwner } : {}),
-    };
-    // The cluster, or the build at a git ref: one report either way (diff-sides.ts).
-    let report = await diffSides(config, deps, shared);
-    report = noteUndecrypted(report, undecrypted?.list() ?? [], config.kube.env, host);
-    if (flux) report = withFluxGrouping(report);
-    // Every text below (stdout, the diff file, summary, outputs, the comment) comes from this
-    // one report, so masking it here masks every channel.
-    report = redactDiffReport(report, deps.secrets);
-    host.writeStdout(renderDiffText(report));
-    await deps.reporter.report('diff', {
-      report,
-      tag: config.build?.paths.join(', ') ?? config.kube.manifests ?? 'diff',
-      file: config.build?.output,
-    });
-    if (report.counts.failed > 0) return 2;
-    return report.changed ? 1 : 0;
+    const { runDiff } = await import('./diff-run.ts');
+    return runDiff(config, deps);
   },
 };

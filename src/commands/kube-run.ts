@@ -7,7 +7,7 @@ import type { SecretRegistry } from '../masking.ts';
 import type { KubeObject } from '../kube/client.ts';
 import { parseManifests, secretValues } from '../kube/manifests.ts';
 import { isUndecryptedString } from '../sops/undecrypted.ts';
-import { renderManifests } from './build.ts';
+import { renderManifests } from './build-run.ts';
 import type { CommandDeps } from './command.ts';
 
 /** Larger manifest files are refused before parsing. */

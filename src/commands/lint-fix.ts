@@ -14,7 +14,7 @@ import { MAX_LINT_BYTES } from '../lint/lint.ts';
 import type { Finding } from '../lint/rules.ts';
 import { readableText } from '../sops/text-encoding.ts';
 import type { CommandDeps } from './command.ts';
-import { runEncrypt, type EncryptedWith } from './encrypt.ts';
+import { runEncrypt, type EncryptedWith } from './encrypt-run.ts';
 
 /** What a fix did: the files it encrypted and the findings it left, with advice. */
 export interface FixOutcome {

@@ -1,15 +1,15 @@
 /** Inputs of `build PATH`. */
 import path from 'node:path';
 import { UserError } from '../errors.ts';
-import { parseFluxSource } from '../flux/sources.ts';
-import { DEFAULT_MAX_FILE_SIZE } from '../kustomize/stage.ts';
+import { parseFluxSource } from '../flux/source-entry.ts';
+import { DEFAULT_MAX_FILE_SIZE } from '../kustomize/file-size.ts';
 import {
   DEFAULT_KUSTOMIZE_DOWNLOAD_URL,
   parseKustomizeVersion,
   type KustomizeRelease,
-} from '../kustomize/install.ts';
+} from '../kustomize/kustomize-release.ts';
 import { parseRemotePolicy, type RemotePolicy } from '../kustomize/remote-policy.ts';
-import { parseVariables } from '../kustomize/substitute.ts';
+import { parseVariables } from '../kustomize/variables.ts';
 import { lines, optional, parseBoolean, type InputReader, type ShellOptions } from './inputs.ts';
 import type { KeyConfig } from '../keys/key-config.ts';
 import { keyFlags, parseKeys } from './keys.ts';

@@ -1,7 +1,7 @@
 /** Inputs of `decrypt FILE`. */
 import { UserError } from '../errors.ts';
 import { parseExtractPath, type ExtractPath } from '../sops/extract.ts';
-import { parseFormat } from '../sops/formats.ts';
+import { parseFormat } from '../sops/format-names.ts';
 import type { Format } from '../sops/tree.ts';
 import { optional, parseBoolean, type InputReader, type ShellOptions } from './inputs.ts';
 import type { KeyConfig } from '../keys/key-config.ts';

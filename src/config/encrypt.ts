@@ -2,7 +2,7 @@
 import { UserError } from '../errors.ts';
 import type { KeyConfig } from '../keys/key-config.ts';
 import type { Env } from '../ports.ts';
-import { parseFormat } from '../sops/formats.ts';
+import { parseFormat } from '../sops/format-names.ts';
 import type { Selection } from '../sops/metadata.ts';
 import type { Format } from '../sops/tree.ts';
 import { lines, optional, parseBoolean, type InputReader, type ShellOptions } from './inputs.ts';

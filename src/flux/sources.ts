@@ -13,6 +13,8 @@ import { openPrivateRoot, privateRootParent, type PrivateRoot } from '../private
 import { assembleArtifact, type ArtifactGenerator } from './artifact-generator.ts';
 import { sourceKey, type SourceRef } from './kustomization.ts';
 
+export { parseFluxSource } from './source-entry.ts';
+
 export type SourceResolution =
   | { readonly ok: true; readonly dir: string }
   | {
@@ -21,13 +23,6 @@ export type SourceResolution =
       /** A generator that would make it may still turn up among later renders. */
       readonly pending: boolean;
     };
-
-/** Parses `KIND/NAMESPACE/NAME=DIR` (the `--flux-source` value). */
-export function parseFluxSource(entry: string): { readonly key: string; readonly dir: string } | undefined {
-  const match = /^([A-Za-z]+)\/([^/=]+)\/([^/=]+)=(.+)$/.exec(entry);
-  if (match === null) return undefined;
-  return { key: `${match[1] ?? ''}/${match[2] ?? ''}/${match[3] ?? ''}`, dir: match[4] ?? '' };
-}
 
 export class FluxSources {
   readonly #repoRoot: string;

@@ -29,10 +29,13 @@ import type { Env, FetchLike, Logger } from '../ports.ts';
 import { privateCacheDir } from '../user-cache.ts';
 import { downloadAsset } from './release-download.ts';
 import { readTarEntry } from '../tar-reader.ts';
+import { DEFAULT_KUSTOMIZE_DOWNLOAD_URL, type KustomizeRelease } from './kustomize-release.ts';
 
-/** Where kustomize's releases are, by default. */
-export const DEFAULT_KUSTOMIZE_DOWNLOAD_URL =
-  'https://github.com/kubernetes-sigs/kustomize/releases/download';
+export {
+  DEFAULT_KUSTOMIZE_DOWNLOAD_URL,
+  parseKustomizeVersion,
+  type KustomizeRelease,
+} from './kustomize-release.ts';
 
 /**
  * Where a download from the default URL may go: GitHub answers a release asset with a redirect
@@ -50,16 +53,6 @@ const MAX_BINARY_BYTES = 512 * 1024 * 1024;
 const MAX_CHECKSUMS_BYTES = 1024 * 1024;
 const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
 
-/** A kustomize release to install, as the config reads it. */
-export interface KustomizeRelease {
-  /** The version without its `v`: `5.8.2`. */
-  readonly version: string;
-  /** The folder release tags are under; DEFAULT_KUSTOMIZE_DOWNLOAD_URL except in tests. */
-  readonly downloadUrl: string;
-  /** The runner's tool cache (RUNNER_TOOL_CACHE) in the Action; undefined for the per-user cache. */
-  readonly toolCache: string | undefined;
-}
-
 export interface InstallDeps {
   readonly log: Logger;
   /** For the per-user cache folder (XDG_CACHE_HOME, HOME). */
@@ -68,21 +61,6 @@ export interface InstallDeps {
   /** The machine, for the archive's name and the cache folder; the running one by default. */
   readonly platform?: string;
   readonly arch?: string;
-}
-
-/** `5.8.2` or `v5.8.2` as `5.8.2`; anything else is a USAGE error (it becomes a URL and a path). */
-export function parseKustomizeVersion(value: string): string {
-  const match = /^v?(\d{1,4}\.\d{1,4}\.\d{1,4})$/.exec(value.trim());
-  if (match?.[1] === undefined) {
-    throw new UserError(
-      'USAGE',
-      `kustomize-version is "${value}"; expected a kustomize release such as 5.8.2`,
-      {
-        hint: 'the releases are listed at https://github.com/kubernetes-sigs/kustomize/releases',
-      },
-    );
-  }
-  return match[1];
 }
 
 const RELEASE_OS: Readonly<Record<string, string>> = { linux: 'linux', darwin: 'darwin' };

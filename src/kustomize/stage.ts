@@ -21,8 +21,9 @@ import { decryptDocument, placeholderDocument, sopsFormats } from './document.ts
 import { formatForRole, MAX_MANIFEST_BYTES, type GraphFile, type KustomizeGraph } from './graph.ts';
 import { isNoKeyError, noKeyReason, type UndecryptedFiles } from './placeholder.ts';
 
-/** Flux's cap on an encrypted file (5 MiB): no real secret file comes near it. */
-export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
+import { DEFAULT_MAX_FILE_SIZE } from './file-size.ts';
+
+export { DEFAULT_MAX_FILE_SIZE } from './file-size.ts';
 
 export interface StageOptions {
   readonly keySources: readonly KeySource[];

@@ -20,11 +20,11 @@ import { isUndecryptedString } from '../sops/undecrypted.ts';
 import { compileGoRegexp, type GoRegexp } from '../sops/go-regexp.ts';
 import { decryptDocument, placeholderDocument } from './document.ts';
 import { isNoKeyError, noKeyReason, type UndecryptedFiles } from './placeholder.ts';
+import { parseVariables, VARIABLE_NAME } from './variables.ts';
+
+export { parseVariables, VARIABLE_NAME } from './variables.ts';
 
 export const SUBSTITUTE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/substitute';
-
-/** Flux refuses variable names that are not shell identifiers. */
-export const VARIABLE_NAME = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
 
 export interface SubstituteOptions {
   readonly vars: ReadonlyMap<string, string>;
@@ -306,22 +306,6 @@ export function substituteDocument(doc: Document, options: SubstituteOptions): b
     },
   });
   return changed;
-}
-
-/** Parses `K=V` entries (the `substitute` input) into variables, checking each name. */
-export function parseVariables(entries: readonly string[], source: string): Map<string, string> {
-  const vars = new Map<string, string>();
-  for (const entry of entries) {
-    const eq = entry.indexOf('=');
-    const name = eq < 0 ? entry : entry.slice(0, eq);
-    if (eq < 0 || !VARIABLE_NAME.test(name)) {
-      throw new UserError('USAGE', `${source}: "${name}" is not NAME=VALUE with a shell-style name`, {
-        hint: 'names are letters, digits and _, and do not start with a digit',
-      });
-    }
-    vars.set(name, entry.slice(eq + 1));
-  }
-  return vars;
 }
 
 /**

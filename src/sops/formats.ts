@@ -1,5 +1,4 @@
 /** Format detection and the store for each format, as the sops CLI picks them. */
-import { UserError } from '../errors.ts';
 import { binaryStore } from './stores/binary.ts';
 import { dotenvStore } from './stores/dotenv.ts';
 import { iniStore } from './stores/ini.ts';
@@ -7,25 +6,7 @@ import { jsonStore } from './stores/json.ts';
 import { yamlStore } from './stores/yaml.ts';
 import type { Format, Store } from './tree.ts';
 
-const FORMATS: readonly Format[] = ['yaml', 'json', 'dotenv', 'ini', 'binary'];
-
-/** sops's rule: a case-sensitive suffix decides; anything else is a binary file. */
-export function formatFromPath(path: string): Format {
-  if (path.endsWith('.yaml') || path.endsWith('.yml')) return 'yaml';
-  if (path.endsWith('.json')) return 'json';
-  if (path.endsWith('.env')) return 'dotenv';
-  if (path.endsWith('.ini')) return 'ini';
-  return 'binary';
-}
-
-/** Validates a `--input-type`/`--output-type` value. */
-export function parseFormat(value: string, flag: string): Format {
-  const normalized = value === 'yml' ? 'yaml' : value;
-  if ((FORMATS as readonly string[]).includes(normalized)) return normalized as Format;
-  throw new UserError('USAGE', `${flag} "${value}" is not a sops format`, {
-    hint: `use one of ${FORMATS.join(', ')}`,
-  });
-}
+export { formatFromPath, parseFormat } from './format-names.ts';
 
 export function storeFor(format: Format): Store {
   switch (format) {

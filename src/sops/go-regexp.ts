@@ -18,6 +18,7 @@
 import { RE2JS } from 're2js';
 import { UserError, type ErrorCode } from '../errors.ts';
 import { GO_UNICODE_CLASSES } from './go-unicode-classes.ts';
+import { literalGoRegexp } from './go-regexp-literal.ts';
 
 /** A compiled pattern; `test` is Go's unanchored `MatchString`. */
 export interface GoRegexp {
@@ -35,9 +36,10 @@ const cache = new Map<string, GoRegexp>();
 export function compileGoRegexp(pattern: string, where: string, code: ErrorCode = 'BAD_FORMAT'): GoRegexp {
   const cached = cache.get(pattern);
   if (cached !== undefined) return cached;
-  let compiled: GoRegexp;
+  // The common trivial patterns (`^(data|stringData)$`) need no engine (go-regexp-literal.ts).
+  let compiled: GoRegexp | undefined = literalGoRegexp(pattern);
   try {
-    compiled = RE2JS.compile(toRe2jsSyntax(pattern));
+    compiled ??= RE2JS.compile(toRe2jsSyntax(pattern));
   } catch (cause) {
     throw new UserError(
       code,

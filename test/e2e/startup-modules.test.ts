@@ -1,6 +1,7 @@
 /**
  * The lint gate and an age-only decrypt must not pay for what they do not use: no cloud SDK,
- * no Kubernetes client, no OpenPGP and no Octokit chunk may be loaded on those paths. The
+ * no Kubernetes client, no OpenPGP and no Octokit chunk may be loaded on those paths, and no
+ * other command's code (each command's run is its own chunk, loaded when the command runs). The
  * bundled CLI and Action run as users run them, with `--import` of a tiny hook (written to a
  * temp folder) that records every module URL node resolves and writes the list at exit.
  */
@@ -31,6 +32,24 @@ const HEAVY = [
   'vault',
   // age-encryption: only post-quantum and SSH identities need it.
   'age-library',
+];
+
+/**
+ * The code behind each command, by chunk name: a command's run (commands/X-run.ts), the
+ * rendered lint check, the Kubernetes client module (kube/client.ts) and the Action's diff
+ * report. Only the command they belong to may load them; what they import (kube/, flux/,
+ * kustomize/, helm/) is reachable only through them.
+ */
+const COMMAND_CHUNKS = [
+  'decrypt-run',
+  'encrypt-run',
+  'lint-run',
+  'lint-rendered',
+  'build-run',
+  'diff-run',
+  'apply-run',
+  'client',
+  'publish-diff',
 ];
 
 const chunksDir = path.join(repoRoot, 'dist', 'chunks');
@@ -99,28 +118,36 @@ async function lintWorkspace(): Promise<string> {
 
 test('every chunk the test forbids still exists in dist (a rename would make it vacuous)', () => {
   const names = new Set(readdirSync(chunksDir).map((f) => f.replace(/-[A-Z0-9]+\.js(\.LEGAL\.txt)?$/, '')));
-  for (const heavy of HEAVY) assert.ok(names.has(heavy), `dist/chunks has no ${heavy}-*.js`);
+  for (const heavy of [...HEAVY, ...COMMAND_CHUNKS]) {
+    assert.ok(names.has(heavy), `dist/chunks has no ${heavy}-*.js`);
+  }
 });
 
 const cases: {
   name: string;
+  /** The one command chunk this path loads. */
+  own: string;
   run: (env: Record<string, string>) => Promise<{ code: number; stderr: string }>;
 }[] = [
   {
     name: 'Action lint',
+    own: 'lint-run',
     run: async (env) =>
       runAction({ command: 'lint', path: 'apps' }, { ...env, GITHUB_WORKSPACE: await lintWorkspace() }),
   },
   {
     name: 'CLI lint',
+    own: 'lint-run',
     run: async (env) => runCli(['lint', path.join(await lintWorkspace(), 'apps')], env),
   },
   {
     name: 'CLI decrypt with an age key',
+    own: 'decrypt-run',
     run: (env) => runCli(['decrypt', demoSecret, '--age-key-file', demoKey], env),
   },
   {
     name: 'Action decrypt with an age key',
+    own: 'decrypt-run',
     run: async (env) => {
       const out = path.join(await mkdtemp(path.join(tmpdir(), 'ksd-startup-out-')), 'plain.yaml');
       return runAction(
@@ -140,6 +167,14 @@ for (const c of cases) {
     // The shared chunk is always loaded; seeing it proves the hook recorded this run.
     assert.ok(chunks.includes('chunk'), `no dist chunk recorded: ${chunks.join(', ')}`);
     assert.deepEqual(heavyIn(chunks), []);
+  });
+
+  test(`${c.name} loads its own command's code and no other command's`, async () => {
+    const trace = await traced();
+    const result = await c.run(trace.env);
+    assert.equal(result.code, 0, result.stderr);
+    const loaded = (await trace.loadedChunks()).filter((chunk) => COMMAND_CHUNKS.includes(chunk));
+    assert.deepEqual(loaded, [c.own]);
   });
 }
 

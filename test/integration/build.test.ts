@@ -13,7 +13,7 @@ import { before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseBuildConfig } from '../../src/config/build.ts';
 import { parseKeys } from '../../src/config/keys.ts';
-import { renderManifests } from '../../src/commands/build.ts';
+import { renderManifests } from '../../src/commands/build-run.ts';
 import { errorMessage } from '../../src/errors.ts';
 import { createMemoryHost } from '../../src/host/memory-host.ts';
 import { nodeExec } from '../../src/host/node-exec.ts';

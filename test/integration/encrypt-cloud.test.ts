@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { runEncrypt } from '../../src/commands/encrypt.ts';
+import { runEncrypt } from '../../src/commands/encrypt-run.ts';
 import { parseEncryptConfig } from '../../src/config/encrypt.ts';
 import { createMemoryHost } from '../../src/host/memory-host.ts';
 import { DEFAULT_REPOSITORY } from '../env/components/oidc.ts';

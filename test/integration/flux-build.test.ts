@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { renderManifests } from '../../src/commands/build.ts';
+import { renderManifests } from '../../src/commands/build-run.ts';
 import { parseBuildConfig } from '../../src/config/build.ts';
 import { errorMessage, UserError } from '../../src/errors.ts';
 import { syntheticRoot } from '../../src/flux/discover.ts';

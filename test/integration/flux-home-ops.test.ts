@@ -197,10 +197,7 @@ test('diff --flux --against REF reads per Kustomization, names the Kustomization
   const deps = commandDeps(host);
   assert.equal(await diffCommand.run(config, deps), 1);
   const stdout = Buffer.concat(host.stdout).toString('utf8');
-  assert.match(
-    stdout,
-    /^Kustomization flux-system\/echo: 0 created, 2 configured, 0 deleted, 1 unchanged$/m,
-  );
+  assert.match(stdout, /^Kustomization flux-system\/echo: 0 created, 2 configured, 0 deleted, 1 unchanged$/m);
   assert.match(stdout, /^Kustomization flux-system\/db: 0 created, 0 configured, \d+ deleted, 0 unchanged/m);
   assert.match(stdout, /^Kustomizations removed: flux-system\/db$/m);
   assert.match(stdout, /^\+\s+host: echo\.new\.example\.com$/m);

@@ -12,7 +12,7 @@ import { arch, tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { renderManifests } from '../../src/commands/build.ts';
+import { renderManifests } from '../../src/commands/build-run.ts';
 import { parseBuildConfig } from '../../src/config/build.ts';
 import { UserError } from '../../src/errors.ts';
 import { createMemoryHost } from '../../src/host/memory-host.ts';

@@ -3,7 +3,7 @@
  * token variables for credentials, so integration tests exercise the whole cloud-key path.
  */
 import { readFile } from 'node:fs/promises';
-import { renderOutput } from '../../src/commands/decrypt.ts';
+import { renderOutput } from '../../src/commands/decrypt-run.ts';
 import { parseKeys } from '../../src/config/keys.ts';
 import type { Exec } from '../../src/ports.ts';
 import { createMemoryHost, type MemoryHost } from '../../src/host/memory-host.ts';

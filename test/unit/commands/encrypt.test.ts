@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { planEncryption, runEncrypt } from '../../../src/commands/encrypt.ts';
+import { planEncryption, runEncrypt } from '../../../src/commands/encrypt-run.ts';
 import { parseEncryptConfig, type EncryptConfig } from '../../../src/config/encrypt.ts';
 import { UserError } from '../../../src/errors.ts';
 import { createMemoryHost } from '../../../src/host/memory-host.ts';

@@ -4,7 +4,7 @@ import { mkdtemp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { runLint } from '../../../src/commands/lint.ts';
+import { runLint } from '../../../src/commands/lint-run.ts';
 import { parseLintConfig as parseLintInputs } from '../../../src/config/lint.ts';
 import { createMemoryHost } from '../../../src/host/memory-host.ts';
 import { nodeExec } from '../../../src/host/node-exec.ts';

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { renderOutput } from '../../../src/commands/decrypt.ts';
+import { renderOutput } from '../../../src/commands/decrypt-run.ts';
 import { UserError } from '../../../src/errors.ts';
 import { nodeExec } from '../../../src/host/node-exec.ts';
 import { buildLocalKeySources } from '../../../src/keys/local-keys.ts';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { renderOutput } from '../../../src/commands/decrypt.ts';
+import { renderOutput } from '../../../src/commands/decrypt-run.ts';
 import { UserError } from '../../../src/errors.ts';
 import { nodeExec } from '../../../src/host/node-exec.ts';
 import { buildLocalKeySources } from '../../../src/keys/local-keys.ts';
