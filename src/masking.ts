@@ -57,39 +57,63 @@ function keyAt(text: string, at: number): number {
   return h | 0;
 }
 
-/** Inserts `value` into a list kept longest first. */
-function insertLongestFirst(list: string[], value: string): void {
-  const at = list.findIndex((other) => other.length < value.length);
-  list.splice(at === -1 ? list.length : at, 0, value);
+/**
+ * Secrets that share a start, by length, with their lengths longest first: a run's values
+ * often share one (every `app-...` value, every base64 of one), so a start is looked up once
+ * per distinct length, not once per secret.
+ */
+class Bucket {
+  readonly lengths: number[] = [];
+  readonly #byLength = new Map<number, Set<string>>();
+
+  add(value: string): void {
+    let set = this.#byLength.get(value.length);
+    if (set === undefined) {
+      this.#byLength.set(value.length, (set = new Set()));
+      const at = this.lengths.findIndex((length) => length < value.length);
+      this.lengths.splice(at === -1 ? this.lengths.length : at, 0, value.length);
+    }
+    set.add(value);
+  }
+
+  /** The length of the longest secret here that starts at `at` in `text`, 0 when none does. */
+  matchAt(text: string, at: number): number {
+    for (const length of this.lengths) {
+      if (at + length > text.length) continue;
+      if (this.#byLength.get(length)?.has(text.slice(at, at + length)) === true) return length;
+    }
+    return 0;
+  }
 }
 
 /**
  * A set of secret strings, matched as one alternation longest first (at each position the
  * longest secret that starts there; the leftmost position first), indexed by their first
- * KEY_LENGTH characters. Hand-written instead of a RegExp alternation: with thousands of
- * values and forms, V8 tried every alternative at every position and recompiled the whole
- * pattern after each new secret, which made redacting each log line of a large build cost
- * more than the build (bench/build). Here a text is scanned once, each position costs a hash
- * and the few secrets sharing its first characters, and adding a secret costs no recompile.
+ * KEY_LENGTH characters, then by length. Hand-written instead of a RegExp alternation: with
+ * thousands of values and forms, V8 tried every alternative at every position and recompiled
+ * the whole pattern after each new secret, which made redacting each log line of a large
+ * build cost more than the build (bench/build). Here a text is scanned once, each position
+ * costs a hash and, where secrets start with the same characters, a lookup per length, and
+ * adding a secret costs no recompile.
  */
 class SecretSet {
   readonly #values = new Set<string>();
-  /** Secrets of at least KEY_LENGTH characters by the key of their start, longest first. */
-  readonly #byKey = new Map<number, string[]>();
-  /** Secrets shorter than KEY_LENGTH (none under the masking policy), longest first. */
-  readonly #short: string[] = [];
+  /** Secrets of at least KEY_LENGTH characters by the key of their start. */
+  readonly #byKey = new Map<number, Bucket>();
+  /** Secrets shorter than KEY_LENGTH (none under the masking policy). */
+  readonly #short = new Bucket();
 
   /** Adds `value`; false when it was there already (or is empty, which matches nothing). */
   add(value: string): boolean {
     if (value === '' || this.#values.has(value)) return false;
     this.#values.add(value);
     if (value.length < KEY_LENGTH) {
-      insertLongestFirst(this.#short, value);
+      this.#short.add(value);
     } else {
       const key = keyAt(value, 0);
-      let list = this.#byKey.get(key);
-      if (list === undefined) this.#byKey.set(key, (list = []));
-      insertLongestFirst(list, value);
+      let bucket = this.#byKey.get(key);
+      if (bucket === undefined) this.#byKey.set(key, (bucket = new Bucket()));
+      bucket.add(value);
     }
     return true;
   }
@@ -105,13 +129,10 @@ class SecretSet {
   /** The length of the longest secret starting at `at` in `text`, 0 when none does. */
   #matchAt(text: string, at: number): number {
     if (at + KEY_LENGTH <= text.length) {
-      const list = this.#byKey.get(keyAt(text, at));
-      if (list !== undefined) {
-        for (const value of list) if (text.startsWith(value, at)) return value.length;
-      }
+      const length = this.#byKey.get(keyAt(text, at))?.matchAt(text, at) ?? 0;
+      if (length > 0) return length;
     }
-    for (const value of this.#short) if (text.startsWith(value, at)) return value.length;
-    return 0;
+    return this.#short.matchAt(text, at);
   }
 
   replace(text: string, token: string): string {
