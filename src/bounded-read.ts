@@ -11,7 +11,7 @@
  * A stream (decrypt's stdin) has no size to check first: `readStreamBounded` stops reading,
  * and closes it, as soon as it passes the cap.
  */
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { lstat, open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from './errors.ts';
@@ -62,6 +62,46 @@ export async function readFileBounded(file: string, options: BoundedReadOptions)
     return await readCapped(handle, name, options);
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * readFileBounded's checks and cap, synchronously, for a file whose path is already real and
+ * checked to be inside the repository (a graph file being staged): O_NOFOLLOW refuses it if it
+ * has been swapped for a symlink since. For many small files on a local disk this is several
+ * times cheaper than the promise API, which pays a thread-pool round trip and a promise for
+ * each of its six calls (bench/build stages 1,400 files per run).
+ */
+export function readRealFileBoundedSync(real: string, options: Omit<BoundedReadOptions, 'root'>): Buffer {
+  const name = options.name ?? real;
+  let fd: number;
+  try {
+    const before = statSync(real);
+    if (!before.isFile()) throw notRegular(name, before);
+    if (before.size > options.maxBytes) throw tooLarge(name, before.size, options);
+    fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+  } catch (cause) {
+    if (cause instanceof UserError) throw cause;
+    throw readError(name, cause);
+  }
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) throw notRegular(name, info);
+    if (info.size > options.maxBytes) throw tooLarge(name, info.size, options);
+    // Asking one byte more than the file holds reads a file that has not grown in one call: a
+    // short read of a regular file is its end.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (let want = info.size + 1; ; want = 64 * 1024) {
+      const chunk = Buffer.allocUnsafe(Math.min(want, options.maxBytes + 1 - total));
+      const bytesRead = readSync(fd, chunk, 0, chunk.length, null);
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > options.maxBytes) throw tooLarge(name, undefined, options);
+      if (bytesRead < chunk.length) return Buffer.concat(chunks, total);
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -84,7 +84,9 @@ export async function renderManifests(
   }
 
   const targets = await expandTargets(config.paths);
-  const results = await mapLimit(targets, availableParallelism(), async (target) => {
+  // Twice the cores: while kustomize builds one target, node stages and decrypts the next,
+  // so node's thread (the bottleneck: staging, decryption, spawning) is not left idle.
+  const results = await mapLimit(targets, availableParallelism() * 2, async (target) => {
     try {
       const result = await buildTarget(
         {

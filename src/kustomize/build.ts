@@ -15,7 +15,7 @@ import { walkGraph } from './graph.ts';
 import { withOriginAnnotations } from './origin-annotations.ts';
 import { withEgress } from './egress-proxy.ts';
 import { PUBLIC_REMOTES, type RemotePolicy, type ResolveHost } from './remote-policy.ts';
-import { decryptAfterBuild, needsPostBuild } from './post-build.ts';
+import { decryptAfterBuild, mayNeedPostBuildText, needsPostBuild } from './post-build.ts';
 import type { UndecryptedFiles } from './placeholder.ts';
 import type { SecretRegistry } from '../masking.ts';
 import { stageGraph } from './stage.ts';
@@ -172,13 +172,13 @@ function splitDocuments(output: string): string[] {
 }
 
 /**
- * Whether any built document may need post-build decryption. Only a document that mentions
- * `sops` or `Secret` can (decryptAfterBuild acts on objects with sops metadata and on Secrets),
- * and only those are parsed, to ask needsPostBuild.
+ * Whether any built document may need post-build decryption. Only a document that
+ * mayNeedPostBuildText lets through (sops metadata, or a Secret whose base64 may hold a SOPS
+ * document) is parsed, to ask needsPostBuild.
  */
 function mayNeedPostBuild(documents: readonly string[]): boolean {
   for (const text of documents) {
-    if (!text.includes('sops') && !text.includes('Secret')) continue;
+    if (!mayNeedPostBuildText(text)) continue;
     const doc = parseDocument(text);
     if (doc.errors.length > 0 || needsPostBuild(doc.toJS())) return true;
   }

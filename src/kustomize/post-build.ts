@@ -73,6 +73,42 @@ export function needsPostBuild(object: unknown): boolean {
 }
 
 /**
+ * The base64 characters that spell `word` whatever comes before and after it, at each of its
+ * three alignments in a 3-byte group: a base64 text that decodes to something holding `word`
+ * holds one of these (with the characters the decoder skips taken out).
+ */
+function base64Cores(word: string): string[] {
+  const bytes = Buffer.from(word, 'latin1');
+  return [0, 1, 2].map((offset) =>
+    Buffer.concat([Buffer.alloc(offset), bytes, Buffer.alloc(2)])
+      .toString('base64')
+      .slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + bytes.length)) / 6)),
+  );
+}
+
+/** Every SOPS marker (SOPS_MARKERS) holds `ENC[` or `sops`. */
+const ENCODED_MARKER_CORES = [...base64Cores('ENC['), ...base64Cores('sops')];
+
+/**
+ * Whether a built document, as text, may need decryptAfterBuild; false only when
+ * needsPostBuild is false for it, so a build can skip parsing most of its output:
+ *  - sops metadata needs the word `sops`;
+ *  - a Secret data value that is a SOPS document decodes to a text holding `ENC[` or `sops`,
+ *    so its base64 holds one of their cores once the characters Node's decoder skips
+ *    (blanks, line breaks, punctuation) are taken out, and the URL-safe alphabet is mapped;
+ *  - a backslash may be a YAML escape hiding either, so such a document is parsed.
+ */
+export function mayNeedPostBuildText(text: string): boolean {
+  if (text.includes('sops') || text.includes('\\')) return true;
+  if (!text.includes('Secret')) return false;
+  const compact = text
+    .replace(/[^A-Za-z0-9+/_-]/g, '')
+    .replace(/-/g, '+')
+    .replace(/_/g, '/');
+  return ENCODED_MARKER_CORES.some((core) => compact.includes(core));
+}
+
+/**
  * Decrypts, in place, every built document Flux would decrypt. Returns whether anything
  * changed. A v1 Secret that still carries sops metadata afterwards is an error: applying it
  * would store ciphertext in the cluster.

@@ -7,8 +7,9 @@
  * The plaintext lives only here and only until `cleanup()`, which the caller runs in a
  * `finally` and which also runs on SIGINT, SIGTERM, SIGHUP and SIGQUIT (private-file.ts).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { readFileBounded } from '../bounded-read.ts';
+import { writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { readRealFileBoundedSync } from '../bounded-read.ts';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { UserError, withContext } from '../errors.ts';
@@ -62,7 +63,8 @@ async function stageFile(
   options: StageOptions,
 ): Promise<{ readonly out: Uint8Array; readonly decrypted: boolean }> {
   // Capped and checked again, not trusted from the walk: the file may have changed since.
-  const data = await readFileBounded(file.source, { maxBytes: MAX_MANIFEST_BYTES, name: file.rel });
+  // Synchronous: a graph file is small and local, and a build stages thousands of them.
+  const data = readRealFileBoundedSync(file.source, { maxBytes: MAX_MANIFEST_BYTES, name: file.rel });
   const format = formatForRole(file);
   if (format === undefined) return { out: data, decrypted: false };
   // UTF-16 files are SOPS files too when they carry a byte-order mark, as sops reads them.
@@ -105,8 +107,9 @@ async function stageFile(
   }
 }
 
-async function writeStaged(dir: string, rel: string, content: string | Uint8Array): Promise<void> {
-  await writeFile(path.join(dir, ...rel.split('/')), content, { mode: 0o600 });
+/** Synchronous, as the read: the private root is a fresh local directory (tmpfs where there is one). */
+function writeStaged(dir: string, rel: string, content: string | Uint8Array): void {
+  writeFileSync(path.join(dir, ...rel.split('/')), content, { mode: 0o600 });
 }
 
 /**
@@ -141,9 +144,9 @@ export async function stageGraph(graph: KustomizeGraph, options: StageOptions): 
     await mapLimit(files, concurrency, async (file) => {
       const staged = await stageFile(file, options);
       if (staged.decrypted) decrypted.push(file.rel);
-      await writeStaged(dir, file.rel, staged.out);
+      writeStaged(dir, file.rel, staged.out);
     });
-    for (const [rel, content] of graph.generated) await writeStaged(dir, rel, content);
+    for (const [rel, content] of graph.generated) writeStaged(dir, rel, content);
     return {
       dir,
       target: path.join(dir, ...graph.target.split('/')),

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { readFileBounded, readStreamBounded } from '../../src/bounded-read.ts';
+import { readFileBounded, readRealFileBoundedSync, readStreamBounded } from '../../src/bounded-read.ts';
 import { UserError } from '../../src/errors.ts';
 
 let repo: string;
@@ -97,6 +97,57 @@ describe('readFileBounded', () => {
     const error = await refusal('/proc/self/status', { maxBytes: 10 });
     assert.equal(error.code, 'TOO_LARGE');
     assert.match(error.message, /more than 10 bytes/);
+  });
+});
+
+describe('readRealFileBoundedSync (staging: a real path, checked again)', () => {
+  const read = (file: string, maxBytes: number): Buffer =>
+    readRealFileBoundedSync(file, { maxBytes, name: path.basename(file) });
+  const sizes: [string, string, number][] = [
+    ['a small file', 'apps/cm.yaml', 100],
+    ['a file exactly at the cap', 'big.yaml', 2000],
+  ];
+  for (const [name, rel, maxBytes] of sizes) {
+    test(`reads ${name} whole`, () => {
+      assert.deepEqual(read(path.join(repo, rel), maxBytes), execFileSync('cat', [path.join(repo, rel)]));
+    });
+  }
+  test('reads a file larger than one 64 KiB chunk whole', async () => {
+    const file = path.join(repo, 'large.yaml');
+    const data = Buffer.alloc(200_000, 'y');
+    await writeFile(file, data);
+    assert.deepEqual(read(file, 300_000), data);
+  });
+
+  const refused: readonly [file: string, maxBytes: number, code: string, message: RegExp][] = [
+    // The walk resolved symlinks: one found here was swapped in since, and is not followed.
+    ['apps/inside-link.yaml', 1000, 'UNSUPPORTED', /symlink/],
+    ['zero.yaml', 1000, 'UNSUPPORTED', /^zero\.yaml is a device, not a regular file$/],
+    ['fifo.yaml', 1000, 'UNSUPPORTED', /^fifo\.yaml is a FIFO, not a regular file$/],
+    ['socket.yaml', 1000, 'UNSUPPORTED', /^socket\.yaml is a socket, not a regular file$/],
+    ['apps', 1000, 'UNSUPPORTED', /^apps is a directory, not a regular file$/],
+    ['big.yaml', 1999, 'TOO_LARGE', /^big\.yaml is 2000 bytes; the limit is 1999$/],
+    ['nothing.yaml', 1000, 'FILE_NOT_FOUND', /^nothing\.yaml does not exist$/],
+  ];
+  for (const [rel, maxBytes, code, message] of refused) {
+    test(`refuses ${rel} (${code})`, () => {
+      assert.throws(
+        () => read(path.join(repo, rel), maxBytes),
+        (error: unknown) => {
+          assert.ok(error instanceof UserError, String(error));
+          assert.equal(error.code, code);
+          assert.match(error.message, message);
+          return true;
+        },
+      );
+    });
+  }
+
+  test('the read stops at the cap even when the size the file reports is wrong', () => {
+    assert.throws(() => readRealFileBoundedSync('/proc/self/status', { maxBytes: 10 }), {
+      code: 'TOO_LARGE',
+      message: /more than 10 bytes/,
+    });
   });
 });
 

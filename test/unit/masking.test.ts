@@ -143,3 +143,40 @@ test('SecretRegistry.values is longest first', () => {
   );
   assert.equal(values[0], b64('correct horse battery staple'));
 });
+
+/**
+ * The matcher against what it replaced, a RegExp alternation of every part longest first:
+ * the same output for random secrets over a tiny alphabet (so they overlap, share their
+ * first characters and nest) added between redactions, as a run adds them between log lines.
+ */
+test('redact and touches match a longest-first RegExp alternation on overlapping secrets', () => {
+  let seed = 17;
+  const random = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+  const word = (min: number, max: number): string =>
+    Array.from({ length: min + random(max - min + 1) }, () => 'ab\nc'[random(4)]).join('');
+  for (let round = 0; round < 50; round++) {
+    const redactor = new Redactor();
+    const parts = new Set<string>();
+    for (let n = 0; n < 1 + random(12); n++) {
+      const value = word(1, 9);
+      redactor.add(value);
+      for (const part of maskableParts(value)) parts.add(part);
+      const text = word(0, 60);
+      const sorted = [...parts].sort((a, b) => b.length - a.length);
+      const escaped = sorted.map((p) => p.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
+      const want = sorted.length === 0 ? text : text.replace(new RegExp(escaped.join('|'), 'g'), '***');
+      assert.equal(redactor.redact(text), want, JSON.stringify({ parts: sorted, text }));
+    }
+  }
+});
+
+test('touches finds a secret at the very end of a text and not a prefix of one', () => {
+  const registry = new SecretRegistry(() => undefined);
+  registry.add('hunter22');
+  assert.equal(registry.touches('pw=hunter22'), true);
+  assert.equal(registry.touches('pw=hunter2'), false);
+  assert.equal(registry.touches('hunt'), false);
+});
