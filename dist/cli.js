@@ -6,6 +6,9 @@ const require = __ksdCreateRequire(import.meta.url);
 const __filename = __ksdFileURLToPath(import.meta.url);
 const __dirname = __ksdDirname(__filename);
 import {
+  readStreamBounded
+} from "./chunks/chunk-ER2H63QJ.js";
+import {
   EXIT_ERROR,
   commands,
   configSecrets,
@@ -13,23 +16,28 @@ import {
   nodeExec,
   openKubeClient,
   parseConfig,
-  readStreamBounded,
   reportError,
   run
-} from "./chunks/chunk-DNL6FXCW.js";
-import "./chunks/chunk-D7KM44GB.js";
-import "./chunks/chunk-D4CX264I.js";
-import "./chunks/chunk-I522JK2L.js";
+} from "./chunks/chunk-LIEJKAPR.js";
+import "./chunks/chunk-4IZBWTPB.js";
+import "./chunks/chunk-2P46L3DV.js";
+import "./chunks/chunk-TMWNBOC7.js";
+import "./chunks/chunk-XUYS57RK.js";
+import "./chunks/chunk-XT4FYU66.js";
+import "./chunks/chunk-RANMDUMF.js";
+import "./chunks/chunk-KWHHRL7C.js";
+import "./chunks/chunk-3MPY26GB.js";
+import "./chunks/chunk-6PYYST35.js";
+import "./chunks/chunk-BPZOFAO5.js";
 import "./chunks/chunk-PKHJGF2T.js";
 import "./chunks/chunk-BAMWEJD2.js";
 import {
   Redactor
-} from "./chunks/chunk-YJ23CHN2.js";
-import "./chunks/chunk-7OHY2VNZ.js";
+} from "./chunks/chunk-GPKKFRYI.js";
 import {
   UserError
 } from "./chunks/chunk-ZSIIWODD.js";
-import "./chunks/chunk-UJIP2UZS.js";
+import "./chunks/chunk-LQH3RA76.js";
 
 // src/cli.ts
 import { parseArgs } from "node:util";

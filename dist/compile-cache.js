@@ -8,7 +8,7 @@ import {
   safeCompileCacheDir
 } from "./chunks/chunk-PKHJGF2T.js";
 import "./chunks/chunk-BAMWEJD2.js";
-import "./chunks/chunk-UJIP2UZS.js";
+import "./chunks/chunk-LQH3RA76.js";
 export {
   safeCompileCacheDir
 };

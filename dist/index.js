@@ -5,22 +5,36 @@ const require = __ksdCreateRequire(import.meta.url);
 const __filename = __ksdFileURLToPath(import.meta.url);
 const __dirname = __ksdDirname(__filename);
 import {
-  basicCredential,
+  gitIn
+} from "./chunks/chunk-CACCH7CQ.js";
+import {
+  upsertStickyComment
+} from "./chunks/chunk-4FDJBMKX.js";
+import {
+  describeRef
+} from "./chunks/chunk-3WBQCS5Z.js";
+import {
   configSecrets,
-  describeRef,
-  gitAuthEnv,
-  gitIn,
   nodeExec,
   openKubeClient,
   parseConfig,
-  renderDiffText,
   reportError,
   repositoryPaths,
-  run,
+  run
+} from "./chunks/chunk-LIEJKAPR.js";
+import {
+  basicCredential,
+  gitAuthEnv,
   serverUrlOf
-} from "./chunks/chunk-DNL6FXCW.js";
-import "./chunks/chunk-D7KM44GB.js";
-import "./chunks/chunk-D4CX264I.js";
+} from "./chunks/chunk-4IZBWTPB.js";
+import "./chunks/chunk-2P46L3DV.js";
+import "./chunks/chunk-TMWNBOC7.js";
+import "./chunks/chunk-XUYS57RK.js";
+import "./chunks/chunk-XT4FYU66.js";
+import "./chunks/chunk-RANMDUMF.js";
+import "./chunks/chunk-KWHHRL7C.js";
+import "./chunks/chunk-3MPY26GB.js";
+import "./chunks/chunk-6PYYST35.js";
 import {
   debug,
   error,
@@ -32,20 +46,16 @@ import {
   setOutput,
   setSecret,
   warning
-} from "./chunks/chunk-6VEFRLUU.js";
-import {
-  writePrivateFile
-} from "./chunks/chunk-I522JK2L.js";
-import "./chunks/chunk-BAMWEJD2.js";
+} from "./chunks/chunk-EXQHXC5E.js";
+import "./chunks/chunk-BPZOFAO5.js";
 import {
   maskableParts
-} from "./chunks/chunk-YJ23CHN2.js";
-import "./chunks/chunk-7OHY2VNZ.js";
+} from "./chunks/chunk-GPKKFRYI.js";
 import {
   UserError,
   errorMessage
 } from "./chunks/chunk-ZSIIWODD.js";
-import "./chunks/chunk-UJIP2UZS.js";
+import "./chunks/chunk-LQH3RA76.js";
 
 // src/github/action-run.ts
 import { existsSync as existsSync2 } from "node:fs";
@@ -204,11 +214,6 @@ async function must(git, args) {
   }
 }
 
-// src/github/publish.ts
-import { randomBytes } from "node:crypto";
-import { tmpdir } from "node:os";
-import path2 from "node:path";
-
 // src/github/apply-report.ts
 var APPLIED = /* @__PURE__ */ new Set([
   "created",
@@ -262,213 +267,8 @@ function renderApplySummary(report, title) {
 `;
 }
 
-// src/github/comment.ts
-var COMMENT_LIMIT = 65536;
-function commentMarker(tag) {
-  return `<!-- kustomize-sops-deploy:${tag.replaceAll("--", "- -")} -->`;
-}
-function fence(body) {
-  const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
-  return "`".repeat(longest + 1);
-}
-function renderSection(section) {
-  const f = fence(section.body);
-  const title = section.title.replaceAll("<", "&lt;");
-  return `<details><summary>${title}</summary>
-
-${f}${section.language ?? ""}
-${section.body}
-${f}
-
-</details>
-`;
-}
-function renderStickyComment(comment, limit = COMMENT_LIMIT) {
-  const head = `${commentMarker(comment.tag)}
-${comment.summary}
-
-`;
-  const rendered = comment.sections.map(renderSection);
-  const more = (n) => n === 0 ? "" : `
-_${n} more ${n === 1 ? "object is" : "objects are"} in the job summary._
-`;
-  let kept = rendered.length;
-  const size = (k) => head.length + rendered.slice(0, k).reduce((sum, s) => sum + s.length, 0) + more(rendered.length - k).length;
-  while (kept > 0 && size(kept) > limit) kept--;
-  const body = head + rendered.slice(0, kept).join("") + more(rendered.length - kept);
-  if (body.length > limit) {
-    return `${body.slice(0, limit - 40)}
-
-_(summary truncated)_
-`.slice(0, limit);
-  }
-  return body;
-}
-async function upsertStickyComment(octokit, target, body) {
-  const marker = commentMarker(target.tag);
-  const existing = (await octokit.paginate(octokit.rest.issues.listComments, {
-    owner: target.owner,
-    repo: target.repo,
-    issue_number: target.issueNumber,
-    per_page: 100
-  })).filter((c) => c.body?.startsWith(marker) === true);
-  const [first, ...duplicates] = existing;
-  for (const extra of duplicates) {
-    await octokit.rest.issues.deleteComment({ owner: target.owner, repo: target.repo, comment_id: extra.id });
-  }
-  if (body === null) {
-    if (first === void 0) return "unchanged";
-    await octokit.rest.issues.deleteComment({ owner: target.owner, repo: target.repo, comment_id: first.id });
-    return "deleted";
-  }
-  if (first === void 0) {
-    await octokit.rest.issues.createComment({
-      owner: target.owner,
-      repo: target.repo,
-      issue_number: target.issueNumber,
-      body
-    });
-    return "created";
-  }
-  if (first.body === body) return "unchanged";
-  await octokit.rest.issues.updateComment({
-    owner: target.owner,
-    repo: target.repo,
-    comment_id: first.id,
-    body
-  });
-  return "updated";
-}
-
-// src/github/diff-report.ts
-var SUMMARY_BUDGET = 1024 * 1024 - 16 * 1024;
-var COLUMNS = ["created", "configured", "deleted", "unchanged"];
-var EXTRA = ["unknown", "skipped", "failed"];
-var SHOWN = /* @__PURE__ */ new Set(["created", "configured", "deleted", "unknown", "failed"]);
-function cell2(text) {
-  return text.replaceAll("|", "\\|").replaceAll("<", "&lt;");
-}
-function renderDiffTable(report) {
-  const columns = [...COLUMNS, ...EXTRA.filter((c) => report.counts[c] > 0)];
-  const byKind = /* @__PURE__ */ new Map();
-  for (const entry of report.objects) {
-    const kind = entry.ref.kind;
-    const row = byKind.get(kind) ?? {
-      created: 0,
-      configured: 0,
-      deleted: 0,
-      unchanged: 0,
-      unknown: 0,
-      skipped: 0,
-      failed: 0
-    };
-    row[entry.class]++;
-    byKind.set(kind, row);
-  }
-  const lines = [`| Kind | ${columns.join(" | ")} |`, `|---|${columns.map(() => "--:|").join("")}`];
-  for (const [kind, row] of [...byKind].sort(([a], [b]) => a.localeCompare(b))) {
-    lines.push(`| ${cell2(kind)} | ${columns.map((c) => String(row[c])).join(" | ")} |`);
-  }
-  lines.push(`| **Total** | ${columns.map((c) => `**${report.counts[c]}**`).join(" | ")} |`);
-  return lines.join("\n");
-}
-function headline(report, title) {
-  const c = report.counts;
-  const what = report.changed ? `${c.created} to create, ${c.configured} to configure, ${c.deleted} to delete` : report.undecrypted === void 0 ? "no changes" : "no changes in what could be decrypted";
-  const unknown = c.unknown > 0 ? ` (${c.unknown} unknown)` : "";
-  return `### ${cell2(title)}: ${what}${unknown}${c.failed > 0 ? ` (${c.failed} failed)` : ""}`;
-}
-function code(text) {
-  return `\`${text.replaceAll("`", "'")}\``;
-}
-function renderUndecryptedMarkdown(note) {
-  const n = note.files.length;
-  const shown = note.files.slice(0, 20).map(code).join(", ");
-  const more = n > 20 ? ` and ${n - 20} more` : "";
-  return `> [!NOTE]
-> ${n} SOPS ${n === 1 ? "file was" : "files were"} not decrypted in this run: ${cell2(note.why)}. Their values show as \`(encrypted; not decrypted in this run)\` and are not compared. Set \`require-decryption: true\` to fail instead.
-> Files: ${shown}${more}`;
-}
-function top(report, title) {
-  const note = report.undecrypted === void 0 ? "" : `
-
-${renderUndecryptedMarkdown(report.undecrypted)}`;
-  return `${headline(report, title)}${note}
-
-${renderDiffTable(report)}`;
-}
-function sectionOf(entry) {
-  const reason = entry.reason === void 0 ? "" : ` (${entry.reason})`;
-  return {
-    title: `${entry.class}: ${describeRef(entry.ref)}${reason}`,
-    body: entry.diff !== "" ? entry.diff.replace(/\n$/, "") : entry.class === "unknown" ? "no change in what could be compared; its values were not decrypted in this run, so whether it changes is unknown" : entry.reason ?? entry.class,
-    language: entry.diff === "" ? "" : "diff"
-  };
-}
-function sections(report) {
-  return report.objects.filter((e) => SHOWN.has(e.class)).map(sectionOf);
-}
-function renderDiffComment(report, tag, limit = COMMENT_LIMIT) {
-  const certain = report.counts.failed === 0 && report.counts.unknown === 0 && report.undecrypted === void 0;
-  if (!report.changed && certain) return null;
-  return renderStickyComment(
-    {
-      tag,
-      summary: top(report, `kustomize-sops-deploy diff ${tag}`),
-      sections: sections(report)
-    },
-    limit
-  );
-}
-function fence2(body) {
-  const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
-  return "`".repeat(longest + 1);
-}
-function renderDiffSummary(report, tag, budget = SUMMARY_BUDGET, restIn = "the diff-file output") {
-  const head = `${top(report, `diff ${tag}`)}
-
-`;
-  const parts = [head];
-  let used = Buffer.byteLength(head);
-  const all = sections(report);
-  let shown = 0;
-  for (const section of all) {
-    const f = fence2(section.body);
-    const text = `<details><summary>${cell2(section.title)}</summary>
-
-${f}${section.language ?? ""}
-${section.body}
-${f}
-
-</details>
-
-`;
-    const bytes = Buffer.byteLength(text);
-    if (used + bytes > budget - 200) break;
-    parts.push(text);
-    used += bytes;
-    shown++;
-  }
-  const rest = all.length - shown;
-  if (rest > 0) parts.push(`_${rest} more ${rest === 1 ? "object is" : "objects are"} in ${restIn}._
-`);
-  return parts.join("");
-}
-function diffOutputs(report) {
-  const c = report.counts;
-  return {
-    changed: String(c.created + c.configured + c.deleted),
-    created: String(c.created),
-    configured: String(c.configured),
-    deleted: String(c.deleted),
-    unchanged: String(c.unchanged),
-    unknown: String(c.unknown),
-    "has-changes": String(report.changed)
-  };
-}
-
 // src/github/lint-report.ts
-function cell3(text) {
+function cell2(text) {
   return text.replaceAll("|", "\\|").replaceAll("<", "&lt;").replaceAll("\n", " ");
 }
 var MAX_LINT_ROWS = 1e3;
@@ -481,7 +281,7 @@ function renderLintSummary(result) {
   if (result.findings.length > 0) {
     out.push("| File | Line | Severity | Rule | Finding |", "|---|--:|---|---|---|");
     for (const f of result.findings.slice(0, MAX_LINT_ROWS)) {
-      out.push(`| ${cell3(f.file)} | ${f.line} | ${f.severity} | ${f.rule} | ${cell3(f.message)} |`);
+      out.push(`| ${cell2(f.file)} | ${f.line} | ${f.severity} | ${f.rule} | ${cell2(f.message)} |`);
     }
     if (result.findings.length > MAX_LINT_ROWS)
       out.push("", `_${result.findings.length - MAX_LINT_ROWS} more findings are in the annotations._`);
@@ -495,7 +295,11 @@ function renderLintSummary(result) {
 // src/github/publish.ts
 function createGithubReporter(host, options) {
   const reporters = {
-    diff: (result) => host.group("report", () => publishDiff(host, result, options)),
+    // The diff's rendering (kube/diff.ts) loads only when a diff is reported.
+    diff: (result) => host.group("report", async () => {
+      const { publishDiff } = await import("./chunks/publish-diff-Z47W7K55.js");
+      await publishDiff(host, result, options);
+    }),
     apply: (result) => {
       publishApply(host, result.report, result.title);
       return Promise.resolve();
@@ -508,20 +312,6 @@ function createGithubReporter(host, options) {
   return {
     report: (command, result) => reporters[command](result)
   };
-}
-async function publishDiff(host, { report, tag, file: reportFile }, options) {
-  for (const [name, value] of Object.entries(diffOutputs(report))) host.setOutput(name, value);
-  const file = reportFile ?? path2.join(options.tempDir ?? tmpdir(), `diff-${randomBytes(6).toString("hex")}.txt`);
-  await writePrivateFile(file, renderDiffText(report));
-  host.setOutput("diff-file", file);
-  host.appendSummary(renderDiffSummary(report, tag));
-  if (options.commenter === void 0) return;
-  try {
-    const result = await options.commenter(tag, (final) => renderDiffComment(report, final));
-    if (result !== "skipped") host.info(`pull request comment ${tag}: ${result}`);
-  } catch (error2) {
-    host.warning(`could not update the pull request comment: ${errorMessage(error2)}`);
-  }
 }
 function publishApply(host, report, title) {
   host.appendSummary(renderApplySummary(report, title));
@@ -547,7 +337,7 @@ function applyOutputs(report) {
 // src/github/sticky-commenter.ts
 function createStickyCommenter(options) {
   let client;
-  const octokit = () => client ??= import("./chunks/dist-src-ABEIJAYC.js").then(
+  const octokit = () => client ??= import("./chunks/dist-src-BB6D3CXZ.js").then(
     ({ Octokit }) => new Octokit({
       auth: options.token,
       baseUrl: options.apiUrl ?? "https://api.github.com",
@@ -630,14 +420,14 @@ async function runAction(kit) {
       commenter: commenterFor(kit, config, host),
       tempDir: config.action.tempDir
     });
-    const code2 = await run(config, {
+    const code = await run(config, {
       host,
       exec: nodeExec,
       readStdin: () => Promise.resolve(new Uint8Array()),
       reporter,
       kubeClient: openKubeClient
     });
-    const failed = code2 === 2 || code2 === 1 && (config.command !== "diff" || config.action.failOnChanges);
+    const failed = code === 2 || code === 1 && (config.command !== "diff" || config.action.failOnChanges);
     if (!failed) return 0;
     if (host.errors.length === 0) {
       const what = config.command === "diff" ? "found changes (fail-on-changes)" : config.command === "lint" ? "found errors" : "failed";
@@ -653,12 +443,12 @@ async function runAction(kit) {
 
 // src/host/actions-host.ts
 import { appendFileSync } from "node:fs";
-import path3 from "node:path";
+import path2 from "node:path";
 var SUMMARY_LIMIT = 1024 * 1024;
 var ERROR_PREFIX = "kustomize-sops-deploy: ";
 function annotationOf(where) {
-  const rel = path3.relative(process.cwd(), path3.resolve(where.file)).split(path3.sep).join("/");
-  if (rel === "" || rel.startsWith("../") || path3.isAbsolute(rel)) return {};
+  const rel = path2.relative(process.cwd(), path2.resolve(where.file)).split(path2.sep).join("/");
+  if (rel === "" || rel.startsWith("../") || path2.isAbsolute(rel)) return {};
   return {
     file: rel,
     ...where.line === void 0 ? {} : { startLine: where.line },

@@ -7,13 +7,13 @@ const __dirname = __ksdDirname(__filename);
 import {
   info,
   warning
-} from "./chunks/chunk-6VEFRLUU.js";
+} from "./chunks/chunk-EXQHXC5E.js";
 import {
   privateRootParent,
   sweepStalePrivateRoots
-} from "./chunks/chunk-I522JK2L.js";
+} from "./chunks/chunk-BPZOFAO5.js";
 import "./chunks/chunk-ZSIIWODD.js";
-import "./chunks/chunk-UJIP2UZS.js";
+import "./chunks/chunk-LQH3RA76.js";
 
 // src/post.ts
 import { readdir, rm } from "node:fs/promises";
