@@ -130,7 +130,11 @@ export async function renderManifests(
  * Refuses an `output` inside a build target or over a file the build reads: the manifests,
  * Secrets in clear, would land among the sources (or replace one).
  */
-async function refuseOutputInTargets(config: BuildConfig, output: string): Promise<void> {
+export async function refuseOutputInTargets(
+  config: BuildConfig,
+  output: string,
+  hint = 'write the manifests outside the build targets, e.g. to $RUNNER_TEMP',
+): Promise<void> {
   const targets = config.flux ? config.paths : await expandTargets(config.paths);
   await refuseOutputOverInputs(
     output,
@@ -138,7 +142,7 @@ async function refuseOutputInTargets(config: BuildConfig, output: string): Promi
       ...targets.map((target) => ({ path: target, what: 'the build target' })),
       ...config.substituteFrom.map((file) => ({ path: file, what: 'the substitute-from file' })),
     ],
-    'write the manifests outside the build targets, e.g. to $RUNNER_TEMP',
+    hint,
   );
 }
 

@@ -3,6 +3,7 @@
  * Exit 0 when nothing changes, 1 when something does, 2 on error (including objects whose dry
  * run fails).
  */
+import { refuseOutputInTargets } from './build-run.ts';
 import type { DiffConfig } from '../config/diff.ts';
 import { redactDiffReport, renderDiffText } from '../kube/diff.ts';
 import { UndecryptedFiles } from '../kustomize/placeholder.ts';
@@ -13,6 +14,14 @@ import { noteUndecrypted } from './undecrypted-note.ts';
 
 export async function runDiff(config: DiffConfig, deps: CommandDeps): Promise<number> {
   const { host } = deps;
+  // The full diff never goes into what is being diffed (it would change the next build).
+  if (config.build?.output !== undefined) {
+    await refuseOutputInTargets(
+      config.build,
+      config.build.output,
+      'write the diff outside the build targets, e.g. to $RUNNER_TEMP',
+    );
+  }
   // Without require-decryption, files no key opens get placeholders (diff only; see
   // kustomize/placeholder.ts). Build and apply never pass this, so they still fail.
   const undecrypted = config.requireDecryption ? undefined : new UndecryptedFiles();

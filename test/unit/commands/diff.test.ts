@@ -142,3 +142,20 @@ test('a decrypted value that moved into a ConfigMap is masked in the cluster dif
     assert.ok(!reported.includes(value), value);
   }
 });
+
+test('diff --output inside a build target is refused before anything is built', async () => {
+  const base = await mkdtemp(path.join(tmpdir(), 'ksd-diff-output-'));
+  const app = path.join(base, 'app');
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(app);
+  await writeFile(path.join(app, 'kustomization.yaml'), 'resources: []\n');
+  const inputs: Record<string, string> = { path: app, output: path.join(app, 'diff.txt'), against: 'HEAD' };
+  const config = diffCommand.parse((name) => inputs[name] ?? '', {}, { stdoutIsLog: false });
+  await assert.rejects(
+    diffCommand.run(config, commandDeps(createMemoryHost())),
+    (error: unknown) =>
+      error instanceof Error &&
+      error.message.includes(`is inside the build target ${app}`) &&
+      /write the diff outside the build targets/.test((error as { hint?: string }).hint ?? ''),
+  );
+});
