@@ -183,11 +183,14 @@ function fromRelease(objects: readonly Obj[], name: string): Obj[] {
 function withoutControllerLabels(object: Obj): Obj {
   const copy = structuredClone(object);
   const metadata = copy['metadata'] as Obj;
-  const labels = metadata['labels'] as Record<string, string>;
-  delete labels[HELM_NAME_LABEL];
-  delete labels[HELM_NAMESPACE_LABEL];
-  // helm-controller's labels were the only ones: the chart itself set none.
+  const labels = Object.fromEntries(
+    Object.entries(metadata['labels'] as Record<string, string>).filter(
+      ([name]) => name !== HELM_NAME_LABEL && name !== HELM_NAMESPACE_LABEL,
+    ),
+  );
+  // helm-controller's labels were the only ones when the chart itself set none.
   if (Object.keys(labels).length === 0) delete metadata['labels'];
+  else metadata['labels'] = labels;
   return copy;
 }
 
