@@ -8,8 +8,8 @@
  *
  * A release that cannot be rendered truthfully comes back as not rendered with the reason,
  * never dropped and never rendered with guessed values:
- * - its chart source is not in the repository, is a Bucket or OCI, cannot be reached, or is
- *   refused by `allow-remote` (src/helm/chart-source.ts);
+ * - its chart source is not in the repository, is a Bucket or an OCI registry with credentials,
+ *   cannot be reached, or is refused by `allow-remote` (src/helm/chart-source.ts);
  * - a valuesFrom ConfigMap or Secret is not rendered by the repository (it may exist only in
  *   the cluster, made by another controller);
  * - a value it uses could not be decrypted in this run: a valuesFrom Secret, or a variable

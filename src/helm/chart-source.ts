@@ -7,10 +7,12 @@
  *   digest; basic auth and TLS from the repository's Secret, sent only to its host;
  * - a GitRepository: `flux-system/flux-system` is this repository's root (the Flux
  *   convention), others only when mapped to a folder; the chart is a folder in it;
+ * - a HelmRepository of `type: oci`, and `spec.chartRef` to an OCIRepository: pulled with helm
+ *   (oci-chart.ts), under the same address policy, a pinned digest checked;
  * - `spec.chartRef` to a HelmChart: its own chart template, resolved the same way.
  *
- * OCI repositories (HelmRepository `type: oci`, OCIRepository) and Buckets are reported as
- * not rendered. Indexes and archives are fetched once per run (ChartCache).
+ * Buckets are reported as not rendered, and so are OCI sources with registry credentials.
+ * Indexes, archives and OCI pulls are fetched once per run (ChartCache).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
@@ -21,11 +23,15 @@ import { parse } from 'yaml';
 import { UserError, errorMessage } from '../errors.ts';
 import { isRecord } from '../is-record.ts';
 import type { SecretRegistry } from '../masking.ts';
+import type { Env, Exec } from '../ports.ts';
 import { UNDECRYPTED_TEXT } from '../sops/undecrypted.ts';
 import { MAX_CHART_BYTES, MAX_INDEX_BYTES, fetchFromRepository } from './chart-fetch.ts';
 import type { RepositoryAccess } from './chart-fetch.ts';
 import type { ChartTemplate, HelmRelease, SourceRef } from './helm-release.ts';
+import type { HelmTool } from './helm-tool.ts';
 import type { KubeRecord, ObjectIndex } from './object-index.ts';
+import { pullOciChart } from './oci-chart.ts';
+import type { OciChartRequest, OciPullDeps, PulledChart } from './oci-chart.ts';
 import type { RemotePolicy } from './remote-policy.ts';
 import { selectVersion } from './semver.ts';
 import { applyValuesFiles } from './values-files.ts';
@@ -65,6 +71,7 @@ function accessKey(url: string, access: RepositoryAccess, policy: RemotePolicy):
 export class ChartCache {
   readonly #indexes = new Map<string, Promise<Buffer>>();
   readonly #archives = new Map<string, Promise<string>>();
+  readonly #pulls = new Map<string, Promise<PulledChart>>();
   #dir: Promise<string> | undefined;
 
   index(url: string, access: RepositoryAccess, policy: RemotePolicy, what: string): Promise<Buffer> {
@@ -109,6 +116,27 @@ export class ChartCache {
     return cached;
   }
 
+  /**
+   * Pulls an OCI chart once per source, reference, version choice and policy (per source, so
+   * an error names the source whose release it stops).
+   */
+  oci(request: OciChartRequest, deps: OciPullDeps): Promise<PulledChart> {
+    const key = JSON.stringify([
+      request.what,
+      request.url,
+      request.version,
+      request.digest,
+      request.insecure,
+      deps.policy,
+    ]);
+    let cached = this.#pulls.get(key);
+    if (cached === undefined) {
+      cached = (async () => pullOciChart(request, await this.workDir(), deps))();
+      this.#pulls.set(key, cached);
+    }
+    return cached;
+  }
+
   #root(): Promise<string> {
     this.#dir ??= mkdtemp(path.join(tmpdir(), 'ksd-charts-'));
     return this.#dir;
@@ -136,6 +164,10 @@ export interface ChartSourceDeps {
   readonly repoRoot: string;
   /** Other sources mapped to folders, by `Kind/namespace/name` (Flux mode's --flux-source). */
   readonly sourceDirs?: ReadonlyMap<string, string>;
+  /** What OCI charts are pulled with; without them an OCI source is not rendered. */
+  readonly exec?: Exec;
+  readonly env?: Env;
+  readonly helm?: HelmTool;
 }
 
 function specOf(object: KubeRecord): Readonly<Record<string, unknown>> {
@@ -203,6 +235,59 @@ function repositoryAccess(
   return { ok: true, access };
 }
 
+/** Pulls an OCI chart with helm; credentials are not passed on yet (see oci-chart.ts). */
+async function fromOci(
+  source: KubeRecord,
+  label: string,
+  request: OciChartRequest,
+  deps: ChartSourceDeps,
+): Promise<ChartResolution> {
+  const spec = specOf(source);
+  if (spec['secretRef'] !== undefined || spec['certSecretRef'] !== undefined) {
+    return {
+      kind: 'not-rendered',
+      reason: `${request.what}: OCI registries with a secretRef or certSecretRef are not rendered yet`,
+    };
+  }
+  if (deps.exec === undefined || deps.env === undefined || deps.helm === undefined)
+    return { kind: 'not-rendered', reason: `${request.what}: OCI charts need helm` };
+  const pulled = await deps.cache.oci(request, {
+    exec: deps.exec,
+    env: deps.env,
+    helm: deps.helm,
+    policy: deps.policy,
+    registry: deps.registry,
+  });
+  const name = request.url.slice(request.url.lastIndexOf('/') + 1);
+  return {
+    kind: 'chart',
+    location: pulled.location,
+    name,
+    version: pulled.version,
+    source: `${label} (${request.url}@${pulled.digest})`,
+  };
+}
+
+/**
+ * An OCIRepository's request: `spec.ref` as the source-controller reads it (digest, else
+ * semver, else tag, else `latest`).
+ */
+function ociRepositoryRequest(repo: KubeRecord, label: string): OciChartRequest {
+  const spec = specOf(repo);
+  const ref = isRecord(spec['ref']) ? spec['ref'] : {};
+  const text = (value: unknown): string | undefined =>
+    typeof value === 'string' && value !== '' ? value : undefined;
+  const url = text(spec['url'])?.replace(/\/+$/, '');
+  if (url === undefined) throw new UserError('BAD_FORMAT', `${label}: spec.url is required`);
+  return {
+    url,
+    version: text(ref['semver']) ?? text(ref['tag']) ?? 'latest',
+    digest: text(ref['digest']),
+    insecure: spec['insecure'] === true,
+    what: label,
+  };
+}
+
 /** helm's repo.ResolveReferenceURL: a relative archive URL is relative to the repository URL as a folder. */
 function resolveArchiveUrl(repoUrl: string, ref: string): string {
   const base = repoUrl.endsWith('/') ? repoUrl : `${repoUrl}/`;
@@ -219,7 +304,17 @@ async function fromHelmRepository(
   const spec = specOf(repo);
   const url = typeof spec['url'] === 'string' ? spec['url'].replace(/\/+$/, '') : '';
   if (spec['type'] === 'oci' || url.startsWith('oci://')) {
-    return { kind: 'not-rendered', reason: `${label} is an OCI repository, which is not rendered yet` };
+    return fromOci(
+      repo,
+      label,
+      {
+        url: `${url}/${template.chart}`,
+        version: template.version || '*',
+        insecure: spec['insecure'] === true,
+        what: `${label} chart ${template.chart}`,
+      },
+      deps,
+    );
   }
   if (url === '') return { kind: 'not-rendered', reason: `${label} has no spec.url` };
   const access = repositoryAccess(repo, url, ref.namespace, deps);
@@ -345,11 +440,12 @@ function helmChartTemplate(chart: KubeRecord, namespace: string): ChartTemplate 
 
 async function fromChartRef(ref: SourceRef, deps: ChartSourceDeps): Promise<ChartResolution> {
   const label = `${ref.kind} ${ref.namespace}/${ref.name}`;
-  if (ref.kind === 'OCIRepository')
-    return {
-      kind: 'not-rendered',
-      reason: `chartRef ${label} is an OCI artifact, which is not rendered yet`,
-    };
+  if (ref.kind === 'OCIRepository') {
+    const repo = deps.objects.get('OCIRepository', ref.namespace, ref.name);
+    if (repo === undefined)
+      return { kind: 'not-rendered', reason: `chartRef ${label} is not in this repository` };
+    return fromOci(repo, label, ociRepositoryRequest(repo, label), deps);
+  }
   if (ref.kind !== 'HelmChart')
     return { kind: 'not-rendered', reason: `chartRef kind ${ref.kind} is not supported` };
   const chart = deps.objects.get('HelmChart', ref.namespace, ref.name);

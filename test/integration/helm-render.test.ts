@@ -367,18 +367,30 @@ describe('CRDs, post-renderers and other sources', () => {
     assert.equal(result.chart.version, '1.1.0');
   });
 
-  it('Buckets, OCI repositories and other repositories are not rendered, with the reason', async () => {
+  it('Buckets, OCI registries with credentials and other repositories are not rendered, with the reason', async () => {
     const bucket = await render(helmRelease('b', chartSpec('demo', '', 'charts', 'Bucket')), []);
     assert.deepEqual(
       bucket.status === 'not-rendered' && bucket.reason,
       'source Bucket flux-system/charts is a Bucket, which is not rendered',
     );
     const oci = await render(helmRelease('o', chartSpec('demo', '', 'oci')), [
-      { ...helmRepository('oci', 'public'), spec: { type: 'oci', url: 'oci://ghcr.io/example/charts' } },
+      {
+        ...helmRepository('oci', 'public'),
+        spec: { type: 'oci', url: 'oci://ghcr.io/example/charts', secretRef: { name: 'ghcr' } },
+      },
     ]);
-    assert.match(
-      oci.status === 'not-rendered' ? oci.reason : '',
-      /OCI repository, which is not rendered yet/,
+    // Refused before helm runs: registry credentials are not passed on yet.
+    assert.equal(
+      oci.status === 'not-rendered' && oci.reason,
+      'HelmRepository flux-system/oci chart demo: OCI registries with a secretRef or certSecretRef are not rendered yet',
+    );
+    const ociRef = await render(
+      helmRelease('r', { chartRef: { kind: 'OCIRepository', name: 'elsewhere', namespace: 'flux-system' } }),
+      [],
+    );
+    assert.equal(
+      ociRef.status === 'not-rendered' && ociRef.reason,
+      'chartRef OCIRepository flux-system/elsewhere is not in this repository',
     );
     const other = await render(helmRelease('g', chartSpec('charts/demo', '', 'other', 'GitRepository')), []);
     assert.match(

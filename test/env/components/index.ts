@@ -17,6 +17,7 @@ import { helmRepo } from './helm-repo.ts';
 import { kube } from './kube.ts';
 import { moto } from './moto.ts';
 import { nodeVersions } from './node-versions.ts';
+import { ociRegistry } from './oci-registry.ts';
 import { oidc } from './oidc.ts';
 import { vault } from './vault.ts';
 
@@ -35,4 +36,5 @@ export const components: readonly Component[] = [
   nodeVersions,
   helmCli,
   helmRepo,
+  ociRegistry,
 ];
