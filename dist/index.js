@@ -21,7 +21,7 @@ import {
   reportError,
   repositoryPaths,
   run
-} from "./chunks/chunk-LIEJKAPR.js";
+} from "./chunks/chunk-5W5Q27M2.js";
 import {
   basicCredential,
   gitAuthEnv,
