@@ -263,7 +263,7 @@ export async function renderFlux(
           },
           {
             kubeVersion: context.cluster?.kubeVersion ?? config.kubeVersion,
-            apiVersions: context.cluster?.apiVersions ?? [],
+            apiVersions: context.cluster?.apiVersions ?? config.apiVersions,
             namespaced: context.cluster?.namespaced,
           },
         );

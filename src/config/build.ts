@@ -72,6 +72,11 @@ export interface BuildConfig {
    * no cluster is read; a diff against a cluster, and apply, use the cluster's version.
    */
   readonly kubeVersion: string | undefined;
+  /**
+   * API versions the charts' `.Capabilities.APIVersions` hold (`--api-versions`, helm's flag of
+   * the same name; `group/version` or `group/version/Kind`) when no cluster is read.
+   */
+  readonly apiVersions: readonly string[];
 }
 
 /** CLI flags of `build` (names equal the Action inputs). */
@@ -93,6 +98,7 @@ export const buildFlags = {
   'flux-kustomization': { type: 'string', multiple: true },
   'helm-path': { type: 'string' },
   'kube-version': { type: 'string' },
+  'api-versions': { type: 'string', multiple: true },
   'allow-remote': { type: 'string' },
 } as const;
 
@@ -134,6 +140,7 @@ export function parseBuildConfig(read: InputReader, env: Env, shell: ShellOption
     ...parseFluxInputs(read),
     helmPath: optional(read('helm-path')),
     kubeVersion: parseKubeVersion(optional(read('kube-version'))),
+    apiVersions: parseApiVersions(lines(read('api-versions'))),
   };
 }
 
@@ -169,6 +176,19 @@ export function parseKustomizeChoice(
       toolCache: toolCache !== undefined && path.isAbsolute(toolCache) ? toolCache : undefined,
     },
   };
+}
+
+/** helm's `--api-versions`: `group/version` or `group/version/Kind` (`v1` for the core group). */
+function parseApiVersions(values: readonly string[]): string[] {
+  for (const value of values) {
+    if (!/^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?:\/[a-z0-9]+)?(?:\/[A-Za-z0-9]+)?$/.test(value)) {
+      throw new UserError(
+        'USAGE',
+        `api-versions has "${value}"; expected group/version or group/version/Kind, e.g. monitoring.coreos.com/v1`,
+      );
+    }
+  }
+  return [...values];
 }
 
 /** helm's `--kube-version` accepts `1.31`, `v1.31.2` and the like; anything else is a typo. */

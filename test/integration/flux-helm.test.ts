@@ -307,3 +307,22 @@ test('without helm on PATH the releases are not rendered, and say why; a helm-pa
     /helm-path .*no-helm is not an executable file/,
   );
 });
+
+test('build --flux with api-versions renders what a chart gates on the capability', async () => {
+  const dir = await fluxHelmRepo({ key, chartRepo });
+  const kinds = async (extra: Record<string, string>): Promise<string[]> => {
+    const output = path.join(await mkdtemp(path.join(tmpdir(), 'ksd-flux-helm-api-')), 'manifests.yaml');
+    const inputs = inputsFor(dir, { output, ...extra });
+    const config = buildCommand.parse((name) => inputs[name] ?? '', env(dir), { stdoutIsLog: false });
+    await buildCommand.run(config, commandDeps(createMemoryHost()));
+    return parseAllDocuments(await readFile(output, 'utf8'))
+      .map((d) => d.toJS() as Obj | null)
+      .filter((o): o is Obj => o !== null)
+      .map((o) => String(o['kind']));
+  };
+  assert.ok(!(await kinds({})).includes('ServiceMonitor'), 'helm defaults: no ServiceMonitor');
+  assert.ok(
+    (await kinds({ 'api-versions': 'monitoring.coreos.com/v1/ServiceMonitor' })).includes('ServiceMonitor'),
+    'the capability given: the ServiceMonitor renders',
+  );
+});

@@ -127,3 +127,21 @@ describe('helm-path and kube-version (Flux mode HelmReleases)', () => {
   it('helm-path is read as given', () =>
     assert.equal(parseFlux({ 'helm-path': '/opt/helm/bin/helm' }).helmPath, '/opt/helm/bin/helm'));
 });
+
+describe('api-versions (Flux mode HelmReleases without a cluster)', () => {
+  it('defaults to none and keeps each line', () => {
+    assert.deepEqual(parseFlux({}).apiVersions, []);
+    assert.deepEqual(
+      parseFlux({ 'api-versions': 'monitoring.coreos.com/v1\nv1\napps/v1/Deployment' }).apiVersions,
+      ['monitoring.coreos.com/v1', 'v1', 'apps/v1/Deployment'],
+    );
+  });
+
+  for (const value of ['monitoring.coreos.com/v1 --debug', 'a/b/c/d', '../v1']) {
+    it(`${JSON.stringify(value)} is refused with what was expected`, () =>
+      assert.throws(
+        () => parseFlux({ 'api-versions': value }),
+        (e) => /api-versions has ".*"; expected group\/version or group\/version\/Kind/.test(errorMessage(e)),
+      ));
+  }
+});
