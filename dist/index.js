@@ -21,7 +21,7 @@ import {
   reportError,
   repositoryPaths,
   run
-} from "./chunks/chunk-5W5Q27M2.js";
+} from "./chunks/chunk-5AUT5YWG.js";
 import {
   basicCredential,
   gitAuthEnv,
