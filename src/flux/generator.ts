@@ -25,31 +25,17 @@ import { parse as parseYaml, parseAllDocuments, stringify } from 'yaml';
 import { UserError } from '../errors.ts';
 import { isRecord } from '../is-record.ts';
 import { KUSTOMIZATION_FILE_NAMES } from '../kustomize/graph.ts';
+import { defaultSourceIgnore } from './source-ignore.ts';
+
+const DEFAULT_EXCLUSIONS = defaultSourceIgnore();
 
 /**
- * source-controller's default exclusions (fluxcd/pkg sourceignore: VCS, CI and extra
- * patterns) by base name; without a slash a gitignore pattern matches at any depth.
+ * Whether source-controller's default exclusions (source-ignore.ts) leave out an entry of this
+ * base name; without a slash a gitignore pattern matches at any depth. Used when no source's
+ * own .sourceignore is known.
  */
-const IGNORED_DIRS: ReadonlySet<string> = new Set(['.git', '.github', '.circleci']);
-const IGNORED_FILES: ReadonlySet<string> = new Set([
-  '.gitignore',
-  '.gitmodules',
-  '.gitattributes',
-  '.travis.yml',
-  '.gitlab-ci.yml',
-  'appveyor.yml',
-  '.drone.yml',
-  'cloudbuild.yaml',
-  'codeship-services.yml',
-  'codeship-steps.yml',
-  '.goreleaser.yml',
-  '.sops.yaml',
-  '.flux.yaml',
-]);
-
-/** Whether source-controller leaves this entry out of an artifact. */
 export function isIgnoredBySource(name: string, isDir: boolean): boolean {
-  return isDir ? IGNORED_DIRS.has(name) : IGNORED_FILES.has(name);
+  return DEFAULT_EXCLUSIONS.ignores(name, isDir);
 }
 
 async function isFile(file: string): Promise<boolean> {

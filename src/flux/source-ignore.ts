@@ -93,6 +93,22 @@ async function findIgnoreFiles(root: string): Promise<string[]> {
   return found;
 }
 
+/** A SourceIgnore over a matcher. */
+function sourceIgnoreOf(matcher: Ignore): SourceIgnore {
+  return {
+    ignores: (rel, isDir) => {
+      const clean = rel.replace(/^\.\//, '');
+      if (clean === '' || clean === '.') return false;
+      return matcher.ignores(isDir ? `${clean}/` : clean);
+    },
+  };
+}
+
+/** Flux's default exclusions alone, for when no source's files are at hand. */
+export function defaultSourceIgnore(): SourceIgnore {
+  return sourceIgnoreOf(ignore().add([...DEFAULT_SOURCE_IGNORE]));
+}
+
 /** The exclusions of the source at `root`; `specIgnore` is a GitRepository's `spec.ignore`. */
 export async function loadSourceIgnore(root: string, specIgnore?: string): Promise<SourceIgnore> {
   const matcher: Ignore = ignore().add([...DEFAULT_SOURCE_IGNORE]);
@@ -110,11 +126,5 @@ export async function loadSourceIgnore(root: string, specIgnore?: string): Promi
   }
   // spec.ignore applies from the root, after the files (fluxcd/source-controller's order).
   if (specIgnore !== undefined) matcher.add(specIgnore);
-  return {
-    ignores: (rel, isDir) => {
-      const clean = rel.replace(/^\.\//, '');
-      if (clean === '' || clean === '.') return false;
-      return matcher.ignores(isDir ? `${clean}/` : clean);
-    },
-  };
+  return sourceIgnoreOf(matcher);
 }

@@ -7,11 +7,11 @@
  * not an error that stops the run: sops ignores the compile error of `regexp.MatchString`, so
  * such a rule never matches, and this port does the same.
  */
+import { SELECTION_KINDS, type Selection } from '../sops/metadata.ts';
 import { creationRulePath } from '../sops/creation-rule.ts';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { errorMessage, UserError } from '../errors.ts';
 import { compileGoRegexp } from '../sops/go-regexp.ts';
-import type { Selection } from '../sops/metadata.ts';
 
 export interface CreationRule {
   /** 1-based position in `creation_rules`, for messages. */
@@ -37,15 +37,6 @@ export interface SopsConfig {
   readonly brokenRules: ReadonlySet<number>;
   readonly problems: readonly SopsConfigProblem[];
 }
-
-const SELECTION_KINDS = [
-  'unencrypted_suffix',
-  'encrypted_suffix',
-  'unencrypted_regex',
-  'encrypted_regex',
-  'unencrypted_comment_regex',
-  'encrypted_comment_regex',
-] as const;
 
 /** Parses a `.sops.yaml`; `file` is its absolute path (for messages and path stripping). */
 export function parseSopsConfig(text: string, file: string): SopsConfig {

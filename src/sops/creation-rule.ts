@@ -8,6 +8,7 @@
  * Unlike lint (which reports a broken rule and goes on), encrypt fails on a path_regex that
  * does not compile, as sops 3.13 does: encrypting by the wrong rule would be worse.
  */
+import { SELECTION_KINDS, type Selection } from './metadata.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
@@ -18,20 +19,10 @@ import type { KeyRecipient } from '../keys/master-key.ts';
 import type { StoreIndents } from './emit-encrypted.ts';
 import type { EncryptPlan } from './encrypt-file.ts';
 import { compileGoRegexp } from './go-regexp.ts';
-import type { Selection } from './metadata.ts';
 
 /** sops `maxDepth`: how many folders up the config is looked for. */
 const MAX_DEPTH = 100;
 export const SOPS_CONFIG_NAME = '.sops.yaml';
-
-const SELECTION_KINDS = [
-  'unencrypted_suffix',
-  'encrypted_suffix',
-  'unencrypted_regex',
-  'encrypted_regex',
-  'unencrypted_comment_regex',
-  'encrypted_comment_regex',
-] as const;
 
 /** The rule a file matched, ready to encrypt with. */
 export interface MatchedRule extends EncryptPlan {

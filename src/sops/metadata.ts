@@ -28,7 +28,8 @@ export interface Metadata {
   readonly version: string;
 }
 
-const SELECTION_KINDS = [
+/** The `.sops.yaml` and metadata keys that choose what is encrypted (one may be set). */
+export const SELECTION_KINDS = [
   'unencrypted_suffix',
   'encrypted_suffix',
   'unencrypted_regex',
