@@ -21,7 +21,7 @@ import {
   reportError,
   repositoryPaths,
   run
-} from "./chunks/chunk-5AUT5YWG.js";
+} from "./chunks/chunk-JIYAJKJY.js";
 import {
   basicCredential,
   gitAuthEnv,
@@ -31,7 +31,7 @@ import "./chunks/chunk-2P46L3DV.js";
 import "./chunks/chunk-TMWNBOC7.js";
 import "./chunks/chunk-XUYS57RK.js";
 import "./chunks/chunk-XT4FYU66.js";
-import "./chunks/chunk-RANMDUMF.js";
+import "./chunks/chunk-YWAU23D6.js";
 import "./chunks/chunk-KWHHRL7C.js";
 import "./chunks/chunk-3MPY26GB.js";
 import "./chunks/chunk-6PYYST35.js";
