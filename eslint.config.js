@@ -28,6 +28,7 @@ const LAYERS = [
       'user-cache',
       'address-kind',
       'tar-reader',
+      'executable',
     ],
   },
   { name: 'keys', dirs: ['keys'] },

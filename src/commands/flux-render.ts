@@ -7,7 +7,7 @@
  * repository, HelmReleases not rendered) are warnings on the log and in annotations; they never
  * stop the others.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { BuildConfig } from '../config/build.ts';
@@ -18,7 +18,7 @@ import type { RenderedKustomization } from '../flux/render.ts';
 import { isRecord } from '../is-record.ts';
 import type { KeySource } from '../keys/key-source.ts';
 import type { KustomizeTool } from '../kustomize/build.ts';
-import { decryptDocument } from '../kustomize/document.ts';
+import { readSubstituteFrom } from '../kustomize/substitute.ts';
 import { ChartCache } from '../helm/chart-source.ts';
 import { resolveHelm, type HelmTool } from '../helm/helm-tool.ts';
 import {
@@ -27,9 +27,8 @@ import {
   type FluxHelmRelease,
   type UnrenderedReleases,
 } from '../flux/helm-releases.ts';
-import { findRepositoryRoot } from '../kustomize/graph.ts';
+import { findRepositoryRoot } from '../bounded-read.ts';
 import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
-import { detectSopsFormat } from '../sops/formats.ts';
 import { createKeySources } from '../keys/key-sources.ts';
 import { cacheKeySources } from '../kustomize/key-cache.ts';
 import type { SecretRegistry } from '../masking.ts';
@@ -66,21 +65,7 @@ export async function loadSubstituteObjects(
 ): Promise<Record<string, unknown>[]> {
   const objects: Record<string, unknown>[] = [];
   for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (cause) {
-      throw new UserError('FILE_NOT_FOUND', `substitute-from ${file} cannot be read`, { cause });
-    }
-    const format = detectSopsFormat(text);
-    if (format !== undefined) {
-      try {
-        const plain = await decryptDocument(text, format, format, context);
-        text = Buffer.from(plain).toString('utf8');
-      } catch (error) {
-        throw withContext(`substitute-from ${file}`, error, file);
-      }
-    }
+    const text = await readSubstituteFrom(file, context);
     for (const doc of parseAllDocuments(text)) {
       const object = doc.toJS() as unknown;
       if (object === null) continue;

@@ -32,7 +32,7 @@ import {
 import type { HelmTool } from '../helm/helm-tool.ts';
 import { ObjectIndex } from '../helm/object-index.ts';
 import type { RemotePolicy } from '../helm/remote-policy.ts';
-import { renderHelmRelease, type HelmReleaseRender, type ReleaseIdentity } from '../helm/render.ts';
+import { identity, renderHelmRelease, type HelmReleaseRender } from '../helm/render.ts';
 import { hasUndecryptedValues } from '../kube/mask.ts';
 import { isRecord } from '../is-record.ts';
 import { HELM_NAME_LABEL, HELM_NAMESPACE_LABEL, toYaml } from '../helm/post-render.ts';
@@ -124,15 +124,6 @@ export function chartRemotePolicy(policy: KustomizeRemotePolicy): RemotePolicy {
   if (policy.kind === 'none') return { allowPrivateAddresses: false, hosts: [] };
   if (policy.kind === 'hosts') return { allowPrivateAddresses: false, hosts: policy.hosts };
   return { allowPrivateAddresses: false };
-}
-
-function identity(release: HelmRelease): ReleaseIdentity {
-  return {
-    id: release.id,
-    releaseName: release.releaseName,
-    releaseNamespace: release.releaseNamespace,
-    storageNamespace: release.storageNamespace,
-  };
 }
 
 /** Why the release's values cannot be known from the repository in this run, if they cannot. */

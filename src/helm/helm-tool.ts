@@ -5,25 +5,15 @@
  * and with its own empty config, cache and data folders, so a user's repositories, registry
  * logins and plugins on the machine do not change what a chart renders.
  */
-import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
+import { findOnPath, isExecutable } from '../executable.ts';
 import type { Env, Exec } from '../ports.ts';
 
 export interface HelmTool {
   readonly command: string;
   /** For the log, e.g. `helm v4.3.2 (/usr/local/bin/helm)`. */
   readonly description: string;
-}
-
-async function isExecutable(file: string): Promise<boolean> {
-  try {
-    await access(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function versionOf(exec: Exec, command: string): Promise<string> {
@@ -47,12 +37,7 @@ export async function resolveHelm(
       throw new UserError('FILE_NOT_FOUND', `helm-path ${command} is not an executable file`);
     }
   } else {
-    for (const dir of (deps.env['PATH'] ?? '').split(path.delimiter)) {
-      if (dir !== '' && (await isExecutable(path.join(dir, 'helm')))) {
-        command = path.join(dir, 'helm');
-        break;
-      }
-    }
+    command = await findOnPath('helm', deps.env);
   }
   if (command === undefined) {
     throw new UserError('FILE_NOT_FOUND', 'helm was not found on PATH, and HelmReleases need it to render', {

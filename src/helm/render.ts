@@ -65,7 +65,8 @@ export type HelmReleaseRender =
     }
   | { readonly status: 'not-rendered'; readonly release: ReleaseIdentity; readonly reason: string };
 
-function identity(release: HelmRelease): ReleaseIdentity {
+/** What a render result says of its release. */
+export function identity(release: HelmRelease): ReleaseIdentity {
   return {
     id: release.id,
     releaseName: release.releaseName,

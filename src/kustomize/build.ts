@@ -4,10 +4,9 @@
  * variables, and remove the private root whatever happened. The library entry diff and apply
  * build on.
  */
-import { access, constants } from 'node:fs/promises';
-import path from 'node:path';
 import { parseAllDocuments, parseDocument, type Document } from 'yaml';
 import { UserError } from '../errors.ts';
+import { findOnPath, isExecutable } from '../executable.ts';
 import type { Exec } from '../ports.ts';
 import type { Host } from '../ports.ts';
 import type { KeySource } from '../keys/key-source.ts';
@@ -83,27 +82,6 @@ export interface BuildResult {
   readonly decrypted: readonly string[];
 }
 
-async function isExecutable(file: string): Promise<boolean> {
-  try {
-    await access(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function onPath(
-  name: string,
-  env: Readonly<Record<string, string | undefined>>,
-): Promise<string | undefined> {
-  for (const dir of (env['PATH'] ?? '').split(path.delimiter)) {
-    if (dir === '') continue;
-    const candidate = path.join(dir, name);
-    if (await isExecutable(candidate)) return candidate;
-  }
-  return undefined;
-}
-
 async function versionOf(exec: Exec, command: string, args: readonly string[]): Promise<string> {
   try {
     const result = await exec.run(command, args, { timeoutMs: 30_000 });
@@ -129,12 +107,12 @@ export async function resolveKustomize(
     const version = await versionOf(deps.exec, explicit, ['version']);
     return { command: explicit, prefix: ['build'], description: `kustomize ${version} (${explicit})` };
   }
-  const kustomize = await onPath('kustomize', deps.env);
+  const kustomize = await findOnPath('kustomize', deps.env);
   if (kustomize !== undefined) {
     const version = await versionOf(deps.exec, kustomize, ['version']);
     return { command: kustomize, prefix: ['build'], description: `kustomize ${version} (${kustomize})` };
   }
-  const kubectl = await onPath('kubectl', deps.env);
+  const kubectl = await findOnPath('kubectl', deps.env);
   if (kubectl !== undefined) {
     const version = await versionOf(deps.exec, kubectl, ['version', '--client']);
     return {

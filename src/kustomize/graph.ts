@@ -8,7 +8,7 @@
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
-import { readFileBounded } from '../bounded-read.ts';
+import { findRepositoryRoot, readFileBounded } from '../bounded-read.ts';
 import { UserError } from '../errors.ts';
 import { formatFromPath } from '../sops/formats.ts';
 import type { Format } from '../sops/tree.ts';
@@ -79,27 +79,6 @@ export interface GraphOptions {
 /** An inline document where a path could also stand (patchesStrategicMerge, transformers). */
 function isInline(entry: string): boolean {
   return entry.includes('\n');
-}
-
-/**
- * The root used to confine paths: the nearest ancestor of the target holding `.git` (the
- * repository), or the target itself when there is none. Using the target alone outside a
- * repository is the safe choice: a base two folders up then fails loudly instead of reaching
- * the whole disk.
- */
-export async function findRepositoryRoot(target: string): Promise<string> {
-  let dir = path.resolve(target);
-  for (;;) {
-    try {
-      await lstat(path.join(dir, '.git'));
-      return dir;
-    } catch {
-      // not here; go up
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) return path.resolve(target);
-    dir = parent;
-  }
 }
 
 function toRel(root: string, abs: string): string {

@@ -19,10 +19,10 @@
  * asset hosts) and how much they read must be ours to decide (release-download.ts).
  */
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
-import { access, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { arch as osArch, platform as osPlatform } from 'node:os';
 import path from 'node:path';
+import { isExecutable } from '../executable.ts';
 import { gunzipSync } from 'node:zlib';
 import { errorMessage, UserError } from '../errors.ts';
 import type { Env, FetchLike, Logger } from '../ports.ts';
@@ -91,15 +91,6 @@ export function parseChecksums(text: string): Map<string, string> {
     if (match?.[1] !== undefined && match[2] !== undefined) out.set(match[2], match[1].toLowerCase());
   }
   return out;
-}
-
-async function isExecutableFile(file: string): Promise<boolean> {
-  try {
-    await access(file, constants.X_OK);
-    return (await stat(file)).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /** `<cache>/kustomize`: the runner's tool cache, or the private per-user one. */
@@ -198,7 +189,7 @@ export async function installKustomize(release: KustomizeRelease, deps: InstallD
   const versionDir = path.join(cacheRoot(release, deps.env), release.version);
   const dir = path.join(versionDir, arch);
   const binary = path.join(dir, 'kustomize');
-  if (await isExecutableFile(binary)) {
+  if (await isExecutable(binary, { regularFile: true })) {
     deps.log.debug(`kustomize v${release.version} is in the tool cache: ${binary}`);
     return binary;
   }
@@ -219,7 +210,7 @@ export async function installKustomize(release: KustomizeRelease, deps: InstallD
       // Another run installed the same release first: its copy is as good as ours.
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST' && code !== 'ENOTEMPTY') throw error;
-      if (!(await isExecutableFile(binary))) {
+      if (!(await isExecutable(binary, { regularFile: true }))) {
         throw new UserError('FILE_NOT_FOUND', `the tool cache folder ${dir} holds no executable kustomize`, {
           hint: `remove ${dir} and run again`,
         });

@@ -337,6 +337,37 @@ async function decryptVariables(
 }
 
 /**
+ * The text of a `substitute-from` file, decrypted when it is a SOPS file (errors name it);
+ * with `undecrypted` (diff), one no key opens gets placeholders instead. Plain and Flux mode
+ * read their files through this.
+ */
+export async function readSubstituteFrom(
+  file: string,
+  options: {
+    readonly keySources: readonly KeySource[];
+    readonly registry: SecretRegistry;
+    readonly undecrypted?: UndecryptedFiles;
+    /** How the file is named in messages (a build at a git ref names the ref). */
+    readonly name?: string;
+  },
+): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new UserError('FILE_NOT_FOUND', `substitute-from ${file} cannot be read`, { cause });
+  }
+  const format = detectSopsFormat(text);
+  if (format === undefined) return text;
+  const plain = await decryptVariables(file, options.name ?? file, text, format, {
+    keySources: options.keySources,
+    registry: options.registry,
+    undecrypted: options.undecrypted,
+  });
+  return Buffer.from(plain).toString('utf8');
+}
+
+/**
  * Variables from a `substitute-from` file: a ConfigMap's data, a Secret's data and stringData
  * (decrypted first when it is a SOPS file; its values are then masked), or dotenv lines.
  */
@@ -346,22 +377,7 @@ export async function loadVariables(
   registry: SecretRegistry,
   diff: { readonly undecrypted?: UndecryptedFiles; readonly name?: string } = {},
 ): Promise<Map<string, string>> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    throw new UserError('FILE_NOT_FOUND', `substitute-from ${file} cannot be read`, { cause });
-  }
-  const format = detectSopsFormat(text);
-  if (format !== undefined) {
-    text = Buffer.from(
-      await decryptVariables(file, diff.name ?? file, text, format, {
-        keySources,
-        registry,
-        undecrypted: diff.undecrypted,
-      }),
-    ).toString('utf8');
-  }
+  const text = await readSubstituteFrom(file, { keySources, registry, ...diff });
   if (/^\s*(apiVersion|kind)\s*:/m.test(text)) {
     const vars = new Map<string, string>();
     for (const doc of parseAllDocuments(text)) {
