@@ -18,7 +18,7 @@ import {
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-JIYAJKJY.js";
+} from "./chunks/chunk-2NMJCULF.js";
 import "./chunks/chunk-4IZBWTPB.js";
 import "./chunks/chunk-2P46L3DV.js";
 import "./chunks/chunk-TMWNBOC7.js";

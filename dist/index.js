@@ -21,7 +21,7 @@ import {
   reportError,
   repositoryPaths,
   run
-} from "./chunks/chunk-JIYAJKJY.js";
+} from "./chunks/chunk-2NMJCULF.js";
 import {
   basicCredential,
   gitAuthEnv,
