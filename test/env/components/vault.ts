@@ -4,6 +4,11 @@
  * sops' `hc_vault` key type uses) and the JWT auth method trusting the run's GitHub OIDC
  * issuer, with a role bound to pushes to main of the default repository.
  *
+ * The wrapper's main.go is Vault's core, HTTP API handler, token store and policies with only
+ * the two plugins the tests mount (transit, jwt), started as `vault server -dev` starts: Vault's
+ * full command tree compiles every secrets engine, database plugin and cloud SDK, which made
+ * Vault the largest part of a first test run (docs/test-environment.md has the times).
+ *
  * The build patches the sdk: vault v1.21.4 compiles against its own sdk/ folder, which the
  * module zip does not carry, and no published sdk version matches the 1.21 branch's: v0.20.0
  * lacks the observation API vault uses; v0.21.0 changed `framework.Backend.ActivationFunc`
