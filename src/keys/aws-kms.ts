@@ -209,15 +209,21 @@ class AwsKmsKeySource implements KeySource {
     return pending;
   }
 
-  private async kmsDecrypt(
-    key: KmsKey,
+  /**
+   * One KMS `TrentService.<operation>` call with the key's ARN and the given fields; a non-2xx
+   * answer comes back as its error type and a reason with nothing of the request in it (the
+   * fields, the body and the secret key are taken out of AWS's message).
+   */
+  private async trent(
+    operation: 'Decrypt' | 'Encrypt',
+    keyArn: string,
     arn: KmsArn,
     url: URL,
     credentials: AwsCredentials,
+    fields: Readonly<Record<string, string>>,
     context: Readonly<Record<string, string>>,
-  ): Promise<{ ok: true; value: Uint8Array } | { ok: false; type: string; reason: string }> {
-    const { mask } = this.options;
-    const request: Record<string, unknown> = { KeyId: key.arn, CiphertextBlob: key.enc };
+  ): Promise<{ ok: true; body: string } | { ok: false; type: string; reason: string }> {
+    const request: Record<string, unknown> = { KeyId: keyArn, ...fields };
     // sops sends no context when the stanza has none (ParseKMSContext returns nil).
     if (Object.keys(context).length > 0) request['EncryptionContext'] = context;
     const body = JSON.stringify(request);
@@ -226,18 +232,41 @@ class AwsKmsKeySource implements KeySource {
       arn,
       'kms',
       credentials,
-      { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.Decrypt' },
+      { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `TrentService.${operation}` },
       body,
     );
-    if (answer.status < 200 || answer.status >= 300) {
-      const { type, message } = jsonError(answer);
-      const detail = sanitizeRemoteMessage(message, [key.enc, body, credentials.secretAccessKey]);
-      return {
-        ok: false,
-        type,
-        reason: `kms decrypt with ${key.arn} failed: HTTP ${answer.status}${type === '' ? '' : ` ${type}`}${detail === '' ? '' : `: ${detail}`}`,
-      };
-    }
+    if (answer.status >= 200 && answer.status < 300) return { ok: true, body: answer.body };
+    const { type, message } = jsonError(answer);
+    const detail = sanitizeRemoteMessage(message, [
+      ...Object.values(fields),
+      body,
+      credentials.secretAccessKey,
+    ]);
+    return {
+      ok: false,
+      type,
+      reason: `kms ${operation.toLowerCase()} with ${keyArn} failed: HTTP ${answer.status}${type === '' ? '' : ` ${type}`}${detail === '' ? '' : `: ${detail}`}`,
+    };
+  }
+
+  private async kmsDecrypt(
+    key: KmsKey,
+    arn: KmsArn,
+    url: URL,
+    credentials: AwsCredentials,
+    context: Readonly<Record<string, string>>,
+  ): Promise<{ ok: true; value: Uint8Array } | { ok: false; type: string; reason: string }> {
+    const { mask } = this.options;
+    const answer = await this.trent(
+      'Decrypt',
+      key.arn,
+      arn,
+      url,
+      credentials,
+      { CiphertextBlob: key.enc },
+      context,
+    );
+    if (!answer.ok) return answer;
     let plaintext: unknown;
     try {
       plaintext = (JSON.parse(answer.body) as { Plaintext?: unknown }).Plaintext;
@@ -307,25 +336,16 @@ class AwsKmsKeySource implements KeySource {
     if (key.type !== 'kms') throw new UserError('KEY_SOURCE', `the kms source cannot wrap for ${key.type}`);
     const { arn, url, credentials } = await this.prepare(key);
     const encoded = Buffer.from(plaintext).toString('base64');
-    const request: Record<string, unknown> = { KeyId: key.arn, Plaintext: encoded };
-    if (Object.keys(key.context).length > 0) request['EncryptionContext'] = key.context;
-    const body = JSON.stringify(request);
-    const answer = await this.call(
-      url,
+    const answer = await this.trent(
+      'Encrypt',
+      key.arn,
       arn,
-      'kms',
+      url,
       credentials,
-      { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.Encrypt' },
-      body,
+      { Plaintext: encoded },
+      key.context,
     );
-    if (answer.status < 200 || answer.status >= 300) {
-      const { type, message } = jsonError(answer);
-      const detail = sanitizeRemoteMessage(message, [encoded, body, credentials.secretAccessKey]);
-      throw new UserError(
-        'KEY_SOURCE',
-        `kms encrypt with ${key.arn} failed: HTTP ${answer.status}${type === '' ? '' : ` ${type}`}${detail === '' ? '' : `: ${detail}`}`,
-      );
-    }
+    if (!answer.ok) throw new UserError('KEY_SOURCE', answer.reason);
     let blob: unknown;
     try {
       blob = (JSON.parse(answer.body) as { CiphertextBlob?: unknown }).CiphertextBlob;
