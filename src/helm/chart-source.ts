@@ -26,7 +26,7 @@ import { isRecord } from '../is-record.ts';
 import type { SecretRegistry } from '../masking.ts';
 import type { Env, Exec } from '../ports.ts';
 import { UNDECRYPTED_TEXT } from '../sops/undecrypted.ts';
-import { MAX_CHART_BYTES, MAX_INDEX_BYTES, fetchFromRepository } from './chart-fetch.ts';
+import { ChartDigestError, MAX_CHART_BYTES, MAX_INDEX_BYTES, fetchFromRepository } from './chart-fetch.ts';
 import type { RepositoryAccess } from './chart-fetch.ts';
 import type { ChartTemplate, HelmRelease, SourceRef } from './helm-release.ts';
 import type { HelmTool } from './helm-tool.ts';
@@ -101,12 +101,8 @@ export class ChartCache {
         const body = await fetchFromRepository(url, access, policy, MAX_CHART_BYTES, what);
         const sum = createHash('sha256').update(body).digest('hex');
         if (digest !== undefined && digest !== '' && digest.replace(/^sha256:/, '') !== sum) {
-          throw new UserError(
-            'BAD_FORMAT',
-            `${what}: the archive's sha256 ${sum} is not the index's digest ${digest}`,
-            {
-              hint: 'the repository serves a different archive than its index describes; re-index it',
-            },
+          throw new ChartDigestError(
+            `${what}: the archive's sha256 ${sum} is not the digest ${digest} its repository index records`,
           );
         }
         const file = path.join(await this.#root(), `${sum}.tgz`);

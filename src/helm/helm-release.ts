@@ -3,7 +3,8 @@
  * from the object a Kustomization rendered, and the names helm-controller derives from it:
  * the release name (`spec.releaseName`, else `[targetNamespace-]name`, shortened past 53
  * characters exactly as helm-controller's release.ShortenName does), the release and storage
- * namespaces, and the CRD policy of the install and upgrade actions.
+ * namespaces, the CRD policy of the install and upgrade actions, `install.createNamespace` and
+ * `suspend`.
  */
 import { createHash } from 'node:crypto';
 import { UserError } from '../errors.ts';
@@ -69,6 +70,10 @@ export interface HelmRelease {
   };
   readonly installCrds: CrdPolicy;
   readonly upgradeCrds: CrdPolicy;
+  /** `spec.install.createNamespace`: helm creates the release namespace on install. */
+  readonly createNamespace: boolean;
+  /** `spec.suspend`: helm-controller does not reconcile the release. */
+  readonly suspend: boolean;
 }
 
 /** Whether an object is a HelmRelease this module renders. */
@@ -205,5 +210,7 @@ export function parseHelmRelease(object: Readonly<Record<string, unknown>>): Hel
     },
     installCrds: crdPolicy(rec(spec['install'])['crds'], 'Create', id, 'spec.install.crds'),
     upgradeCrds: crdPolicy(rec(spec['upgrade'])['crds'], 'Skip', id, 'spec.upgrade.crds'),
+    createNamespace: rec(spec['install'])['createNamespace'] === true,
+    suspend: spec['suspend'] === true,
   };
 }

@@ -30,7 +30,7 @@ import type { SecretRegistry } from '../masking.ts';
 import type { Env, Exec } from '../ports.ts';
 import { openPrivateRoot, privateRootParent } from '../private-file.ts';
 import { readChartArchive } from './chart-archive.ts';
-import { ChartFetchError } from './chart-fetch.ts';
+import { ChartDigestError, ChartFetchError } from './chart-fetch.ts';
 import type { RepositoryAccess } from './chart-fetch.ts';
 import { helmEnv } from './helm-tool.ts';
 import type { HelmTool } from './helm-tool.ts';
@@ -155,10 +155,8 @@ export async function pullOciChart(
     if (digest === undefined)
       throw new ChartFetchError(`${request.what}: helm pull ${request.url} reported no digest`);
     if (request.digest !== undefined && digest !== request.digest) {
-      throw new UserError(
-        'BAD_FORMAT',
+      throw new ChartDigestError(
         `${request.what}: the registry served digest ${digest}, not the pinned ${request.digest}`,
-        { hint: 'the registry serves other content than spec.ref.digest pins; check the digest' },
       );
     }
     const archives = (await readdir(destination)).filter((f) => f.endsWith('.tgz'));

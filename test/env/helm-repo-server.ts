@@ -4,7 +4,9 @@
  * throwaway CA (test/env/pki.ts). Two repositories share the server:
  *
  * - `/public/`  answers anyone;
- * - `/private/` needs HTTP basic auth with the component's username and password.
+ * - `/private/` needs HTTP basic auth with the component's username and password;
+ * - `/tampered/` answers anyone, and its `demo-1.0.0.tgz` was replaced after indexing (by the
+ *   1.1.0 archive), so it no longer has the digest its index.yaml records.
  *
  * Every request is appended to `<root>/requests.jsonl` (path and whether it carried
  * credentials), so a test, which runs in another process, can prove that credentials went
@@ -89,7 +91,7 @@ export class HelmRepoServer {
 
   static async start(options: HelmRepoOptions): Promise<HelmRepoServer> {
     const work = path.join(options.root, 'work');
-    const repos = ['public', 'private'];
+    const repos = ['public', 'private', 'tampered'];
     for (const repo of repos) {
       const dir = path.join(options.root, repo);
       mkdirSync(dir, { recursive: true });
@@ -133,6 +135,9 @@ export class HelmRepoServer {
       const dir = path.join(options.root, repo);
       await run(options.helm, ['repo', 'index', dir, '--url', `${base}/${repo}`]);
     }
+    const tampered = path.join(options.root, 'tampered');
+    if (existsSync(path.join(tampered, 'demo-1.1.0.tgz')))
+      cpSync(path.join(tampered, 'demo-1.1.0.tgz'), path.join(tampered, 'demo-1.0.0.tgz'));
     writeFileSync(path.join(options.root, 'url'), `${base}\n`);
     return new HelmRepoServer(server, base);
   }

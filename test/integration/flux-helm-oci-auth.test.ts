@@ -23,7 +23,7 @@ import type { Exec } from '../../src/ports.ts';
 import { requireComponent } from '../env/state.ts';
 import { commandDeps } from '../support/command-deps.ts';
 import { commit, gitIn } from '../support/flux-helm-repo.ts';
-import { helmBinary, helmTemplate } from '../support/helm.ts';
+import { helmBinary, helmTemplate, withHelmOwnership } from '../support/helm.ts';
 import { newAgeKey, sopsEncrypt, tool, type AgeKey } from '../support/tools.ts';
 
 let kustomize: string;
@@ -322,13 +322,17 @@ test('private OCI sources: dockerconfigjson and basic-auth secretRefs with a cer
     ['from-repo', '1.2.3', 3],
   ] as const) {
     // The private instance serves the public one's storage: the same chart.
-    const oracle = await helmTemplate(`${info('url')}/demo`, name, 'apps', { replicaCount: replicas }, [
-      '--no-hooks',
-      '--include-crds',
-      '--version',
-      version,
-      '--plain-http',
-    ]);
+    const oracle = withHelmOwnership(
+      await helmTemplate(`${info('url')}/demo`, name, 'apps', { replicaCount: replicas }, [
+        '--no-hooks',
+        '--include-crds',
+        '--version',
+        version,
+        '--plain-http',
+      ]),
+      name,
+      'apps',
+    );
     const ours = fromRelease(objects, name);
     assert.equal(ours.length, oracle.length, name);
     for (const object of oracle) {

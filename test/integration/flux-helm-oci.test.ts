@@ -21,7 +21,7 @@ import type { DiffReport } from '../../src/kube/diff.ts';
 import { requireComponent } from '../env/state.ts';
 import { commandDeps } from '../support/command-deps.ts';
 import { commit, gitIn } from '../support/flux-helm-repo.ts';
-import { helmBinary, helmTemplate } from '../support/helm.ts';
+import { helmBinary, helmTemplate, withHelmOwnership } from '../support/helm.ts';
 import { tool } from '../support/tools.ts';
 
 let kustomize: string;
@@ -226,12 +226,16 @@ test('build --flux renders an OCIRepository chartRef and a type: oci HelmReposit
     ['demo-repo', '1.1.0', 3],
   ] as const) {
     const ours = fromRelease(objects, name).map(withoutControllerLabels);
-    const oracle = await helmTemplate(
-      `${registry['url'] ?? ''}/demo`,
+    const oracle = withHelmOwnership(
+      await helmTemplate(`${registry['url'] ?? ''}/demo`, name, 'apps', { replicaCount: replicas }, [
+        '--no-hooks',
+        '--include-crds',
+        '--version',
+        version,
+        '--plain-http',
+      ]),
       name,
       'apps',
-      { replicaCount: replicas },
-      ['--no-hooks', '--include-crds', '--version', version, '--plain-http'],
     );
     const key = (o: Obj) => `${String(o['kind'])}/${String((o['metadata'] as Obj)['name'])}`;
     assert.deepEqual(ours.map(key).sort(), oracle.map(key).sort(), name);

@@ -43,3 +43,32 @@ export async function helmTemplate(
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * What helm's install adds to every object of the release manifest before creating it
+ * (pkg/action/validate.go, setMetadataVisitor): the label `app.kubernetes.io/managed-by: Helm`
+ * and the annotations `meta.helm.sh/release-name` and `/release-namespace`. The CRDs of a
+ * chart's `crds/` folder are installed apart and get none; the fixture charts have no other
+ * CRDs, so CRDs are left as they are.
+ */
+export function withHelmOwnership(
+  objects: readonly Record<string, unknown>[],
+  releaseName: string,
+  releaseNamespace: string,
+): Record<string, unknown>[] {
+  return objects.map((o) => {
+    if (o['kind'] === 'CustomResourceDefinition') return o;
+    const copy = structuredClone(o);
+    const metadata = copy['metadata'] as Record<string, unknown>;
+    metadata['labels'] = {
+      ...(metadata['labels'] as Record<string, unknown> | undefined),
+      'app.kubernetes.io/managed-by': 'Helm',
+    };
+    metadata['annotations'] = {
+      ...(metadata['annotations'] as Record<string, unknown> | undefined),
+      'meta.helm.sh/release-name': releaseName,
+      'meta.helm.sh/release-namespace': releaseNamespace,
+    };
+    return copy;
+  });
+}
