@@ -14,7 +14,9 @@
  *   as a host list avoids depending on DNS at all;
  * - plain HTTP only when the source says `insecure: true`;
  * - a pinned digest: the chart is pulled by digest, and the manifest digest helm reports must
- *   be the pinned one, so a registry that serves other content is refused.
+ *   be the pinned one, so a registry that serves other content is refused; helm (oras) refuses
+ *   content that does not hash to the digest it asked for itself ("mismatched digest"), which
+ *   is reported the same way (ChartDigestError: the release is not rendered, "chart refused").
  *
  * Registry credentials and TLS material (the source's `secretRef` and `certSecretRef`, read by
  * chart-source.ts) reach helm through 0600 files in the pull's private root, never argv
@@ -149,6 +151,12 @@ export async function pullOciChart(
       const reason = deps.registry
         .redact(result.stderr.trim().split('\n').slice(-3).join(' '))
         .replaceAll(home.dir, '<helm-home>');
+      // oras, under helm, checks what it fetches against the digest it asked for.
+      if (/mismatched digest/.test(result.stderr)) {
+        throw new ChartDigestError(
+          `${request.what}: the registry served content that does not match ${request.digest === undefined ? 'its digest' : `the pinned ${request.digest}`} (helm pull: ${reason})`,
+        );
+      }
       throw new ChartFetchError(`${request.what}: helm pull ${request.url} failed: ${reason}`);
     }
     const digest = /^Digest: (sha256:[0-9a-f]{64})$/m.exec(output)?.[1];

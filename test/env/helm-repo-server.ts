@@ -83,8 +83,11 @@ async function packageChart(helm: string, build: ChartBuild, work: string, repoD
   ]);
 }
 
-/** The demo chart renamed `tampered`, packaged at 1.0.0 into `repoDir` (see the module comment). */
-async function packageTampered(helm: string, work: string, repoDir: string): Promise<void> {
+/**
+ * The demo chart renamed `tampered`, packaged at 1.0.0 into `repoDir` (see the module comment;
+ * the oci-registry component pushes it too).
+ */
+export async function packageTampered(helm: string, work: string, repoDir: string): Promise<void> {
   const copy = path.join(work, 'tampered');
   const demo = path.join(repoRoot, 'test', 'fixtures', 'helm', 'charts', 'demo');
   cpSync(demo, copy, { recursive: true });

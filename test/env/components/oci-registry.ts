@@ -6,7 +6,9 @@
  *
  * Info: `url` (`oci://127.0.0.1:<port>/charts`, the HelmRepository URL; the demo chart is
  * `<url>/demo`), `host` (`127.0.0.1:<port>`) and `digest-<version>`: the manifest digest helm
- * push reported for each version, for the tests that pin one.
+ * push reported for each version, for the tests that pin one; `digest-tampered`: the pinned
+ * digest of `<url>/tampered` 1.0.0, whose manifest the storage was made to answer with other
+ * bytes (pushTampered), for the digest-mismatch tests.
  *
  * Plain HTTP is enough for a test registry (sources say `insecure: true`); loopback is refused
  * by the chart-source policy by default, so tests opt in as for the helm-repo component.
@@ -34,6 +36,7 @@ import type { CertFiles } from '../pki.ts';
 import { componentDir, freePort, spawnServer, waitUntilReady } from '../spawned-server.ts';
 import type { SpawnedServer } from '../spawned-server.ts';
 import { helmCli } from './helm-cli.ts';
+import { packageTampered } from '../helm-repo-server.ts';
 import { DEMO_VERSIONS } from './helm-repo.ts';
 
 const run = promisify(execFile);
@@ -154,22 +157,48 @@ async function startPrivate(
   };
 }
 
+function helmEnv(work: string): NodeJS.ProcessEnv {
+  return { ...process.env, HOME: work, HELM_CONFIG_HOME: path.join(work, 'helm') };
+}
+
+/** Pushes a packaged chart; returns the manifest digest helm reports. */
+async function push(archive: string, host: string, work: string): Promise<string> {
+  const pushed = await run(toolPath('helm'), ['push', archive, `oci://${host}/charts`, '--plain-http'], {
+    env: helmEnv(work),
+  });
+  const digest = /Digest: (sha256:[0-9a-f]{64})/.exec(`${pushed.stdout}\n${pushed.stderr}`)?.[1];
+  if (digest === undefined) throw new Error(`helm push of ${path.basename(archive)} reported no digest`);
+  return digest;
+}
+
 /** Packages the demo chart at `version` and pushes it; returns the manifest digest helm reports. */
 async function pushDemo(version: string, host: string, work: string): Promise<string> {
-  const env = { ...process.env, HOME: work, HELM_CONFIG_HOME: path.join(work, 'helm') };
   const copy = path.join(work, `demo-${version}`, 'demo');
   cpSync(demoChart, copy, { recursive: true });
   const out = path.join(work, 'packages');
   await run(toolPath('helm'), ['package', copy, '--version', version, '--app-version', version, '-d', out], {
-    env,
+    env: helmEnv(work),
   });
-  const pushed = await run(
-    toolPath('helm'),
-    ['push', path.join(out, `demo-${version}.tgz`), `oci://${host}/charts`, '--plain-http'],
-    { env },
-  );
-  const digest = /Digest: (sha256:[0-9a-f]{64})/.exec(`${pushed.stdout}\n${pushed.stderr}`)?.[1];
-  if (digest === undefined) throw new Error(`helm push of demo ${version} reported no digest`);
+  return push(path.join(out, `demo-${version}.tgz`), host, work);
+}
+
+/** Where distribution's filesystem storage keeps the blob `digest`. */
+function blobFile(storage: string, digest: string): string {
+  const hex = digest.replace(/^sha256:/, '');
+  return path.join(storage, 'docker', 'registry', 'v2', 'blobs', 'sha256', hex.slice(0, 2), hex, 'data');
+}
+
+/**
+ * Pushes the `tampered` chart (charts/tampered 1.0.0), then overwrites its manifest in the
+ * storage with another manifest's bytes (`other`): the registry then serves content that does
+ * not have the digest it is asked for, as a compromised or corrupted registry would. Its
+ * manifest is its own (no other chart shares the blob), so nothing else is touched.
+ */
+async function pushTampered(host: string, work: string, storage: string, other: string): Promise<string> {
+  const out = path.join(work, 'tampered-package');
+  await packageTampered(toolPath('helm'), path.join(work, 'tampered-work'), out);
+  const digest = await push(path.join(out, 'tampered-1.0.0.tgz'), host, work);
+  cpSync(blobFile(storage, other), blobFile(storage, digest));
   return digest;
 }
 
@@ -205,6 +234,7 @@ export const ociRegistry: Component = {
       mkdirSync(work, { recursive: true });
       const info: Record<string, string> = { url: `oci://${host}/charts`, host };
       for (const version of DEMO_VERSIONS) info[`digest-${version}`] = await pushDemo(version, host, work);
+      info['digest-tampered'] = await pushTampered(host, work, storage, info['digest-1.1.0'] ?? '');
       const secured = await startPrivate(dir, storage);
       return {
         info: { ...info, ...secured.info },
