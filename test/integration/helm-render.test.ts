@@ -17,7 +17,6 @@ import { ChartCache } from '../../src/helm/chart-source.ts';
 import { resolveHelm } from '../../src/helm/helm-tool.ts';
 import type { HelmTool } from '../../src/helm/helm-tool.ts';
 import { ObjectIndex } from '../../src/helm/object-index.ts';
-import { HELM_NAME_LABEL, HELM_NAMESPACE_LABEL } from '../../src/helm/post-render.ts';
 import { renderHelmRelease } from '../../src/helm/render.ts';
 import type { HelmReleaseRender, HelmRenderOptions } from '../../src/helm/render.ts';
 import { createMemoryHost } from '../../src/host/memory-host.ts';
@@ -31,7 +30,7 @@ import { SecretRegistry } from '../../src/masking.ts';
 import { recordedRequests } from '../env/helm-repo-server.ts';
 import { repoRoot } from '../env/paths.ts';
 import { requireComponent } from '../env/state.ts';
-import { helmBinary, helmTemplate, withHelmOwnership } from '../support/helm.ts';
+import { helmBinary, helmTemplate, withOrigin } from '../support/helm.ts';
 import { newAgeKey, sopsEncrypt, tool } from '../support/tools.ts';
 
 type Obj = Record<string, unknown>;
@@ -105,29 +104,6 @@ async function render(
 function key(o: Obj): string {
   const m = o['metadata'] as { name: string; namespace?: string };
   return `${String(o['kind'])}/${m.namespace ?? ''}/${m.name}`;
-}
-
-/**
- * The oracle's objects with helm-controller's origin labels and the ownership metadata helm's
- * install sets (release name and namespace: the HelmRelease's unless `release` says), as the
- * renderer must produce them.
- */
-function withOrigin(
-  objects: readonly Obj[],
-  name: string,
-  namespace: string,
-  release: { readonly name: string; readonly namespace: string } = { name, namespace },
-): Obj[] {
-  return withHelmOwnership(objects, release.name, release.namespace).map((o) => {
-    const copy = structuredClone(o);
-    const metadata = copy['metadata'] as Obj;
-    metadata['labels'] = {
-      ...(metadata['labels'] as Obj | undefined),
-      [HELM_NAME_LABEL]: name,
-      [HELM_NAMESPACE_LABEL]: namespace,
-    };
-    return copy;
-  });
 }
 
 function assertSameObjects(actual: readonly Obj[], expected: readonly Obj[]): void {

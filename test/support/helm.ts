@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
+import { HELM_NAME_LABEL, HELM_NAMESPACE_LABEL } from '../../src/helm/post-render.ts';
 import { toolPath } from '../env/paths.ts';
 import { requireComponent } from '../env/state.ts';
 
@@ -68,6 +69,29 @@ export function withHelmOwnership(
       ...(metadata['annotations'] as Record<string, unknown> | undefined),
       'meta.helm.sh/release-name': releaseName,
       'meta.helm.sh/release-namespace': releaseNamespace,
+    };
+    return copy;
+  });
+}
+
+/**
+ * The oracle's objects with helm-controller's origin labels and the ownership metadata helm's
+ * install sets (release name and namespace: the HelmRelease's unless `release` says), as the
+ * renderer must produce them.
+ */
+export function withOrigin(
+  objects: readonly Record<string, unknown>[],
+  name: string,
+  namespace: string,
+  release: { readonly name: string; readonly namespace: string } = { name, namespace },
+): Record<string, unknown>[] {
+  return withHelmOwnership(objects, release.name, release.namespace).map((o) => {
+    const copy = structuredClone(o);
+    const metadata = copy['metadata'] as Record<string, unknown>;
+    metadata['labels'] = {
+      ...(metadata['labels'] as Record<string, unknown> | undefined),
+      [HELM_NAME_LABEL]: name,
+      [HELM_NAMESPACE_LABEL]: namespace,
     };
     return copy;
   });
