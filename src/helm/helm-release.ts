@@ -70,7 +70,10 @@ export interface HelmRelease {
   };
   readonly installCrds: CrdPolicy;
   readonly upgradeCrds: CrdPolicy;
-  /** `spec.install.createNamespace`: helm creates the release namespace on install. */
+  /**
+   * `spec.install.createNamespace` with a `targetNamespace`: helm creates that namespace on
+   * install. helm-controller ignores the field without a targetNamespace.
+   */
   readonly createNamespace: boolean;
   /** `spec.suspend`: helm-controller does not reconcile the release. */
   readonly suspend: boolean;
@@ -210,7 +213,8 @@ export function parseHelmRelease(object: Readonly<Record<string, unknown>>): Hel
     },
     installCrds: crdPolicy(rec(spec['install'])['crds'], 'Create', id, 'spec.install.crds'),
     upgradeCrds: crdPolicy(rec(spec['upgrade'])['crds'], 'Skip', id, 'spec.upgrade.crds'),
-    createNamespace: rec(spec['install'])['createNamespace'] === true,
+    // helm-controller passes it to helm only with a targetNamespace (internal/action/install.go).
+    createNamespace: targetNamespace !== '' && rec(spec['install'])['createNamespace'] === true,
     suspend: spec['suspend'] === true,
   };
 }

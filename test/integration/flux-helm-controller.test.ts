@@ -1,8 +1,9 @@
 /**
  * What helm-controller does besides `helm template`, in `build --flux` and `diff --flux`,
  * with the real helm and the helm-repo component's private repository:
- * - `spec.install.createNamespace`: the Namespace helm creates (labelled `name`), under its
- *   HelmRelease, unless the repository renders that Namespace itself;
+ * - `spec.install.createNamespace` (with a `targetNamespace`, as helm-controller requires): the
+ *   Namespace helm creates (labelled `name`), under its HelmRelease, unless the repository
+ *   renders that Namespace itself;
  * - `spec.suspend`: helm-controller does nothing, so the release is not rendered, noted as
  *   suspended (on the info log, not as a warning) and unknown in a diff;
  * - a chart whose archive does not have the digest its repository index records (the
@@ -71,7 +72,7 @@ const releases = {
     'demo',
     '1.0.0',
     // The repository renders `apps` already: nothing more to create.
-    '  install:\n    createNamespace: true\n',
+    '  targetNamespace: apps\n  install:\n    createNamespace: true\n',
   ),
   'apps/paused.yaml': release('paused', 'demo', '1.0.0', '  suspend: true\n'),
   'apps/tampered.yaml': release('tampered', 'tampered', '1.0.0', ''),
