@@ -194,12 +194,16 @@ function dockerCredentials(
 type AccessResult =
   { readonly ok: true; readonly access: RepositoryAccess } | { readonly ok: false; readonly reason: string };
 
-/** Credentials and TLS material from the repository's `secretRef` and `certSecretRef`. */
+/**
+ * Credentials and TLS material from the repository's `secretRef` and `certSecretRef`; for a
+ * `registry` (OCI), a dockerconfigjson's entry for the origin's host too.
+ */
 function repositoryAccess(
   repo: KubeRecord,
   origin: string,
   namespace: string,
   deps: ChartSourceDeps,
+  registry = false,
 ): AccessResult {
   const spec = specOf(repo);
   let access: RepositoryAccess = { origin };
@@ -220,7 +224,9 @@ function repositoryAccess(
       }
       return undefined;
     };
-    const docker = field === 'secretRef' ? dockerCredentials(read('.dockerconfigjson'), origin) : undefined;
+    // A dockerconfigjson is a registry's credentials: OCI sources only, as in the source-controller.
+    const docker =
+      registry && field === 'secretRef' ? dockerCredentials(read('.dockerconfigjson'), origin) : undefined;
     if (typeof docker === 'string')
       return { ok: false, reason: `Secret ${namespace}/${ref['name']}: ${docker}` };
     const entries = {
@@ -259,7 +265,7 @@ async function fromOci(
   request: OciChartRequest,
   deps: ChartSourceDeps,
 ): Promise<ChartResolution> {
-  const access = repositoryAccess(source, `https://${registryHost(request.url)}`, namespace, deps);
+  const access = repositoryAccess(source, `https://${registryHost(request.url)}`, namespace, deps, true);
   if (!access.ok) return { kind: 'not-rendered', reason: `${label}: ${access.reason}` };
   if (deps.exec === undefined || deps.env === undefined || deps.helm === undefined)
     return { kind: 'not-rendered', reason: `${request.what}: OCI charts need helm` };
