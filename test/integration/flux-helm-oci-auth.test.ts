@@ -6,7 +6,8 @@
  * both with a `certSecretRef` (ca.crt, tls.crt, tls.key), render as `helm template` does;
  * the credentials never reach helm's argv, a log or the output, and the registry config helm
  * reads names only that registry's host. Without the credentials, the CA, or the keys that
- * decrypt them, the releases are not rendered, each with its reason.
+ * decrypt them, or when allow-remote refuses the registry (before helm gets any credential),
+ * the releases are not rendered, each with its reason.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
@@ -275,11 +276,11 @@ async function runBuild(dir: string, calls: HelmCall[]) {
   return { yaml, objects, logs: host.logs.join('\n') };
 }
 
-async function runDiff(dir: string, extra: Record<string, string> = {}) {
+async function runDiff(dir: string, extra: Record<string, string> = {}, calls: HelmCall[] = []) {
   const inputs = inputsFor(dir, { against: 'HEAD', ...extra });
   const config = diffCommand.parse((name) => inputs[name] ?? '', env(dir), { stdoutIsLog: false });
   const host = createMemoryHost();
-  await diffCommand.run(config, commandDeps(host));
+  await diffCommand.run(config, commandDeps(host, { exec: recordingExec(calls) }));
   return { stdout: Buffer.concat(host.stdout).toString('utf8'), logs: host.logs.join('\n') };
 }
 
@@ -386,15 +387,27 @@ test('private OCI sources without credentials, without the CA, or without the ke
       reason:
         /^(OCIRepository|HelmRepository) flux-system\/private-\S+: credentials unknown: Secret flux-system\/registry-(docker|basic) could not be decrypted in this run/,
     },
+    {
+      // allow-remote's default refuses the loopback registry before helm (and its credentials).
+      name: 'allow-remote public',
+      refs: { secret: true, cert: true },
+      extra: { 'allow-remote': '' },
+      reason: /^chart not fetched: .*: 127\.0\.0\.1:\d+ is a loopback, link-local or private address/,
+    },
   ];
   for (const c of cases) {
     const dir = await privateFluxRepo(c.refs);
-    const result = await runDiff(dir, c.extra);
+    const calls: HelmCall[] = [];
+    const result = await runDiff(dir, c.extra, calls);
     for (const name of ['from-ref', 'from-repo']) {
       const line = releaseLine(result.stdout, name);
       const reason = /\(not rendered: (.*)\)$/.exec(line)?.[1] ?? '';
       assert.match(reason, c.reason, `${c.name}: ${line}\n${result.stdout}`);
     }
     assert.ok(!result.stdout.includes(info('auth-password')), c.name);
+    // Credentials are written for helm only when the registry may be reached with them.
+    const pulls = calls.filter((call) => call.args[0] === 'pull');
+    if (c.name === 'no keys' || c.name === 'allow-remote public') assert.deepEqual(pulls, [], c.name);
+    else assert.equal(pulls.length, 2, c.name);
   }
 });
