@@ -246,6 +246,9 @@ function repositoryAccess(
       };
     }
     for (const value of [entries.password, entries.key]) if (value !== undefined) deps.registry.add(value);
+    // The form basic auth and a registry config carry them in.
+    if (entries.username !== undefined && entries.password !== undefined)
+      deps.registry.add(Buffer.from(`${entries.username}:${entries.password}`).toString('base64'));
     access = {
       ...access,
       ...Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined)),
