@@ -10,7 +10,11 @@
  * with its own ApplySet (`helm-NAMESPACE-NAME`), always pruned, as a helm upgrade removes
  * what a chart no longer renders. Charts render for the cluster's Kubernetes and API
  * versions. A HelmRelease that failed fails its Kustomization; one that could not be rendered
- * is listed in the report (the HelmRelease object itself is applied with its Kustomization).
+ * is listed in the report (the HelmRelease object itself is applied with its Kustomization);
+ * so is a suspended one, whose objects are left as they are, as helm-controller leaves them.
+ * With `install.createNamespace`, the release namespace is applied first, outside the
+ * release's ApplySet. No helm release Secret (`sh.helm.release.v1.*`) is written: the objects
+ * carry helm's ownership metadata, so helm-controller adopts them when it installs.
  */
 import type { ApplyConfig } from '../config/apply.ts';
 import { UserError, withContext } from '../errors.ts';
@@ -22,14 +26,66 @@ import {
   renderOutcomes,
 } from '../flux/apply-order.ts';
 import { isFluxKustomization, kustomizationId } from '../flux/kustomization.ts';
+import type { FluxKustomization } from '../flux/kustomization.ts';
+import type { HelmReleaseRender } from '../helm/render.ts';
 import { applyFailure, applyObjects, redactApplyReport, renderApplyText } from '../kube/apply.ts';
-import type { KubeObject } from '../kube/client.ts';
+import type { KubeClient, KubeObject } from '../kube/client.ts';
 import { secretValues } from '../kube/manifests.ts';
 import type { CommandDeps } from './command.ts';
 import { readClusterCapabilities } from './flux-helm-diff.ts';
 import { createFluxContext, renderFlux } from './flux-render.ts';
 
 const FLUX_KUSTOMIZATION_API = 'kustomize.toolkit.fluxcd.io/v1';
+
+type RenderedRelease = Extract<HelmReleaseRender, { status: 'rendered' }>;
+
+/**
+ * Applies one rendered HelmRelease: the Namespace `install.createNamespace` makes (outside
+ * the release, so never pruned with it, as helm never deletes it), then its objects.
+ */
+async function applyRelease(
+  client: KubeClient,
+  result: RenderedRelease,
+  k: FluxKustomization,
+  config: ApplyConfig,
+  deps: CommandDeps,
+): Promise<void> {
+  const { host } = deps;
+  const release = result.release;
+  const created = result.createdNamespace;
+  if (created !== undefined) {
+    const nsApplied = await host.group(`apply HelmRelease ${release.id} namespace`, () =>
+      applyObjects(client, [created], {
+        fieldManager: config.kube.fieldManager,
+        concurrency: config.kube.concurrency,
+      }),
+    );
+    const nsReport = redactApplyReport(nsApplied, deps.secrets);
+    host.writeStdout(`# HelmRelease ${release.id} install.createNamespace\n${renderApplyText(nsReport)}`);
+    const nsFailure = applyFailure(nsReport);
+    if (nsFailure !== undefined) throw withContext(`HelmRelease ${release.id}`, nsFailure);
+  }
+  const helmApplied = await host.group(`apply HelmRelease ${release.id}`, () =>
+    applyObjects(client, result.objects, {
+      fieldManager: config.kube.fieldManager,
+      concurrency: config.kube.concurrency,
+      force: config.kube.force || k.force,
+      applySet: {
+        name: applySetNameForRelease(release.id),
+        namespace: config.kube.applySet?.namespace ?? 'default',
+      },
+      prune: true,
+      wait: k.wait || config.wait,
+      timeoutMs: kustomizationTimeoutMs(k),
+    }),
+  );
+  const helmReport = redactApplyReport(helmApplied, deps.secrets);
+  host.writeStdout(
+    `# HelmRelease ${release.id} (Kustomization ${kustomizationId(k)})\n${renderApplyText(helmReport)}`,
+  );
+  const helmFailure = applyFailure(helmReport);
+  if (helmFailure !== undefined) throw withContext(`HelmRelease ${release.id}`, helmFailure);
+}
 
 export async function applyFlux(config: ApplyConfig, deps: CommandDeps): Promise<number> {
   const { host } = deps;
@@ -75,28 +131,8 @@ export async function applyFlux(config: ApplyConfig, deps: CommandDeps): Promise
       host.writeStdout(`# Kustomization ${id}\n${renderApplyText(report)}`);
       const failure = applyFailure(report);
       if (failure !== undefined) throw failure;
-      for (const { result } of r.helmReleases) {
-        if (result.status !== 'rendered') continue;
-        const release = result.release;
-        const helmApplied = await host.group(`apply HelmRelease ${release.id}`, () =>
-          applyObjects(client, result.objects, {
-            fieldManager: config.kube.fieldManager,
-            concurrency: config.kube.concurrency,
-            force: config.kube.force || k.force,
-            applySet: {
-              name: applySetNameForRelease(release.id),
-              namespace: config.kube.applySet?.namespace ?? 'default',
-            },
-            prune: true,
-            wait: k.wait || config.wait,
-            timeoutMs: kustomizationTimeoutMs(k),
-          }),
-        );
-        const helmReport = redactApplyReport(helmApplied, deps.secrets);
-        host.writeStdout(`# HelmRelease ${release.id} (Kustomization ${id})\n${renderApplyText(helmReport)}`);
-        const helmFailure = applyFailure(helmReport);
-        if (helmFailure !== undefined) throw withContext(`HelmRelease ${release.id}`, helmFailure);
-      }
+      for (const { result } of r.helmReleases)
+        if (result.status === 'rendered') await applyRelease(client, result, k, config, deps);
     });
     const unrendered = rendered.flatMap((r) =>
       r.helmReleases.flatMap(({ result }) =>

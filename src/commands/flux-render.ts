@@ -170,7 +170,9 @@ function reportReleases(
       );
       continue;
     }
-    deps.host.warning(`${what}: not rendered: ${oneLine(result.reason)}`);
+    // A suspended release is a choice in the repository, not a gap in this run.
+    if (result.suspended === true) deps.host.info(`${what}: not rendered: ${oneLine(result.reason)}`);
+    else deps.host.warning(`${what}: not rendered: ${oneLine(result.reason)}`);
     context.unrendered?.add({ id: result.release.id, kustomization, reason: oneLine(result.reason) });
   }
 }

@@ -6,10 +6,14 @@
  * render, so they are looked up by kind, namespace and name among every rendered
  * Kustomization's objects (not only the ones `--flux-kustomization` selects).
  *
+ * A suspended release (`spec.suspend: true`) is not rendered either: helm-controller does not
+ * reconcile it, so what it would install is not what the cluster gets.
+ *
  * A release that cannot be rendered truthfully comes back as not rendered with the reason,
  * never dropped and never rendered with guessed values:
- * - its chart source is not in the repository, is a Bucket or an OCI registry with credentials,
- *   cannot be reached, or is refused by `allow-remote` (src/helm/chart-source.ts);
+ * - its chart source is not in the repository or is a Bucket, cannot be reached, is refused by
+ *   `allow-remote`, or serves a chart whose digest is not the one the source pins
+ *   (src/helm/chart-source.ts);
  * - a valuesFrom ConfigMap or Secret is not rendered by the repository (it may exist only in
  *   the cluster, made by another controller);
  * - a value it uses could not be decrypted in this run: a valuesFrom Secret, or a variable
@@ -21,7 +25,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { withContext } from '../errors.ts';
-import { ChartFetchError } from '../helm/chart-fetch.ts';
+import { ChartDigestError, ChartFetchError } from '../helm/chart-fetch.ts';
 import type { ChartCache } from '../helm/chart-source.ts';
 import {
   HELM_RELEASE_GROUP,
@@ -32,10 +36,16 @@ import {
 import type { HelmTool } from '../helm/helm-tool.ts';
 import { ObjectIndex } from '../helm/object-index.ts';
 import type { RemotePolicy } from '../helm/remote-policy.ts';
-import { identity, renderHelmRelease, type HelmReleaseRender } from '../helm/render.ts';
+import {
+  identity,
+  renderHelmRelease,
+  suspendedRelease,
+  withObjects,
+  type HelmReleaseRender,
+} from '../helm/render.ts';
 import { hasUndecryptedValues } from '../kube/mask.ts';
 import { isRecord } from '../is-record.ts';
-import { HELM_NAME_LABEL, HELM_NAMESPACE_LABEL, toYaml } from '../helm/post-render.ts';
+import { HELM_NAME_LABEL, HELM_NAMESPACE_LABEL } from '../helm/post-render.ts';
 import type { KubeObject } from '../kube/client.ts';
 import type { KustomizeTool } from '../kustomize/build.ts';
 import type { RemotePolicy as KustomizeRemotePolicy } from '../kustomize/remote-policy.ts';
@@ -173,7 +183,7 @@ async function inReleaseNamespace(
     changed = true;
     objects.push({ ...object, metadata: { ...metadata, namespace: rendered.release.releaseNamespace } });
   }
-  return changed ? { ...rendered, objects, yaml: toYaml(objects) } : rendered;
+  return changed ? withObjects(rendered, objects) : rendered;
 }
 
 async function renderOne(
@@ -194,6 +204,9 @@ async function renderOne(
     };
   }
   const release = parseHelmRelease(object);
+  // Before anything is fetched or decrypted: helm-controller does nothing for it.
+  const suspended = suspendedRelease(release);
+  if (suspended !== undefined) return suspended;
   if (isRecord(object['spec']) && object['spec']['kubeConfig'] !== undefined) {
     return {
       status: 'not-rendered',
@@ -232,7 +245,7 @@ async function renderOne(
     return {
       status: 'not-rendered',
       release: identity(release),
-      reason: `chart not fetched: ${error.message}`,
+      reason: `${error instanceof ChartDigestError ? 'chart refused' : 'chart not fetched'}: ${error.message}`,
     };
   }
 }

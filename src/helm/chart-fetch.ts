@@ -31,6 +31,13 @@ export class ChartFetchError extends UserError {
   }
 }
 
+/**
+ * A chart whose digest is not the one its source pins (an index's digest, an OCIRepository's
+ * `spec.ref.digest`): the source-controller refuses such an artifact, so the release is not
+ * rendered, with this reason, rather than rendered from content nobody reviewed.
+ */
+export class ChartDigestError extends ChartFetchError {}
+
 export const MAX_INDEX_BYTES = 50 * 1024 * 1024;
 export const MAX_CHART_BYTES = 10 * 1024 * 1024;
 const TIMEOUT_MS = 60_000;

@@ -8,11 +8,12 @@
  * - a GitRepository: `flux-system/flux-system` is this repository's root (the Flux
  *   convention), others only when mapped to a folder; the chart is a folder in it;
  * - a HelmRepository of `type: oci`, and `spec.chartRef` to an OCIRepository: pulled with helm
- *   (oci-chart.ts), under the same address policy, a pinned digest checked;
+ *   (oci-chart.ts), under the same address policy, a pinned digest checked; credentials from
+ *   the source's Secret (basic auth, or a dockerconfigjson's entry for the registry's host) and
+ *   TLS material go only to that registry (registry-auth.ts);
  * - `spec.chartRef` to a HelmChart: its own chart template, resolved the same way.
  *
- * Buckets are reported as not rendered, and so are OCI sources with registry credentials.
- * Indexes, archives and OCI pulls are fetched once per run (ChartCache).
+ * Buckets are reported as not rendered. Indexes, archives and OCI pulls are fetched once per run (ChartCache).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
@@ -25,13 +26,14 @@ import { isRecord } from '../is-record.ts';
 import type { SecretRegistry } from '../masking.ts';
 import type { Env, Exec } from '../ports.ts';
 import { UNDECRYPTED_TEXT } from '../sops/undecrypted.ts';
-import { MAX_CHART_BYTES, MAX_INDEX_BYTES, fetchFromRepository } from './chart-fetch.ts';
+import { ChartDigestError, MAX_CHART_BYTES, MAX_INDEX_BYTES, fetchFromRepository } from './chart-fetch.ts';
 import type { RepositoryAccess } from './chart-fetch.ts';
 import type { ChartTemplate, HelmRelease, SourceRef } from './helm-release.ts';
 import type { HelmTool } from './helm-tool.ts';
 import type { KubeRecord, ObjectIndex } from './object-index.ts';
-import { pullOciChart } from './oci-chart.ts';
+import { pullOciChart, registryHost } from './oci-chart.ts';
 import type { OciChartRequest, OciPullDeps, PulledChart } from './oci-chart.ts';
+import { dockerConfigCredentials } from './registry-auth.ts';
 import type { RemotePolicy } from './remote-policy.ts';
 import { selectVersion } from './semver.ts';
 import { applyValuesFiles } from './values-files.ts';
@@ -99,12 +101,8 @@ export class ChartCache {
         const body = await fetchFromRepository(url, access, policy, MAX_CHART_BYTES, what);
         const sum = createHash('sha256').update(body).digest('hex');
         if (digest !== undefined && digest !== '' && digest.replace(/^sha256:/, '') !== sum) {
-          throw new UserError(
-            'BAD_FORMAT',
-            `${what}: the archive's sha256 ${sum} is not the index's digest ${digest}`,
-            {
-              hint: 'the repository serves a different archive than its index describes; re-index it',
-            },
+          throw new ChartDigestError(
+            `${what}: the archive's sha256 ${sum} is not the digest ${digest} its repository index records`,
           );
         }
         const file = path.join(await this.#root(), `${sum}.tgz`);
@@ -121,14 +119,8 @@ export class ChartCache {
    * an error names the source whose release it stops).
    */
   oci(request: OciChartRequest, deps: OciPullDeps): Promise<PulledChart> {
-    const key = JSON.stringify([
-      request.what,
-      request.url,
-      request.version,
-      request.digest,
-      request.insecure,
-      deps.policy,
-    ]);
+    const terms = [request.what, request.url, request.version, request.digest, request.insecure];
+    const key = accessKey(JSON.stringify(terms), request.access ?? { origin: '' }, deps.policy);
     let cached = this.#pulls.get(key);
     if (cached === undefined) {
       cached = (async () => pullOciChart(request, await this.workDir(), deps))();
@@ -183,15 +175,35 @@ function secretEntry(secret: KubeRecord, key: string): string | undefined {
   return typeof encoded === 'string' ? Buffer.from(encoded, 'base64').toString('utf8') : undefined;
 }
 
+/**
+ * The credentials a `.dockerconfigjson` holds for the origin's host, undefined without one, or
+ * why it cannot be read (a string). A value still encrypted is caught by the caller's check.
+ */
+function dockerCredentials(
+  json: string | undefined,
+  origin: string,
+): { username: string; password: string } | string | undefined {
+  if (json === undefined || json.includes(UNDECRYPTED_TEXT)) return undefined;
+  try {
+    return dockerConfigCredentials(json, new URL(origin).host);
+  } catch (error) {
+    return errorMessage(error);
+  }
+}
+
 type AccessResult =
   { readonly ok: true; readonly access: RepositoryAccess } | { readonly ok: false; readonly reason: string };
 
-/** Credentials and TLS material from the repository's `secretRef` and `certSecretRef`. */
+/**
+ * Credentials and TLS material from the repository's `secretRef` and `certSecretRef`; for a
+ * `registry` (OCI), a dockerconfigjson's entry for the origin's host too.
+ */
 function repositoryAccess(
   repo: KubeRecord,
   origin: string,
   namespace: string,
   deps: ChartSourceDeps,
+  registry = false,
 ): AccessResult {
   const spec = specOf(repo);
   let access: RepositoryAccess = { origin };
@@ -212,14 +224,21 @@ function repositoryAccess(
       }
       return undefined;
     };
+    // A dockerconfigjson is a registry's credentials: OCI sources only, as in the source-controller.
+    const docker =
+      registry && field === 'secretRef' ? dockerCredentials(read('.dockerconfigjson'), origin) : undefined;
+    if (typeof docker === 'string')
+      return { ok: false, reason: `Secret ${namespace}/${ref['name']}: ${docker}` };
     const entries = {
-      username: read('username'),
-      password: read('password'),
+      username: docker?.username ?? read('username'),
+      password: docker?.password ?? read('password'),
       cert: read('tls.crt', 'certFile'),
       key: read('tls.key', 'keyFile'),
       ca: read('ca.crt', 'caFile'),
     };
-    const values = Object.values(entries).filter((v): v is string => v !== undefined);
+    const values = [...Object.values(entries), read('.dockerconfigjson')].filter(
+      (v): v is string => v !== undefined,
+    );
     if ('sops' in secret || values.some((v) => v.includes(UNDECRYPTED_TEXT))) {
       return {
         ok: false,
@@ -227,6 +246,9 @@ function repositoryAccess(
       };
     }
     for (const value of [entries.password, entries.key]) if (value !== undefined) deps.registry.add(value);
+    // The form basic auth and a registry config carry them in.
+    if (entries.username !== undefined && entries.password !== undefined)
+      deps.registry.add(Buffer.from(`${entries.username}:${entries.password}`).toString('base64'));
     access = {
       ...access,
       ...Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined)),
@@ -235,29 +257,31 @@ function repositoryAccess(
   return { ok: true, access };
 }
 
-/** Pulls an OCI chart with helm; credentials are not passed on yet (see oci-chart.ts). */
+/**
+ * Pulls an OCI chart with helm, with the credentials and TLS material of the source's
+ * `secretRef` and `certSecretRef` (in `namespace`) for its registry's host.
+ */
 async function fromOci(
   source: KubeRecord,
+  namespace: string,
   label: string,
   request: OciChartRequest,
   deps: ChartSourceDeps,
 ): Promise<ChartResolution> {
-  const spec = specOf(source);
-  if (spec['secretRef'] !== undefined || spec['certSecretRef'] !== undefined) {
-    return {
-      kind: 'not-rendered',
-      reason: `${request.what}: OCI registries with a secretRef or certSecretRef are not rendered yet`,
-    };
-  }
+  const access = repositoryAccess(source, `https://${registryHost(request.url)}`, namespace, deps, true);
+  if (!access.ok) return { kind: 'not-rendered', reason: `${label}: ${access.reason}` };
   if (deps.exec === undefined || deps.env === undefined || deps.helm === undefined)
     return { kind: 'not-rendered', reason: `${request.what}: OCI charts need helm` };
-  const pulled = await deps.cache.oci(request, {
-    exec: deps.exec,
-    env: deps.env,
-    helm: deps.helm,
-    policy: deps.policy,
-    registry: deps.registry,
-  });
+  const pulled = await deps.cache.oci(
+    { ...request, access: access.access },
+    {
+      exec: deps.exec,
+      env: deps.env,
+      helm: deps.helm,
+      policy: deps.policy,
+      registry: deps.registry,
+    },
+  );
   const name = request.url.slice(request.url.lastIndexOf('/') + 1);
   return {
     kind: 'chart',
@@ -306,6 +330,7 @@ async function fromHelmRepository(
   if (spec['type'] === 'oci' || url.startsWith('oci://')) {
     return fromOci(
       repo,
+      ref.namespace,
       label,
       {
         url: `${url}/${template.chart}`,
@@ -444,7 +469,7 @@ async function fromChartRef(ref: SourceRef, deps: ChartSourceDeps): Promise<Char
     const repo = deps.objects.get('OCIRepository', ref.namespace, ref.name);
     if (repo === undefined)
       return { kind: 'not-rendered', reason: `chartRef ${label} is not in this repository` };
-    return fromOci(repo, label, ociRepositoryRequest(repo, label), deps);
+    return fromOci(repo, ref.namespace, label, ociRepositoryRequest(repo, label), deps);
   }
   if (ref.kind !== 'HelmChart')
     return { kind: 'not-rendered', reason: `chartRef kind ${ref.kind} is not supported` };

@@ -3,7 +3,8 @@
  * from the object a Kustomization rendered, and the names helm-controller derives from it:
  * the release name (`spec.releaseName`, else `[targetNamespace-]name`, shortened past 53
  * characters exactly as helm-controller's release.ShortenName does), the release and storage
- * namespaces, and the CRD policy of the install and upgrade actions.
+ * namespaces, the CRD policy of the install and upgrade actions, `install.createNamespace` and
+ * `suspend`.
  */
 import { createHash } from 'node:crypto';
 import { UserError } from '../errors.ts';
@@ -69,6 +70,13 @@ export interface HelmRelease {
   };
   readonly installCrds: CrdPolicy;
   readonly upgradeCrds: CrdPolicy;
+  /**
+   * `spec.install.createNamespace` with a `targetNamespace`: helm creates that namespace on
+   * install. helm-controller ignores the field without a targetNamespace.
+   */
+  readonly createNamespace: boolean;
+  /** `spec.suspend`: helm-controller does not reconcile the release. */
+  readonly suspend: boolean;
 }
 
 /** Whether an object is a HelmRelease this module renders. */
@@ -205,5 +213,8 @@ export function parseHelmRelease(object: Readonly<Record<string, unknown>>): Hel
     },
     installCrds: crdPolicy(rec(spec['install'])['crds'], 'Create', id, 'spec.install.crds'),
     upgradeCrds: crdPolicy(rec(spec['upgrade'])['crds'], 'Skip', id, 'spec.upgrade.crds'),
+    // helm-controller passes it to helm only with a targetNamespace (internal/action/install.go).
+    createNamespace: targetNamespace !== '' && rec(spec['install'])['createNamespace'] === true,
+    suspend: spec['suspend'] === true,
   };
 }

@@ -14,24 +14,29 @@
  *   as a host list avoids depending on DNS at all;
  * - plain HTTP only when the source says `insecure: true`;
  * - a pinned digest: the chart is pulled by digest, and the manifest digest helm reports must
- *   be the pinned one, so a registry that serves other content is refused.
+ *   be the pinned one, so a registry that serves other content is refused; helm (oras) refuses
+ *   content that does not hash to the digest it asked for itself ("mismatched digest"), which
+ *   is reported the same way (ChartDigestError: the release is not rendered, "chart refused").
  *
- * Registry credentials (`secretRef`) are not passed to helm yet: such a source is reported as
- * not rendered rather than pulled anonymously.
+ * Registry credentials and TLS material (the source's `secretRef` and `certSecretRef`, read by
+ * chart-source.ts) reach helm through 0600 files in the pull's private root, never argv
+ * (registry-auth.ts); the root is removed after the pull.
  */
 import { lookup } from 'node:dns/promises';
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { UserError } from '../errors.ts';
 import { isRecord } from '../is-record.ts';
 import type { SecretRegistry } from '../masking.ts';
 import type { Env, Exec } from '../ports.ts';
+import { openPrivateRoot, privateRootParent } from '../private-file.ts';
 import { readChartArchive } from './chart-archive.ts';
-import { ChartFetchError } from './chart-fetch.ts';
+import { ChartDigestError, ChartFetchError } from './chart-fetch.ts';
+import type { RepositoryAccess } from './chart-fetch.ts';
 import { helmEnv } from './helm-tool.ts';
 import type { HelmTool } from './helm-tool.ts';
+import { writeRegistryAccess } from './registry-auth.ts';
 import { checkRemoteUrl, isPrivateAddress } from './remote-policy.ts';
 import type { RemotePolicy } from './remote-policy.ts';
 
@@ -47,6 +52,13 @@ export interface OciChartRequest {
   readonly insecure: boolean;
   /** For messages: `OCIRepository flux-system/podinfo`. */
   readonly what: string;
+  /** Credentials and TLS material from the source's Secrets, for the registry's host only. */
+  readonly access?: RepositoryAccess | undefined;
+}
+
+/** `host[:port]` of an `oci://` URL. */
+export function registryHost(url: string): string {
+  return url.slice('oci://'.length).split('/')[0] ?? '';
 }
 
 export interface PulledChart {
@@ -121,28 +133,38 @@ export async function pullOciChart(
     );
   }
   await checkRegistryHost(request.url, deps.policy, request.what);
-  const home = await mkdtemp(path.join(tmpdir(), 'ksd-helm-home-'));
+  // Private: it holds the registry credentials and client key while helm runs.
+  const home = await openPrivateRoot(privateRootParent(deps.env), 'helm-pull');
   try {
     await mkdir(destination, { recursive: true });
     const args = ['pull', ...pullArgs(request), '--destination', destination];
     if (request.insecure) args.push('--plain-http');
+    args.push(
+      ...(await writeRegistryAccess(home.dir, registryHost(request.url), request.access, request.insecure)),
+    );
     const result = await deps.exec.run(deps.helm.command, args, {
-      env: helmEnv(deps.env, home),
+      env: helmEnv(deps.env, home.dir),
       timeoutMs: 300_000,
     });
     const output = `${Buffer.from(result.stdout).toString('utf8')}\n${result.stderr}`;
     if (result.exitCode !== 0) {
-      const reason = deps.registry.redact(result.stderr.trim().split('\n').slice(-3).join(' '));
+      const reason = deps.registry
+        .redact(result.stderr.trim().split('\n').slice(-3).join(' '))
+        .replaceAll(home.dir, '<helm-home>');
+      // oras, under helm, checks what it fetches against the digest it asked for.
+      if (/mismatched digest/.test(result.stderr)) {
+        throw new ChartDigestError(
+          `${request.what}: the registry served content that does not match ${request.digest === undefined ? 'its digest' : `the pinned ${request.digest}`} (helm pull: ${reason})`,
+        );
+      }
       throw new ChartFetchError(`${request.what}: helm pull ${request.url} failed: ${reason}`);
     }
     const digest = /^Digest: (sha256:[0-9a-f]{64})$/m.exec(output)?.[1];
     if (digest === undefined)
       throw new ChartFetchError(`${request.what}: helm pull ${request.url} reported no digest`);
     if (request.digest !== undefined && digest !== request.digest) {
-      throw new UserError(
-        'BAD_FORMAT',
+      throw new ChartDigestError(
         `${request.what}: the registry served digest ${digest}, not the pinned ${request.digest}`,
-        { hint: 'the registry serves other content than spec.ref.digest pins; check the digest' },
       );
     }
     const archives = (await readdir(destination)).filter((f) => f.endsWith('.tgz'));
@@ -152,6 +174,6 @@ export async function pullOciChart(
     const location = path.join(destination, archive);
     return { location, version: await chartVersion(location, request.what), digest };
   } finally {
-    await rm(home, { recursive: true, force: true });
+    await home.cleanup();
   }
 }

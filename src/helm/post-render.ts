@@ -6,6 +6,14 @@
  * `/namespace` on every object's metadata (CRDs included: helm-controller labels those the
  * same way when it applies them).
  *
+ * Last, what helm's install and upgrade set on every object of the release manifest before
+ * creating it (pkg/action/validate.go, setMetadataVisitor, over anything the chart set): the
+ * label `app.kubernetes.io/managed-by: Helm` and the annotations `meta.helm.sh/release-name`
+ * and `meta.helm.sh/release-namespace`. With them, a helm-controller (or helm) that later
+ * installs the release adopts what `apply --flux` created instead of refusing it as owned by
+ * someone else (checkOwnership). The CRDs of the chart's `crds/` folder are not part of the
+ * release manifest (helm installs them apart), so they do not get them.
+ *
  * kustomize gets the output in a private 0700 folder (it may hold decrypted values), removed
  * whatever happens.
  */
@@ -24,6 +32,17 @@ import type { HelmRelease, PostRenderer } from './helm-release.ts';
 
 export const HELM_NAME_LABEL = `${HELM_RELEASE_GROUP}/name`;
 export const HELM_NAMESPACE_LABEL = `${HELM_RELEASE_GROUP}/namespace`;
+/** What helm's checkOwnership requires of an object before it adopts it into a release. */
+export const HELM_MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const HELM_RELEASE_NAME_ANNOTATION = 'meta.helm.sh/release-name';
+export const HELM_RELEASE_NAMESPACE_ANNOTATION = 'meta.helm.sh/release-namespace';
+
+/** The key `chartCrdKey` gives a CRD, to tell the `crds/` folder's apart. */
+export function chartCrdKey(object: Readonly<Record<string, unknown>>): string | undefined {
+  if (object['kind'] !== 'CustomResourceDefinition') return undefined;
+  const metadata = isRecord(object['metadata']) ? object['metadata'] : {};
+  return typeof metadata['name'] === 'string' ? metadata['name'] : undefined;
+}
 
 export interface PostRenderDeps {
   readonly exec: Exec;
@@ -100,11 +119,15 @@ function setMetadata(
   metadata[field] = { ...existing, ...values };
 }
 
-/** Applies the HelmRelease's post-renderers and helm-controller's labels. */
+/**
+ * Applies the HelmRelease's post-renderers, helm-controller's labels and helm's ownership
+ * metadata; `folderCrds` names the CRDs that came from the chart's `crds/` folder.
+ */
 export async function postRender(
   release: HelmRelease,
   rendered: readonly KubeObject[],
   deps: PostRenderDeps,
+  folderCrds: ReadonlySet<string> = new Set(),
 ): Promise<KubeObject[]> {
   let objects = [...rendered];
   for (const renderer of release.postRenderers)
@@ -115,6 +138,13 @@ export async function postRender(
     setMetadata(object, 'labels', {
       [HELM_NAME_LABEL]: release.name,
       [HELM_NAMESPACE_LABEL]: release.namespace,
+    });
+    const crd = chartCrdKey(object);
+    if (crd !== undefined && folderCrds.has(crd)) continue;
+    setMetadata(object, 'labels', { [HELM_MANAGED_BY_LABEL]: 'Helm' });
+    setMetadata(object, 'annotations', {
+      [HELM_RELEASE_NAME_ANNOTATION]: release.releaseName,
+      [HELM_RELEASE_NAMESPACE_ANNOTATION]: release.releaseNamespace,
     });
   }
   return objects;

@@ -3,8 +3,16 @@
  * its Kustomization rendered: the chart resolved from its source (chart-source.ts), the values
  * composed in helm-controller's order (values.ts), `helm template` with the release name and
  * namespace, the CRDs the install (or upgrade) CRD policy applies, hooks left out (helm runs
- * them and they are not part of the release), then the post-renderers and labels
- * (post-render.ts).
+ * them and they are not part of the release), then the post-renderers, labels and helm's
+ * ownership metadata (post-render.ts).
+ *
+ * Two more things helm-controller does are decided here:
+ * - `spec.suspend: true`: helm-controller does not reconcile the release at all, so it is not
+ *   rendered (`suspended`), and `apply --flux` leaves its objects as they are;
+ * - `spec.install.createNamespace: true`: helm creates the release namespace before it
+ *   installs (pkg/action/install.go: a Namespace labelled `name: <namespace>`, not part of the
+ *   release, never deleted by helm). It comes back as `createdNamespace` unless the
+ *   repository or the chart renders that Namespace itself.
  *
  * The values reach helm on stdin (`--values -`), never through argv or a file: they may hold
  * decrypted Secret values. helm's stderr is redacted with the run's registry before it can
@@ -18,6 +26,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
+import { isRecord } from '../is-record.ts';
 import type { KubeObject } from '../kube/client.ts';
 import { parseManifests } from '../kube/manifests.ts';
 import type { KustomizeTool } from '../kustomize/build.ts';
@@ -28,7 +37,7 @@ import { parseHelmRelease } from './helm-release.ts';
 import type { HelmRelease } from './helm-release.ts';
 import { helmEnv } from './helm-tool.ts';
 import type { HelmTool } from './helm-tool.ts';
-import { postRender, toYaml } from './post-render.ts';
+import { chartCrdKey, postRender, toYaml } from './post-render.ts';
 import { composeValues } from './values.ts';
 
 export interface HelmRenderOptions {
@@ -61,9 +70,70 @@ export type HelmReleaseRender =
       readonly release: ReleaseIdentity;
       readonly chart: { readonly name: string; readonly version: string; readonly source: string };
       readonly objects: readonly KubeObject[];
+      /** The Namespace helm creates (`install.createNamespace`), not one of the release's objects. */
+      readonly createdNamespace?: KubeObject | undefined;
+      /** `createdNamespace` and `objects`, as YAML. */
       readonly yaml: string;
     }
-  | { readonly status: 'not-rendered'; readonly release: ReleaseIdentity; readonly reason: string };
+  | {
+      readonly status: 'not-rendered';
+      readonly release: ReleaseIdentity;
+      readonly reason: string;
+      /** Not rendered because helm-controller does not reconcile it (`spec.suspend`). */
+      readonly suspended?: true;
+    };
+
+type Rendered = Extract<HelmReleaseRender, { status: 'rendered' }>;
+
+/** A rendered release with other objects (its YAML made again, the created Namespace first). */
+export function withObjects(rendered: Rendered, objects: readonly KubeObject[]): Rendered {
+  const all = rendered.createdNamespace === undefined ? objects : [rendered.createdNamespace, ...objects];
+  return { ...rendered, objects, yaml: toYaml(all) };
+}
+
+/** What a suspended release comes to, if `release` is suspended. */
+export function suspendedRelease(release: HelmRelease): HelmReleaseRender | undefined {
+  if (!release.suspend) return undefined;
+  return {
+    status: 'not-rendered',
+    release: identity(release),
+    reason: 'suspended: spec.suspend is true, so helm-controller does not reconcile it',
+    suspended: true,
+  };
+}
+
+/** The Namespace helm's install creates, unless the repository or the chart renders it. */
+function namespaceToCreate(
+  release: HelmRelease,
+  objects: readonly KubeObject[],
+  deps: ChartSourceDeps,
+): KubeObject | undefined {
+  if (!release.createNamespace) return undefined;
+  const name = release.releaseNamespace;
+  // Cluster-scoped objects are indexed under `default` (object-index.ts).
+  if (deps.objects.get('Namespace', 'default', name) !== undefined) return undefined;
+  const inChart = objects.some(
+    (o) => o['kind'] === 'Namespace' && isRecord(o['metadata']) && o['metadata']['name'] === name,
+  );
+  if (inChart) return undefined;
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { name } } };
+}
+
+/**
+ * The CRDs `helm template --include-crds` printed from the chart's `crds/` folder: each
+ * document says where it came from (`# Source: <chart>/crds/…`); only those are parsed again.
+ */
+function folderCrds(output: string, what: string): Set<string> {
+  const names = new Set<string>();
+  for (const document of output.split(/^---[ \t]*$/m)) {
+    if (!/^# Source: [^\n/]+\/crds\//m.test(document)) continue;
+    for (const object of parseManifests(document, what)) {
+      const name = chartCrdKey(object);
+      if (name !== undefined) names.add(name);
+    }
+  }
+  return names;
+}
 
 /** What a render result says of its release. */
 export function identity(release: HelmRelease): ReleaseIdentity {
@@ -91,7 +161,7 @@ async function helmTemplate(
   values: Readonly<Record<string, unknown>>,
   deps: HelmRenderDeps,
   options: HelmRenderOptions,
-): Promise<KubeObject[]> {
+): Promise<{ objects: KubeObject[]; folderCrds: Set<string> }> {
   const home = await mkdtemp(path.join(tmpdir(), 'ksd-helm-home-'));
   try {
     const result = await deps.exec.run(
@@ -107,10 +177,9 @@ async function helmTemplate(
         hint: `rendered with ${deps.helm.description}`,
       });
     }
-    return parseManifests(
-      Buffer.from(result.stdout).toString('utf8'),
-      `HelmRelease ${release.id} (helm template)`,
-    );
+    const output = Buffer.from(result.stdout).toString('utf8');
+    const what = `HelmRelease ${release.id} (helm template)`;
+    return { objects: parseManifests(output, what), folderCrds: folderCrds(output, what) };
   } finally {
     await rm(home, { recursive: true, force: true });
   }
@@ -123,6 +192,8 @@ export async function renderHelmRelease(
   options: HelmRenderOptions = {},
 ): Promise<HelmReleaseRender> {
   const release = parseHelmRelease(object);
+  const suspended = suspendedRelease(release);
+  if (suspended !== undefined) return suspended;
   const values = composeValues(release, deps.objects, deps.registry);
   if (values.kind === 'unknown') {
     return { status: 'not-rendered', release: identity(release), reason: `values unknown: ${values.reason}` };
@@ -131,12 +202,16 @@ export async function renderHelmRelease(
   if (chart.kind === 'not-rendered')
     return { status: 'not-rendered', release: identity(release), reason: chart.reason };
   const rendered = await helmTemplate(release, chart.location, values.values, deps, options);
-  const objects = await postRender(release, rendered, deps);
-  return {
-    status: 'rendered',
-    release: identity(release),
-    chart: { name: chart.name, version: chart.version, source: chart.source },
+  const objects = await postRender(release, rendered.objects, deps, rendered.folderCrds);
+  return withObjects(
+    {
+      status: 'rendered',
+      release: identity(release),
+      chart: { name: chart.name, version: chart.version, source: chart.source },
+      objects,
+      createdNamespace: namespaceToCreate(release, objects, deps),
+      yaml: '',
+    },
     objects,
-    yaml: toYaml(objects),
-  };
+  );
 }

@@ -4,7 +4,11 @@
  * throwaway CA (test/env/pki.ts). Two repositories share the server:
  *
  * - `/public/`  answers anyone;
- * - `/private/` needs HTTP basic auth with the component's username and password.
+ * - `/private/` needs HTTP basic auth with the component's username and password. It also
+ *   holds the chart `tampered` 1.0.0 (the demo chart renamed), whose archive was replaced
+ *   after indexing by demo 1.1.0's, so it no longer has the digest index.yaml records. It is
+ *   in the private repository, so that only authorized requests to `/private/` reach the
+ *   server while helm-render.test.ts counts them.
  *
  * Every request is appended to `<root>/requests.jsonl` (path and whether it carried
  * credentials), so a test, which runs in another process, can prove that credentials went
@@ -25,6 +29,7 @@ import { createServer } from 'node:https';
 import type { Server } from 'node:https';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { repoRoot } from './paths.ts';
 
 const run = promisify(execFile);
 
@@ -78,6 +83,19 @@ async function packageChart(helm: string, build: ChartBuild, work: string, repoD
   ]);
 }
 
+/**
+ * The demo chart renamed `tampered`, packaged at 1.0.0 into `repoDir` (see the module comment;
+ * the oci-registry component pushes it too).
+ */
+export async function packageTampered(helm: string, work: string, repoDir: string): Promise<void> {
+  const copy = path.join(work, 'tampered');
+  const demo = path.join(repoRoot, 'test', 'fixtures', 'helm', 'charts', 'demo');
+  cpSync(demo, copy, { recursive: true });
+  const chartFile = path.join(copy, 'Chart.yaml');
+  writeFileSync(chartFile, readFileSync(chartFile, 'utf8').replace(/^name: demo$/m, 'name: tampered'));
+  await run(helm, ['package', copy, '--version', '1.0.0', '-d', repoDir]);
+}
+
 export class HelmRepoServer {
   readonly url: string;
   readonly #server: Server;
@@ -95,6 +113,7 @@ export class HelmRepoServer {
       mkdirSync(dir, { recursive: true });
       for (const build of options.charts) await packageChart(options.helm, build, path.join(work, repo), dir);
     }
+    await packageTampered(options.helm, path.join(work, 'tampered'), path.join(options.root, 'private'));
     const expected = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
     const log = path.join(options.root, 'requests.jsonl');
     const server = createServer(
@@ -133,6 +152,8 @@ export class HelmRepoServer {
       const dir = path.join(options.root, repo);
       await run(options.helm, ['repo', 'index', dir, '--url', `${base}/${repo}`]);
     }
+    const privateDir = path.join(options.root, 'private');
+    cpSync(path.join(privateDir, 'demo-1.1.0.tgz'), path.join(privateDir, 'tampered-1.0.0.tgz'));
     writeFileSync(path.join(options.root, 'url'), `${base}\n`);
     return new HelmRepoServer(server, base);
   }

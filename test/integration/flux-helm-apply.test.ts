@@ -5,24 +5,30 @@
  * their own ApplySet, rendered for the cluster's Kubernetes version; a diff right after
  * finds them unchanged, the HelmRelease whose source is not in the repository counted
  * unknown; a chart version bump shows as the Deployment configured, from its HelmRelease.
+ * `install.createNamespace` creates the namespace outside the release's ApplySet, a suspended
+ * release is left alone, and a real `helm install` adopts what apply --flux created.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
 import { applyCommand } from '../../src/commands/apply.ts';
 import { diffCommand } from '../../src/commands/diff.ts';
 import { openKubeClient } from '../../src/commands/open-kube-client.ts';
 import { createMemoryHost } from '../../src/host/memory-host.ts';
 import { applyObjects } from '../../src/kube/apply.ts';
-import { createKubeClient, type KubeClient, type KubeObject } from '../../src/kube/client.ts';
+import { createKubeClient, KubeApiError, type KubeClient, type KubeObject } from '../../src/kube/client.ts';
 import { collectionPath } from '../../src/kube/normalize.ts';
+import { repoRoot } from '../env/paths.ts';
 import { requireComponent } from '../env/state.ts';
 import { commandDeps } from '../support/command-deps.ts';
 import { demoRelease, fluxHelmRepo } from '../support/flux-helm-repo.ts';
 import { helmBinary } from '../support/helm.ts';
 import { newAgeKey, tool, type AgeKey } from '../support/tools.ts';
 
+const execFileAsync = promisify(execFile);
 const PASSWORD = 'helm-apply-canary-0c41d2';
 let key: AgeKey;
 let kustomize: string;
@@ -177,4 +183,72 @@ test('a chart version bump: diff --flux shows the Deployment configured, apply -
     (deployment['metadata'] as { labels: Record<string, string> }).labels['helm.sh/chart'],
     'demo-1.2.3',
   );
+});
+
+test('createNamespace, suspend and adoption: apply --flux creates what helm would, and a real helm install adopts it', async () => {
+  const spec = (name: string, extra: string): string =>
+    demoRelease('1.0.0')
+      .replace('name: demo\n', `name: ${name}\n`)
+      .replace(/ {2}valuesFrom:\n(?: {4}.*\n)+/, '')
+      .replace('replicaCount: 2', 'replicaCount: 1') + extra;
+  await writeFile(
+    path.join(dir, 'apps/web.yaml'),
+    spec('web', '  targetNamespace: web\n  install:\n    createNamespace: true\n'),
+  );
+  await writeFile(path.join(dir, 'apps/paused.yaml'), spec('paused', '  suspend: true\n'));
+  const applied = await run('apply');
+  assert.equal(applied.code, 0, applied.stdout);
+  assert.match(
+    applied.stdout,
+    /^not rendered {3}HelmRelease apps\/paused: suspended: spec\.suspend is true, so helm-controller does not reconcile it$/m,
+  );
+
+  // The Namespace as helm creates it, outside the release's ApplySet (helm never deletes it).
+  const namespace = await live('Namespace', '', 'web');
+  const nsLabels = (namespace['metadata'] as { labels: Record<string, string> }).labels;
+  assert.equal(nsLabels['name'], 'web');
+  assert.equal(nsLabels['applyset.kubernetes.io/part-of'], undefined);
+
+  // helm's ownership metadata, so that helm adopts the objects.
+  const deployment = await live('Deployment', 'web', 'web-web-demo');
+  const metadata = deployment['metadata'] as {
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+  };
+  assert.equal(metadata.labels['app.kubernetes.io/managed-by'], 'Helm');
+  assert.equal(metadata.annotations['meta.helm.sh/release-name'], 'web-web');
+  assert.equal(metadata.annotations['meta.helm.sh/release-namespace'], 'web');
+
+  // Suspended: nothing of it applied.
+  const deployments = await client.resourceFor('apps/v1', 'Deployment');
+  assert.ok(deployments);
+  await assert.rejects(
+    client.request('GET', `${collectionPath(deployments, 'apps')}/paused-demo`),
+    (error: unknown) => error instanceof KubeApiError && error.status === 404,
+  );
+
+  // What helm-controller's first install does: a real helm install of the same chart and
+  // values over what apply --flux created. Without the ownership metadata helm refuses
+  // ("invalid ownership metadata").
+  const values = path.join(dir, 'web-values.yaml');
+  await writeFile(values, 'replicaCount: 1\n');
+  const installed = await execFileAsync(
+    helm,
+    [
+      'install',
+      'web-web',
+      path.join(repoRoot, 'test', 'fixtures', 'helm', 'charts', 'demo'),
+      '--namespace',
+      'web',
+      '--values',
+      values,
+      '--kubeconfig',
+      kube['kubeconfig'] ?? '',
+    ],
+    { env: { PATH: process.env['PATH'] ?? '', HOME: dir } },
+  ).catch((error: unknown) => ({
+    stdout: '',
+    stderr: String((error as { stderr?: string }).stderr ?? error),
+  }));
+  assert.match(installed.stdout, /STATUS: deployed/, installed.stderr);
 });

@@ -21,7 +21,7 @@ import type { DiffReport } from '../../src/kube/diff.ts';
 import { requireComponent } from '../env/state.ts';
 import { commandDeps } from '../support/command-deps.ts';
 import { commit, gitIn } from '../support/flux-helm-repo.ts';
-import { helmBinary, helmTemplate } from '../support/helm.ts';
+import { helmBinary, helmTemplate, withHelmOwnership } from '../support/helm.ts';
 import { tool } from '../support/tools.ts';
 
 let kustomize: string;
@@ -37,7 +37,7 @@ before(async () => {
 type Obj = Record<string, unknown>;
 
 /** `spec.ref` of the OCIRepository, as YAML lines under `ref:`. */
-function ociRepository(ref: Readonly<Record<string, string>>): string {
+function ociRepository(ref: Readonly<Record<string, string>>, chart = 'demo'): string {
   return `apiVersion: source.toolkit.fluxcd.io/v1
 kind: OCIRepository
 metadata:
@@ -45,7 +45,7 @@ metadata:
   namespace: flux-system
 spec:
   interval: 1h
-  url: ${registry['url'] ?? ''}/demo
+  url: ${registry['url'] ?? ''}/${chart}
   insecure: true
   layerSelector:
     mediaType: application/vnd.cncf.helm.chart.content.v1.tar+gzip
@@ -94,7 +94,11 @@ spec:
 `;
 
 /** A Flux repository with both releases: demo-ref on `ociRef`, demo-repo at `repoVersion`. */
-async function ociFluxRepo(ociRef: Readonly<Record<string, string>>, repoVersion: string): Promise<string> {
+async function ociFluxRepo(
+  ociRef: Readonly<Record<string, string>>,
+  repoVersion: string,
+  chart = 'demo',
+): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'ksd-flux-helm-oci-'));
   await gitIn(dir, 'init', '--quiet', '--initial-branch=main');
   await commit(
@@ -111,7 +115,7 @@ spec:
   url: ${registry['url'] ?? ''}
   insecure: true
 ---
-${ociRepository(ociRef)}`,
+${ociRepository(ociRef, chart)}`,
       'clusters/main/apps.yaml': `apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
 metadata:
@@ -226,12 +230,16 @@ test('build --flux renders an OCIRepository chartRef and a type: oci HelmReposit
     ['demo-repo', '1.1.0', 3],
   ] as const) {
     const ours = fromRelease(objects, name).map(withoutControllerLabels);
-    const oracle = await helmTemplate(
-      `${registry['url'] ?? ''}/demo`,
+    const oracle = withHelmOwnership(
+      await helmTemplate(`${registry['url'] ?? ''}/demo`, name, 'apps', { replicaCount: replicas }, [
+        '--no-hooks',
+        '--include-crds',
+        '--version',
+        version,
+        '--plain-http',
+      ]),
       name,
       'apps',
-      { replicaCount: replicas },
-      ['--no-hooks', '--include-crds', '--version', version, '--plain-http'],
     );
     const key = (o: Obj) => `${String(o['kind'])}/${String((o['metadata'] as Obj)['name'])}`;
     assert.deepEqual(ours.map(key).sort(), oracle.map(key).sort(), name);
@@ -276,7 +284,7 @@ test('diff --flux --against: version bumps on both OCI sources show the changed 
   assert.equal(result.report.unrendered?.length ?? 0, 0);
 });
 
-test('a pinned digest wins over the tag, and one the registry does not serve is not rendered', async () => {
+test('a pinned digest wins over the tag; one the registry does not serve, or answers with other content, is not rendered', async () => {
   const pinned = registry['digest-1.2.3'] ?? '';
   assert.match(pinned, /^sha256:[0-9a-f]{64}$/);
   const dir = await ociFluxRepo({ tag: '1.0.0', digest: pinned }, '1.0.0');
@@ -298,6 +306,17 @@ test('a pinned digest wins over the tag, and one the registry does not serve is 
   assert.deepEqual(
     result.report.unrendered?.map((u) => u.name),
     ['HelmRelease apps/demo-ref'],
+  );
+  // The registry answers the pinned digest with other bytes (the component tampered with its
+  // storage): refused, named as a digest mismatch.
+  const tamperedDigest = registry['digest-tampered'] ?? '';
+  const tampered = await ociFluxRepo({ digest: tamperedDigest }, '1.0.0', 'tampered');
+  const refused = await runDiff(tampered, { against: 'HEAD' });
+  assert.match(
+    lineOf(refused.stdout, 'HelmRelease apps/demo-ref ') ?? '',
+    new RegExp(
+      `^HelmRelease apps/demo-ref unknown \\(not rendered: chart refused: OCIRepository flux-system/demo: the registry served content that does not match the pinned ${tamperedDigest} \\(helm pull: .*mismatched digest`,
+    ),
   );
 });
 

@@ -17,7 +17,6 @@ import { ChartCache } from '../../src/helm/chart-source.ts';
 import { resolveHelm } from '../../src/helm/helm-tool.ts';
 import type { HelmTool } from '../../src/helm/helm-tool.ts';
 import { ObjectIndex } from '../../src/helm/object-index.ts';
-import { HELM_NAME_LABEL, HELM_NAMESPACE_LABEL } from '../../src/helm/post-render.ts';
 import { renderHelmRelease } from '../../src/helm/render.ts';
 import type { HelmReleaseRender, HelmRenderOptions } from '../../src/helm/render.ts';
 import { createMemoryHost } from '../../src/host/memory-host.ts';
@@ -31,7 +30,7 @@ import { SecretRegistry } from '../../src/masking.ts';
 import { recordedRequests } from '../env/helm-repo-server.ts';
 import { repoRoot } from '../env/paths.ts';
 import { requireComponent } from '../env/state.ts';
-import { helmBinary, helmTemplate } from '../support/helm.ts';
+import { helmBinary, helmTemplate, withOrigin } from '../support/helm.ts';
 import { newAgeKey, sopsEncrypt, tool } from '../support/tools.ts';
 
 type Obj = Record<string, unknown>;
@@ -107,20 +106,6 @@ function key(o: Obj): string {
   return `${String(o['kind'])}/${m.namespace ?? ''}/${m.name}`;
 }
 
-/** The oracle's objects with helm-controller's origin labels, as the renderer must produce them. */
-function withOrigin(objects: readonly Obj[], name: string, namespace: string): Obj[] {
-  return objects.map((o) => {
-    const copy = structuredClone(o);
-    const metadata = copy['metadata'] as Obj;
-    metadata['labels'] = {
-      ...(metadata['labels'] as Obj | undefined),
-      [HELM_NAME_LABEL]: name,
-      [HELM_NAMESPACE_LABEL]: namespace,
-    };
-    return copy;
-  });
-}
-
 function assertSameObjects(actual: readonly Obj[], expected: readonly Obj[]): void {
   const sort = (list: readonly Obj[]): Obj[] => [...list].sort((a, b) => key(a).localeCompare(key(b)));
   assert.deepEqual(sort(actual).map(key), sort(expected).map(key));
@@ -179,7 +164,10 @@ describe('HelmRepository over HTTPS', () => {
     );
     assert.equal(result.release.releaseName, 'team-api');
     const oracle = await helmTemplate(archive('demo', '1.0.0'), 'team-api', 'team', {});
-    assertSameObjects(result.objects, withOrigin(oracle, 'api', 'apps'));
+    assertSameObjects(
+      result.objects,
+      withOrigin(oracle, 'api', 'apps', { name: 'team-api', namespace: 'team' }),
+    );
   });
 
   it('basic auth and the CA from the repository Secret; credentials go only to the repository host', async () => {
@@ -337,7 +325,10 @@ describe('CRDs, post-renderers and other sources', () => {
         s.replicas = 5;
         for (const c of s.template.spec.containers) c.image = 'registry.example.com/demo:9.9.9';
       }
-      if (o['kind'] === 'Service') (o['metadata'] as Obj)['annotations'] = { patched: 'yes' };
+      if (o['kind'] === 'Service') {
+        const metadata = o['metadata'] as Obj;
+        metadata['annotations'] = { ...(metadata['annotations'] as Obj), patched: 'yes' };
+      }
     }
     assertSameObjects(result.objects, oracle);
   });
@@ -367,7 +358,7 @@ describe('CRDs, post-renderers and other sources', () => {
     assert.equal(result.chart.version, '1.1.0');
   });
 
-  it('Buckets, OCI registries with credentials and other repositories are not rendered, with the reason', async () => {
+  it('Buckets, OCI registries whose credentials are not in the repository, and other repositories are not rendered, with the reason', async () => {
     const bucket = await render(helmRelease('b', chartSpec('demo', '', 'charts', 'Bucket')), []);
     assert.deepEqual(
       bucket.status === 'not-rendered' && bucket.reason,
@@ -379,10 +370,10 @@ describe('CRDs, post-renderers and other sources', () => {
         spec: { type: 'oci', url: 'oci://ghcr.io/example/charts', secretRef: { name: 'ghcr' } },
       },
     ]);
-    // Refused before helm runs: registry credentials are not passed on yet.
+    // Refused before helm runs: credentials come only from Secrets the repository renders.
     assert.equal(
       oci.status === 'not-rendered' && oci.reason,
-      'HelmRepository flux-system/oci chart demo: OCI registries with a secretRef or certSecretRef are not rendered yet',
+      'HelmRepository flux-system/oci: its secretRef Secret flux-system/ghcr is not rendered by this repository',
     );
     const ociRef = await render(
       helmRelease('r', { chartRef: { kind: 'OCIRepository', name: 'elsewhere', namespace: 'flux-system' } }),

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
+import { HELM_NAME_LABEL, HELM_NAMESPACE_LABEL } from '../../src/helm/post-render.ts';
 import { toolPath } from '../env/paths.ts';
 import { requireComponent } from '../env/state.ts';
 
@@ -42,4 +43,56 @@ export async function helmTemplate(
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What helm's install adds to every object of the release manifest before creating it
+ * (pkg/action/validate.go, setMetadataVisitor): the label `app.kubernetes.io/managed-by: Helm`
+ * and the annotations `meta.helm.sh/release-name` and `/release-namespace`. The CRDs of a
+ * chart's `crds/` folder are installed apart and get none; the fixture charts have no other
+ * CRDs, so CRDs are left as they are.
+ */
+export function withHelmOwnership(
+  objects: readonly Record<string, unknown>[],
+  releaseName: string,
+  releaseNamespace: string,
+): Record<string, unknown>[] {
+  return objects.map((o) => {
+    if (o['kind'] === 'CustomResourceDefinition') return o;
+    const copy = structuredClone(o);
+    const metadata = copy['metadata'] as Record<string, unknown>;
+    metadata['labels'] = {
+      ...(metadata['labels'] as Record<string, unknown> | undefined),
+      'app.kubernetes.io/managed-by': 'Helm',
+    };
+    metadata['annotations'] = {
+      ...(metadata['annotations'] as Record<string, unknown> | undefined),
+      'meta.helm.sh/release-name': releaseName,
+      'meta.helm.sh/release-namespace': releaseNamespace,
+    };
+    return copy;
+  });
+}
+
+/**
+ * The oracle's objects with helm-controller's origin labels and the ownership metadata helm's
+ * install sets (release name and namespace: the HelmRelease's unless `release` says), as the
+ * renderer must produce them.
+ */
+export function withOrigin(
+  objects: readonly Record<string, unknown>[],
+  name: string,
+  namespace: string,
+  release: { readonly name: string; readonly namespace: string } = { name, namespace },
+): Record<string, unknown>[] {
+  return withHelmOwnership(objects, release.name, release.namespace).map((o) => {
+    const copy = structuredClone(o);
+    const metadata = copy['metadata'] as Record<string, unknown>;
+    metadata['labels'] = {
+      ...(metadata['labels'] as Record<string, unknown> | undefined),
+      [HELM_NAME_LABEL]: name,
+      [HELM_NAMESPACE_LABEL]: namespace,
+    };
+    return copy;
+  });
 }

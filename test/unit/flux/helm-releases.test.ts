@@ -83,6 +83,13 @@ describe('renderHelmReleases: what cannot be rendered is said, before any helm o
     release('external', { ...chart, valuesFrom: [{ kind: 'Secret', name: 'made-by-eso' }] }),
     release('optional', { ...chart, valuesFrom: [{ kind: 'Secret', name: 'absent', optional: true }] }),
     release('substituted', { ...chart, values: { token: UNDECRYPTED_TEXT } }),
+    // Suspended first: helm-controller does nothing for it, whatever else it says.
+    release('paused', {
+      ...chart,
+      suspend: true,
+      kubeConfig: { secretRef: { name: 'other-cluster' } },
+      valuesFrom: [{ kind: 'Secret', name: 'made-by-eso' }],
+    }),
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'not-a-release', namespace: 'apps' } },
   ];
   const rendered = { kustomization, dir: '/x', objects, yaml: '', decrypted: [] };
@@ -129,7 +136,16 @@ describe('renderHelmReleases: what cannot be rendered is said, before any helm o
           'apps/substituted',
           'values unknown: its spec uses a value that was not decrypted in this run',
         ],
+        [
+          'flux-system/apps',
+          'apps/paused',
+          'suspended: spec.suspend is true, so helm-controller does not reconcile it',
+        ],
       ],
+    );
+    assert.deepEqual(
+      results.map((r) => r.result.status === 'not-rendered' && r.result.suspended === true),
+      [false, false, false, false, false, true],
     );
   });
 });

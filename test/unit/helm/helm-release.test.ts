@@ -92,6 +92,23 @@ describe('parseHelmRelease names and namespaces', () => {
     assert.deepEqual([set.installCrds, set.upgradeCrds], ['Skip', 'CreateReplace']);
   });
 
+  it('install.createNamespace (with a targetNamespace) and suspend: true only when the spec says true', () => {
+    const plain = parseHelmRelease(release({}));
+    assert.deepEqual([plain.createNamespace, plain.suspend], [false, false]);
+    const set = parseHelmRelease(
+      release({ targetNamespace: 'web', install: { createNamespace: true }, suspend: true }),
+    );
+    assert.deepEqual([set.createNamespace, set.suspend], [true, true]);
+    // helm-controller passes createNamespace to helm only with a targetNamespace.
+    const untargeted = parseHelmRelease(release({ install: { createNamespace: true } }));
+    assert.equal(untargeted.createNamespace, false);
+    // helm-controller's fields are booleans: a string is not true.
+    const strings = parseHelmRelease(
+      release({ targetNamespace: 'web', install: { createNamespace: 'true' }, suspend: 'true' }),
+    );
+    assert.deepEqual([strings.createNamespace, strings.suspend], [false, false]);
+  });
+
   it('refuses an unknown CRD policy naming the HelmRelease and the field', () => {
     assert.throws(
       () => parseHelmRelease(release({ install: { crds: 'Always' } })),

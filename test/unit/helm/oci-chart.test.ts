@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ChartFetchError } from '../../../src/helm/chart-fetch.ts';
+import { ChartDigestError, ChartFetchError } from '../../../src/helm/chart-fetch.ts';
 import { pullOciChart } from '../../../src/helm/oci-chart.ts';
 import type { RemotePolicy } from '../../../src/helm/remote-policy.ts';
 import { SecretRegistry } from '../../../src/masking.ts';
@@ -109,3 +109,53 @@ for (const c of cases) {
     }
   });
 }
+
+test('pullOciChart refuses a pull whose reported digest is not the pinned one (ChartDigestError)', async () => {
+  // helm asked for the pinned digest reports another: the second line of defence behind
+  // oras's own check (the real registry's case is in flux-helm-oci.test.ts).
+  const dir = await mkdtemp(path.join(tmpdir(), 'ksd-oci-unit-'));
+  const pinned = `sha256:${'2'.repeat(64)}`;
+  const served = `sha256:${'1'.repeat(64)}`;
+  try {
+    await assert.rejects(
+      pullOciChart(
+        {
+          url: 'oci://127.0.0.1:5000/charts/demo',
+          version: '',
+          digest: pinned,
+          insecure: true,
+          what: 'OCIRepository ns/demo',
+        },
+        path.join(dir, 'out'),
+        {
+          exec: {
+            run: (_command, args) => {
+              assert.equal(args[1], `oci://127.0.0.1:5000/charts/demo@${pinned}`);
+              return Promise.resolve({
+                exitCode: 0,
+                stdout: new TextEncoder().encode(
+                  `Pulled: 127.0.0.1:5000/charts/demo@${pinned}\nDigest: ${served}\n`,
+                ),
+                stderr: '',
+              });
+            },
+          },
+          env: {},
+          helm: { command: 'helm', description: 'helm' },
+          policy: { allowPrivateAddresses: true },
+          registry: new SecretRegistry(() => undefined),
+        },
+      ),
+      (error: unknown) => {
+        assert.ok(error instanceof ChartDigestError, String(error));
+        assert.equal(
+          error.message,
+          `OCIRepository ns/demo: the registry served digest ${served}, not the pinned ${pinned}`,
+        );
+        return true;
+      },
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
