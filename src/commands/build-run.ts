@@ -46,6 +46,8 @@ export async function renderManifests(
     readonly cluster?: ClusterCapabilities;
     /** Flux mode: the run's chart downloads, shared by the builds of one diff. */
     readonly charts?: ChartCache;
+    /** Flux mode, diff only: suspended Kustomizations are recorded here. */
+    readonly suspended?: Set<string> | undefined;
   } = {},
 ): Promise<string> {
   const nameTarget = shared.nameTarget ?? ((target: string) => target);
@@ -65,6 +67,7 @@ export async function renderManifests(
       ...(shared.unrendered === undefined ? {} : { unrendered: shared.unrendered }),
       cluster: shared.cluster,
       charts: shared.charts,
+      suspended: shared.suspended,
     });
   }
 

@@ -90,6 +90,8 @@ export async function diffAgainstRef(
     readonly undecrypted?: UndecryptedFiles;
     /** The group of an object (Flux mode: its Kustomization). */
     readonly groupOf?: (object: KubeObject) => string | undefined;
+    /** Flux mode: the working tree's suspended Kustomizations (what merging leaves suspended). */
+    readonly suspended?: Set<string>;
   } = {},
 ): Promise<{ report: DiffReport; commit: string }> {
   const { build, against } = config;
@@ -124,7 +126,9 @@ export async function diffAgainstRef(
   const headBuild = renderObjects(
     build,
     deps,
-    charts === undefined ? shared : { ...shared, unrendered: headUnrendered, charts },
+    charts === undefined
+      ? shared
+      : { ...shared, unrendered: headUnrendered, charts, suspended: options.suspended },
     'the working tree build',
   );
   const baseBuild = buildAtRef(

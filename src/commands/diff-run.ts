@@ -9,7 +9,7 @@ import { redactDiffReport, renderDiffText } from '../kube/diff.ts';
 import { UndecryptedFiles } from '../kustomize/placeholder.ts';
 import type { CommandDeps } from './command.ts';
 import { diffSides } from './diff-sides.ts';
-import { fluxOwner, withFluxGrouping } from './flux-diff-groups.ts';
+import { fluxOwner, noteSuspended, withFluxGrouping } from './flux-diff-groups.ts';
 import { noteUndecrypted } from './undecrypted-note.ts';
 
 export async function runDiff(config: DiffConfig, deps: CommandDeps): Promise<number> {
@@ -27,14 +27,15 @@ export async function runDiff(config: DiffConfig, deps: CommandDeps): Promise<nu
   const undecrypted = config.requireDecryption ? undefined : new UndecryptedFiles();
   // Flux mode groups the report by Kustomization (flux-diff-groups.ts).
   const flux = config.build?.flux === true;
+  const suspended = new Set<string>();
   const shared = {
     ...(undecrypted === undefined ? {} : { undecrypted }),
-    ...(flux ? { groupOf: fluxOwner } : {}),
+    ...(flux ? { groupOf: fluxOwner, suspended } : {}),
   };
   // The cluster, or the build at a git ref: one report either way (diff-sides.ts).
   let report = await diffSides(config, deps, shared);
   report = noteUndecrypted(report, undecrypted?.list() ?? [], config.kube.env, host);
-  if (flux) report = withFluxGrouping(report);
+  if (flux) report = withFluxGrouping(noteSuspended(report, suspended));
   // Every text below (stdout, the diff file, summary, outputs, the comment) comes from this
   // one report, so masking it here masks every channel.
   report = redactDiffReport(report, deps.secrets);

@@ -20,6 +20,8 @@ export interface DiffShared {
   readonly undecrypted?: UndecryptedFiles;
   /** The group of an object (Flux mode: its Kustomization). */
   readonly groupOf?: (object: KubeObject) => string | undefined;
+  /** Flux mode: the working tree's suspended Kustomizations are recorded here. */
+  readonly suspended?: Set<string>;
 }
 
 /** The working tree's objects compared with the live ones. */

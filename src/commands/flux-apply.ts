@@ -136,18 +136,19 @@ export async function applyFlux(config: ApplyConfig, deps: CommandDeps): Promise
     });
     const unrendered = rendered.flatMap((r) =>
       r.helmReleases.flatMap(({ result }) =>
-        result.status === 'rendered'
+        // A suspended Kustomization's outcome line already says its releases were left alone.
+        result.status === 'rendered' || r.kustomization.suspend
           ? []
           : [`not rendered   HelmRelease ${result.release.id}: ${result.reason}`],
       ),
     );
     const summary = [renderOutcomes(outcomes), ...unrendered].join('\n');
     host.writeStdout(`${summary}\n`);
-    const failed = outcomes.filter((o) => o.status !== 'applied');
+    const failed = outcomes.filter((o) => o.status === 'failed' || o.status === 'not-attempted');
     if (failed.length > 0) {
       throw new UserError(
         'APPLY_FAILED',
-        `apply --flux: ${outcomes.length - failed.length} of ${outcomes.length} Kustomizations applied; ${failed.map((o) => `${o.id} ${o.status}`).join(', ')}`,
+        `apply --flux: ${outcomes.filter((o) => o.status === 'applied').length} of ${outcomes.length} Kustomizations applied; ${failed.map((o) => `${o.id} ${o.status}`).join(', ')}`,
         { report: summary },
       );
     }

@@ -7,7 +7,8 @@
 import { FLUX_NAME_LABEL, FLUX_NAMESPACE_LABEL } from '../flux/render.ts';
 import { isRecord } from '../is-record.ts';
 import type { KubeObject } from '../kube/client.ts';
-import type { DiffReport } from '../kube/diff.ts';
+import { joinReasons, type DiffReport } from '../kube/diff.ts';
+import { suspendedReason } from './flux-render.ts';
 
 /** `namespace/name` of the Flux Kustomization that renders `object`, from its owner labels. */
 export function fluxOwner(object: KubeObject): string | undefined {
@@ -32,5 +33,21 @@ export function withFluxGrouping(report: DiffReport): DiffReport {
   return {
     ...report,
     grouping: { title: 'Kustomization', added: named('created'), removed: named('deleted') },
+  };
+}
+
+/**
+ * The report with each change of a suspended Kustomization saying that Flux will not apply
+ * it (the diff still shows what the repository renders, so the change is reviewed).
+ */
+export function noteSuspended(report: DiffReport, suspended: ReadonlySet<string>): DiffReport {
+  if (suspended.size === 0) return report;
+  return {
+    ...report,
+    objects: report.objects.map((entry) =>
+      entry.group === undefined || !suspended.has(entry.group) || entry.class === 'unchanged'
+        ? entry
+        : { ...entry, reason: joinReasons(entry.reason, suspendedReason(entry.group)) },
+    ),
   };
 }

@@ -48,6 +48,34 @@ export interface FluxRenderContext {
   readonly cluster?: ClusterCapabilities | undefined;
   /** Charts fetched once for the whole run (both builds of a diff); else one cache per render. */
   readonly charts?: ChartCache | undefined;
+  /** Diff only: the suspended Kustomizations (`NAMESPACE/NAME`) are recorded here. */
+  readonly suspended?: Set<string> | undefined;
+}
+
+/** Why a suspended Kustomization's changes do not reach the cluster. */
+export function suspendedReason(id: string): string {
+  return `Kustomization ${id} is suspended (spec.suspend: true): Flux applies none of its changes until it is resumed`;
+}
+
+/**
+ * A suspended Kustomization applies nothing, its HelmRelease objects included, so
+ * helm-controller keeps reconciling the specs the cluster already has: its releases are not
+ * rendered, as suspended, and what their charts would render is unknown.
+ */
+function suspendReleases(releases: readonly FluxHelmRelease[], id: string): FluxHelmRelease[] {
+  return releases.map((h) =>
+    h.result.status === 'rendered' || h.result.suspended !== true
+      ? {
+          ...h,
+          result: {
+            status: 'not-rendered',
+            release: h.result.release,
+            reason: `suspended: ${suspendedReason(id)}, so helm-controller keeps the HelmRelease the cluster has`,
+            suspended: true,
+          },
+        }
+      : h,
+  );
 }
 
 /** A rendered Kustomization and what its HelmReleases came to. */
@@ -262,7 +290,12 @@ export async function renderFlux(
         deps.host.info(
           `${name}: Kustomization ${id}: ${r.objects.length} objects, ${r.decrypted.length} SOPS files decrypted with MAC verified`,
         );
-        const mine = releases.filter((h) => h.kustomization === id);
+        let mine = releases.filter((h) => h.kustomization === id);
+        if (r.kustomization.suspend) {
+          deps.host.info(`${name}: ${suspendedReason(id)}`);
+          context.suspended?.add(id);
+          mine = suspendReleases(mine, id);
+        }
         reportReleases(name, mine, deps, context);
         out.push({ ...r, helmReleases: mine });
       }
@@ -296,7 +329,8 @@ export async function renderFluxManifests(
           ? []
           : [`# HelmRelease ${result.release.id}: not rendered: ${oneLine(result.reason)}\n`],
       );
-      parts.push(`# Flux Kustomization ${id}\n${notes.join('')}${withNewline(r.yaml)}`);
+      const suspended = r.kustomization.suspend ? `# ${suspendedReason(id)}\n` : '';
+      parts.push(`# Flux Kustomization ${id}\n${suspended}${notes.join('')}${withNewline(r.yaml)}`);
     }
     for (const { result } of r.helmReleases) {
       if (result.status !== 'rendered' || result.yaml.trim() === '') continue;

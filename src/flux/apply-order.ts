@@ -13,11 +13,14 @@ import { FLUX_NAME_LABEL, FLUX_NAMESPACE_LABEL } from './render.ts';
 export type KustomizationOutcome =
   | { readonly id: string; readonly status: 'applied' }
   | { readonly id: string; readonly status: 'failed'; readonly error: unknown }
-  | { readonly id: string; readonly status: 'not-attempted'; readonly reason: string };
+  | { readonly id: string; readonly status: 'not-attempted'; readonly reason: string }
+  /** `spec.suspend: true`: Flux does not reconcile it, so nothing of it is applied. */
+  | { readonly id: string; readonly status: 'suspended' };
 
 /**
  * Runs `applyOne` for each item, which must already be in dependsOn order
- * (orderByDependencies), skipping those with a failed or skipped dependency.
+ * (orderByDependencies), skipping those with a failed or skipped dependency and leaving
+ * suspended ones alone.
  */
 export async function applyInOrder<T extends { readonly kustomization: FluxKustomization }>(
   items: readonly T[],
@@ -32,6 +35,12 @@ export async function applyInOrder<T extends { readonly kustomization: FluxKusto
       const reason = `its dependency ${blocker} ${blocked.get(blocker) ?? ''}`.trim();
       blocked.set(id, 'was not attempted');
       outcomes.push({ id, status: 'not-attempted', reason });
+      continue;
+    }
+    // Its dependents still go ahead: Flux checks a dependency's Ready condition, which a
+    // suspended Kustomization keeps from its last reconciliation.
+    if (item.kustomization.suspend) {
+      outcomes.push({ id, status: 'suspended' });
       continue;
     }
     try {
@@ -56,6 +65,8 @@ export function renderOutcomes(outcomes: readonly KustomizationOutcome[]): strin
           return `failed         ${o.id}: ${errorMessage(o.error)}`;
         case 'not-attempted':
           return `not attempted  ${o.id}: ${o.reason}`;
+        case 'suspended':
+          return `suspended      ${o.id}: spec.suspend is true; Flux does not reconcile it, so its objects and HelmReleases were left as they are`;
       }
     })
     .join('\n');

@@ -93,3 +93,28 @@ test('kustomizationTimeoutMs: timeout, else interval, else 5 minutes', () => {
   assert.equal(kustomizationTimeoutMs(make({ interval: '10m' })), 600_000);
   assert.equal(kustomizationTimeoutMs(make({})), 300_000);
 });
+
+test('applyInOrder: a suspended Kustomization is left alone and its dependents still go ahead', async () => {
+  const calls: string[] = [];
+  const suspended = (name: string) => {
+    const item = k(name);
+    return { kustomization: { ...item.kustomization, suspend: true } };
+  };
+  const outcomes = await applyInOrder([k('crds'), suspended('infra'), k('apps', ['infra'])], (item) => {
+    calls.push(item.kustomization.name);
+    return Promise.resolve();
+  });
+  assert.deepEqual(calls, ['crds', 'apps']);
+  assert.deepEqual(
+    outcomes.map((o) => [o.id, o.status]),
+    [
+      ['flux-system/crds', 'applied'],
+      ['flux-system/infra', 'suspended'],
+      ['flux-system/apps', 'applied'],
+    ],
+  );
+  assert.match(
+    renderOutcomes(outcomes),
+    /^suspended {6}flux-system\/infra: spec\.suspend is true; Flux does not reconcile it/m,
+  );
+});

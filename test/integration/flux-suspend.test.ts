@@ -1,0 +1,115 @@
+/**
+ * A suspended Flux Kustomization (`spec.suspend: true`) in Flux mode: Flux applies none of its
+ * changes until it is resumed. `diff --flux` still shows what the repository renders (so the
+ * change is reviewed) but says on each change that it will not be applied, and lists its
+ * HelmReleases as suspended (unknown), never as unchanged; `build --flux` says so in the
+ * Kustomization's header. (apply --flux leaving it alone: test/unit/flux/apply-order.test.ts.)
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { before, test } from 'node:test';
+import { buildCommand } from '../../src/commands/build.ts';
+import { diffCommand } from '../../src/commands/diff.ts';
+import { createMemoryHost } from '../../src/host/memory-host.ts';
+import type { DiffReport } from '../../src/kube/diff.ts';
+import { requireComponent } from '../env/state.ts';
+import { commandDeps } from '../support/command-deps.ts';
+import { commit, demoRelease, fluxHelmRepo } from '../support/flux-helm-repo.ts';
+import { helmBinary } from '../support/helm.ts';
+import { newAgeKey, tool, type AgeKey } from '../support/tools.ts';
+
+let key: AgeKey;
+let kustomize: string;
+let helm: string;
+let chartRepo: Readonly<Record<string, string>>;
+
+before(async () => {
+  key = await newAgeKey();
+  kustomize = await tool('kustomize');
+  helm = await helmBinary();
+  chartRepo = await requireComponent('helm-repo');
+});
+
+const SUSPENDED_APPS = `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  suspend: true
+  interval: 10m
+  path: ./apps
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+  decryption:
+    provider: sops
+`;
+
+function inputsFor(dir: string, extra: Record<string, string>): Record<string, string> {
+  return {
+    path: path.join(dir, 'clusters/main'),
+    flux: 'true',
+    'age-key-file': key.file,
+    'kustomize-path': kustomize,
+    'helm-path': helm,
+    'allow-remote': '127.0.0.1',
+    ...extra,
+  };
+}
+
+const env = (dir: string): Record<string, string> => ({ PATH: process.env['PATH'] ?? '', HOME: dir });
+
+test('diff --flux --against: changes of a suspended Kustomization say Flux will not apply them', async () => {
+  const dir = await fluxHelmRepo({ key, chartRepo });
+  await commit(
+    dir,
+    {
+      'clusters/main/apps.yaml': SUSPENDED_APPS,
+      'apps/namespace.yaml':
+        'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n  labels:\n    team: a\n',
+      'apps/demo.yaml': demoRelease('~1.2.0'),
+    },
+    'suspend apps, and change it',
+  );
+  const inputs = inputsFor(dir, { against: 'HEAD~1' });
+  const config = diffCommand.parse((name) => inputs[name] ?? '', env(dir), { stdoutIsLog: false });
+  const host = createMemoryHost();
+  const deps = commandDeps(host);
+  const code = await diffCommand.run(config, deps);
+  const reported = deps.reporter.reported.find((r) => r.command === 'diff');
+  assert.ok(reported?.command === 'diff');
+  const report: DiffReport = reported.result.report;
+  const stdout = Buffer.concat(host.stdout).toString('utf8');
+  assert.equal(code, 1, stdout);
+  const namespace = report.objects.find((o) => o.ref.kind === 'Namespace' && o.ref.name === 'apps');
+  assert.equal(namespace?.class, 'configured');
+  assert.match(
+    namespace.reason ?? '',
+    /Kustomization flux-system\/apps is suspended \(spec\.suspend: true\): Flux applies none of its changes until it is resumed/,
+  );
+  // Its HelmRelease is not rendered (helm-controller keeps the cluster's spec): unknown.
+  assert.ok(
+    report.unrendered?.some((u) => u.name === 'HelmRelease apps/demo' && /suspended/.test(u.reason)),
+    JSON.stringify(report.unrendered),
+  );
+  assert.ok(!report.objects.some((o) => o.ref.kind === 'Deployment' && o.class === 'unchanged'));
+  assert.match(host.allText(), /Kustomization flux-system\/apps is suspended/);
+});
+
+test('build --flux: a suspended Kustomization is built, its header says Flux does not apply it', async () => {
+  const dir = await fluxHelmRepo({ key, chartRepo });
+  await commit(dir, { 'clusters/main/apps.yaml': SUSPENDED_APPS }, 'suspend apps');
+  const inputs = inputsFor(dir, {});
+  const config = buildCommand.parse((name) => inputs[name] ?? '', env(dir), { stdoutIsLog: false });
+  const host = createMemoryHost();
+  const code = await buildCommand.run(config, commandDeps(host));
+  assert.equal(code, 0);
+  const stdout = Buffer.concat(host.stdout).toString('utf8');
+  assert.match(
+    stdout,
+    /^# Flux Kustomization flux-system\/apps\n# Kustomization flux-system\/apps is suspended \(spec\.suspend: true\)/m,
+  );
+  assert.match(stdout, /# HelmRelease apps\/demo: not rendered: suspended: /);
+});
