@@ -20,7 +20,7 @@ import { buildCommand } from '../../src/commands/build.ts';
 import { diffCommand } from '../../src/commands/diff.ts';
 import { createMemoryHost } from '../../src/host/memory-host.ts';
 import { requireComponent } from '../env/state.ts';
-import { commit, fluxHelmRepo } from '../support/flux-helm-repo.ts';
+import { commit, fluxHelmEnv, fluxHelmInputs, fluxHelmRepo } from '../support/flux-helm-repo.ts';
 import { commandDeps } from '../support/command-deps.ts';
 import { helmBinary } from '../support/helm.ts';
 import { newAgeKey, tool, type AgeKey } from '../support/tools.ts';
@@ -85,18 +85,10 @@ async function repository(): Promise<string> {
 }
 
 function inputsFor(dir: string, extra: Record<string, string>): Record<string, string> {
-  return {
-    path: path.join(dir, 'clusters/main'),
-    flux: 'true',
-    'age-key-file': key.file,
-    'kustomize-path': kustomize,
-    'helm-path': helm,
-    'allow-remote': '127.0.0.1',
-    ...extra,
-  };
+  return fluxHelmInputs(dir, { key, kustomize, helm }, extra);
 }
 
-const env = (dir: string): Record<string, string> => ({ PATH: process.env['PATH'] ?? '', HOME: dir });
+const env = fluxHelmEnv;
 
 /** The archive's and the index's sha256 of the `tampered` chart, as the server has them. */
 async function tamperedDigests(): Promise<{ archive: string; index: string }> {

@@ -23,7 +23,7 @@ import { nodeExec } from '../../src/host/node-exec.ts';
 import type { Exec } from '../../src/ports.ts';
 import { requireComponent } from '../env/state.ts';
 import { commandDeps } from '../support/command-deps.ts';
-import { commit, gitIn } from '../support/flux-helm-repo.ts';
+import { appsKustomization, commit, gitIn } from '../support/flux-helm-repo.ts';
 import { helmBinary, helmTemplate, withHelmOwnership } from '../support/helm.ts';
 import { newAgeKey, sopsEncrypt, tool, type AgeKey } from '../support/tools.ts';
 
@@ -194,21 +194,7 @@ async function privateFluxRepo(refs: { readonly secret: boolean; readonly cert: 
     dir,
     {
       'clusters/main/sources.yaml': sources(refs),
-      'clusters/main/apps.yaml': `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: apps
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./apps
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-  decryption:
-    provider: sops
-`,
+      'clusters/main/apps.yaml': appsKustomization(),
       'apps/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n',
       'apps/releases.yaml': releases,
       'apps/registry-tls.yaml': await tlsSecret(),

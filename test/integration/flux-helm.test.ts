@@ -30,6 +30,8 @@ import {
   CANARY_AFTER,
   commit,
   demoRelease,
+  fluxHelmEnv,
+  fluxHelmInputs,
   fluxHelmRepo,
   valuesSecret,
 } from '../support/flux-helm-repo.ts';
@@ -48,18 +50,10 @@ before(async () => {
 });
 
 function inputsFor(dir: string, extra: Record<string, string>): Record<string, string> {
-  return {
-    path: path.join(dir, 'clusters/main'),
-    flux: 'true',
-    'age-key-file': key.file,
-    'kustomize-path': kustomize,
-    'helm-path': helm,
-    'allow-remote': '127.0.0.1',
-    ...extra,
-  };
+  return fluxHelmInputs(dir, { key, kustomize, helm }, extra);
 }
 
-const env = (dir: string): Record<string, string> => ({ PATH: process.env['PATH'] ?? '', HOME: dir });
+const env = fluxHelmEnv;
 
 async function runDiff(dir: string, extra: Record<string, string>) {
   const inputs = inputsFor(dir, extra);

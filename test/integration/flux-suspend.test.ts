@@ -6,7 +6,6 @@
  * Kustomization's header. (apply --flux leaving it alone: test/unit/flux/apply-order.test.ts.)
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { before, test } from 'node:test';
 import { buildCommand } from '../../src/commands/build.ts';
 import { diffCommand } from '../../src/commands/diff.ts';
@@ -14,7 +13,14 @@ import { createMemoryHost } from '../../src/host/memory-host.ts';
 import type { DiffReport } from '../../src/kube/diff.ts';
 import { requireComponent } from '../env/state.ts';
 import { commandDeps } from '../support/command-deps.ts';
-import { commit, demoRelease, fluxHelmRepo } from '../support/flux-helm-repo.ts';
+import {
+  appsKustomization,
+  commit,
+  demoRelease,
+  fluxHelmEnv,
+  fluxHelmInputs,
+  fluxHelmRepo,
+} from '../support/flux-helm-repo.ts';
 import { helmBinary } from '../support/helm.ts';
 import { newAgeKey, tool, type AgeKey } from '../support/tools.ts';
 
@@ -30,36 +36,13 @@ before(async () => {
   chartRepo = await requireComponent('helm-repo');
 });
 
-const SUSPENDED_APPS = `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: apps
-  namespace: flux-system
-spec:
-  suspend: true
-  interval: 10m
-  path: ./apps
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-  decryption:
-    provider: sops
-`;
+const SUSPENDED_APPS = appsKustomization({ suspend: true });
 
 function inputsFor(dir: string, extra: Record<string, string>): Record<string, string> {
-  return {
-    path: path.join(dir, 'clusters/main'),
-    flux: 'true',
-    'age-key-file': key.file,
-    'kustomize-path': kustomize,
-    'helm-path': helm,
-    'allow-remote': '127.0.0.1',
-    ...extra,
-  };
+  return fluxHelmInputs(dir, { key, kustomize, helm }, extra);
 }
 
-const env = (dir: string): Record<string, string> => ({ PATH: process.env['PATH'] ?? '', HOME: dir });
+const env = fluxHelmEnv;
 
 test('diff --flux --against: changes of a suspended Kustomization say Flux will not apply them', async () => {
   const dir = await fluxHelmRepo({ key, chartRepo });

@@ -83,21 +83,7 @@ stringData:
   ca.crt: |
 ${indent(ca, 4)}
 `,
-    'clusters/main/apps.yaml': `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: apps
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./apps
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-  decryption:
-    provider: sops
-`,
+    'clusters/main/apps.yaml': appsKustomization(),
     'apps/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n',
     'apps/orphan.yaml': `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
@@ -191,4 +177,52 @@ export async function fluxHelmRepo(fixture: FluxHelmFixture): Promise<string> {
     'base',
   );
   return dir;
+}
+
+/** The `apps` Kustomization of clusters/main (SOPS decryption on), suspended when asked. */
+export function appsKustomization(options: { readonly suspend?: boolean } = {}): string {
+  return `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+${options.suspend === true ? '  suspend: true\n' : ''}  interval: 10m
+  path: ./apps
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+  decryption:
+    provider: sops
+`;
+}
+
+/** The tools and key a Flux-mode command over one of these repositories runs with. */
+export interface FluxHelmTools {
+  readonly key: AgeKey;
+  readonly kustomize: string;
+  readonly helm: string;
+}
+
+/** The command inputs for `clusters/main` of `dir` in Flux mode, charts on loopback allowed. */
+export function fluxHelmInputs(
+  dir: string,
+  tools: FluxHelmTools,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    path: path.join(dir, 'clusters/main'),
+    flux: 'true',
+    'age-key-file': tools.key.file,
+    'kustomize-path': tools.kustomize,
+    'helm-path': tools.helm,
+    'allow-remote': '127.0.0.1',
+    ...extra,
+  };
+}
+
+/** The environment of such a command: PATH, and HOME in the repository (no user config). */
+export function fluxHelmEnv(dir: string): Record<string, string> {
+  return { PATH: process.env['PATH'] ?? '', HOME: dir };
 }
