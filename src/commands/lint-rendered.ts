@@ -14,10 +14,11 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import type { BuildConfig } from '../config/build.ts';
 import { errorMessage } from '../errors.ts';
 import { isRecord } from '../is-record.ts';
-import { buildTarget, type KustomizeTool } from '../kustomize/build.ts';
+import { buildTarget, splitDocuments, type KustomizeTool } from '../kustomize/build.ts';
 import { KUSTOMIZATION_FILE_NAMES, walkGraph } from '../kustomize/graph.ts';
 import { originOf } from '../kustomize/origin-annotations.ts';
 import { UndecryptedFiles } from '../kustomize/placeholder.ts';
@@ -108,6 +109,20 @@ function display(cwd: string, absolute: string): string {
   return path.relative(cwd, absolute).split(path.sep).join('/');
 }
 
+/**
+ * The Secrets of a rendering. Only documents that mention `Secret` are parsed: a root renders
+ * far more other objects, and parsing every one was the largest cost after kustomize itself.
+ */
+function secretsOf(yaml: string): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const text of splitDocuments(yaml)) {
+    if (!text.includes('Secret')) continue;
+    const object: unknown = parseYaml(text);
+    if (isRecord(object) && object['kind'] === 'Secret') out.push(object);
+  }
+  return out;
+}
+
 /** The findings of one root's keyless rendering. */
 async function checkRoot(
   dir: string,
@@ -116,7 +131,7 @@ async function checkRoot(
   tool: KustomizeTool,
   deps: CommandDeps,
 ): Promise<Finding[]> {
-  let objects: readonly unknown[];
+  let secrets: Record<string, unknown>[];
   try {
     const result = await buildTarget(
       { target: dir, root, originAnnotations: true, remotePolicy: { kind: 'none' } },
@@ -127,10 +142,10 @@ async function checkRoot(
         registry: deps.secrets,
         tool,
         env: inputs.kustomize.env,
-        undecrypted: new UndecryptedFiles(),
+        undecrypted: new UndecryptedFiles({ keyless: true }),
       },
     );
-    objects = result.objects;
+    secrets = secretsOf(result.yaml);
   } catch (error) {
     return [
       {
@@ -145,8 +160,7 @@ async function checkRoot(
     ];
   }
   const findings: Finding[] = [];
-  for (const object of objects) {
-    if (!isRecord(object) || object['kind'] !== 'Secret') continue;
+  for (const object of secrets) {
     const values = secretValues(object);
     if (values.length === 0) continue;
     const origin = originOf(object);
@@ -176,7 +190,9 @@ export async function lintRendered(inputs: RenderedLintInputs, deps: CommandDeps
   if (dirs.size === 0) return [];
   const tool = await prepareKustomize(inputs.kustomize, deps);
   const roots = await rootsOf(dirs);
-  const perRoot = await mapLimit(roots, availableParallelism(), (dir) =>
+  // As many roots in flight as `build` has targets (build-run.ts): node stages each root while
+  // kustomize builds others, and kustomize alone does not fill the cores.
+  const perRoot = await mapLimit(roots, availableParallelism() * 2, (dir) =>
     checkRoot(dir, dirs.get(dir) ?? dir, inputs, tool, deps),
   );
   // A Secret a base renders is found again through each overlay: one finding each.

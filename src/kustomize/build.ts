@@ -145,7 +145,7 @@ export function kustomizeEnv(
  * kustomize's output split into its documents. A `---` line at column 0 can only be a
  * document marker: YAML forbids it inside quoted scalars, and block content is indented.
  */
-function splitDocuments(output: string): string[] {
+export function splitDocuments(output: string): string[] {
   return output.split(/^---[ \t]*\r?$\n?/m).filter((text) => /^[^#\s]/m.test(text));
 }
 
