@@ -22,7 +22,9 @@ import { buildTarget, splitDocuments, type KustomizeTool } from '../kustomize/bu
 import { KUSTOMIZATION_FILE_NAMES, walkGraph } from '../kustomize/graph.ts';
 import { originOf } from '../kustomize/origin-annotations.ts';
 import { UndecryptedFiles } from '../kustomize/placeholder.ts';
+import { IGNORE_ANNOTATION } from '../lint/check-manifest.ts';
 import type { Finding } from '../lint/rules.ts';
+import { parseIgnoreAnnotation, type Waiver } from '../lint/suppress.ts';
 import { isTemplate } from '../lint/template.ts';
 import { listFiles } from '../lint/walk-files.ts';
 import { mapLimit } from '../map-limit.ts';
@@ -123,6 +125,24 @@ function secretsOf(yaml: string): Record<string, unknown>[] {
   return out;
 }
 
+/**
+ * A rendered finding with what can waive it: the `lint-ignore` annotation of the rendered
+ * object (kustomize keeps the source object's annotations) and the absolute file it maps to,
+ * for the lint config's `ignore` globs, the same two ways a file rule's finding is waived.
+ */
+export interface RenderedFinding {
+  readonly finding: Finding;
+  readonly absolute: string;
+  readonly waivers: readonly Waiver[];
+}
+
+function waiversOf(object: Record<string, unknown>): Waiver[] {
+  const metadata = object['metadata'];
+  const annotations = isRecord(metadata) ? metadata['annotations'] : undefined;
+  const value = isRecord(annotations) ? annotations[IGNORE_ANNOTATION] : undefined;
+  return typeof value === 'string' ? parseIgnoreAnnotation(value) : [];
+}
+
 /** The findings of one root's keyless rendering. */
 async function checkRoot(
   dir: string,
@@ -130,7 +150,7 @@ async function checkRoot(
   inputs: RenderedLintInputs,
   tool: KustomizeTool,
   deps: CommandDeps,
-): Promise<Finding[]> {
+): Promise<RenderedFinding[]> {
   let secrets: Record<string, unknown>[];
   try {
     const result = await buildTarget(
@@ -147,19 +167,19 @@ async function checkRoot(
     );
     secrets = secretsOf(result.yaml);
   } catch (error) {
-    return [
-      {
-        file: display(inputs.cwd, path.join(dir, 'kustomization.yaml')),
-        line: 1,
-        column: 1,
-        rule: 'unchecked-file',
-        severity: 'warning',
-        message: `not checked in its rendering: ${errorMessage(error).split('\n')[0] ?? ''}`,
-        hint: 'lint --rendered builds each kustomization root without keys and without remote resources; fix the build or lint the files alone',
-      },
-    ];
+    const absolute = path.join(dir, 'kustomization.yaml');
+    const finding: Finding = {
+      file: display(inputs.cwd, absolute),
+      line: 1,
+      column: 1,
+      rule: 'unchecked-file',
+      severity: 'warning',
+      message: `not checked in its rendering: ${errorMessage(error).split('\n')[0] ?? ''}`,
+      hint: 'lint --rendered builds each kustomization root without keys and without remote resources; fix the build or lint the files alone',
+    };
+    return [{ finding, absolute, waivers: [] }];
   }
-  const findings: Finding[] = [];
+  const findings: RenderedFinding[] = [];
   for (const object of secrets) {
     const values = secretValues(object);
     if (values.length === 0) continue;
@@ -169,23 +189,29 @@ async function checkRoot(
     const metadata = isRecord(object['metadata']) ? object['metadata'] : {};
     const name = `${typeof metadata['namespace'] === 'string' ? `${metadata['namespace']}/` : ''}${String(metadata['name'])}`;
     const from = origin?.generator === undefined ? '' : ` (made by a ${origin.generator})`;
+    const absolute = origin === undefined ? path.join(dir, 'kustomization.yaml') : file;
+    const waivers = waiversOf(object);
     for (const { key } of values) {
-      findings.push({
-        file: display(inputs.cwd, origin === undefined ? path.join(dir, 'kustomization.yaml') : file),
+      const finding: Finding = {
+        file: display(inputs.cwd, absolute),
         line: lineOf(text, key),
         column: 1,
         rule: 'rendered-plaintext-secret',
         severity: 'error',
         message: `Secret ${name}${from} key "${key}" is plaintext in the rendering of ${display(inputs.cwd, dir) || '.'}`,
         hint: 'the value does not come from a SOPS file: encrypt its source with sops (or generate the Secret from a SOPS-encrypted file)',
-      });
+      };
+      findings.push({ finding, absolute, waivers });
     }
   }
   return findings;
 }
 
 /** The rendered check over every kustomization root under the paths. */
-export async function lintRendered(inputs: RenderedLintInputs, deps: CommandDeps): Promise<Finding[]> {
+export async function lintRendered(
+  inputs: RenderedLintInputs,
+  deps: CommandDeps,
+): Promise<RenderedFinding[]> {
   const dirs = await kustomizationDirs(inputs, deps);
   if (dirs.size === 0) return [];
   const tool = await prepareKustomize(inputs.kustomize, deps);
@@ -197,7 +223,7 @@ export async function lintRendered(inputs: RenderedLintInputs, deps: CommandDeps
   );
   // A Secret a base renders is found again through each overlay: one finding each.
   const seen = new Set<string>();
-  return perRoot.flat().filter((f) => {
+  return perRoot.flat().filter(({ finding: f }) => {
     const id = `${f.file}:${String(f.line)}:${f.message.replace(/ in the rendering of .*$/, '')}`;
     if (seen.has(id)) return false;
     seen.add(id);

@@ -304,7 +304,8 @@ async function checkFile(
   }
 }
 
-function compare(a: Finding, b: Finding): number {
+/** The order findings are reported in: by file, line, column, then rule. */
+export function compareFindings(a: Finding, b: Finding): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   return a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule);
 }
@@ -350,5 +351,5 @@ export async function lintPaths(options: LintOptions): Promise<LintResult> {
     if (reason === undefined) findings.push(finding);
     else waived.push(suppressed(finding, reason));
   }
-  return { findings: findings.sort(compare), suppressed: waived.sort(compare), filesChecked };
+  return { findings: findings.sort(compareFindings), suppressed: waived.sort(compareFindings), filesChecked };
 }
