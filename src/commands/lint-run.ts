@@ -80,15 +80,20 @@ async function checkOnce(
   deps: CommandDeps,
   cwd: string,
 ): Promise<LintResult> {
-  const files = await lintPaths({ paths: config.paths, cwd, exec: deps.exec, config: lintFile });
-  if (config.rendered === undefined) return files;
+  const options = { paths: config.paths, cwd, exec: deps.exec, config: lintFile };
+  const kustomize = config.rendered;
+  if (kustomize === undefined) return lintPaths(options);
   // The rendered check (kustomize and the engine behind it) loads only when it is asked for.
   const { lintRendered } = await import('./lint-rendered.ts');
-  return withRendered(
-    files,
-    await lintRendered({ paths: config.paths, cwd, kustomize: config.rendered }, deps),
-    lintFile,
-  );
+  // Both at once: the file rules use the main thread while it would wait for kustomize. Both
+  // settle before either's failure is thrown, so no build is left running behind an error.
+  const [files, rendered] = await Promise.allSettled([
+    lintPaths(options),
+    lintRendered({ paths: config.paths, cwd, kustomize }, deps),
+  ]);
+  if (files.status === 'rejected') throw files.reason;
+  if (rendered.status === 'rejected') throw rendered.reason;
+  return withRendered(files.value, rendered.value, lintFile);
 }
 
 /**
