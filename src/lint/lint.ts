@@ -6,7 +6,12 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
-import { findRepositoryRoot, readFileBounded, resolveInside } from '../bounded-read.ts';
+import {
+  findRepositoryRoot,
+  readFileBounded,
+  resolveInside,
+  tryReadFileBoundedSync,
+} from '../bounded-read.ts';
 import { errorMessage, UserError } from '../errors.ts';
 import { mapLimit } from '../map-limit.ts';
 import type { Exec } from '../ports.ts';
@@ -167,7 +172,8 @@ function readHead(file: string, bytes: number): Buffer {
 async function readText(file: string, root: string): Promise<ReadResult> {
   let data: Buffer;
   try {
-    data = await readFileBounded(file, { maxBytes: MAX_LINT_BYTES, root, name: 'the file' });
+    const options = { maxBytes: MAX_LINT_BYTES, root, name: 'the file' };
+    data = tryReadFileBoundedSync(file, options) ?? (await readFileBounded(file, options));
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     const code = (error.cause as { code?: unknown } | undefined)?.code;
