@@ -19,8 +19,9 @@ import type { BuildConfig } from '../config/build.ts';
 import { errorMessage } from '../errors.ts';
 import { isRecord } from '../is-record.ts';
 import { buildTarget, splitDocuments, type KustomizeTool } from '../kustomize/build.ts';
-import { KUSTOMIZATION_FILE_NAMES, walkGraph } from '../kustomize/graph.ts';
+import { KUSTOMIZATION_FILE_NAMES, walkGraph, type KustomizeGraph } from '../kustomize/graph.ts';
 import { originOf } from '../kustomize/origin-annotations.ts';
+import type { RemotePolicy } from '../kustomize/remote-policy.ts';
 import { UndecryptedFiles } from '../kustomize/placeholder.ts';
 import { IGNORE_ANNOTATION } from '../lint/check-manifest.ts';
 import type { Finding } from '../lint/rules.ts';
@@ -42,6 +43,9 @@ export interface RenderedLintInputs {
 
 const KUSTOMIZATION_NAMES: ReadonlySet<string> = new Set(KUSTOMIZATION_FILE_NAMES);
 
+/** A pull request is untrusted: its kustomizations fetch nothing. */
+const NO_REMOTES: RemotePolicy = { kind: 'none' };
+
 /** Every folder holding a kustomization file under the paths, with its repository root. */
 async function kustomizationDirs(
   inputs: RenderedLintInputs,
@@ -58,12 +62,19 @@ async function kustomizationDirs(
   return dirs;
 }
 
-/** The kustomizations no other one under the paths includes: what a deploy would build. */
-async function rootsOf(dirs: ReadonlyMap<string, string>): Promise<string[]> {
+/**
+ * The kustomizations no other one under the paths includes (what a deploy would build), with
+ * the graph of each that walked, so its build does not walk it again.
+ */
+async function rootsOf(
+  dirs: ReadonlyMap<string, string>,
+): Promise<{ roots: string[]; graphs: Map<string, KustomizeGraph> }> {
   const included = new Set<string>();
+  const graphs = new Map<string, KustomizeGraph>();
   for (const [dir, root] of dirs) {
     try {
-      const graph = await walkGraph(dir, { root, remotePolicy: { kind: 'none' } });
+      const graph = await walkGraph(dir, { root, remotePolicy: NO_REMOTES });
+      graphs.set(dir, graph);
       for (const rel of graph.dirs) {
         const abs = path.join(graph.root, ...rel.split('/'));
         if (abs !== dir) included.add(abs);
@@ -72,7 +83,7 @@ async function rootsOf(dirs: ReadonlyMap<string, string>): Promise<string[]> {
       // A kustomization that does not walk is built below, where its error becomes a finding.
     }
   }
-  return [...dirs.keys()].filter((dir) => !included.has(dir)).sort();
+  return { roots: [...dirs.keys()].filter((dir) => !included.has(dir)).sort(), graphs };
 }
 
 /** The line of `key` in `text` (its first mention as a key or a `key=` literal), else 1. */
@@ -151,11 +162,18 @@ async function checkRoot(
   inputs: RenderedLintInputs,
   tool: KustomizeTool,
   deps: CommandDeps,
+  graph: KustomizeGraph | undefined,
 ): Promise<RenderedFinding[]> {
   let secrets: Record<string, unknown>[];
   try {
     const result = await buildTarget(
-      { target: dir, root, originAnnotations: true, remotePolicy: { kind: 'none' } },
+      {
+        target: dir,
+        root,
+        originAnnotations: true,
+        remotePolicy: NO_REMOTES,
+        ...(graph === undefined ? {} : { graph }),
+      },
       {
         host: deps.host,
         exec: deps.exec,
@@ -216,11 +234,11 @@ export async function lintRendered(
   const dirs = await kustomizationDirs(inputs, deps);
   if (dirs.size === 0) return [];
   const tool = await prepareKustomize(inputs.kustomize, deps);
-  const roots = await rootsOf(dirs);
+  const { roots, graphs } = await rootsOf(dirs);
   // As many roots in flight as `build` has targets (build-run.ts): node stages each root while
   // kustomize builds others, and kustomize alone does not fill the cores.
   const perRoot = await mapLimit(roots, availableParallelism() * 2, (dir) =>
-    checkRoot(dir, dirs.get(dir) ?? dir, inputs, tool, deps),
+    checkRoot(dir, dirs.get(dir) ?? dir, inputs, tool, deps, graphs.get(dir)),
   );
   // A Secret a base renders is found again through each overlay: one finding each.
   const seen = new Set<string>();
