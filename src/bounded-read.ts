@@ -11,7 +11,7 @@
  * A stream (decrypt's stdin) has no size to check first: `readStreamBounded` stops reading,
  * and closes it, as soon as it passes the cap.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { lstat, open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from './errors.ts';
@@ -116,6 +116,31 @@ async function readCapped(handle: FileHandle, name: string, options: BoundedRead
     total += bytesRead;
     if (total > options.maxBytes) throw tooLarge(name, undefined, options);
   }
+}
+
+/**
+ * readFileBounded for the common case, synchronously: when no component of `file` is a
+ * symlink (its real path is its absolute path) and it is inside the root's real path, it is
+ * read as readRealFileBoundedSync reads it. Otherwise (a symlink on the way, a missing file)
+ * undefined, and the caller takes readFileBounded, which resolves each link against the root.
+ * Lint reads every file of a repository; most have no symlink anywhere on their path.
+ */
+export function tryReadFileBoundedSync(
+  file: string,
+  options: BoundedReadOptions & { readonly root: string },
+): Buffer | undefined {
+  const lexical = path.resolve(file);
+  let real: string;
+  let realRoot: string;
+  try {
+    real = realpathSync.native(lexical);
+    realRoot = realpathSync.native(options.root);
+  } catch {
+    return undefined;
+  }
+  const rel = path.relative(realRoot, real);
+  if (real !== lexical || rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  return readRealFileBoundedSync(real, options);
 }
 
 /**

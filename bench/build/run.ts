@@ -39,15 +39,15 @@ import { cacheRoot, repoRoot, toolPath } from '../../test/env/paths.ts';
 
 const execFileAsync = promisify(execFile);
 const APPS = Number(process.env['BENCH_APPS'] ?? 200);
-const SECRETS_PER_APP = 5;
+export const SECRETS_PER_APP = 5;
 const OBJECTS_PER_APP = 10;
 const benchDir = path.join(cacheRoot, 'bench', 'build');
-const repo = path.join(benchDir, 'repo');
+export const repo = path.join(benchDir, 'repo');
 const sops = toolPath('sops');
 const kustomize = toolPath('kustomize');
-const width = availableParallelism();
+export const width = availableParallelism();
 /** Kustomizations in flight, as ours builds them (src/commands/build.ts: twice the cores). */
-const inFlight = width * 2;
+export const inFlight = width * 2;
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
 
 const appName = (i: number): string => `app-${String(i).padStart(3, '0')}`;
@@ -86,7 +86,11 @@ function kustomizationYaml(app: string): string {
   return `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: ${app}\nlabels:\n  - pairs:\n      app.kubernetes.io/part-of: ${app}\nresources:\n  - objects.yaml\n${secrets.join('\n')}\n`;
 }
 
-async function runPool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
+export async function runPool<T>(
+  items: readonly T[],
+  n: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(n, items.length) }, async () => {
@@ -95,7 +99,7 @@ async function runPool<T>(items: readonly T[], n: number, fn: (item: T) => Promi
   );
 }
 
-async function ensureAgeKey(): Promise<{ file: string; recipient: string }> {
+export async function ensureAgeKey(): Promise<{ file: string; recipient: string }> {
   const file = path.join(benchDir, 'age-key.txt');
   if (!existsSync(file)) {
     await mkdir(benchDir, { recursive: true });
@@ -106,7 +110,7 @@ async function ensureAgeKey(): Promise<{ file: string; recipient: string }> {
 }
 
 /** Writes the repository; encrypted files are made by the real sops once and then reused. */
-async function ensureRepo(recipient: string): Promise<string[]> {
+export async function ensureRepo(recipient: string): Promise<string[]> {
   await mkdir(path.join(repo, '.git'), { recursive: true });
   const apps = Array.from({ length: APPS }, (_, i) => appName(i));
   const pending: { plain: string; file: string }[] = [];
@@ -185,7 +189,7 @@ async function realTools(apps: readonly string[], ageKeyFile: string): Promise<{
 }
 
 /** A plaintext copy of the tree, decrypted once (untimed) by our engine, for the floor. */
-async function decryptedCopy(apps: readonly string[], ageKeyFile: string): Promise<string> {
+export async function decryptedCopy(apps: readonly string[], ageKeyFile: string): Promise<string> {
   const parent = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
   const work = await mkdtemp(path.join(parent, 'ksd-bench-floor-'));
   const keySources = await buildLocalKeySources({
@@ -211,7 +215,7 @@ async function decryptedCopy(apps: readonly string[], ageKeyFile: string): Promi
 }
 
 /** The floor: kustomize build of each decrypted kustomization, same parallelism as ours. */
-async function floor(
+export async function floor(
   work: string,
   apps: readonly string[],
 ): Promise<{ ms: number; cpu: number; yaml: string }> {
@@ -238,19 +242,19 @@ async function floor(
 }
 
 /** User + system CPU seconds from GNU time's `BENCH_CPU=%U %S` line. */
-function cpuSeconds(stderr: string): number {
+export function cpuSeconds(stderr: string): number {
   const m = /BENCH_CPU=([\d.]+) ([\d.]+)/.exec(stderr);
   return m === null ? NaN : Number(m[1]) + Number(m[2]);
 }
 
-const median = (xs: readonly number[]): number => {
+export const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
 /** The CLI bundled as it ships, into a temporary folder (dist/ is left alone). */
-async function bundleCli(): Promise<string> {
+export async function bundleCli(): Promise<string> {
   const outdir = await mkdtemp(path.join(tmpdir(), 'ksd-bench-dist-'));
   await execFileAsync(process.execPath, [path.join(repoRoot, 'scripts', 'bundle.ts')], {
     cwd: repoRoot,
@@ -372,4 +376,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// Other benches import the tree generator and the floor; only `node bench/build/run.ts` runs it.
+if (import.meta.main) await main();

@@ -25,6 +25,7 @@ import {
   vaultRecipient,
   type SopsConfigFile,
 } from '../sops/creation-rule.ts';
+import type { StoreIndents } from '../sops/emit-encrypted.ts';
 import { encryptFileBytes, type EncryptPlan, type WrapKey } from '../sops/encrypt-file.ts';
 import { formatFromPath } from '../sops/formats.ts';
 import type { Selection } from '../sops/metadata.ts';
@@ -193,6 +194,12 @@ async function readPlainInput(file: string): Promise<Uint8Array> {
   }
 }
 
+/** The output indents: `--indent` for YAML and JSON alike (sops's global flag), else the config's. */
+function indentsFor(config: EncryptConfig, sopsConfig: SopsConfigFile | undefined): StoreIndents | undefined {
+  if (config.indent === undefined) return sopsConfig?.indents;
+  return { yaml: config.indent, json: config.indent, jsonBinary: config.indent };
+}
+
 /**
  * Runs `encrypt`; `cwd` is where `.sops.yaml` is looked for (unless `options` say otherwise)
  * and FILE is relative to. Returns what the file was encrypted with.
@@ -203,19 +210,24 @@ export async function runEncrypt(
   cwd = process.cwd(),
   options: EncryptRunOptions = {},
 ): Promise<EncryptedWith> {
+  const stdin = config.file === '-';
   try {
     const file = path.resolve(cwd, config.file);
-    const input = await readPlainInput(file);
-    const inputFormat = config.inputType ?? formatFromPath(config.file);
+    // As sops: the override names the file for the creation rules and the formats.
+    const name = config.filenameOverride ?? config.file;
+    const input = stdin ? await deps.readStdin(MAX_INPUT_BYTES) : await readPlainInput(file);
+    const inputFormat = config.inputType ?? formatFromPath(name);
     const outputFormat = config.outputType ?? inputFormat;
-    const { plan, sopsConfig, with: encryptedWith } = await planEncryption(config, file, cwd, options);
+    const planned = await planEncryption(config, path.resolve(cwd, name), cwd, options);
+    const { plan, sopsConfig, with: encryptedWith } = planned;
     checkSupported(plan);
     const wrap = await createWrap(config, plan, deps);
+    const indents = indentsFor(config, sopsConfig);
     await encryptFileBytes(input, inputFormat, plan, {
       wrap,
       outputFormat,
       mask: (value) => deps.host.setSecret(value),
-      ...(sopsConfig === undefined ? {} : { indents: sopsConfig.indents }),
+      ...(indents === undefined ? {} : { indents }),
       release: async (text, verify) => {
         if (config.inPlace) {
           await replaceFile(file, text, {
@@ -236,6 +248,6 @@ export async function runEncrypt(
     });
     return encryptedWith;
   } catch (error) {
-    throw withContext(`encrypting ${config.file}`, error, config.file);
+    throw withContext(`encrypting ${stdin ? 'stdin' : config.file}`, error, stdin ? undefined : config.file);
   }
 }

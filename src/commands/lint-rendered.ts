@@ -14,14 +14,18 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import type { BuildConfig } from '../config/build.ts';
 import { errorMessage } from '../errors.ts';
 import { isRecord } from '../is-record.ts';
-import { buildTarget, type KustomizeTool } from '../kustomize/build.ts';
-import { KUSTOMIZATION_FILE_NAMES, walkGraph } from '../kustomize/graph.ts';
+import { buildTarget, splitDocuments, type KustomizeTool } from '../kustomize/build.ts';
+import { KUSTOMIZATION_FILE_NAMES, walkGraph, type KustomizeGraph } from '../kustomize/graph.ts';
 import { originOf } from '../kustomize/origin-annotations.ts';
+import type { RemotePolicy } from '../kustomize/remote-policy.ts';
 import { UndecryptedFiles } from '../kustomize/placeholder.ts';
+import { IGNORE_ANNOTATION } from '../lint/check-manifest.ts';
 import type { Finding } from '../lint/rules.ts';
+import { parseIgnoreAnnotation, type Waiver } from '../lint/suppress.ts';
 import { isTemplate } from '../lint/template.ts';
 import { listFiles } from '../lint/walk-files.ts';
 import { mapLimit } from '../map-limit.ts';
@@ -39,6 +43,9 @@ export interface RenderedLintInputs {
 
 const KUSTOMIZATION_NAMES: ReadonlySet<string> = new Set(KUSTOMIZATION_FILE_NAMES);
 
+/** A pull request is untrusted: its kustomizations fetch nothing. */
+const NO_REMOTES: RemotePolicy = { kind: 'none' };
+
 /** Every folder holding a kustomization file under the paths, with its repository root. */
 async function kustomizationDirs(
   inputs: RenderedLintInputs,
@@ -55,12 +62,19 @@ async function kustomizationDirs(
   return dirs;
 }
 
-/** The kustomizations no other one under the paths includes: what a deploy would build. */
-async function rootsOf(dirs: ReadonlyMap<string, string>): Promise<string[]> {
+/**
+ * The kustomizations no other one under the paths includes (what a deploy would build), with
+ * the graph of each that walked, so its build does not walk it again.
+ */
+async function rootsOf(
+  dirs: ReadonlyMap<string, string>,
+): Promise<{ roots: string[]; graphs: Map<string, KustomizeGraph> }> {
   const included = new Set<string>();
+  const graphs = new Map<string, KustomizeGraph>();
   for (const [dir, root] of dirs) {
     try {
-      const graph = await walkGraph(dir, { root, remotePolicy: { kind: 'none' } });
+      const graph = await walkGraph(dir, { root, remotePolicy: NO_REMOTES });
+      graphs.set(dir, graph);
       for (const rel of graph.dirs) {
         const abs = path.join(graph.root, ...rel.split('/'));
         if (abs !== dir) included.add(abs);
@@ -69,7 +83,7 @@ async function rootsOf(dirs: ReadonlyMap<string, string>): Promise<string[]> {
       // A kustomization that does not walk is built below, where its error becomes a finding.
     }
   }
-  return [...dirs.keys()].filter((dir) => !included.has(dir)).sort();
+  return { roots: [...dirs.keys()].filter((dir) => !included.has(dir)).sort(), graphs };
 }
 
 /** The line of `key` in `text` (its first mention as a key or a `key=` literal), else 1. */
@@ -108,6 +122,39 @@ function display(cwd: string, absolute: string): string {
   return path.relative(cwd, absolute).split(path.sep).join('/');
 }
 
+/**
+ * The Secrets of a rendering. Only documents that mention `Secret` are parsed: a root renders
+ * far more other objects, and parsing every one cost more than the whole check of the Secrets.
+ * A rendering that does not parse fails like a build (a warning naming the root).
+ */
+function secretsOf(yaml: string): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const text of splitDocuments(yaml)) {
+    if (!text.includes('Secret')) continue;
+    const object: unknown = parseYaml(text);
+    if (isRecord(object) && object['kind'] === 'Secret') out.push(object);
+  }
+  return out;
+}
+
+/**
+ * A rendered finding with what can waive it: the `lint-ignore` annotation of the rendered
+ * object (kustomize keeps the source object's annotations) and the absolute file it maps to,
+ * for the lint config's `ignore` globs, the same two ways a file rule's finding is waived.
+ */
+export interface RenderedFinding {
+  readonly finding: Finding;
+  readonly absolute: string;
+  readonly waivers: readonly Waiver[];
+}
+
+function waiversOf(object: Record<string, unknown>): Waiver[] {
+  const metadata = object['metadata'];
+  const annotations = isRecord(metadata) ? metadata['annotations'] : undefined;
+  const value = isRecord(annotations) ? annotations[IGNORE_ANNOTATION] : undefined;
+  return typeof value === 'string' ? parseIgnoreAnnotation(value) : [];
+}
+
 /** The findings of one root's keyless rendering. */
 async function checkRoot(
   dir: string,
@@ -115,11 +162,18 @@ async function checkRoot(
   inputs: RenderedLintInputs,
   tool: KustomizeTool,
   deps: CommandDeps,
-): Promise<Finding[]> {
-  let objects: readonly unknown[];
+  graph: KustomizeGraph | undefined,
+): Promise<RenderedFinding[]> {
+  let secrets: Record<string, unknown>[];
   try {
     const result = await buildTarget(
-      { target: dir, root, originAnnotations: true, remotePolicy: { kind: 'none' } },
+      {
+        target: dir,
+        root,
+        originAnnotations: true,
+        remotePolicy: NO_REMOTES,
+        ...(graph === undefined ? {} : { graph }),
+      },
       {
         host: deps.host,
         exec: deps.exec,
@@ -127,26 +181,25 @@ async function checkRoot(
         registry: deps.secrets,
         tool,
         env: inputs.kustomize.env,
-        undecrypted: new UndecryptedFiles(),
+        undecrypted: new UndecryptedFiles({ keyless: true }),
       },
     );
-    objects = result.objects;
+    secrets = secretsOf(result.yaml);
   } catch (error) {
-    return [
-      {
-        file: display(inputs.cwd, path.join(dir, 'kustomization.yaml')),
-        line: 1,
-        column: 1,
-        rule: 'unchecked-file',
-        severity: 'warning',
-        message: `not checked in its rendering: ${errorMessage(error).split('\n')[0] ?? ''}`,
-        hint: 'lint --rendered builds each kustomization root without keys and without remote resources; fix the build or lint the files alone',
-      },
-    ];
+    const absolute = path.join(dir, 'kustomization.yaml');
+    const finding: Finding = {
+      file: display(inputs.cwd, absolute),
+      line: 1,
+      column: 1,
+      rule: 'unchecked-file',
+      severity: 'warning',
+      message: `not checked in its rendering: ${errorMessage(error).split('\n')[0] ?? ''}`,
+      hint: 'lint --rendered builds each kustomization root without keys and without remote resources; fix the build or lint the files alone',
+    };
+    return [{ finding, absolute, waivers: [] }];
   }
-  const findings: Finding[] = [];
-  for (const object of objects) {
-    if (!isRecord(object) || object['kind'] !== 'Secret') continue;
+  const findings: RenderedFinding[] = [];
+  for (const object of secrets) {
     const values = secretValues(object);
     if (values.length === 0) continue;
     const origin = originOf(object);
@@ -155,33 +208,41 @@ async function checkRoot(
     const metadata = isRecord(object['metadata']) ? object['metadata'] : {};
     const name = `${typeof metadata['namespace'] === 'string' ? `${metadata['namespace']}/` : ''}${String(metadata['name'])}`;
     const from = origin?.generator === undefined ? '' : ` (made by a ${origin.generator})`;
+    const absolute = origin === undefined ? path.join(dir, 'kustomization.yaml') : file;
+    const waivers = waiversOf(object);
     for (const { key } of values) {
-      findings.push({
-        file: display(inputs.cwd, origin === undefined ? path.join(dir, 'kustomization.yaml') : file),
+      const finding: Finding = {
+        file: display(inputs.cwd, absolute),
         line: lineOf(text, key),
         column: 1,
         rule: 'rendered-plaintext-secret',
         severity: 'error',
         message: `Secret ${name}${from} key "${key}" is plaintext in the rendering of ${display(inputs.cwd, dir) || '.'}`,
         hint: 'the value does not come from a SOPS file: encrypt its source with sops (or generate the Secret from a SOPS-encrypted file)',
-      });
+      };
+      findings.push({ finding, absolute, waivers });
     }
   }
   return findings;
 }
 
 /** The rendered check over every kustomization root under the paths. */
-export async function lintRendered(inputs: RenderedLintInputs, deps: CommandDeps): Promise<Finding[]> {
+export async function lintRendered(
+  inputs: RenderedLintInputs,
+  deps: CommandDeps,
+): Promise<RenderedFinding[]> {
   const dirs = await kustomizationDirs(inputs, deps);
   if (dirs.size === 0) return [];
   const tool = await prepareKustomize(inputs.kustomize, deps);
-  const roots = await rootsOf(dirs);
-  const perRoot = await mapLimit(roots, availableParallelism(), (dir) =>
-    checkRoot(dir, dirs.get(dir) ?? dir, inputs, tool, deps),
+  const { roots, graphs } = await rootsOf(dirs);
+  // As many roots in flight as `build` has targets (build-run.ts): node stages each root while
+  // kustomize builds others, and kustomize alone does not fill the cores.
+  const perRoot = await mapLimit(roots, availableParallelism() * 2, (dir) =>
+    checkRoot(dir, dirs.get(dir) ?? dir, inputs, tool, deps, graphs.get(dir)),
   );
   // A Secret a base renders is found again through each overlay: one finding each.
   const seen = new Set<string>();
-  return perRoot.flat().filter((f) => {
+  return perRoot.flat().filter(({ finding: f }) => {
     const id = `${f.file}:${String(f.line)}:${f.message.replace(/ in the rendering of .*$/, '')}`;
     if (seen.has(id)) return false;
     seen.add(id);

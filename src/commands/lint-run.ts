@@ -9,11 +9,16 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LintConfig } from '../config/lint.ts';
 import { UserError } from '../errors.ts';
-import { lintPaths, type LintResult } from '../lint/lint.ts';
+import { compareFindings, lintPaths, type LintResult } from '../lint/lint.ts';
 import { withAdvice } from '../lint/fix-plan.ts';
-import type { Finding } from '../lint/rules.ts';
 import { renderFindings, renderSarif } from '../lint/render.ts';
-import { parseLintConfig as parseLintFile, type LintFileConfig } from '../lint/suppress.ts';
+import {
+  parseLintConfig as parseLintFile,
+  suppressed,
+  waiverReason,
+  type LintFileConfig,
+} from '../lint/suppress.ts';
+import type { RenderedFinding } from './lint-rendered.ts';
 import type { CommandDeps } from './command.ts';
 
 /** The suppression file read when `--config` is not given and it exists. */
@@ -34,16 +39,38 @@ async function loadLintFile(config: LintConfig, cwd: string): Promise<LintFileCo
 }
 
 /**
- * The file-by-file result with the rendered check's findings added. A file the file rules
- * already fail is not reported again from its rendering: the fix is the same.
+ * The file-by-file result with the rendered check's findings added, each waivable as a file
+ * rule's finding is (the object's annotation, the config's `ignore` globs). A file the file
+ * rules already fail is not reported again from its rendering: the fix is the same; and one
+ * whose file-rule error at the same line was waived is waived with the same reason.
  */
-function withRendered(result: LintResult, rendered: readonly Finding[]): LintResult {
+function withRendered(
+  result: LintResult,
+  rendered: readonly RenderedFinding[],
+  lintFile: LintFileConfig | undefined,
+): LintResult {
   const failed = new Set(result.findings.filter((f) => f.severity === 'error').map((f) => f.file));
-  const added = rendered.filter((f) => !(f.rule === 'rendered-plaintext-secret' && failed.has(f.file)));
-  const findings = [...result.findings, ...added].sort((a, b) =>
-    a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column,
+  const waivedAt = new Map(
+    result.suppressed
+      .filter((f) => f.severity === 'error')
+      .map((f) => [`${f.file}:${String(f.line)}`, f.reason]),
   );
-  return { ...result, findings };
+  const findings = [...result.findings];
+  const suppressedFindings = [...result.suppressed];
+  for (const { finding, absolute, waivers } of rendered) {
+    const plaintext = finding.rule === 'rendered-plaintext-secret';
+    if (plaintext && failed.has(finding.file)) continue;
+    const reason =
+      waiverReason(finding, absolute, waivers, lintFile) ??
+      (plaintext ? waivedAt.get(`${finding.file}:${String(finding.line)}`) : undefined);
+    if (reason === undefined) findings.push(finding);
+    else suppressedFindings.push(suppressed(finding, reason));
+  }
+  return {
+    ...result,
+    findings: findings.sort(compareFindings),
+    suppressed: suppressedFindings.sort(compareFindings),
+  };
 }
 
 /** One check: the file rules, and the rendered check when it is on. */
@@ -53,14 +80,20 @@ async function checkOnce(
   deps: CommandDeps,
   cwd: string,
 ): Promise<LintResult> {
-  const files = await lintPaths({ paths: config.paths, cwd, exec: deps.exec, config: lintFile });
-  if (config.rendered === undefined) return files;
+  const options = { paths: config.paths, cwd, exec: deps.exec, config: lintFile };
+  const kustomize = config.rendered;
+  if (kustomize === undefined) return lintPaths(options);
   // The rendered check (kustomize and the engine behind it) loads only when it is asked for.
   const { lintRendered } = await import('./lint-rendered.ts');
-  return withRendered(
-    files,
-    await lintRendered({ paths: config.paths, cwd, kustomize: config.rendered }, deps),
-  );
+  // Both at once: the file rules use the main thread while it would wait for kustomize. Both
+  // settle before either's failure is thrown, so no build is left running behind an error.
+  const [files, rendered] = await Promise.allSettled([
+    lintPaths(options),
+    lintRendered({ paths: config.paths, cwd, kustomize }, deps),
+  ]);
+  if (files.status === 'rejected') throw files.reason;
+  if (rendered.status === 'rejected') throw rendered.reason;
+  return withRendered(files.value, rendered.value, lintFile);
 }
 
 /**

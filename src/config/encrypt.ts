@@ -11,8 +11,18 @@ import { keyFlags, parseKeys } from './keys.ts';
 /** `encrypt FILE`: the same file as `sops -e`, by the `.sops.yaml` creation rules or flags. */
 export interface EncryptConfig {
   readonly command: 'encrypt';
-  /** The plaintext file to encrypt. */
+  /** The plaintext file to encrypt; `-` reads stdin (then `filenameOverride` is required, as in sops). */
   readonly file: string;
+  /**
+   * `--filename-override`: the name the creation rules are matched against and the formats
+   * guessed from, instead of FILE's (sops's flag; required when FILE is `-`).
+   */
+  readonly filenameOverride: string | undefined;
+  /**
+   * `--indent`: spaces per level for YAML and JSON output, over the `.sops.yaml` `stores`
+   * indents (sops's global flag: 0 keeps YAML's 4 and makes JSON unindented, -1 tabs in JSON).
+   */
+  readonly indent: number | undefined;
   /** Overrides the format guessed from the file name (sops's --input-type). */
   readonly inputType: Format | undefined;
   /** Output format; defaults to the input format (sops's --output-type). */
@@ -63,6 +73,8 @@ export const encryptFlags = {
   'output-type': { type: 'string' },
   output: { type: 'string' },
   'in-place': { type: 'boolean', short: 'i' },
+  'filename-override': { type: 'string' },
+  indent: { type: 'string' },
   config: { type: 'string' },
   age: { type: 'string', multiple: true },
   pgp: { type: 'string', multiple: true },
@@ -116,15 +128,37 @@ function parseThreshold(text: string): number | undefined {
   return Number(text);
 }
 
+/** `--indent`: a whole number; sops refuses below -1 (JSON) or below 0 (YAML) when it emits. */
+function parseIndent(text: string): number | undefined {
+  if (text === '') return undefined;
+  if (!/^-?\d+$/.test(text) || Number(text) < -1 || Number(text) > 64) {
+    throw new UserError('USAGE', `indent is "${text}"; expected a whole number from -1 to 64`, {
+      hint: 'spaces per level of YAML or JSON output; -1 (JSON only) indents with tabs',
+    });
+  }
+  return Number(text);
+}
+
 /** Reads and validates the inputs of `encrypt`. */
 export function parseEncryptConfig(read: InputReader, env: Env, shell: ShellOptions): EncryptConfig {
   const file = read('file').trim();
-  if (file === '') throw new UserError('USAGE', 'encrypt needs a FILE');
+  if (file === '') throw new UserError('USAGE', 'encrypt needs a FILE (or - for stdin)');
   const output = optional(read('output'));
   const inPlace = parseBoolean(read, 'in-place');
   if (inPlace && output !== undefined) {
     throw new UserError('USAGE', 'in-place and output cannot be used together', {
       hint: 'in-place replaces FILE; output writes somewhere else',
+    });
+  }
+  const filenameOverride = optional(read('filename-override'));
+  if (file === '-' && inPlace) {
+    throw new UserError('USAGE', 'in-place needs a file, not stdin', {
+      hint: 'give the path of the file to encrypt in place, or use output',
+    });
+  }
+  if (file === '-' && filenameOverride === undefined) {
+    throw new UserError('USAGE', 'reading stdin needs --filename-override', {
+      hint: 'the name the .sops.yaml creation rules are matched against and the format is guessed from, as in sops',
     });
   }
   const selected = SELECTION_FLAGS.flatMap(([flag, kind]): Selection[] => {
@@ -141,6 +175,8 @@ export function parseEncryptConfig(read: InputReader, env: Env, shell: ShellOpti
   return {
     command: 'encrypt',
     file,
+    filenameOverride,
+    indent: parseIndent(read('indent').trim()),
     inputType: inputType === undefined ? undefined : parseFormat(inputType, '--input-type'),
     outputType: outputType === undefined ? undefined : parseFormat(outputType, '--output-type'),
     output,

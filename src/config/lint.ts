@@ -69,6 +69,8 @@ function parseFix(read: InputReader, env: Env, shell: ShellOptions): Omit<Encryp
   }
   return {
     command: 'encrypt',
+    filenameOverride: undefined,
+    indent: undefined,
     inputType: undefined,
     outputType: undefined,
     output: undefined,

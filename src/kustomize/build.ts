@@ -10,7 +10,7 @@ import { findOnPath, isExecutable } from '../executable.ts';
 import type { Exec } from '../ports.ts';
 import type { Host } from '../ports.ts';
 import type { KeySource } from '../keys/key-source.ts';
-import { walkGraph } from './graph.ts';
+import { walkGraph, type KustomizeGraph } from './graph.ts';
 import { withOriginAnnotations } from './origin-annotations.ts';
 import { withEgress } from './egress-proxy.ts';
 import { PUBLIC_REMOTES, type RemotePolicy, type ResolveHost } from './remote-policy.ts';
@@ -44,6 +44,11 @@ export interface BuildOptions {
   readonly substitute?: { readonly vars: ReadonlyMap<string, string>; readonly strict: boolean };
   /** Build with kustomize's origin annotations (lint --rendered; origin-annotations.ts). */
   readonly originAnnotations?: boolean;
+  /**
+   * The target's graph when the caller has just walked it with the same root and remote
+   * policy (lint --rendered walks every kustomization to find the roots); else it is walked.
+   */
+  readonly graph?: KustomizeGraph;
 }
 
 export interface BuildDeps {
@@ -145,7 +150,7 @@ export function kustomizeEnv(
  * kustomize's output split into its documents. A `---` line at column 0 can only be a
  * document marker: YAML forbids it inside quoted scalars, and block content is indented.
  */
-function splitDocuments(output: string): string[] {
+export function splitDocuments(output: string): string[] {
   return output.split(/^---[ \t]*\r?$\n?/m).filter((text) => /^[^#\s]/m.test(text));
 }
 
@@ -207,11 +212,13 @@ export function kustomizeFailure(
 
 /** Builds one target. The private root is gone when this returns or throws. */
 export async function buildTarget(options: BuildOptions, deps: BuildDeps): Promise<BuildResult> {
-  const walked = await walkGraph(options.target, {
-    ...(options.root === undefined ? {} : { root: options.root }),
-    ...(options.remotePolicy === undefined ? {} : { remotePolicy: options.remotePolicy }),
-    ...(deps.resolveHost === undefined ? {} : { resolveHost: deps.resolveHost }),
-  });
+  const walked =
+    options.graph ??
+    (await walkGraph(options.target, {
+      ...(options.root === undefined ? {} : { root: options.root }),
+      ...(options.remotePolicy === undefined ? {} : { remotePolicy: options.remotePolicy }),
+      ...(deps.resolveHost === undefined ? {} : { resolveHost: deps.resolveHost }),
+    }));
   const graph = options.originAnnotations === true ? await withOriginAnnotations(walked) : walked;
   for (const remote of graph.remote)
     deps.host.info(`${options.target}: remote resource ${remote} is fetched by kustomize`);

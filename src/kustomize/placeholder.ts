@@ -34,6 +34,17 @@ export interface UndecryptedFile {
 export class UndecryptedFiles {
   readonly #files = new Map<string, string>();
 
+  /**
+   * True when the run has no key at all and no reason to try one (`lint --rendered`): every
+   * SOPS file is staged with placeholders at once, instead of being parsed for a decrypt
+   * that must fail and then parsed again for its placeholders.
+   */
+  readonly keyless: boolean;
+
+  constructor(options: { readonly keyless?: boolean } = {}) {
+    this.keyless = options.keyless === true;
+  }
+
   add(file: string, reason: string): void {
     if (!this.#files.has(file)) this.#files.set(file, reason);
   }

@@ -54,6 +54,9 @@ export interface StagedTree {
   cleanup(): Promise<void>;
 }
 
+/** Why a file of a keyless run (UndecryptedFiles.keyless) has placeholders. */
+const KEYLESS_REASON = 'no key is used by this run';
+
 /**
  * The staged bytes of one graph file: decrypted when it is SOPS-encrypted, placeholders when
  * no key opens it and the diff allows that, else as it is. Says whether it was decrypted.
@@ -82,29 +85,33 @@ async function stageFile(
       },
     );
   }
-  try {
-    const out = await decryptDocument(data, formats.input, formats.output, {
-      ...options,
-      wholeIsValue: file.role.kind === 'generator-file',
-    });
-    return { out, decrypted: true };
-  } catch (error) {
-    if (options.undecrypted === undefined || !isNoKeyError(error)) {
-      throw withContext(`${file.via}: decrypting ${file.rel}`, error, file.source);
-    }
-    let out: Uint8Array;
+  let reason = KEYLESS_REASON;
+  if (options.undecrypted?.keyless !== true) {
     try {
-      out = placeholderDocument(text, formats.input, formats.output, {
-        where: `${file.via}: ${file.rel}`,
-        manifest: file.role.kind === 'manifest',
-        ...(file.role.kind === 'generator-file' ? { wholeValueKey: file.role.key } : {}),
+      const out = await decryptDocument(data, formats.input, formats.output, {
+        ...options,
+        wholeIsValue: file.role.kind === 'generator-file',
       });
-    } catch (placeholderError) {
-      throw withContext(`${file.via}: decrypting ${file.rel}`, placeholderError, file.source);
+      return { out, decrypted: true };
+    } catch (error) {
+      if (options.undecrypted === undefined || !isNoKeyError(error)) {
+        throw withContext(`${file.via}: decrypting ${file.rel}`, error, file.source);
+      }
+      reason = noKeyReason(error);
     }
-    options.undecrypted.add(file.rel, noKeyReason(error));
-    return { out, decrypted: false };
   }
+  let out: Uint8Array;
+  try {
+    out = placeholderDocument(text, formats.input, formats.output, {
+      where: `${file.via}: ${file.rel}`,
+      manifest: file.role.kind === 'manifest',
+      ...(file.role.kind === 'generator-file' ? { wholeValueKey: file.role.key } : {}),
+    });
+  } catch (placeholderError) {
+    throw withContext(`${file.via}: decrypting ${file.rel}`, placeholderError, file.source);
+  }
+  options.undecrypted.add(file.rel, reason);
+  return { out, decrypted: false };
 }
 
 /** Synchronous, as the read: the private root is a fresh local directory (tmpfs where there is one). */

@@ -97,11 +97,14 @@ function shapeOf(file: string, text: string | undefined): FileShape {
       why: `the file also holds ${others.join(', ')}, whose values encrypting the file would hide too: move the Secret into a file of its own, then run lint --fix again`,
     };
   }
+  // sops can encrypt a List (encrypted_regex reaches the items' data), but kustomize flattens
+  // it into its items and drops the List's `sops` block: Flux, which decrypts Secrets after
+  // the build, would then find ENC[...] values with no metadata to open them.
   if (kinds.some((kind) => kind.endsWith('List'))) {
     return {
       kind: 'not-fixable',
       kinds,
-      why: 'the Secrets are items of a List: put each Secret in a file of its own, then run lint --fix again',
+      why: 'the Secrets are items of a List, and an encrypted List loses its sops metadata when kustomize flattens it (Flux could not decrypt the items): put each Secret in a file of its own, then run lint --fix again',
     };
   }
   return {

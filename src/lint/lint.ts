@@ -6,8 +6,14 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
-import { findRepositoryRoot, readFileBounded, resolveInside } from '../bounded-read.ts';
+import {
+  findRepositoryRoot,
+  readFileBounded,
+  resolveInside,
+  tryReadFileBoundedSync,
+} from '../bounded-read.ts';
 import { errorMessage, UserError } from '../errors.ts';
+import { mapLimit } from '../map-limit.ts';
 import type { Exec } from '../ports.ts';
 import { formatFromPath } from '../sops/formats.ts';
 import type { Format } from '../sops/tree.ts';
@@ -71,7 +77,8 @@ function onlyKubernetesObjects(text: string): boolean {
  * does not parse counts as having no creation rules.
  */
 class SopsConfigFinder {
-  private readonly byDir = new Map<string, SopsConfig | undefined>();
+  // Promises, so files checked concurrently under one folder share one search and one parse.
+  private readonly byDir = new Map<string, Promise<SopsConfig | undefined>>();
   readonly problems: { absolute: string; finding: Finding }[] = [];
 
   private readonly cwd: string;
@@ -81,8 +88,16 @@ class SopsConfigFinder {
   }
 
   /** The nearest `.sops.yaml` from `dir` up to the repository `root` (never above it). */
-  async find(dir: string, root: string): Promise<SopsConfig | undefined> {
-    if (this.byDir.has(dir)) return this.byDir.get(dir);
+  find(dir: string, root: string): Promise<SopsConfig | undefined> {
+    let found = this.byDir.get(dir);
+    if (found === undefined) {
+      found = this.search(dir, root);
+      this.byDir.set(dir, found);
+    }
+    return found;
+  }
+
+  private async search(dir: string, root: string): Promise<SopsConfig | undefined> {
     const candidate = path.join(dir, '.sops.yaml');
     let found: SopsConfig | undefined;
     if (await exists(candidate)) {
@@ -92,7 +107,6 @@ class SopsConfigFinder {
       const above = path.relative(root, parent).startsWith('..');
       found = parent === dir || above ? undefined : await this.find(parent, root);
     }
-    this.byDir.set(dir, found);
     return found;
   }
 
@@ -158,7 +172,8 @@ function readHead(file: string, bytes: number): Buffer {
 async function readText(file: string, root: string): Promise<ReadResult> {
   let data: Buffer;
   try {
-    data = await readFileBounded(file, { maxBytes: MAX_LINT_BYTES, root, name: 'the file' });
+    const options = { maxBytes: MAX_LINT_BYTES, root, name: 'the file' };
+    data = tryReadFileBoundedSync(file, options) ?? (await readFileBounded(file, options));
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     const code = (error.cause as { code?: unknown } | undefined)?.code;
@@ -269,7 +284,34 @@ async function kustomizationSources(files: ReadonlyMap<string, string>): Promise
   return listed;
 }
 
-function compare(a: Finding, b: Finding): number {
+/** Files read and checked at once: enough to keep the thread pool's reads overlapped. */
+const FILES_IN_FLIGHT = 16;
+
+/** The findings of one file, or undefined when it is not a file lint reads (skipped). */
+async function checkFile(
+  absolute: string,
+  display: string,
+  root: string,
+  configs: SopsConfigFinder,
+  listed: boolean,
+): Promise<LocatedFinding[] | undefined> {
+  const read = await readText(absolute, root);
+  if (read.kind === 'skip') return undefined;
+  if (read.kind === 'unreadable') return [unchecked(display, `not checked: ${read.why}`, 'error')];
+  if (read.kind === 'too-large') {
+    const mib = Math.floor(MAX_LINT_BYTES / (1024 * 1024));
+    const severity = listed || MANIFEST_HEAD.test(read.head) ? 'error' : 'warning';
+    return [unchecked(display, `not checked: over ${mib} MiB (${read.size} bytes)`, severity)];
+  }
+  try {
+    return await lintFile(absolute, display, read.text, configs, root, listed);
+  } catch (error) {
+    return [unchecked(display, `not checked: ${errorMessage(error)}`, 'error')];
+  }
+}
+
+/** The order findings are reported in: by file, line, column, then rule. */
+export function compareFindings(a: Finding, b: Finding): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   return a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule);
 }
@@ -298,33 +340,22 @@ export async function lintPaths(options: LintOptions): Promise<LintResult> {
     if (reason === undefined) findings.push(f);
     else waived.push(suppressed(f, reason));
   };
-  for (const [absolute, root] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const display = displayOf(absolute);
-    const read = await readText(absolute, root);
-    if (read.kind === 'skip') continue;
+  const sorted = [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // Files are read and checked FILES_IN_FLIGHT at a time (reads wait on the thread pool, not
+  // the CPU), and recorded in sorted order; configs.problems does not depend on the order.
+  const checked = await mapLimit(sorted, FILES_IN_FLIGHT, ([absolute, root]) =>
+    checkFile(absolute, displayOf(absolute), root, configs, listed.has(absolute)),
+  );
+  sorted.forEach(([absolute], i) => {
+    const located = checked[i];
+    if (located === undefined) return;
     filesChecked++;
-    if (read.kind === 'unreadable') {
-      record(unchecked(display, `not checked: ${read.why}`, 'error'), absolute);
-      continue;
-    }
-    if (read.kind === 'too-large') {
-      const mib = Math.floor(MAX_LINT_BYTES / (1024 * 1024));
-      const severity = listed.has(absolute) || MANIFEST_HEAD.test(read.head) ? 'error' : 'warning';
-      record(unchecked(display, `not checked: over ${mib} MiB (${read.size} bytes)`, severity), absolute);
-      continue;
-    }
-    let located: LocatedFinding[];
-    try {
-      located = await lintFile(absolute, display, read.text, configs, root, listed.has(absolute));
-    } catch (error) {
-      located = [unchecked(display, `not checked: ${errorMessage(error)}`, 'error')];
-    }
     for (const one of located) record(one, absolute);
-  }
+  });
   for (const { absolute, finding } of configs.problems) {
     const reason = waiverReason(finding, absolute, [], options.config);
     if (reason === undefined) findings.push(finding);
     else waived.push(suppressed(finding, reason));
   }
-  return { findings: findings.sort(compare), suppressed: waived.sort(compare), filesChecked };
+  return { findings: findings.sort(compareFindings), suppressed: waived.sort(compareFindings), filesChecked };
 }

@@ -17,7 +17,7 @@ import {
 import { UserError } from '../errors.ts';
 import type { CommentStack } from '../sops/selection.ts';
 import { parseJsonDocument } from '../sops/stores/json.ts';
-import { yamlStore } from '../sops/stores/yaml.ts';
+import { branchesOfDocuments, withGoLineBreaks, YAML_STORE_PARSE_OPTIONS } from '../sops/stores/yaml.ts';
 import type { Branch, MapItem, TreeValue } from '../sops/tree.ts';
 
 /** One document: its tree and its AST root. */
@@ -143,9 +143,16 @@ export function parseSource(input: string, format: 'yaml' | 'json'): ParsedSourc
   if (format === 'json') {
     strict = strictJson(text);
     if (strict === undefined) text = stripJsonComments(text);
+  } else {
+    text = withGoLineBreaks(text);
   }
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+  // YAML is parsed once, as the sops store parses it, for both the tree and the positions.
+  const options =
+    format === 'yaml'
+      ? { ...YAML_STORE_PARSE_OPTIONS, lineCounter: lines }
+      : { lineCounter: lines, prettyErrors: false, uniqueKeys: false };
+  const docs = parseAllDocuments(text, options);
   if (!Array.isArray(docs)) return { documents: [], lines, text };
   for (const doc of docs) {
     const error = doc.errors[0];
@@ -155,10 +162,13 @@ export function parseSource(input: string, format: 'yaml' | 'json'): ParsedSourc
   }
   let trees: readonly Branch[];
   try {
-    trees = format === 'json' ? [strict ?? parseJsonDocument(text)] : yamlStore.loadPlain(text);
+    trees = format === 'json' ? [strict ?? parseJsonDocument(text)] : branchesOfDocuments(text, docs, lines);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    return { text, lines, documents: fallbackDocuments(docs) };
+    // A shape sops cannot store (a top-level sequence, say): the library's own typing of it.
+    const typed =
+      format === 'yaml' ? parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false }) : docs;
+    return { text, lines, documents: fallbackDocuments(Array.isArray(typed) ? typed : []) };
   }
   const documents = trees.map((tree, index) => ({ index, tree, ast: docs[index]?.contents ?? null }));
   return { text, lines, documents };

@@ -167,6 +167,13 @@ function checkReserved(branches: readonly Branch[], format: Format): void {
   }
 }
 
+/** sops's YAML `getIndentation`: 0 (or unset) is the default 4, a negative one is refused. */
+function yamlIndent(indent: number | undefined): number {
+  if (indent !== undefined && indent < 0)
+    throw new SopsFormatError('YAML negative indentation is not accepted');
+  return indent === undefined || indent === 0 ? 4 : indent;
+}
+
 /** The encrypted file as `format` (sops `EmitEncryptedFile`). */
 export function emitEncrypted(
   format: Format,
@@ -184,7 +191,7 @@ export function emitEncrypted(
   if (first === undefined) throw new SopsFormatError('there is no document to encrypt');
   switch (format) {
     case 'yaml':
-      return emitYamlBranches(branches.map(withNested), indents.yaml ?? 4);
+      return emitYamlBranches(branches.map(withNested), yamlIndent(indents.yaml));
     case 'json':
       return emitJsonBranch(withNested(first), indents.json ?? -1);
     case 'binary':

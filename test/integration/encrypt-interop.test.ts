@@ -25,6 +25,7 @@ import { formatFromPath, storeFor } from '../../src/sops/formats.ts';
 import { parseMetadata, type Metadata } from '../../src/sops/metadata.ts';
 import { commandDeps } from '../support/command-deps.ts';
 import { upstreamPgpKey } from '../support/fixtures.ts';
+import { layout } from '../support/sops-layout.ts';
 import { newAgeKey, runSops, tool, type AgeKey } from '../support/tools.ts';
 
 const execFileAsync = promisify(execFile);
@@ -191,14 +192,6 @@ describe('the real sops -d opens what encrypt writes, and gives back the input e
     }
   }
 });
-
-/** A file with everything random or time-dependent replaced, so two encryptions compare. */
-function layout(text: string): string {
-  return text
-    .replace(/ENC\[AES256_GCM,data:[^\]]*\]/g, 'ENC[...]')
-    .replace(/-----BEGIN AGE ENCRYPTED FILE-----(\\n|\n)[\s\S]*?-----END AGE ENCRYPTED FILE-----/g, 'AGE')
-    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, 'TIME');
-}
 
 /**
  * One deliberate difference: sops 3.13 writes an encrypted comment that sits inside a YAML

@@ -114,3 +114,56 @@ test('without --rendered the same repository passes the file rules (what only th
     Buffer.concat(host.stdout).toString('utf8'),
   );
 });
+
+test('a rendered finding is waived by the object annotation or a lint config entry, with its reason', async () => {
+  const secret = (name: string, annotation: string): string =>
+    `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\n${annotation}stringData:\n  token: "\${TOKEN}"\n`;
+  const patched = (name: string, annotation: string): Record<string, string> => ({
+    [`apps/${name}/kustomization.yaml`]: `resources:\n  - secret.yaml\npatches:\n  - path: add-key.yaml\n    target: {kind: Secret, name: ${name}}\n`,
+    [`apps/${name}/secret.yaml`]: secret(name, annotation),
+    [`apps/${name}/add-key.yaml`]: `- op: add\n  path: /stringData/extra\n  value: ${CANARY}\n`,
+  });
+  const dir = await write({
+    ...patched(
+      'by-annotation',
+      '  annotations:\n    kustomize-sops-deploy/lint-ignore: "rendered-plaintext-secret: a test fixture"\n',
+    ),
+    ...patched('by-config', ''),
+    '.ksd-lint.yaml':
+      'ignore:\n  - rule: rendered-plaintext-secret\n    path: apps/by-config/*.yaml\n    reason: a throwaway value\n',
+  });
+  const run = async (config: string): Promise<{ code: number; stdout: string }> => {
+    const host = createMemoryHost();
+    const inputs: Record<string, string> = {
+      path: path.join(dir, 'apps'),
+      rendered: 'true',
+      format: 'json',
+      config,
+      'kustomize-path': kustomize,
+    };
+    const parsed = lintCommand.parse((name) => inputs[name] ?? '', {}, { stdoutIsLog: false });
+    const code = await lintCommand.run(parsed, commandDeps(host));
+    return { code, stdout: Buffer.concat(host.stdout).toString('utf8') };
+  };
+  const withConfig = await run(path.join(dir, '.ksd-lint.yaml'));
+  assert.equal(withConfig.code, 0, withConfig.stdout);
+  const result = JSON.parse(withConfig.stdout) as {
+    findings: unknown[];
+    suppressed: { file: string; rule: string; reason: string }[];
+  };
+  assert.deepEqual(result.findings, []);
+  assert.deepEqual(
+    result.suppressed.map((s) => [path.basename(path.dirname(s.file)), s.rule, s.reason]).sort(),
+    [
+      ['by-annotation', 'rendered-plaintext-secret', 'a test fixture'],
+      ['by-config', 'rendered-plaintext-secret', 'a throwaway value'],
+    ],
+  );
+  // Without the config entry, only the annotated object stays waived.
+  const emptyConfig = path.join(dir, 'empty-lint.yaml');
+  await writeFile(emptyConfig, 'ignore: []\n');
+  const without = await run(emptyConfig);
+  assert.equal(without.code, 1, without.stdout);
+  const files = (JSON.parse(without.stdout) as { findings: { file: string }[] }).findings.map((f) => f.file);
+  assert.ok(files.length === 1 && files[0]?.endsWith('apps/by-config/secret.yaml'), without.stdout);
+});

@@ -6,7 +6,12 @@ import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { readFileBounded, readRealFileBoundedSync, readStreamBounded } from '../../src/bounded-read.ts';
+import {
+  readFileBounded,
+  readRealFileBoundedSync,
+  readStreamBounded,
+  tryReadFileBoundedSync,
+} from '../../src/bounded-read.ts';
 import { UserError } from '../../src/errors.ts';
 
 let repo: string;
@@ -148,6 +153,48 @@ describe('readRealFileBoundedSync (staging: a real path, checked again)', () => 
       code: 'TOO_LARGE',
       message: /more than 10 bytes/,
     });
+  });
+});
+
+describe('tryReadFileBoundedSync (lint: the common case, no symlink on the path)', () => {
+  const opts = (): { maxBytes: number; root: string } => ({ maxBytes: 100, root: repo });
+  test('reads a plain file inside the root', () => {
+    assert.equal(
+      tryReadFileBoundedSync(path.join(repo, 'apps', 'cm.yaml'), opts())?.toString(),
+      'kind: ConfigMap\n',
+    );
+  });
+  // Every symlink, inside or out, goes to readFileBounded, which resolves it against the root.
+  const deferred = [
+    'apps/inside-link.yaml',
+    'zero.yaml',
+    'exists-outside.yaml',
+    'missing-outside.yaml',
+    'relative-outside.yaml',
+    'dir-outside/runner-secret',
+    'loop-a',
+    'no-such-file.yaml',
+  ];
+  for (const rel of deferred) {
+    test(`leaves ${rel} to readFileBounded`, () => {
+      assert.equal(tryReadFileBoundedSync(path.join(repo, rel), opts()), undefined);
+    });
+  }
+  test('a file outside the root is left to readFileBounded too', () => {
+    assert.equal(tryReadFileBoundedSync(path.join(outside, 'runner-secret'), opts()), undefined);
+  });
+  test('a FIFO, a socket or a file over the cap is refused as readFileBounded refuses it', () => {
+    for (const [rel, code] of [
+      ['fifo.yaml', 'UNSUPPORTED'],
+      ['socket.yaml', 'UNSUPPORTED'],
+      ['big.yaml', 'TOO_LARGE'],
+    ] as const) {
+      assert.throws(
+        () => tryReadFileBoundedSync(path.join(repo, rel), opts()),
+        (error: unknown) => error instanceof UserError && error.code === code,
+        rel,
+      );
+    }
   });
 });
 

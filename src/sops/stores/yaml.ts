@@ -473,20 +473,61 @@ function checkUniqueKeys(node: unknown, lines: LineCounter, depth = 0): void {
   }
 }
 
+/**
+ * The options the store parses with: failsafe (every scalar a string; yaml-resolve.ts types
+ * them as go-yaml does) and source tokens kept, for the comments and the scalar styles.
+ */
+export const YAML_STORE_PARSE_OPTIONS = {
+  schema: 'failsafe',
+  keepSourceTokens: true,
+  uniqueKeys: false,
+  prettyErrors: false,
+} as const;
+
+/**
+ * go-yaml breaks lines at a lone CR as at LF and CRLF; eemeli yaml breaks only at LF. The swap
+ * keeps every offset, so line numbers in errors stay right.
+ */
+export function withGoLineBreaks(source: string): string {
+  return source.includes('\r') ? source.replace(/\r(?!\n)/g, '\n') : source;
+}
+
+/**
+ * The branches of documents already parsed from `text` (withGoLineBreaks applied) with
+ * YAML_STORE_PARSE_OPTIONS and no errors: what `loadPlain` gives for the text. Lint parses a
+ * file once and uses both the branches and the documents' positions.
+ */
+export function branchesOfDocuments(
+  text: string,
+  docs: readonly Document.Parsed[],
+  lines: LineCounter,
+): Branch[] {
+  // go-yaml reports EOF for input with no document at all (e.g. only comments).
+  if (docs.length === 0) {
+    if (text.length > 0)
+      throw new SopsFormatError('the YAML file has no document (it is empty or only comments)');
+    return [];
+  }
+  const comments = collectComments(text);
+  const first = docs[0];
+  if (first !== undefined) checkUniqueKeys(first.contents, lines);
+  return docs.map((doc, index) => {
+    const model = modelDocument(text, doc);
+    placeComments(
+      model,
+      text,
+      comments.filter((c) => c.docIndex === index).map((c) => c.token),
+    );
+    return new TreeBuilder(model, lines).branch();
+  });
+}
+
 function parseBranches(source: string): Branch[] {
-  // go-yaml breaks lines at a lone CR as at LF and CRLF; eemeli yaml breaks only at LF. The
-  // swap keeps every offset, so line numbers in errors stay right.
-  const text = source.includes('\r') ? source.replace(/\r(?!\n)/g, '\n') : source;
+  const text = withGoLineBreaks(source);
   const lines = new LineCounter();
   let docs: Document.Parsed[];
   try {
-    const parsed: unknown = parseAllDocuments(text, {
-      schema: 'failsafe',
-      keepSourceTokens: true,
-      uniqueKeys: false,
-      lineCounter: lines,
-      prettyErrors: false,
-    });
+    const parsed: unknown = parseAllDocuments(text, { ...YAML_STORE_PARSE_OPTIONS, lineCounter: lines });
     // An empty stream comes back as a non-array EmptyStream.
     docs = Array.isArray(parsed) ? (parsed as Document.Parsed[]) : [];
   } catch (cause) {
@@ -510,24 +551,7 @@ function parseBranches(source: string): Branch[] {
       throw syntaxError(lines, error.pos[0], what);
     }
   }
-  // go-yaml reports EOF for input with no document at all (e.g. only comments).
-  if (docs.length === 0) {
-    if (text.length > 0)
-      throw new SopsFormatError('the YAML file has no document (it is empty or only comments)');
-    return [];
-  }
-  const comments = collectComments(text);
-  const first = docs[0];
-  if (first !== undefined) checkUniqueKeys(first.contents, lines);
-  return docs.map((doc, index) => {
-    const model = modelDocument(text, doc);
-    placeComments(
-      model,
-      text,
-      comments.filter((c) => c.docIndex === index).map((c) => c.token),
-    );
-    return new TreeBuilder(model, lines).branch();
-  });
+  return branchesOfDocuments(text, docs, lines);
 }
 
 function isSopsKey(item: MapItem): item is { key: string; value: TreeValue } {

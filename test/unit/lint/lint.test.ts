@@ -163,6 +163,20 @@ describe('lintPaths', () => {
     ]);
   });
 
+  it('files checked at once share one .sops.yaml parse: a bad config is one finding, and findings keep their order', async () => {
+    const files: Record<string, string> = { '.sops.yaml': 'creation_rules: [\n' };
+    // More files in one folder than are checked at once, so several wait on the same search.
+    for (let i = 0; i < 40; i++) files[`apps/s${String(i).padStart(2, '0')}.yaml`] = plainSecret;
+    const dir = await repo(files, false);
+    const result = await lintPaths({ paths: ['.'], cwd: dir, exec: nodeExec, config: undefined });
+    const expected = [
+      '.sops.yaml:1 sops-config',
+      ...Array.from({ length: 40 }, (_, i) => `apps/s${String(i).padStart(2, '0')}.yaml:6 plaintext-secret`),
+    ];
+    assert.deepEqual(summary(result.findings), expected);
+    assert.equal(result.filesChecked, 41);
+  });
+
   it('a catastrophic path_regex on a long file name finishes, with the right rule', async () => {
     // A backtracking engine takes about 2^40 steps on this name (hours); RE2 is linear.
     const name = `${'a'.repeat(40)}.yaml`;
