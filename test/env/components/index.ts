@@ -21,20 +21,25 @@ import { ociRegistry } from './oci-registry.ts';
 import { oidc } from './oidc.ts';
 import { vault } from './vault.ts';
 
+/**
+ * Global setup installs them all at once, and Go builds run one at a time in this order: the
+ * tools most tests need first (sops, kustomize), the control plane next (the slow end-to-end
+ * tests need it), Vault last (its tests are few and quick).
+ */
 export const components: readonly Component[] = [
+  cliTools,
+  kube,
   oidc,
   moto,
   gcpDouble,
   githubApi,
   gitHttp,
-  vault,
-  cliTools,
-  flux,
-  kube,
   azureKvDouble,
-  actionlint,
   nodeVersions,
+  flux,
   helmCli,
   helmRepo,
   ociRegistry,
+  actionlint,
+  vault,
 ];
