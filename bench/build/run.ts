@@ -266,7 +266,10 @@ export async function bundleCli(): Promise<string> {
 let cli = path.join(repoRoot, 'src', 'cli.ts');
 
 /** One `build` process over the glob; wall time, and peak RSS from GNU time. */
-async function ours(ageKeyFile: string): Promise<{ ms: number; cpu: number; rssMb: number; yaml: string }> {
+async function ours(
+  ageKeyFile: string,
+  cliFile = cli,
+): Promise<{ ms: number; cpu: number; rssMb: number; yaml: string }> {
   const out = path.join(await mkdtemp(path.join(tmpdir(), 'ksd-bench-out-')), 'manifests.yaml');
   try {
     const start = performance.now();
@@ -276,7 +279,7 @@ async function ours(ageKeyFile: string): Promise<{ ms: number; cpu: number; rssM
         '-f',
         'BENCH_RSS_KB=%M BENCH_CPU=%U %S',
         process.execPath,
-        cli,
+        cliFile,
         'build',
         path.join(repo, 'apps', '*'),
         '--age-key-file',
@@ -321,8 +324,23 @@ async function main(): Promise<void> {
     const floorCpu: number[] = [];
     let rss = warm.rssMb;
     let identical = warm.yaml === floorWarm.yaml;
+    // BENCH_BASELINE=<dist folder of an earlier bundle>: timed in the same rounds, so a change
+    // is measured before and after under the same load.
+    const baselineCli =
+      process.env['BENCH_BASELINE'] === undefined
+        ? undefined
+        : path.join(process.env['BENCH_BASELINE'], 'cli.js');
+    const baselineMs: number[] = [];
+    const baselineCpu: number[] = [];
+    if (baselineCli !== undefined) await ours(age.file, baselineCli);
     for (let r = 0; r < RUNS; r++) {
       const f = await floor(plain, apps);
+      if (baselineCli !== undefined) {
+        const b = await ours(age.file, baselineCli);
+        baselineMs.push(b.ms);
+        baselineCpu.push(b.cpu);
+        identical &&= b.yaml === f.yaml;
+      }
       const m = await ours(age.file);
       floorMs.push(f.ms);
       oursMs.push(m.ms);
@@ -349,6 +367,10 @@ async function main(): Promise<void> {
     console.log(
       `| ours: one \`build\` process (bundled CLI, start-up included) | ${(mine / 1000).toFixed(2)} s | ${oursMs.map((x) => (x / 1000).toFixed(2)).join(', ')} | ${rss.toFixed(1)} MB |`,
     );
+    if (baselineCli !== undefined)
+      console.log(
+        `| baseline: ${process.env['BENCH_BASELINE'] ?? ''} | ${(median(baselineMs) / 1000).toFixed(2)} s (${(median(baselineMs) / base).toFixed(2)}× floor; CPU ${median(baselineCpu).toFixed(2)} s) | ${baselineMs.map((x) => (x / 1000).toFixed(2)).join(', ')} | |`,
+      );
     if (real !== undefined)
       console.log(
         `| real tools: sops -d each file + kustomize build each copy | ${(real.ms / 1000).toFixed(2)} s | 1 | |`,
