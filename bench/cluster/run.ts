@@ -10,6 +10,7 @@
  * re-apply, peak RSS ≤ 300 MB. Run: `KSD_CACHE_DIR=... node bench/cluster/run.ts`.
  */
 import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { applyObjects } from '../../src/kube/apply.ts';
 import { createKubeClient, type KubeClient, type KubeObject } from '../../src/kube/client.ts';
+import { DEFAULT_CONCURRENCY } from '../../src/kube/concurrency.ts';
 import { diffObjects } from '../../src/kube/diff.ts';
 import { kube } from '../../test/env/components/kube.ts';
 import { toolPath } from '../../test/env/paths.ts';
@@ -85,10 +87,46 @@ function toYaml(list: readonly KubeObject[]): string {
   return list.map((o) => stringify(o)).join('---\n');
 }
 
-async function time<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+/** The kube component's folder: its apiserver's and etcd's command lines name it. */
+let serverDir = '';
+
+/**
+ * CPU time (user + system) the apiserver and etcd of this run have used so far, from /proc.
+ * A phase's share is far less sensitive to other work on a shared machine than wall time.
+ */
+function serverCpuMs(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (!/(kube-apiserver|etcd)$/.test(argv[0] ?? '') || !argv.some((a) => a.includes(serverDir))) continue;
+      // Fields after "pid (comm) ": utime and stime are the 12th and 13th, in clock ticks (100 Hz).
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      total += (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return total;
+}
+
+interface Timed<T> {
+  ms: number;
+  /** apiserver + etcd CPU during the phase. */
+  serverCpuMs: number;
+  /** This process's CPU during the phase (ours runs in it; kubectl does not). */
+  clientCpuMs: number;
+  value: T;
+}
+
+async function time<T>(fn: () => Promise<T>): Promise<Timed<T>> {
+  const server = serverCpuMs();
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const value = await fn();
-  return { ms: performance.now() - start, value };
+  const ms = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { ms, serverCpuMs: serverCpuMs() - server, clientCpuMs: (used.user + used.system) / 1000, value };
 }
 
 async function runKubectl(args: readonly string[], kubeconfig: string): Promise<void> {
@@ -153,12 +191,13 @@ const sampler = setInterval(() => {
 }, 20);
 
 /**
- * `--concurrency` values for our side (CONCURRENCY=8,32: each is measured in the same run,
- * against the same kubectl phases; unset: the CLI's default), with twice as many sockets, as
- * the CLI opens.
+ * `--concurrency` values for our side (CONCURRENCY=8,default: each is measured in the same
+ * run, against the same kubectl phases; `default` or unset: the CLI's default), with twice as
+ * many sockets, as the CLI opens.
  */
-const CONCURRENCIES: readonly (number | undefined)[] =
-  process.env['CONCURRENCY'] === undefined ? [undefined] : process.env['CONCURRENCY'].split(',').map(Number);
+const CONCURRENCIES: readonly (number | undefined)[] = (process.env['CONCURRENCY'] ?? 'default')
+  .split(',')
+  .map((c) => (c === 'default' ? undefined : Number(c)));
 
 /** The targets per round trip: loopback measures the machine, 20 ms what a runner meets. */
 const TARGETS: Record<string, { first: string; again: string; diff: string }> = {
@@ -189,18 +228,26 @@ interface Ours {
 }
 
 /** What one of our sides measured. */
+type Phase = Omit<Timed<unknown>, 'value'> & { counts: Counts };
 interface OursResult {
-  first: { ms: number; counts: Counts; ok: boolean };
-  again: { ms: number; counts: Counts; written: number };
-  diff: { ms: number; counts: Counts; configured: number };
-  prune: { ms: number; counts: Counts; deleted: number };
+  first: Phase & { ok: boolean };
+  again: Phase & { written: number };
+  diff: Phase & { configured: number };
+  prune: Phase & { deleted: number };
+}
+
+/** kubectl's phases. */
+interface Theirs {
+  first: Timed<unknown>;
+  again: Timed<unknown>;
+  diff: Timed<unknown>;
 }
 
 function report(
   rttMs: number,
   version: string,
   settleOn: boolean,
-  kubectlMs: { first: number; again: number; diff: number },
+  kubectl: Theirs,
   results: readonly { side: Ours; result: OursResult }[],
 ): void {
   const targets = TARGETS[String(rttMs)] ?? { first: '-', again: '-', diff: '-' };
@@ -213,6 +260,8 @@ function report(
           : `   kubectl ${theirs.toFixed(0).padStart(6)} ms   ratio ${ratio(ours, theirs)} (target ${target})`),
     );
   const requests = (c: Counts) => `  requests: ${c.reads} reads, ${c.dryRuns} dry runs, ${c.writes} writes`;
+  const cpu = (ours: Phase, theirs: Timed<unknown>) =>
+    `  CPU: apiserver+etcd ${ours.serverCpuMs.toFixed(0)} ms (kubectl's phase ${theirs.serverCpuMs.toFixed(0)} ms), our client ${ours.clientCpuMs.toFixed(0)} ms`;
   console.log(
     `\n## round trip ${rttMs === 0 ? 'loopback (no proxy)' : `${rttMs} ms (latency proxy)`}: 1,000 objects (300 ConfigMaps, 300 Secrets, 400 Deployments), kube ${version}`,
   );
@@ -223,14 +272,17 @@ function report(
   );
   for (const { side, result: r } of results) {
     console.log(`### our concurrency: ${side.label}`);
-    line('first apply', r.first.ms, kubectlMs.first, targets.first);
+    line('first apply', r.first.ms, kubectl.first.ms, targets.first);
     console.log(requests(r.first.counts));
-    line('no-change re-apply', r.again.ms, kubectlMs.again, `${targets.again}, no writes`);
+    console.log(cpu(r.first, kubectl.first));
+    line('no-change re-apply', r.again.ms, kubectl.again.ms, `${targets.again}, no writes`);
     console.log(`  re-apply objects written: ${r.again.written} (expected 0); first apply ok: ${r.first.ok}`);
     console.log(requests(r.again.counts));
-    line('diff, 10 changes', r.diff.ms, kubectlMs.diff, targets.diff);
+    console.log(cpu(r.again, kubectl.again));
+    line('diff, 10 changes', r.diff.ms, kubectl.diff.ms, targets.diff);
     console.log(`  diff: ${r.diff.configured} configured (expected 10)`);
     console.log(requests(r.diff.counts));
+    console.log(cpu(r.diff, kubectl.diff));
     line('prune 100', r.prune.ms, undefined, '');
     console.log(`  pruned: ${r.prune.deleted} (expected 100)`);
     console.log(requests(r.prune.counts));
@@ -250,15 +302,16 @@ async function measure(rttMs: number, direct: string, dir: string, version: stri
   const kubeconfig = proxy === undefined ? direct : await kubeconfigVia(direct, proxy.url, dir);
   const ns = (name: string): string => `${name}-${rttMs}ms`;
   const sides: Ours[] = [];
-  for (const concurrency of CONCURRENCIES) {
-    const label = concurrency === undefined ? 'default' : String(concurrency);
+  for (const [index, concurrency] of CONCURRENCIES.entries()) {
+    const label = concurrency === undefined ? `default (${DEFAULT_CONCURRENCY})` : String(concurrency);
     // The CLI opens twice as many sockets as requests in flight (src/commands/open-kube-client.ts).
     const raw = await createKubeClient({
       kubeconfig,
       env: {},
-      ...(concurrency === undefined ? {} : { maxSockets: concurrency * 2 }),
+      maxSockets: (concurrency ?? DEFAULT_CONCURRENCY) * 2,
     });
-    const namespace = ns(`ours-${label}`);
+    // Indexed: CONCURRENCY=8,32,8,32 interleaves repeated measurements.
+    const namespace = ns(`ours-${index}-${concurrency ?? 'default'}`);
     sides.push({
       label,
       namespace,
@@ -312,41 +365,41 @@ async function measure(rttMs: number, direct: string, dir: string, version: stri
     await calm(ns('theirs'));
     for (const side of sides) {
       side.take();
-      const { ms, value } = await time(() =>
+      const { value, ...timed } = await time(() =>
         applyObjects(side.client, objects(side.namespace), side.options),
       );
-      at(side).first = { ms, counts: side.take(), ok: value.ok };
+      at(side).first = { ...timed, counts: side.take(), ok: value.ok };
       await calm(side.namespace);
     }
     const kAgain = await time(() => runKubectl(['apply', '--server-side', '-f', files.base], kubeconfig));
     for (const side of sides) {
       side.take();
-      const { ms, value } = await time(() =>
+      const { value, ...timed } = await time(() =>
         applyObjects(side.client, objects(side.namespace), side.options),
       );
       const written = value.objects.filter((o) => o.status !== 'unchanged').length;
-      at(side).again = { ms, counts: side.take(), written };
+      at(side).again = { ...timed, counts: side.take(), written };
     }
     const kDiff = await time(() => runKubectl(['diff', '--server-side', '-f', files.changed], kubeconfig));
     for (const side of sides) {
       side.take();
-      const { ms, value } = await time(() =>
+      const { value, ...timed } = await time(() =>
         diffObjects(side.client, objects(side.namespace, 10), side.options),
       );
-      at(side).diff = { ms, counts: side.take(), configured: value.counts.configured };
+      at(side).diff = { ...timed, counts: side.take(), configured: value.counts.configured };
     }
     for (const side of sides) {
       side.take();
-      const { ms, value } = await time(() =>
+      const { value, ...timed } = await time(() =>
         applyObjects(side.client, objects(side.namespace, 0, 100), side.options),
       );
-      at(side).prune = { ms, counts: side.take(), deleted: value.counts.deleted };
+      at(side).prune = { ...timed, counts: side.take(), deleted: value.counts.deleted };
     }
     report(
       rttMs,
       version,
       settleOn,
-      { first: kFirst.ms, again: kAgain.ms, diff: kDiff.ms },
+      { first: kFirst, again: kAgain, diff: kDiff },
       sides.map((side) => ({ side, result: at(side) as OursResult })),
     );
   } finally {
@@ -358,6 +411,7 @@ async function measure(rttMs: number, direct: string, dir: string, version: stri
 
 await kube.install();
 const started = await kube.start!();
+serverDir = started.info['dir'] ?? '';
 const dir = await mkdtemp(path.join(tmpdir(), 'ksd-bench-cluster-'));
 try {
   // RTT=0,20,80 by default: loopback, then what a runner 20 ms and 80 ms from its cluster meets.
