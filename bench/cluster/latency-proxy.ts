@@ -4,9 +4,15 @@
  * untouched (TLS stays end to end, and the apiserver's certificate still names 127.0.0.1);
  * each chunk is held for half the round trip, and order is kept per direction.
  *
+ * It runs in a process of its own (`spawnLatencyProxy`), as a network would: in the benchmark's
+ * process its timers and socket copies would take event-loop time from our client, which is
+ * the process being measured, but not from kubectl.
+ *
  * Hand-written: a few lines of node:net, where a library would add nothing.
  */
+import { spawn } from 'node:child_process';
 import net from 'node:net';
+import { createInterface } from 'node:readline';
 
 export interface LatencyProxy {
   /** `https://127.0.0.1:PORT`, to put in a kubeconfig in place of the apiserver's URL. */
@@ -51,4 +57,39 @@ export async function startLatencyProxy(
         server.close(() => resolve());
       }),
   };
+}
+
+/** Starts the proxy in a child process; `close` ends it. */
+export async function spawnLatencyProxy(
+  target: { host: string; port: number },
+  rttMs: number,
+): Promise<LatencyProxy> {
+  const child = spawn(
+    process.execPath,
+    [import.meta.filename, target.host, String(target.port), String(rttMs)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const lines = createInterface({ input: child.stdout });
+  const url = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`latency proxy exited with ${String(code)}`)));
+  });
+  lines.close();
+  return {
+    url,
+    close: async () => {
+      child.kill();
+      await exited;
+    },
+  };
+}
+
+if (import.meta.main) {
+  const [host = '127.0.0.1', port = '0', rtt = '20'] = process.argv.slice(2);
+  const proxy = await startLatencyProxy({ host, port: Number(port) }, Number(rtt));
+  console.log(proxy.url);
+  process.on('SIGTERM', () => void proxy.close().then(() => process.exit(0)));
 }

@@ -10,18 +10,20 @@
  * re-apply, peak RSS ≤ 300 MB. Run: `KSD_CACHE_DIR=... node bench/cluster/run.ts`.
  */
 import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { applyObjects } from '../../src/kube/apply.ts';
 import { createKubeClient, type KubeClient, type KubeObject } from '../../src/kube/client.ts';
+import { DEFAULT_CONCURRENCY } from '../../src/kube/concurrency.ts';
 import { diffObjects } from '../../src/kube/diff.ts';
 import { kube } from '../../test/env/components/kube.ts';
 import { toolPath } from '../../test/env/paths.ts';
-import { startLatencyProxy } from './latency-proxy.ts';
+import { spawnLatencyProxy } from './latency-proxy.ts';
 
 const execFileAsync = promisify(execFile);
 const kubectl = toolPath('kubectl');
@@ -85,10 +87,46 @@ function toYaml(list: readonly KubeObject[]): string {
   return list.map((o) => stringify(o)).join('---\n');
 }
 
-async function time<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+/** The kube component's folder: its apiserver's and etcd's command lines name it. */
+let serverDir = '';
+
+/**
+ * CPU time (user + system) the apiserver and etcd of this run have used so far, from /proc.
+ * A phase's share is far less sensitive to other work on a shared machine than wall time.
+ */
+function serverCpuMs(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (!/(kube-apiserver|etcd)$/.test(argv[0] ?? '') || !argv.some((a) => a.includes(serverDir))) continue;
+      // Fields after "pid (comm) ": utime and stime are the 12th and 13th, in clock ticks (100 Hz).
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      total += (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return total;
+}
+
+interface Timed<T> {
+  ms: number;
+  /** apiserver + etcd CPU during the phase. */
+  serverCpuMs: number;
+  /** This process's CPU during the phase (ours runs in it; kubectl does not). */
+  clientCpuMs: number;
+  value: T;
+}
+
+async function time<T>(fn: () => Promise<T>): Promise<Timed<T>> {
+  const server = serverCpuMs();
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const value = await fn();
-  return { ms: performance.now() - start, value };
+  const ms = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { ms, serverCpuMs: serverCpuMs() - server, clientCpuMs: (used.user + used.system) / 1000, value };
 }
 
 async function runKubectl(args: readonly string[], kubeconfig: string): Promise<void> {
@@ -152,8 +190,14 @@ const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 20);
 
-/** `--concurrency` for our side (CONCURRENCY=N; the CLI's default is 8), and twice as many sockets. */
-const CONCURRENCY = Number(process.env['CONCURRENCY'] ?? '8');
+/**
+ * `--concurrency` values for our side (CONCURRENCY=8,default: each is measured in the same
+ * run, against the same kubectl phases; `default` or unset: the CLI's default), with twice as
+ * many sockets, as the CLI opens.
+ */
+const CONCURRENCIES: readonly (number | undefined)[] = (process.env['CONCURRENCY'] ?? 'default')
+  .split(',')
+  .map((c) => (c === 'default' ? undefined : Number(c)));
 
 /** The targets per round trip: loopback measures the machine, 20 ms what a runner meets. */
 const TARGETS: Record<string, { first: string; again: string; diff: string }> = {
@@ -173,7 +217,79 @@ async function kubeconfigVia(kubeconfig: string, url: string, dir: string): Prom
   return out;
 }
 
-/** Every phase, ours and kubectl's, over one round-trip time (0: loopback, no proxy). */
+/** One of our sides: a concurrency, its namespace, and a client that counts its requests. */
+interface Ours {
+  readonly label: string;
+  readonly namespace: string;
+  readonly raw: KubeClient;
+  readonly client: KubeClient;
+  readonly take: () => Counts;
+  readonly options: { applySet: { name: string; namespace: string }; prune: boolean; concurrency?: number };
+}
+
+/** What one of our sides measured. */
+type Phase = Omit<Timed<unknown>, 'value'> & { counts: Counts };
+interface OursResult {
+  first: Phase & { ok: boolean };
+  again: Phase & { written: number };
+  diff: Phase & { configured: number };
+  prune: Phase & { deleted: number };
+}
+
+/** kubectl's phases. */
+interface Theirs {
+  first: Timed<unknown>;
+  again: Timed<unknown>;
+  diff: Timed<unknown>;
+}
+
+function report(
+  rttMs: number,
+  version: string,
+  settleOn: boolean,
+  kubectl: Theirs,
+  results: readonly { side: Ours; result: OursResult }[],
+): void {
+  const targets = TARGETS[String(rttMs)] ?? { first: '-', again: '-', diff: '-' };
+  const ratio = (a: number, b: number) => (a / b).toFixed(2);
+  const line = (name: string, ours: number, theirs: number | undefined, target: string) =>
+    console.log(
+      `${name.padEnd(22)} ours ${ours.toFixed(0).padStart(6)} ms` +
+        (theirs === undefined
+          ? ''
+          : `   kubectl ${theirs.toFixed(0).padStart(6)} ms   ratio ${ratio(ours, theirs)} (target ${target})`),
+    );
+  const requests = (c: Counts) => `  requests: ${c.reads} reads, ${c.dryRuns} dry runs, ${c.writes} writes`;
+  const cpu = (ours: Phase, theirs: Timed<unknown>) =>
+    `  CPU: apiserver+etcd ${ours.serverCpuMs.toFixed(0)} ms (kubectl's phase ${theirs.serverCpuMs.toFixed(0)} ms), our client ${ours.clientCpuMs.toFixed(0)} ms`;
+  console.log(
+    `\n## round trip ${rttMs === 0 ? 'loopback (no proxy)' : `${rttMs} ms (latency proxy)`}: 1,000 objects (300 ConfigMaps, 300 Secrets, 400 Deployments), kube ${version}`,
+  );
+  console.log(
+    `settle between phases: ${settleOn ? 'yes' : 'no (SETTLE=0)'}; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+  for (const { side, result: r } of results) {
+    console.log(`### our concurrency: ${side.label}`);
+    line('first apply', r.first.ms, kubectl.first.ms, targets.first);
+    console.log(requests(r.first.counts));
+    console.log(cpu(r.first, kubectl.first));
+    line('no-change re-apply', r.again.ms, kubectl.again.ms, `${targets.again}, no writes`);
+    console.log(`  re-apply objects written: ${r.again.written} (expected 0); first apply ok: ${r.first.ok}`);
+    console.log(requests(r.again.counts));
+    console.log(cpu(r.again, kubectl.again));
+    line('diff, 10 changes', r.diff.ms, kubectl.diff.ms, targets.diff);
+    console.log(`  diff: ${r.diff.configured} configured (expected 10)`);
+    console.log(requests(r.diff.counts));
+    console.log(cpu(r.diff, kubectl.diff));
+    line('prune 100', r.prune.ms, undefined, '');
+    console.log(`  pruned: ${r.prune.deleted} (expected 100)`);
+    console.log(requests(r.prune.counts));
+  }
+}
+
+/** Every phase, kubectl's and each of our sides', over one round-trip time (0: loopback, no proxy). */
 async function measure(rttMs: number, direct: string, dir: string, version: string): Promise<void> {
   const config = JSON.parse(await readFile(direct, 'utf8')) as {
     clusters: { cluster: { server: string } }[];
@@ -182,21 +298,43 @@ async function measure(rttMs: number, direct: string, dir: string, version: stri
   const proxy =
     rttMs === 0
       ? undefined
-      : await startLatencyProxy({ host: server.hostname, port: Number(server.port) }, rttMs);
+      : await spawnLatencyProxy({ host: server.hostname, port: Number(server.port) }, rttMs);
   const kubeconfig = proxy === undefined ? direct : await kubeconfigVia(direct, proxy.url, dir);
-  const raw = await createKubeClient({ kubeconfig, env: {}, maxSockets: CONCURRENCY * 2 });
+  const ns = (name: string): string => `${name}-${rttMs}ms`;
+  const sides: Ours[] = [];
+  for (const [index, concurrency] of CONCURRENCIES.entries()) {
+    const label = concurrency === undefined ? `default (${DEFAULT_CONCURRENCY})` : String(concurrency);
+    // The CLI opens twice as many sockets as requests in flight (src/commands/open-kube-client.ts).
+    const raw = await createKubeClient({
+      kubeconfig,
+      env: {},
+      maxSockets: (concurrency ?? DEFAULT_CONCURRENCY) * 2,
+    });
+    // Indexed: CONCURRENCY=8,32,8,32 interleaves repeated measurements.
+    const namespace = ns(`ours-${index}-${concurrency ?? 'default'}`);
+    sides.push({
+      label,
+      namespace,
+      raw,
+      ...counting(raw),
+      options: {
+        applySet: { name: 'bench', namespace },
+        prune: true,
+        ...(concurrency === undefined ? {} : { concurrency }),
+      },
+    });
+  }
   // Settling reads go straight to the apiserver: they are not measured.
   const settler = await createKubeClient({ kubeconfig: direct, env: {} });
-  const { client, take } = counting(raw);
-  const ns = (name: string): string => `${name}-${rttMs}ms`;
   try {
+    const namespaces = [
+      ns('theirs'),
+      ns('warm-theirs'),
+      ...sides.flatMap((s) => [s.namespace, `warm-${s.namespace}`]),
+    ];
     await applyObjects(
       settler,
-      ['ours', 'theirs', 'warm-ours', 'warm-theirs'].map((name) => ({
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name: ns(name) },
-      })),
+      namespaces.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),
     );
     const files = {
       base: path.join(dir, `base-${rttMs}.yaml`),
@@ -212,66 +350,60 @@ async function measure(rttMs: number, direct: string, dir: string, version: stri
     const warmFile = path.join(dir, `warm-${rttMs}.yaml`);
     await writeFile(warmFile, toYaml(sample(ns('warm-theirs'))));
     await runKubectl(['apply', '--server-side', '-f', warmFile], kubeconfig);
-    await applyObjects(raw, sample(ns('warm-ours')));
+    for (const side of sides) await applyObjects(side.raw, sample(`warm-${side.namespace}`));
     await sleep(2_000);
-    const options = {
-      applySet: { name: 'bench', namespace: ns('ours') },
-      prune: true,
-      concurrency: CONCURRENCY,
-    };
 
     // SETTLE=0 measures back to back, as the first version of this benchmark did.
     const settleOn = process.env['SETTLE'] !== '0';
     const calm = async (namespace: string): Promise<void> => {
       if (settleOn) await settle(settler, namespace, 400);
     };
+    const results = new Map<Ours, Partial<OursResult>>(sides.map((s) => [s, {}]));
+    const at = (side: Ours): Partial<OursResult> => results.get(side) ?? {};
+
     const kFirst = await time(() => runKubectl(['apply', '--server-side', '-f', files.base], kubeconfig));
     await calm(ns('theirs'));
-    take();
-    const oFirst = await time(() => applyObjects(client, objects(ns('ours')), options));
-    const cFirst = take();
-    await calm(ns('ours'));
-    const kAgain = await time(() => runKubectl(['apply', '--server-side', '-f', files.base], kubeconfig));
-    take();
-    const oAgain = await time(() => applyObjects(client, objects(ns('ours')), options));
-    const cAgain = take();
-    const written = oAgain.value.objects.filter((o) => o.status !== 'unchanged').length;
-    const kDiff = await time(() => runKubectl(['diff', '--server-side', '-f', files.changed], kubeconfig));
-    take();
-    const oDiff = await time(() => diffObjects(client, objects(ns('ours'), 10), options));
-    const cDiff = take();
-    const oPrune = await time(() => applyObjects(client, objects(ns('ours'), 0, 100), options));
-    const cPrune = take();
-
-    const targets = TARGETS[String(rttMs)] ?? { first: '-', again: '-', diff: '-' };
-    const ratio = (a: number, b: number) => (a / b).toFixed(2);
-    const line = (name: string, ours: number, theirs: number | undefined, target: string) =>
-      console.log(
-        `${name.padEnd(22)} ours ${ours.toFixed(0).padStart(6)} ms` +
-          (theirs === undefined
-            ? ''
-            : `   kubectl ${theirs.toFixed(0).padStart(6)} ms   ratio ${ratio(ours, theirs)} (target ${target})`),
+    for (const side of sides) {
+      side.take();
+      const { value, ...timed } = await time(() =>
+        applyObjects(side.client, objects(side.namespace), side.options),
       );
-    const requests = (c: Counts) => `  requests: ${c.reads} reads, ${c.dryRuns} dry runs, ${c.writes} writes`;
-    console.log(
-      `\n## round trip ${rttMs === 0 ? 'loopback (no proxy)' : `${rttMs} ms (latency proxy)`}: 1,000 objects (300 ConfigMaps, 300 Secrets, 400 Deployments), kube ${version}`,
+      at(side).first = { ...timed, counts: side.take(), ok: value.ok };
+      await calm(side.namespace);
+    }
+    const kAgain = await time(() => runKubectl(['apply', '--server-side', '-f', files.base], kubeconfig));
+    for (const side of sides) {
+      side.take();
+      const { value, ...timed } = await time(() =>
+        applyObjects(side.client, objects(side.namespace), side.options),
+      );
+      const written = value.objects.filter((o) => o.status !== 'unchanged').length;
+      at(side).again = { ...timed, counts: side.take(), written };
+    }
+    const kDiff = await time(() => runKubectl(['diff', '--server-side', '-f', files.changed], kubeconfig));
+    for (const side of sides) {
+      side.take();
+      const { value, ...timed } = await time(() =>
+        diffObjects(side.client, objects(side.namespace, 10), side.options),
+      );
+      at(side).diff = { ...timed, counts: side.take(), configured: value.counts.configured };
+    }
+    for (const side of sides) {
+      side.take();
+      const { value, ...timed } = await time(() =>
+        applyObjects(side.client, objects(side.namespace, 0, 100), side.options),
+      );
+      at(side).prune = { ...timed, counts: side.take(), deleted: value.counts.deleted };
+    }
+    report(
+      rttMs,
+      version,
+      settleOn,
+      { first: kFirst, again: kAgain, diff: kDiff },
+      sides.map((side) => ({ side, result: at(side) as OursResult })),
     );
-    console.log(
-      `settle between phases: ${settleOn ? 'yes' : 'no (SETTLE=0)'}; our concurrency ${CONCURRENCY}`,
-    );
-    line('first apply', oFirst.ms, kFirst.ms, targets.first);
-    console.log(requests(cFirst));
-    line('no-change re-apply', oAgain.ms, kAgain.ms, `${targets.again}, no writes`);
-    console.log(`  re-apply objects written: ${written} (expected 0); first apply ok: ${oFirst.value.ok}`);
-    console.log(requests(cAgain));
-    line('diff, 10 changes', oDiff.ms, kDiff.ms, targets.diff);
-    console.log(`  diff: ${oDiff.value.counts.configured} configured (expected 10)`);
-    console.log(requests(cDiff));
-    line('prune 100', oPrune.ms, undefined, '');
-    console.log(`  pruned: ${oPrune.value.counts.deleted} (expected 100)`);
-    console.log(requests(cPrune));
   } finally {
-    raw.close();
+    for (const side of sides) side.raw.close();
     settler.close();
     await proxy?.close();
   }
@@ -279,6 +411,7 @@ async function measure(rttMs: number, direct: string, dir: string, version: stri
 
 await kube.install();
 const started = await kube.start!();
+serverDir = started.info['dir'] ?? '';
 const dir = await mkdtemp(path.join(tmpdir(), 'ksd-bench-cluster-'));
 try {
   // RTT=0,20,80 by default: loopback, then what a runner 20 ms and 80 ms from its cluster meets.

@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { UserError } from '../errors.ts';
 import { lines, optional, parseBoolean, type InputReader } from './inputs.ts';
 import type { Env } from '../ports.ts';
+import { DEFAULT_CONCURRENCY } from '../kube/concurrency.ts';
 
 /** How to reach the cluster and what to call ourselves there. */
 export interface KubeConfigInputs {
@@ -153,7 +154,7 @@ export function parseKubeInputs(read: InputReader, env: Env, command: string): K
     kubeconfigContent: content ? read('kubeconfig') : undefined,
     context: optional(read('context')),
     fieldManager,
-    concurrency: parseCount(read, 'concurrency', 8, 64),
+    concurrency: parseCount(read, 'concurrency', DEFAULT_CONCURRENCY, 64),
     force: parseBoolean(read, 'force'),
     prune,
     applySet: applysetName === undefined ? undefined : { name: applysetName, namespace: applysetNamespace },

@@ -6,6 +6,7 @@
  */
 import type { SecretText } from '../masking.ts';
 import type { KubeClient, KubeObject } from './client.ts';
+import { DEFAULT_CONCURRENCY } from './concurrency.ts';
 import {
   applySetId,
   findPruneCandidates,
@@ -57,7 +58,7 @@ export interface ApplyReport {
 export interface ApplyOptions {
   /** Field manager for server-side apply (default `kustomize-sops-deploy`). */
   readonly fieldManager?: string;
-  /** Objects applied at the same time within a stage (default 8). */
+  /** Objects applied at the same time within a stage (default DEFAULT_CONCURRENCY, 32). */
   readonly concurrency?: number;
   /** Delete and recreate objects whose immutable fields change. */
   readonly force?: boolean;
@@ -324,7 +325,7 @@ export async function applyObjects(
   const run: ApplyRun = {
     client,
     fieldManager,
-    concurrency: options.concurrency ?? 8,
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     timeoutMs: options.timeoutMs ?? 5 * 60_000,
     log: options.logger,
     members,

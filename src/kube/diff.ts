@@ -6,6 +6,7 @@
  */
 import { stringify } from 'yaml';
 import type { KubeClient, KubeObject } from './client.ts';
+import { DEFAULT_CONCURRENCY } from './concurrency.ts';
 import { applySetId, findPruneCandidates, labelMember, readApplySet } from './applyset.ts';
 import type { ApplySetRef } from './applyset.ts';
 import type { SecretText } from '../masking.ts';
@@ -185,7 +186,7 @@ export async function diffObjects(
     force: options.force ?? false,
     ...scope,
   };
-  const plans = await planObjects(context, members, options.concurrency ?? 8);
+  const plans = await planObjects(context, members, options.concurrency ?? DEFAULT_CONCURRENCY);
   const entries: ObjectDiff[] = plans.map((plan) => {
     let cls = CLASS_OF[plan.action];
     const undecrypted = hasUndecryptedValues(plan.merged ?? plan.object);
