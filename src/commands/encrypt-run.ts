@@ -154,8 +154,15 @@ function checkSupported(plan: EncryptPlan): void {
   }
 }
 
-/** One wrap function over age, OpenPGP and the cloud key sources. */
-async function createWrap(config: EncryptConfig, plan: EncryptPlan, deps: CommandDeps): Promise<WrapKey> {
+/**
+ * One wrap function over age, OpenPGP and the cloud key sources, and the plan with each
+ * recipient as its stanza will record it (a version-less Azure key pinned to its version).
+ */
+async function createWrap(
+  config: EncryptConfig,
+  plan: EncryptPlan,
+  deps: CommandDeps,
+): Promise<{ wrap: WrapKey; plan: EncryptPlan }> {
   const types = new Set(plan.keyGroups.flatMap((g) => g.map((k) => k.type)));
   let pgp: ((fp: string, plaintext: Uint8Array) => Promise<string>) | undefined;
   if (types.has('pgp')) {
@@ -167,7 +174,10 @@ async function createWrap(config: EncryptConfig, plan: EncryptPlan, deps: Comman
   if (CLOUD_TYPES.some((t) => types.has(t))) {
     sources = await createKeySources(config.keys, { host: deps.host, exec: deps.exec });
   }
-  return async (key, plaintext) => {
+  const pin = (key: KeyRecipient): Promise<KeyRecipient> =>
+    sources.find((s) => s.name === key.type)?.pin?.(key) ?? Promise.resolve(key);
+  const keyGroups = await Promise.all(plan.keyGroups.map((group) => Promise.all(group.map(pin))));
+  const wrap: WrapKey = async (key, plaintext) => {
     if (key.type === 'age') return wrapForAge(key.recipient, plaintext);
     if (key.type === 'pgp' && pgp !== undefined) return pgp(key.fp, plaintext);
     const source = sources.find((s) => s.name === key.type && s.encrypt !== undefined);
@@ -176,6 +186,7 @@ async function createWrap(config: EncryptConfig, plan: EncryptPlan, deps: Comman
     }
     return source.encrypt(key, plaintext);
   };
+  return { wrap, plan: { ...plan, keyGroups } };
 }
 
 async function readPlainInput(file: string): Promise<Uint8Array> {
@@ -221,9 +232,9 @@ export async function runEncrypt(
     const planned = await planEncryption(config, path.resolve(cwd, name), cwd, options);
     const { plan, sopsConfig, with: encryptedWith } = planned;
     checkSupported(plan);
-    const wrap = await createWrap(config, plan, deps);
+    const { wrap, plan: pinned } = await createWrap(config, plan, deps);
     const indents = indentsFor(config, sopsConfig);
-    await encryptFileBytes(input, inputFormat, plan, {
+    await encryptFileBytes(input, inputFormat, pinned, {
       wrap,
       outputFormat,
       mask: (value) => deps.host.setSecret(value),

@@ -43,7 +43,7 @@ export interface EncryptConfig {
   readonly kms: readonly string[];
   /** GCP KMS key resource IDs (`--gcp-kms`). */
   readonly gcpKms: readonly string[];
-  /** Azure Key Vault key URLs, `https://<vault>/keys/<name>/<version>` (`--azure-kv`). */
+  /** Azure Key Vault key URLs, `https://<vault>/keys/<name>[/<version>]` (`--azure-kv`). */
   readonly azureKv: readonly string[];
   /** `--encryption-context k:v,…` for the kms keys of the flags and of a rule's flat `kms`. */
   readonly encryptionContext: Readonly<Record<string, string>>;

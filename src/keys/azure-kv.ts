@@ -1,8 +1,13 @@
 /**
- * The Azure Key Vault key source: `POST {vaultUrl}/keys/{name}/{version}/unwrapkey` with
- * RSA-OAEP-256 (the same RSA operation sops 3.13's `Decrypt` call performs; unwrapKey is what
- * the "Key Vault Crypto Service Encryption User" role grants). The stanza's `enc` is base64url
- * without padding, as sops writes it.
+ * The Azure Key Vault key source: `POST {vaultUrl}/keys/{name}/{version}/decrypt` with
+ * RSA-OAEP-256, as sops 3.13 calls it, so the permissions sops documents (`encrypt`,
+ * `decrypt`) and keys created with only those operations work. When Key Vault answers 403
+ * (the key or the caller's role does not permit `decrypt`), the same RSA operation is asked
+ * for as `unwrapkey`, which is what the "Key Vault Crypto Service Encryption User" role grants
+ * and what earlier sops releases and Flux used. The stanza's `enc` is base64url without
+ * padding, as sops writes it. Encryption uses `encrypt`; a key named without a version is
+ * first pinned to its latest version with `GET {vaultUrl}/keys/{name}/` (sops's
+ * `ensureKeyHasVersion`, which needs the `get` permission), and that version is recorded.
  *
  * Credentials: an Entra ID client-credentials grant whose client assertion is the job's GitHub
  * OIDC token (audience `api://AzureADTokenExchange`), with `azure-client-id` and
@@ -22,7 +27,7 @@ import type { AzureStaticCredentials } from './key-config.ts';
 import { azureError } from './azure-credential-source.ts';
 import { createAzureCredentialChain } from './azure-credentials.ts';
 import { exchangeGithubOidc } from './azure-oidc-credential.ts';
-import { type HttpAnswer, postApproved, sanitizeRemoteMessage } from './endpoint-policy.ts';
+import { type HttpAnswer, getApproved, postApproved, sanitizeRemoteMessage } from './endpoint-policy.ts';
 import { AZURE_ALLOWED_VAULTS_SETTING, checkAzureVault, formatVault } from './cloud-allowlists.ts';
 import type { KeySource } from './key-source.ts';
 import type { KeyRecipient, MasterKey } from './master-key.ts';
@@ -128,8 +133,8 @@ export function createAzureKvKeySource(options: AzureKvKeySourceOptions): KeySou
 
   const accessToken = cachedToken(exchange, now);
 
-  async function decryptAzure(key: AzureKey): Promise<Uint8Array> {
-    // The vault is checked before any token exists: a refused vault costs no exchange.
+  /** The vault, name and version checks every call makes, before any token exists. */
+  function checkKey(key: Omit<AzureKey, 'enc'>): { keyUrl: string; what: string } {
     const check = checkAzureVault(options.allowedVaults, key.vaultUrl);
     if (!check.ok) throw new UserError('KEY_SOURCE', check.reason);
     if (!NAME_RE.test(key.name))
@@ -140,77 +145,33 @@ export function createAzureKvKeySource(options: AzureKvKeySourceOptions): KeySou
         `azure key version ${JSON.stringify(key.version)} is not a plain version`,
       );
     }
-    if (key.enc === '' || !/^[A-Za-z0-9_-]+$/.test(key.enc)) {
-      throw new UserError(
-        'KEY_SOURCE',
-        `azure key vault stanza for ${key.name} has an enc value that is not base64url`,
-      );
-    }
-    const token = await accessToken();
     const base = check.url.pathname === '/' ? '' : check.url.pathname;
     const version = key.version === '' ? '' : `/${key.version}`;
-    const url = new URL(
-      `${check.url.origin}${base}/keys/${key.name}${version}/unwrapkey?api-version=${API_VERSION}`,
-    );
-    const what = `azure key vault unwrapKey with ${formatVault(check.url)}/keys/${key.name}${version}`;
-    const answer = await post(
-      url,
-      { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      JSON.stringify({ alg: 'RSA-OAEP-256', value: key.enc }),
-      what,
-    );
-    if (answer.status !== 200) {
-      const detail = sanitizeRemoteMessage(azureError(answer.body), [token, key.enc]);
-      throw new UserError(
-        'KEY_SOURCE',
-        `${what} failed: HTTP ${answer.status}${detail === '' ? '' : ` ${detail}`}`,
-      );
-    }
-    let value: unknown;
-    try {
-      value = (JSON.parse(answer.body) as { value?: unknown }).value;
-    } catch {
-      throw new UserError('KEY_SOURCE', `${what}: the answer is not JSON`);
-    }
-    if (typeof value !== 'string') throw new UserError('KEY_SOURCE', `${what}: the answer has no value`);
-    mask(value);
-    return new Uint8Array(Buffer.from(value, 'base64url'));
+    return {
+      keyUrl: `${check.url.origin}${base}/keys/${key.name}${version}`,
+      what: `${formatVault(check.url)}/keys/${key.name}${version}`,
+    };
   }
 
-  /**
-   * The wrap direction (sops `azkv.MasterKey.Encrypt`): the key operation `encrypt` with
-   * RSA-OAEP-256; `enc` is the result as unpadded base64url. sops looks up the latest version
-   * when the rule names none; here the version must be given.
-   */
-  async function encryptAzure(key: Omit<AzureKey, 'enc'>, plaintext: Uint8Array): Promise<string> {
-    const check = checkAzureVault(options.allowedVaults, key.vaultUrl);
-    if (!check.ok) throw new UserError('KEY_SOURCE', check.reason);
-    if (!NAME_RE.test(key.name))
-      throw new UserError('KEY_SOURCE', `azure key name ${JSON.stringify(key.name)} is not a plain name`);
-    if (key.version === '' || !VERSION_RE.test(key.version)) {
-      throw new UserError('UNSUPPORTED', `azure key ${key.name} needs its version to encrypt for it`, {
-        hint: 'give the version in the key URL (https://<vault>/keys/<name>/<version>) or in key_groups',
-      });
-    }
-    const token = await accessToken();
-    const base = check.url.pathname === '/' ? '' : check.url.pathname;
-    const url = new URL(
-      `${check.url.origin}${base}/keys/${key.name}/${key.version}/encrypt?api-version=${API_VERSION}`,
-    );
-    const what = `azure key vault encrypt with ${formatVault(check.url)}/keys/${key.name}/${key.version}`;
-    const value = Buffer.from(plaintext).toString('base64url');
+  /** One RSA-OAEP-256 key operation; answers the status and, on 200, the result's base64url. */
+  async function keyOperation(
+    keyUrl: string,
+    op: 'decrypt' | 'unwrapkey' | 'encrypt',
+    value: string,
+    token: string,
+    what: string,
+  ): Promise<{ status: number; value?: string; detail: string }> {
     const answer = await post(
-      url,
+      new URL(`${keyUrl}/${op}?api-version=${API_VERSION}`),
       { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       JSON.stringify({ alg: 'RSA-OAEP-256', value }),
       what,
     );
     if (answer.status !== 200) {
-      const detail = sanitizeRemoteMessage(azureError(answer.body), [token, value]);
-      throw new UserError(
-        'KEY_SOURCE',
-        `${what} failed: HTTP ${answer.status}${detail === '' ? '' : ` ${detail}`}`,
-      );
+      return {
+        status: answer.status,
+        detail: sanitizeRemoteMessage(azureError(answer.body), [token, value]),
+      };
     }
     let result: unknown;
     try {
@@ -221,7 +182,103 @@ export function createAzureKvKeySource(options: AzureKvKeySourceOptions): KeySou
     if (typeof result !== 'string' || !/^[A-Za-z0-9_-]+={0,2}$/.test(result)) {
       throw new UserError('KEY_SOURCE', `${what}: the answer has no value`);
     }
-    return Buffer.from(result, 'base64url').toString('base64url');
+    return { status: 200, value: result, detail: '' };
+  }
+
+  const failure = (what: string, status: number, detail: string): string =>
+    `${what} failed: HTTP ${status}${detail === '' ? '' : ` ${detail}`}`;
+
+  async function decryptAzure(key: AzureKey): Promise<Uint8Array> {
+    const { keyUrl, what: keyName } = checkKey(key);
+    if (key.enc === '' || !/^[A-Za-z0-9_-]+$/.test(key.enc)) {
+      throw new UserError(
+        'KEY_SOURCE',
+        `azure key vault stanza for ${key.name} has an enc value that is not base64url`,
+      );
+    }
+    const token = await accessToken();
+    const what = `azure key vault decrypt with ${keyName}`;
+    let answer = await keyOperation(keyUrl, 'decrypt', key.enc, token, what);
+    if (answer.status === 403) {
+      // Forbidden: the key's operations or the caller's role may permit unwrapKey instead.
+      const unwrap = await keyOperation(
+        keyUrl,
+        'unwrapkey',
+        key.enc,
+        token,
+        `azure key vault unwrapKey with ${keyName}`,
+      );
+      if (unwrap.status !== 200) {
+        throw new UserError(
+          'KEY_SOURCE',
+          `${failure(what, answer.status, answer.detail)}; unwrapKey was refused too (HTTP ${unwrap.status})`,
+          {
+            hint: 'grant the decrypt key permission (sops documents encrypt and decrypt) or the "Key Vault Crypto User" role, and check the key\'s permitted operations',
+          },
+        );
+      }
+      answer = unwrap;
+    }
+    if (answer.value === undefined)
+      throw new UserError('KEY_SOURCE', failure(what, answer.status, answer.detail));
+    mask(answer.value);
+    return new Uint8Array(Buffer.from(answer.value, 'base64url'));
+  }
+
+  /**
+   * sops's `ensureKeyHasVersion`: a version-less key is pinned to the version Key Vault calls
+   * latest (the last segment of the bundle's `kid`), so the file names the key that wrapped it.
+   */
+  async function pinVersion(key: Omit<AzureKey, 'enc'>): Promise<Omit<AzureKey, 'enc'>> {
+    if (key.version !== '') return key;
+    const { keyUrl, what: keyName } = checkKey(key);
+    const token = await accessToken();
+    const what = `azure key vault get key ${keyName} (to find its latest version)`;
+    const answer = await getApproved(
+      fetchFn,
+      new URL(`${keyUrl}/?api-version=${API_VERSION}`),
+      { authorization: `Bearer ${token}` },
+      what,
+      timeoutMs,
+    );
+    if (answer.status !== 200) {
+      throw new UserError(
+        'KEY_SOURCE',
+        failure(what, answer.status, sanitizeRemoteMessage(azureError(answer.body), [token])),
+        {
+          hint: 'grant the get key permission (getsops/sops#2112), or give the version in the key URL (https://<vault>/keys/<name>/<version>) or in key_groups',
+        },
+      );
+    }
+    let kid: unknown;
+    try {
+      kid = (JSON.parse(answer.body) as { key?: { kid?: unknown } }).key?.kid;
+    } catch {
+      throw new UserError('KEY_SOURCE', `${what}: the answer is not JSON`);
+    }
+    const version = typeof kid === 'string' ? kid.slice(kid.lastIndexOf('/') + 1) : '';
+    if (version === '' || !VERSION_RE.test(version)) {
+      throw new UserError('KEY_SOURCE', `${what}: the answer names no key version`);
+    }
+    return { ...key, version };
+  }
+
+  /**
+   * The wrap direction (sops `azkv.MasterKey.Encrypt`): the key operation `encrypt` with
+   * RSA-OAEP-256; `enc` is the result as unpadded base64url.
+   */
+  async function encryptAzure(key: Omit<AzureKey, 'enc'>, plaintext: Uint8Array): Promise<string> {
+    const { keyUrl, what: keyName } = checkKey(key);
+    if (key.version === '') {
+      throw new UserError('KEY_SOURCE', `azure key ${key.name} was not pinned to a version before wrapping`);
+    }
+    const token = await accessToken();
+    const what = `azure key vault encrypt with ${keyName}`;
+    const value = Buffer.from(plaintext).toString('base64url');
+    const answer = await keyOperation(keyUrl, 'encrypt', value, token, what);
+    if (answer.value === undefined)
+      throw new UserError('KEY_SOURCE', failure(what, answer.status, answer.detail));
+    return Buffer.from(answer.value, 'base64url').toString('base64url');
   }
 
   return {
@@ -230,6 +287,9 @@ export function createAzureKvKeySource(options: AzureKvKeySourceOptions): KeySou
       if (key.type !== 'azure_kv')
         throw new UserError('KEY_SOURCE', `the azure source cannot wrap for ${key.type}`);
       return encryptAzure(key, plaintext);
+    },
+    async pin(key: KeyRecipient): Promise<KeyRecipient> {
+      return key.type === 'azure_kv' ? pinVersion(key) : key;
     },
     locations: [
       clientId === undefined || tenantId === undefined

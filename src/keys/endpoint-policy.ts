@@ -351,14 +351,15 @@ export async function sendApproved(
   init: {
     readonly method: string;
     readonly headers: Readonly<Record<string, string>>;
-    readonly body: string;
+    /** Absent for a GET. */
+    readonly body?: string;
   },
   timeoutMs: number,
 ): Promise<HttpAnswer> {
   const response = await fetchFn(url.href, {
     method: init.method,
     headers: init.headers,
-    body: init.body,
+    ...(init.body === undefined ? {} : { body: init.body }),
     redirect: 'manual',
     signal: AbortSignal.timeout(timeoutMs),
   });
@@ -409,8 +410,29 @@ export async function postApproved(
   what: string,
   timeoutMs: number,
 ): Promise<HttpAnswer> {
+  return requestApproved(fetchFn, url, { method: 'POST', headers, body }, what, timeoutMs);
+}
+
+/** GETs from an approved endpoint, with the same refusals and error line as {@link postApproved}. */
+export async function getApproved(
+  fetchFn: FetchLike,
+  url: URL,
+  headers: Readonly<Record<string, string>>,
+  what: string,
+  timeoutMs: number,
+): Promise<HttpAnswer> {
+  return requestApproved(fetchFn, url, { method: 'GET', headers }, what, timeoutMs);
+}
+
+async function requestApproved(
+  fetchFn: FetchLike,
+  url: URL,
+  init: Parameters<typeof sendApproved>[2],
+  what: string,
+  timeoutMs: number,
+): Promise<HttpAnswer> {
   try {
-    return await sendApproved(fetchFn, url, { method: 'POST', headers, body }, timeoutMs);
+    return await sendApproved(fetchFn, url, init, timeoutMs);
   } catch (error) {
     throw new UserError('KEY_SOURCE', `${what}: ${describeNetworkError(error, url)}`);
   }

@@ -20,4 +20,9 @@ export interface KeySource {
    * or Shamir share). Absent on sources that cannot wrap; throws when the wrap fails.
    */
   encrypt?(key: KeyRecipient, plaintext: Uint8Array): Promise<string>;
+  /**
+   * For `encrypt`, before any wrap: the recipient as the stanza will record it (Azure pins a
+   * version-less key to its latest version, as sops does). Absent: recorded as named.
+   */
+  pin?(key: KeyRecipient): Promise<KeyRecipient>;
 }

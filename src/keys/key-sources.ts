@@ -79,6 +79,11 @@ export function lazyKeySource(
       }
       return ready.encrypt(key, plaintext);
     },
+    async pin(key: KeyRecipient): Promise<KeyRecipient> {
+      loaded ??= load();
+      ready = await loaded;
+      return ready.pin === undefined ? key : ready.pin(key);
+    },
   };
 }
 

@@ -10,13 +10,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { runEncrypt } from '../../src/commands/encrypt-run.ts';
 import { parseEncryptConfig } from '../../src/config/encrypt.ts';
 import { createMemoryHost } from '../../src/host/memory-host.ts';
 import { DEFAULT_REPOSITORY } from '../env/components/oidc.ts';
-import { AzureKvDouble } from '../env/doubles/azure-kv.ts';
+import { AzureKvDouble, type KeyOp } from '../env/doubles/azure-kv.ts';
 import { requireComponent } from '../env/state.ts';
 import { decryptWithInputs } from '../support/oidc-run.ts';
 import { commandDeps } from '../support/command-deps.ts';
@@ -196,9 +196,10 @@ describe('azure_keyvault on the Key Vault double', () => {
   const client = '11111111-2222-3333-4444-555555555555';
   const secret = 'azure~client-secret-canary';
 
-  test('our decrypt opens it; a key without a version is refused by name', async () => {
+  let double: AzureKvDouble;
+  before(async () => {
     const oidc = await requireComponent('oidc');
-    const double = await AzureKvDouble.start({
+    double = await AzureKvDouble.start({
       issuer: oidc['issuer'] ?? '',
       jwksUrl: oidc['jwksUrl'] ?? '',
       tenantId: tenant,
@@ -207,39 +208,86 @@ describe('azure_keyvault on the Key Vault double', () => {
       keys: ['sops'],
       clientSecret: secret,
     });
-    try {
-      const env = {
-        PATH: process.env['PATH'] ?? '',
-        HOME: '/nonexistent-home',
-        AZURE_TENANT_ID: tenant,
-        AZURE_CLIENT_ID: client,
-        AZURE_CLIENT_SECRET: secret,
-        AZURE_AUTHORITY_HOST: double.url,
-      };
-      const allowed = { 'azure-allowed-vaults': double.url };
-      const version = double.keyVersion('sops') ?? '';
+  });
+  after(() => double.close());
+
+  const env = (): Record<string, string> => ({
+    PATH: process.env['PATH'] ?? '',
+    HOME: '/nonexistent-home',
+    AZURE_TENANT_ID: tenant,
+    AZURE_CLIENT_ID: client,
+    AZURE_CLIENT_SECRET: secret,
+    AZURE_AUTHORITY_HOST: double.url,
+  });
+  const allowed = (): Record<string, string> => ({ 'azure-allowed-vaults': double.url });
+  const stanzaOf = async (file: string): Promise<Record<string, string>> =>
+    (parse(await readFile(file, 'utf8')) as { sops: { azure_kv: Record<string, string>[] } }).sops
+      .azure_kv[0] ?? {};
+
+  test('a key with a version: encrypted with the encrypt operation, opened by ours', async () => {
+    const version = double.keyVersion('sops') ?? '';
+    const file = await encryptWithRule(
+      `key_groups:\n      - azure_keyvault: [{vaultUrl: '${double.url}', key: sops, version: '${version}'}]`,
+      allowed(),
+      env(),
+    );
+    const stanza = await stanzaOf(file);
+    assert.equal(stanza['version'], version);
+    assert.match(stanza['enc'] ?? '', /^[A-Za-z0-9_-]+$/);
+    const { plaintext } = await decryptWithInputs(file, allowed(), env());
+    assert.equal(plaintext, PLAINTEXT);
+  });
+
+  test('a key without a version is pinned to its latest version, as sops does, and that is recorded', async () => {
+    double.requests.length = 0;
+    const file = await encryptWithRule(
+      `key_groups:\n      - azure_keyvault: [{vaultUrl: '${double.url}', key: sops}]`,
+      allowed(),
+      env(),
+    );
+    const version = double.keyVersion('sops') ?? '';
+    assert.equal((await stanzaOf(file))['version'], version);
+    assert.deepEqual(
+      double.requests
+        .filter((r) => r.path.startsWith('/keys/'))
+        .map((r) => `${r.method} ${r.path} ${r.status}`),
+      ['GET /keys/sops/ 200', `POST /keys/sops/${version}/encrypt 200`],
+    );
+    assert.equal((await decryptWithInputs(file, allowed(), env())).plaintext, PLAINTEXT);
+  });
+
+  // Key Vault refuses an operation the key does not permit with 403 KeyOperationForbidden.
+  // sops 3.13 decrypts with `decrypt`; a key or role that permits only unwrapKey (the "Key
+  // Vault Crypto Service Encryption User" role, older sops and Flux) is asked that way next.
+  const operationCases: readonly { ops: readonly KeyOp[]; calls: readonly string[]; error?: RegExp }[] = [
+    { ops: ['encrypt', 'decrypt'], calls: ['decrypt 200'] },
+    { ops: ['encrypt', 'unwrapKey'], calls: ['decrypt 403', 'unwrapkey 200'] },
+    {
+      ops: ['encrypt'],
+      calls: ['decrypt 403', 'unwrapkey 403'],
+      error:
+        /decrypt with .*\/keys\/ops-2\/\w+ failed: HTTP 403 .*Operation decrypt is not permitted on this key.*; unwrapKey was refused too \(HTTP 403\)/,
+    },
+  ];
+  operationCases.forEach((c, i) => {
+    test(`a key that permits ${c.ops.join(', ')}: ${c.error === undefined ? 'decrypted' : 'a clear refusal'} (${c.calls.join(', ')})`, async () => {
+      const name = `ops-${i}`;
+      const version = double.addKey(name, c.ops);
       const file = await encryptWithRule(
-        `key_groups:\n      - azure_keyvault: [{vaultUrl: '${double.url}', key: sops, version: '${version}'}]`,
-        allowed,
-        env,
+        `key_groups:\n      - azure_keyvault: [{vaultUrl: '${double.url}', key: ${name}, version: '${version}'}]`,
+        allowed(),
+        env(),
       );
-      const meta = (parse(await readFile(file, 'utf8')) as { sops: { azure_kv: Record<string, string>[] } })
-        .sops;
-      const stanza = meta.azure_kv[0] ?? {};
-      assert.equal(stanza['version'], version);
-      assert.match(stanza['enc'] ?? '', /^[A-Za-z0-9_-]+$/);
-      const { plaintext } = await decryptWithInputs(file, allowed, env);
-      assert.equal(plaintext, PLAINTEXT);
-      await assert.rejects(
-        encryptWithRule(
-          `key_groups:\n      - azure_keyvault: [{vaultUrl: '${double.url}', key: sops}]`,
-          allowed,
-          env,
-        ),
-        /azure key sops needs its version/,
+      double.requests.length = 0;
+      const result = decryptWithInputs(file, allowed(), env());
+      if (c.error === undefined) assert.equal((await result).plaintext, PLAINTEXT);
+      else await assert.rejects(result, c.error);
+      assert.deepEqual(
+        double.requests
+          .filter((r) => r.path.startsWith(`/keys/${name}/`))
+          .map((r) => `${r.path.slice(r.path.lastIndexOf('/') + 1)} ${r.status}`),
+        c.calls,
       );
-    } finally {
-      await double.close();
-    }
+    });
   });
 });

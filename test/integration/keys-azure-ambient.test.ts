@@ -163,7 +163,7 @@ describe('azure key vault with environment, certificate, managed identity and de
       { ...envSp(), AZURE_CLIENT_SECRET: SECRET },
     );
     assert.deepEqual(credentials, ['secret']);
-    assert.equal(paths.at(-1), `/keys/sops/${double.keyVersion('sops')}/unwrapkey`);
+    assert.equal(paths.at(-1), `/keys/sops/${double.keyVersion('sops')}/decrypt`);
     assert.ok(secrets.includes(SECRET));
   });
 

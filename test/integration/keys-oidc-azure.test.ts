@@ -144,7 +144,7 @@ describe('azure key vault with a github oidc client assertion (double)', () => {
       calls.map((c) => [c.path, c.status]),
       [
         [`/${azure['tenantId']}/oauth2/v2.0/token`, 200],
-        [`/keys/${azure['keyName']}/${azure['keyVersion']}/unwrapkey`, 200],
+        [`/keys/${azure['keyName']}/${azure['keyVersion']}/decrypt`, 200],
       ],
     );
     assert.ok(
@@ -283,7 +283,7 @@ describe('a long job refreshes its azure assertion', () => {
       'each exchange used a new assertion',
     );
     assert.deepEqual(
-      double.requests.filter((r) => r.path.endsWith('/unwrapkey')).map((r) => r.status),
+      double.requests.filter((r) => r.path.endsWith('/decrypt')).map((r) => r.status),
       [200, 200],
     );
   });

@@ -20,6 +20,11 @@
  * - `POST /keys/{name}/{version}/{wrapkey|unwrapkey|encrypt|decrypt}?api-version=...` (Key
  *   Vault): RSA-OAEP-256 (and RSA-OAEP) with an RSA key held only in the double; values are
  *   base64url, as in the real API. Needs a bearer token the double issued and has not expired.
+ *   A key's permitted operations (`key_ops`) can be narrowed, as `az keyvault key create
+ *   --ops encrypt decrypt` does; an operation outside them answers Key Vault's 403
+ *   `KeyOperationForbidden`.
+ * - `GET /keys/{name}[/{version}]?api-version=...`: the key bundle (`key.kid` names the
+ *   version), which sops reads to pin a version-less key to its latest version.
  *
  * It is not Microsoft's service: error texts are modelled on the real ones, and there is one
  * vault per double at its root URL. `GET /_requests` lists the calls (never bodies).
@@ -72,8 +77,13 @@ export interface AzureRequest {
   readonly credential?: string;
 }
 
+/** Key Vault's names for a key's operations, as `key_ops` lists them. */
+const KEY_OPS = ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey'] as const;
+export type KeyOp = (typeof KEY_OPS)[number];
+
 interface VaultKey {
   readonly version: string;
+  readonly ops: readonly KeyOp[];
   readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;
 }
@@ -148,13 +158,16 @@ export class AzureKvDouble {
     return this.#server.url;
   }
 
-  /** Creates a key with one version; returns that version. */
-  addKey(name: string): string {
+  /**
+   * Creates a key with one version; returns that version. `ops` narrows what the key permits
+   * (default all four RSA operations).
+   */
+  addKey(name: string, ops: readonly KeyOp[] = KEY_OPS): string {
     const existing = this.#keys.get(name);
     if (existing !== undefined) return existing.version;
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const version = randomBytes(16).toString('hex');
-    this.#keys.set(name, { version, privateKey, publicKey });
+    this.#keys.set(name, { version, ops, privateKey, publicKey });
     return version;
   }
 
@@ -189,6 +202,11 @@ export class AzureKvDouble {
     const op = /^\/keys\/([^/]+)(?:\/([^/]*))?\/(wrapkey|unwrapkey|encrypt|decrypt)$/.exec(path);
     if (req.method === 'POST' && op?.[1] !== undefined && op[3] !== undefined) {
       this.#keyOperation(req, res, url, op[1], op[2] ?? '', op[3], body);
+      return;
+    }
+    const get = /^\/keys\/([^/]+)(?:\/([^/]*))?$/.exec(path);
+    if (req.method === 'GET' && get?.[1] !== undefined) {
+      this.#getKey(req, res, url, get[1], get[2] ?? '');
       return;
     }
     vaultError(res, 404, 'NotFound', 'The requested resource was not found.');
@@ -436,18 +454,17 @@ export class AzureKvDouble {
     });
   }
 
-  #keyOperation(
+  /** The api-version, bearer and key checks every key call makes; answers the error itself. */
+  #authorizedKey(
     req: IncomingMessage,
     res: ServerResponse,
     url: URL,
     name: string,
     version: string,
-    op: string,
-    body: string,
-  ): void {
+  ): VaultKey | undefined {
     if (url.searchParams.get('api-version') === null) {
       vaultError(res, 400, 'BadParameter', 'The api-version query parameter must be specified.');
-      return;
+      return undefined;
     }
     const bearer = bearerToken(req);
     const expiresAt = bearer === undefined ? undefined : this.#tokens.get(bearer);
@@ -460,7 +477,7 @@ export class AzureKvDouble {
           ? 'AKV10000: Request is missing a Bearer or PoP token.'
           : 'AKV10022: Invalid audience or the token has expired.',
       );
-      return;
+      return undefined;
     }
     const key = this.#keys.get(name);
     if (key === undefined || (version !== '' && version !== key.version)) {
@@ -470,6 +487,47 @@ export class AzureKvDouble {
         'KeyNotFound',
         `A key with (name/id) ${name}${version === '' ? '' : `/${version}`} was not found in this key vault.`,
       );
+      return undefined;
+    }
+    return key;
+  }
+
+  #getKey(req: IncomingMessage, res: ServerResponse, url: URL, name: string, version: string): void {
+    const key = this.#authorizedKey(req, res, url, name, version);
+    if (key === undefined) return;
+    const jwk = key.publicKey.export({ format: 'jwk' });
+    sendJson(res, 200, {
+      key: {
+        kid: `${this.url}/keys/${name}/${key.version}`,
+        kty: 'RSA',
+        key_ops: key.ops,
+        n: jwk.n,
+        e: jwk.e,
+      },
+      attributes: { enabled: true, recoveryLevel: 'Recoverable+Purgeable' },
+    });
+  }
+
+  #keyOperation(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    name: string,
+    version: string,
+    op: string,
+    body: string,
+  ): void {
+    const key = this.#authorizedKey(req, res, url, name, version);
+    if (key === undefined) return;
+    const wanted = KEY_OPS.find((k) => k.toLowerCase() === op);
+    if (wanted === undefined || !key.ops.includes(wanted)) {
+      sendJson(res, 403, {
+        error: {
+          code: 'Forbidden',
+          message: `Operation ${wanted ?? op} is not permitted on this key.`,
+          innererror: { code: 'KeyOperationForbidden' },
+        },
+      });
       return;
     }
     const parsed = parseJsonBody(body);
