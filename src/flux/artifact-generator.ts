@@ -253,7 +253,9 @@ export async function assembleArtifact(
     }
     const matches = (await glob(srcRoot, pattern)).filter((m) => !excluded(m, rule.exclude));
     if (matches.length === 0)
-      throw new UserError('FILE_NOT_FOUND', `${at}: no files match pattern '${pattern}'`);
+      throw new UserError('FILE_NOT_FOUND', `${at}: no files match pattern '${pattern}' in ${srcRoot}`, {
+        hint: `@${from[1] ?? ''} is ${srcRoot}; run from the repository that holds the Flux files (its git root is the source)`,
+      });
     const prefix = pattern.endsWith('/**') ? pattern.slice(0, -3) : undefined;
     for (const match of matches) {
       const relative =

@@ -79,6 +79,13 @@ const cases: { name: string; copy: Partial<CopyRule>[]; expect: string[] | RegEx
     expect: /no files match/,
   },
   {
+    // Run from a repository other than the Flux one, the alias's folder lacks the files:
+    // the error names the folder it looked in.
+    name: 'a pattern that matches nothing names the folder it looked in',
+    copy: [{ from: '@repo/apps/production/**', to: '@artifact/production/' }],
+    expect: /no files match pattern 'apps\/production\/\*\*' in \/.*ksd-flux-/,
+  },
+  {
     name: 'an unknown alias is an error',
     copy: [{ from: '@other/x', to: '@artifact/' }],
     expect: /alias 'other' not found/,
