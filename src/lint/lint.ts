@@ -4,7 +4,7 @@
  * It needs no keys, so it runs the same on pull requests from forks.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { lstat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   findRepositoryRoot,
@@ -179,6 +179,9 @@ async function readText(file: string, root: string): Promise<ReadResult> {
     const code = (error.cause as { code?: unknown } | undefined)?.code;
     // Deleted from the work tree, or a submodule (a directory): nothing to lint.
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return { kind: 'skip' };
+    // A symlink to a folder inside the repository (git tracks the link itself, as for
+    // `.claude/skills -> ../.agents/skills`): that folder's files are listed on their own.
+    if (await isLinkToFolderInside(file, root)) return { kind: 'skip' };
     if (error.code === 'TOO_LARGE') {
       const real = await resolveInside(file, root);
       const head = decode(readHead(real, 65_536));
@@ -196,6 +199,16 @@ function formatOf(absolute: string, listed: boolean): Format {
   const format = formatFromPath(absolute);
   if (!listed || format === 'yaml' || format === 'json') return format;
   return absolute.toLowerCase().endsWith('.json') ? 'json' : 'yaml';
+}
+
+async function isLinkToFolderInside(file: string, root: string): Promise<boolean> {
+  try {
+    return (
+      (await lstat(file)).isSymbolicLink() && (await stat(await resolveInside(file, root))).isDirectory()
+    );
+  } catch {
+    return false; // outside the repository, dangling or a loop: the read's own finding stands
+  }
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -223,11 +223,17 @@ describe('lintPaths', () => {
     await symlink('/dev/zero', path.join(dir, 'apps', 'zero.yaml'));
     await symlink(path.join(outside, 'secret.yaml'), path.join(dir, 'apps', 'elsewhere.yaml'));
     await symlink('secret.yaml', path.join(dir, 'apps', 'inside.yaml'));
+    // A link to a folder: inside the repository its files are listed anyway (skipped, where
+    // it was an "is a directory" error before); outside, "not checked".
+    await mkdir(path.join(dir, 'apps', 'skills'));
+    await symlink('skills', path.join(dir, 'apps', 'skills-link'));
+    await symlink(outside, path.join(dir, 'apps', 'outside-folder'));
     const result = await lintPaths({ paths: ['apps'], cwd: dir, exec: nodeExec, config: undefined });
     // Never read, never silent: each is "not checked", and says why without any content.
     assert.deepEqual(summary(result.findings), [
       'apps/elsewhere.yaml:1 unchecked-file',
       'apps/inside.yaml:6 plaintext-secret',
+      'apps/outside-folder:1 unchecked-file',
       'apps/secret.yaml:6 plaintext-secret',
       'apps/zero.yaml:1 unchecked-file',
     ]);
