@@ -278,7 +278,7 @@ class ManifestChecker {
         key === undefined ||
         value.kind !== 'str' ||
         !isSensitiveKey(key) ||
-        !isLiteralSecret(value.value)
+        !isLiteralSecret(value.value, key)
       ) {
         return;
       }

@@ -23,9 +23,17 @@ export function isSensitiveKey(key: string): boolean {
   return SENSITIVE_END.test(normalized);
 }
 
-/** True when a value under a sensitive key is a literal worth a warning. */
-export function isLiteralSecret(value: string): boolean {
-  return value.trim() !== '' && !isTemplate(value);
+// A Kubernetes object name of two or more words (`home-ops-runner-secret`, `db-auth`).
+const OBJECT_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)+$/;
+
+/**
+ * True when a value under a sensitive key is a literal worth a warning. Under a key that ends
+ * in `secret` (`githubConfigSecret`, `tlsSecret`), a hyphenated object name names the Secret
+ * that holds the value, as chart values do (actions-runner-controller's `githubConfigSecret`).
+ */
+export function isLiteralSecret(value: string, key = ''): boolean {
+  if (value.trim() === '' || isTemplate(value)) return false;
+  return !(/secret$/i.test(key) && OBJECT_NAME.test(value));
 }
 
 /** A Helm values file: `values.yaml`, `values-prod.yaml`, `values.staging.yml`. */
@@ -50,7 +58,7 @@ export function checkEnvText(file: string, text: string): Finding[] {
     const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=(.*)$/.exec(line);
     if (match?.[1] === undefined || match[2] === undefined) return;
     const value = match[2].trim().replace(/^(["'])(.*)\1$/, '$2');
-    if (!isSensitiveKey(match[1]) || !isLiteralSecret(value)) return;
+    if (!isSensitiveKey(match[1]) || !isLiteralSecret(value, match[1])) return;
     const eq = line.indexOf('=');
     out.push(
       finding(

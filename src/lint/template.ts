@@ -1,6 +1,8 @@
 /**
- * Whether a value is a template (Helm/Go `{{ ... }}`, Flux/envsubst `${VAR}`, `$VAR`) rather
- * than a secret. The test is anchored to the whole value: a value is a template only when it is
+ * Whether a value is a template (Helm/Go `{{ ... }}`, Flux/envsubst `${VAR}`, `$VAR`) or a
+ * secret-manager reference resolved at deploy time (1Password's `op://vault/item/[section/]field`
+ * for `op inject` and `op run`, also inside `{{ }}`; vals' `ref+backend://...`) rather than a
+ * secret. The test is anchored to the whole value: a value is a template only when it is
  * nothing but template syntax and whitespace, so `Sup3rS3cret${NOPE:=}` or `$ecretPassw0rd`
  * (a lower-case "variable") are still secrets.
  */
@@ -10,7 +12,15 @@
 const PIECE = String.raw`(?:\$\{[^{}]*\}|\{\{(?:[^}]|\}(?!\}))*\}\}|\$[A-Z_][A-Z0-9_]*(?![A-Za-z0-9_]))`;
 const TEMPLATE = new RegExp(String.raw`^\s*(?:${PIECE}\s*)+$`);
 
-/** True when `value` is nothing but template syntax (and whitespace). */
+// A reference is one line, vault/item/[section/]field. Vault, item and section names may hold
+// spaces (`op://Automation/1password connect/credentials`); the field may not, so a value that
+// goes on after a reference is not taken for one.
+const OP_REFERENCE = String.raw`op://[^/\n]+/[^/\n]+(?:/[^/\n]+)?/[^/\s]+`;
+const REFERENCE = new RegExp(
+  String.raw`^\s*(?:${OP_REFERENCE}|\{\{ *${OP_REFERENCE} *\}\}|ref\+[a-z0-9]+://[^\s]+)\s*$`,
+);
+
+/** True when `value` is nothing but template syntax (and whitespace), or one reference. */
 export function isTemplate(value: string): boolean {
-  return TEMPLATE.test(value);
+  return TEMPLATE.test(value) || REFERENCE.test(value);
 }

@@ -139,9 +139,8 @@ describe('editScript', () => {
     assert.equal(distance(editScript([], big)), 20_000);
     const left = Array.from({ length: 5_000 }, (_, i) => `left ${i}`);
     const right = Array.from({ length: 5_000 }, (_, i) => `right ${i}`);
-    const start = performance.now();
+    // Lines found on one side only never enter the O(ND) search; without that, this pair
+    // (D = 10,000) runs past the test timeout. Tests assert no timings.
     assert.equal(distance(editScript(left, right)), 10_000);
-    // Lines found on one side only never enter the O(ND) search.
-    assert.ok(performance.now() - start < 1000);
   });
 });

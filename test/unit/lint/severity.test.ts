@@ -109,6 +109,15 @@ describe('secret-like-value', () => {
       ['cm.yaml:6 warning secret-like-value'],
     ],
     [
+      // onedr0p/home-ops: actions-runner-controller's values name the Secret to read.
+      'a key ending in Secret whose value is an object name names that Secret',
+      {
+        'hr.yaml':
+          'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: runner\nspec:\n  values:\n    githubConfigSecret: home-ops-runner-secret\n    clientSecret: Xy7~kq.9pLm-2vB\n    webhookSecret: hunter2\n',
+      },
+      ['hr.yaml:8 warning secret-like-value', 'hr.yaml:9 warning secret-like-value'],
+    ],
+    [
       'ConfigMap reference names',
       { 'cm.yaml': configMap('  passwordSecretName: db\n  tokenPath: /var/run/token\n') },
       [],
