@@ -149,10 +149,27 @@ export async function diffAgainstRef(
   if (!flux) {
     return { report: compareRendered(base.value, head.value, labels, compareOptions), commit };
   }
-  // A release not rendered on either side is unknown on both: its objects are left out.
+  // A release not rendered on both sides from the same inputs (the HelmRelease, its chart
+  // source and valuesFrom objects: flux/release-inputs.ts) renders the same on both: no change,
+  // and nothing unknown. Any other release not rendered on either side is unknown on both, and
+  // its objects are left out.
+  const baseInputs = new Map(baseUnrendered.list().map((r) => [r.id, r.inputs]));
+  const same = new Set(
+    headUnrendered
+      .list()
+      .filter((r) => r.inputs !== undefined && baseInputs.get(r.id) === r.inputs)
+      .map((r) => r.id),
+  );
+  if (same.size > 0) {
+    deps.host.info(
+      `${same.size} HelmRelease${same.size === 1 ? '' : 's'} not rendered in this run, with the same HelmRelease, chart source and valuesFrom objects at ${against} as in the working tree, so what they render does not change: ${[...same].join(', ')}`,
+    );
+  }
   const unknown = new UnrenderedReleases();
-  for (const r of headUnrendered.list()) unknown.add(r);
-  for (const r of baseUnrendered.list()) unknown.add({ ...r, reason: `at ${against}: ${r.reason}` });
+  for (const r of headUnrendered.list()) if (!same.has(r.id)) unknown.add(r);
+  for (const r of baseUnrendered.list()) {
+    if (!same.has(r.id)) unknown.add({ ...r, reason: `at ${against}: ${r.reason}` });
+  }
   const ids = new Set(unknown.list().map((r) => r.id));
   const baseObjects = withoutReleases(base.value, ids);
   const headObjects = withoutReleases(head.value, ids);

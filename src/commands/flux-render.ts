@@ -189,7 +189,7 @@ function reportReleases(
   deps: CommandDeps,
   context: FluxRenderContext,
 ): void {
-  for (const { kustomization, result } of releases) {
+  for (const { kustomization, result, inputs } of releases) {
     const what = `${name}: HelmRelease ${result.release.id} (Kustomization ${kustomization})`;
     if (result.status === 'rendered') {
       const version = result.chart.version === '' ? '' : ` ${result.chart.version}`;
@@ -201,7 +201,7 @@ function reportReleases(
     // A suspended release is a choice in the repository, not a gap in this run.
     if (result.suspended === true) deps.host.info(`${what}: not rendered: ${oneLine(result.reason)}`);
     else deps.host.warning(`${what}: not rendered: ${oneLine(result.reason)}`);
-    context.unrendered?.add({ id: result.release.id, kustomization, reason: oneLine(result.reason) });
+    context.unrendered?.add({ id: result.release.id, kustomization, reason: oneLine(result.reason), inputs });
   }
 }
 

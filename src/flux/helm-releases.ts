@@ -53,6 +53,7 @@ import { mapLimit } from '../map-limit.ts';
 import type { SecretRegistry } from '../masking.ts';
 import type { Env, Exec } from '../ports.ts';
 import { kustomizationId } from './kustomization.ts';
+import { releaseInputs } from './release-inputs.ts';
 import type { RenderedKustomization } from './render.ts';
 
 export interface HelmReleasesDeps {
@@ -93,6 +94,8 @@ export interface FluxHelmRelease {
   /** `NAMESPACE/NAME` of the Kustomization that renders the HelmRelease. */
   readonly kustomization: string;
   readonly result: HelmReleaseRender;
+  /** For a release not rendered: the digest of what its rendering depends on (release-inputs.ts). */
+  readonly inputs?: string;
 }
 
 /** A not-rendered release, as collected for the diff: its objects are unknown. */
@@ -101,6 +104,8 @@ export interface UnrenderedRelease {
   readonly id: string;
   readonly kustomization: string;
   readonly reason: string;
+  /** The digest of its inputs, when they are all known (release-inputs.ts). */
+  readonly inputs?: string | undefined;
 }
 
 /** The releases a run could not render, gathered across the builds of a diff. */
@@ -278,10 +283,10 @@ export async function renderHelmReleases(
   const objects = new ObjectIndex(all.flatMap((r) => r.objects));
   return mapLimit(jobs, Math.max(1, availableParallelism()), async (job) => {
     try {
-      return {
-        kustomization: job.kustomization,
-        result: await renderOne(job.object, objects, deps, options),
-      };
+      const result = await renderOne(job.object, objects, deps, options);
+      if (result.status === 'rendered') return { kustomization: job.kustomization, result };
+      const inputs = releaseInputs(job.object, objects, deps.sourceDirs);
+      return { kustomization: job.kustomization, result, ...(inputs === undefined ? {} : { inputs }) };
     } catch (error) {
       throw withContext(`Kustomization ${job.kustomization}`, error);
     }
