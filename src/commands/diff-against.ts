@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { BuildConfig } from '../config/build.ts';
 import type { DiffConfig } from '../config/diff.ts';
 import { UserError } from '../errors.ts';
-import { UnrenderedReleases } from '../flux/helm-releases.ts';
+import { UnrenderedReleases, type UnrenderedRelease } from '../flux/helm-releases.ts';
 import { ChartCache } from '../helm/chart-source.ts';
 import { repositoryRoot, resolveRef } from '../git/resolve-ref.ts';
 import { checkoutRef, existsInTree, mapIntoTree } from '../git/worktree.ts';
@@ -21,7 +21,7 @@ import { cacheKeySources } from '../kustomize/key-cache.ts';
 import { privateRootParent } from '../private-file.ts';
 import type { CommandDeps } from './command.ts';
 import { prepareKustomize } from './kustomize-tool.ts';
-import { noteHelmReleases, withoutReleases } from './flux-helm-diff.ts';
+import { noteHelmReleases, withoutUnrendered } from './flux-helm-diff.ts';
 import { renderObjects } from './kube-run.ts';
 
 /**
@@ -153,11 +153,16 @@ export async function diffAgainstRef(
   // source and valuesFrom objects: flux/release-inputs.ts) renders the same on both: no change,
   // and nothing unknown. Any other release not rendered on either side is unknown on both, and
   // its objects are left out.
-  const baseInputs = new Map(baseUnrendered.list().map((r) => [r.id, r.inputs]));
+  const baseInputs = new Map(
+    baseUnrendered
+      .list()
+      .filter((r) => r.kind === undefined)
+      .map((r) => [r.id, r.inputs]),
+  );
   const same = new Set(
     headUnrendered
       .list()
-      .filter((r) => r.inputs !== undefined && baseInputs.get(r.id) === r.inputs)
+      .filter((r) => r.kind === undefined && r.inputs !== undefined && baseInputs.get(r.id) === r.inputs)
       .map((r) => r.id),
   );
   if (same.size > 0) {
@@ -166,14 +171,24 @@ export async function diffAgainstRef(
     );
   }
   const unknown = new UnrenderedReleases();
-  for (const r of headUnrendered.list()) if (!same.has(r.id)) unknown.add(r);
+  const isSame = (r: UnrenderedRelease): boolean => r.kind === undefined && same.has(r.id);
+  for (const r of headUnrendered.list()) if (!isSame(r)) unknown.add(r);
   for (const r of baseUnrendered.list()) {
-    if (!same.has(r.id)) unknown.add({ ...r, reason: `at ${against}: ${r.reason}` });
+    if (!isSame(r)) unknown.add({ ...r, reason: `at ${against}: ${r.reason}` });
   }
-  const ids = new Set(unknown.list().map((r) => r.id));
-  const baseObjects = withoutReleases(base.value, ids);
-  const headObjects = withoutReleases(head.value, ids);
+  const baseObjects = withoutUnrendered(base.value, unknown.list());
+  const headObjects = withoutUnrendered(head.value, unknown.list());
   const compared = compareRendered(baseObjects, headObjects, labels, compareOptions);
-  const report = noteHelmReleases(compared, [...baseObjects, ...headObjects], unknown.list());
+  // A release of a Kustomization not rendered on one side is covered by that Kustomization's entry.
+  const unknownKustomizations = new Set(
+    unknown
+      .list()
+      .filter((r) => r.kind !== undefined)
+      .map((r) => r.id),
+  );
+  const reported = unknown
+    .list()
+    .filter((r) => r.kind !== undefined || !unknownKustomizations.has(r.kustomization));
+  const report = noteHelmReleases(compared, [...baseObjects, ...headObjects], reported);
   return { report, commit };
 }

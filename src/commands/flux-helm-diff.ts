@@ -17,18 +17,36 @@ import type { KubeClient, KubeObject } from '../kube/client.ts';
 import { joinReasons, type DiffReport } from '../kube/diff.ts';
 import { identityKey, refOf } from '../kube/normalize.ts';
 import { mapLimit } from '../map-limit.ts';
+import { fluxOwner } from './flux-diff-groups.ts';
 
-/** `objects` without those rendered by the HelmReleases in `releases` (by `NAMESPACE/NAME`). */
-export function withoutReleases(objects: readonly KubeObject[], releases: ReadonlySet<string>): KubeObject[] {
+/**
+ * `objects` without those rendered by the HelmReleases and Kustomizations in `unrendered`
+ * (from helm-controller's and kustomize-controller's origin labels).
+ */
+export function withoutUnrendered(
+  objects: readonly KubeObject[],
+  unrendered: readonly UnrenderedRelease[],
+): KubeObject[] {
+  const releases = new Set(unrendered.filter((u) => u.kind === undefined).map((u) => u.id));
+  const kustomizations = new Set(unrendered.filter((u) => u.kind === 'Kustomization').map((u) => u.id));
+  // A HelmRelease such a Kustomization renders: what its chart renders is unknown too.
+  for (const object of objects) {
+    const owner = fluxOwner(object);
+    if (object['kind'] !== 'HelmRelease' || owner === undefined || !kustomizations.has(owner)) continue;
+    const ref = refOf(object);
+    releases.add(`${ref.namespace === '' ? 'default' : ref.namespace}/${ref.name}`);
+  }
   return objects.filter((object) => {
     const release = releaseOf(object);
-    return release === undefined || !releases.has(release);
+    if (release !== undefined && releases.has(release)) return false;
+    const owner = fluxOwner(object);
+    return owner === undefined || !kustomizations.has(owner);
   });
 }
 
 /**
  * The report with each HelmRelease-rendered object's line naming its release, and the
- * releases that were not rendered listed as unknown. (A chart can put a value from a SOPS
+ * releases and Kustomizations that were not rendered listed as unknown. (A chart can put a value from a SOPS
  * values Secret anywhere; the diff masks the run's decrypted values in every object, chart
  * objects included: kube/mask-moved.ts and redactDiffReport.)
  */
@@ -49,7 +67,7 @@ export function noteHelmReleases(
       : { ...entry, reason: joinReasons(entry.reason, `from HelmRelease ${release}`) };
   });
   const notRendered = unrendered.map((r) => ({
-    name: `HelmRelease ${r.id}`,
+    name: `${r.kind ?? 'HelmRelease'} ${r.id}`,
     reason: `not rendered: ${r.reason}; the objects it renders are unknown`,
   }));
   return { ...report, objects: entries, ...(notRendered.length === 0 ? {} : { unrendered: notRendered }) };

@@ -112,6 +112,11 @@ export async function loadSubstituteObjects(
   return objects;
 }
 
+/** Whether `--flux-kustomization` (empty: all) names the Kustomization `id` (`name` alone also matches). */
+function isWanted(id: string, name: string, wanted: readonly string[]): boolean {
+  return wanted.length === 0 || wanted.some((w) => (w.includes('/') ? w === id : w === name));
+}
+
 function selected(
   rendered: readonly RenderedKustomization[],
   wanted: readonly string[],
@@ -119,7 +124,7 @@ function selected(
 ): readonly RenderedKustomization[] {
   if (wanted.length === 0) return rendered;
   const matches = (r: RenderedKustomization, name: string): boolean =>
-    name.includes('/') ? kustomizationId(r.kustomization) === name : r.kustomization.name === name;
+    isWanted(kustomizationId(r.kustomization), r.kustomization.name, [name]);
   for (const name of wanted) {
     if (!rendered.some((r) => matches(r, name))) {
       throw new UserError(
@@ -258,8 +263,19 @@ export async function renderFlux(
       } catch (error) {
         throw withContext(`building ${name} (Flux mode)`, error);
       }
-      for (const finding of discovery.findings) deps.host.warning(`${name}: ${finding.message}`);
+      for (const finding of discovery.findings) {
+        // The other findings' messages name their Kustomizations themselves.
+        const who = finding.kind === 'not-rendered' ? `Kustomization ${finding.kustomization}: ` : '';
+        deps.host.warning(`${name}: ${who}${finding.message}`);
+      }
       const chosen = selected(discovery.rendered, config.fluxKustomizations, name);
+      // A Kustomization that could not be rendered (its source is not in the repository):
+      // what it applies is unknown, never "no change".
+      for (const { kustomization, reason } of discovery.notRendered) {
+        const id = kustomizationId(kustomization);
+        if (!isWanted(id, kustomization.name, config.fluxKustomizations)) continue;
+        context.unrendered?.add({ kind: 'Kustomization', id, kustomization: id, reason: oneLine(reason) });
+      }
       let releases;
       try {
         releases = await renderHelmReleases(

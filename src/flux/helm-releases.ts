@@ -98,9 +98,15 @@ export interface FluxHelmRelease {
   readonly inputs?: string;
 }
 
-/** A not-rendered release, as collected for the diff: its objects are unknown. */
+/**
+ * A not-rendered release, as collected for the diff: its objects are unknown. A Flux
+ * Kustomization that was not rendered (its source is not in the repository) is collected the
+ * same way, with `kind: 'Kustomization'`.
+ */
 export interface UnrenderedRelease {
-  /** `NAMESPACE/NAME` of the HelmRelease. */
+  /** Absent for a HelmRelease. */
+  readonly kind?: 'Kustomization';
+  /** `NAMESPACE/NAME` of the HelmRelease (or Kustomization). */
   readonly id: string;
   readonly kustomization: string;
   readonly reason: string;
@@ -108,12 +114,13 @@ export interface UnrenderedRelease {
   readonly inputs?: string | undefined;
 }
 
-/** The releases a run could not render, gathered across the builds of a diff. */
+/** The releases (and Kustomizations) a run could not render, gathered across the builds of a diff. */
 export class UnrenderedReleases {
   readonly #byId = new Map<string, UnrenderedRelease>();
 
   add(release: UnrenderedRelease): void {
-    if (!this.#byId.has(release.id)) this.#byId.set(release.id, release);
+    const key = `${release.kind ?? 'HelmRelease'} ${release.id}`;
+    if (!this.#byId.has(key)) this.#byId.set(key, release);
   }
 
   list(): UnrenderedRelease[] {

@@ -26,6 +26,7 @@ import { requireComponent } from '../env/state.ts';
 import { commandDeps } from '../support/command-deps.ts';
 import { helmBinary } from '../support/helm.ts';
 import {
+  appsKustomization,
   CANARY,
   CANARY_AFTER,
   commit,
@@ -318,5 +319,41 @@ test('build --flux with api-versions renders what a chart gates on the capabilit
   assert.ok(
     (await kinds({ 'api-versions': 'monitoring.coreos.com/v1/ServiceMonitor' })).includes('ServiceMonitor'),
     'the capability given: the ServiceMonitor renders',
+  );
+});
+
+test('diff --flux --against: a Kustomization whose source is not in the repository is unknown, its objects neither deleted nor unchanged', async () => {
+  const dir = await fluxHelmRepo({ key, chartRepo });
+  // The apps Kustomization now reads an OCI artifact (built from this repository elsewhere,
+  // say): what it applies cannot be known from here. It said "0 unknown" before.
+  await commit(
+    dir,
+    {
+      'clusters/main/apps.yaml': appsKustomization().replace(
+        'kind: GitRepository\n    name: flux-system',
+        'kind: OCIRepository\n    name: apps-artifact',
+      ),
+    },
+    'apps from an OCI artifact',
+  );
+  const result = await runDiff(dir, { against: 'HEAD~1' });
+  assert.deepEqual(
+    result.report.unrendered?.map((u) => `${u.name}: ${u.reason}`),
+    [
+      'Kustomization flux-system/apps: not rendered: source OCIRepository flux-system/apps-artifact is not in this repository; the objects it renders are unknown',
+    ],
+  );
+  assert.deepEqual(
+    result.report.objects
+      .filter((o) => o.ref.namespace === 'apps' || o.ref.name === 'apps')
+      .map((o) => `${o.ref.kind}/${o.ref.name} ${o.class}`),
+    // The Kustomization object itself changed (flux-system renders it); what apps rendered
+    // at HEAD~1, its chart's objects included, is left out rather than shown as deleted.
+    ['Kustomization/apps configured'],
+  );
+  assert.equal(result.code, 1, result.stdout);
+  assert.match(
+    result.host.logs.join('\n'),
+    /warning: .*Kustomization flux-system\/apps: not rendered: source OCIRepository flux-system\/apps-artifact is not in this repository/,
   );
 });

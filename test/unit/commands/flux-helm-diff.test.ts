@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import {
   noteHelmReleases,
   withFluxApplySets,
-  withoutReleases,
+  withoutUnrendered,
 } from '../../../src/commands/flux-helm-diff.ts';
 import { renderDiffComment, renderDiffSummary } from '../../../src/github/diff-report.ts';
 import { applySetId } from '../../../src/kube/applyset.ts';
@@ -35,12 +35,37 @@ const deployment = object('Deployment', 'demo', 'apps/demo');
 const other = object('ConfigMap', 'other-config', 'apps/other');
 const plain = object('ConfigMap', 'settings');
 
-describe('withoutReleases', () => {
+describe('withoutUnrendered', () => {
+  const unrendered = (id: string, kind?: 'Kustomization') => ({
+    ...(kind === undefined ? {} : { kind }),
+    id,
+    kustomization: 'flux-system/apps',
+    reason: 'r',
+  });
   it('drops exactly the objects of the named releases', () => {
-    assert.deepEqual(withoutReleases([deployment, other, plain], new Set(['apps/other'])), [
+    assert.deepEqual(withoutUnrendered([deployment, other, plain], [unrendered('apps/other')]), [
       deployment,
       plain,
     ]);
+  });
+  it("drops the objects of a Kustomization not rendered, by kustomize-controller's labels", () => {
+    assert.deepEqual(
+      withoutUnrendered([deployment, other, plain], [unrendered('flux-system/apps', 'Kustomization')]),
+      [deployment, other],
+    );
+  });
+  it('drops the chart objects of a HelmRelease such a Kustomization renders', () => {
+    const release = { ...object('HelmRelease', 'demo'), apiVersion: 'helm.toolkit.fluxcd.io/v2' };
+    assert.deepEqual(
+      withoutUnrendered([release, deployment, other], [unrendered('flux-system/apps', 'Kustomization')]),
+      [other],
+    );
+  });
+  it('a HelmRelease and a Kustomization of the same name are told apart', () => {
+    assert.deepEqual(
+      withoutUnrendered([deployment, other, plain], [unrendered('apps/demo', 'Kustomization')]),
+      [deployment, other, plain],
+    );
   });
 });
 
