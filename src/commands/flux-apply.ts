@@ -17,6 +17,7 @@
  * carry helm's ownership metadata, so helm-controller adopts them when it installs.
  */
 import type { ApplyConfig } from '../config/apply.ts';
+import { UnrenderedReleases } from '../flux/helm-releases.ts';
 import { UserError, withContext } from '../errors.ts';
 import {
   applyInOrder,
@@ -95,8 +96,15 @@ export async function applyFlux(config: ApplyConfig, deps: CommandDeps): Promise
   const client = await deps.kubeClient(config.kube);
   try {
     const cluster = await readClusterCapabilities(client);
+    // Kustomizations that cannot be rendered (a source not in the repository) are listed in
+    // the summary, as releases that cannot be: nothing of theirs is applied.
+    const notRendered = new UnrenderedReleases();
     const rendered = await host.group('build', async () =>
-      renderFlux(build, deps, { ...(await createFluxContext(build, deps)), cluster }),
+      renderFlux(build, deps, {
+        ...(await createFluxContext(build, deps)),
+        cluster,
+        unrendered: notRendered,
+      }),
     );
     for (const r of rendered) {
       for (const value of secretValues(r.objects)) deps.secrets.add(value);
@@ -142,7 +150,11 @@ export async function applyFlux(config: ApplyConfig, deps: CommandDeps): Promise
           : [`not rendered   HelmRelease ${result.release.id}: ${result.reason}`],
       ),
     );
-    const summary = [renderOutcomes(outcomes), ...unrendered].join('\n');
+    const kustomizations = notRendered
+      .list()
+      .filter((u) => u.kind === 'Kustomization')
+      .map((u) => `not rendered   Kustomization ${u.id}: ${u.reason}`);
+    const summary = [renderOutcomes(outcomes), ...kustomizations, ...unrendered].join('\n');
     host.writeStdout(`${summary}\n`);
     const failed = outcomes.filter((o) => o.status === 'failed' || o.status === 'not-attempted');
     if (failed.length > 0) {

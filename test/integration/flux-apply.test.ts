@@ -99,12 +99,17 @@ describe('apply --flux against the apiserver', () => {
     await mkdir(path.join(repo, '.git'));
     await write({
       'clusters/dev/kustomization.yaml':
-        'resources:\n  - infra.yaml\n  - apps.yaml\n  - broken.yaml\n  - late.yaml\n',
+        'resources:\n  - infra.yaml\n  - apps.yaml\n  - broken.yaml\n  - late.yaml\n  - elsewhere.yaml\n',
       'clusters/dev/infra.yaml': ks('infra', 'infra'),
       // apps needs the namespace infra makes: only dependsOn order lets it apply.
       'clusters/dev/apps.yaml': ks('apps', 'apps', '  dependsOn:\n    - name: infra\n'),
       'clusters/dev/broken.yaml': ks('broken', 'broken'),
       'clusters/dev/late.yaml': ks('late', 'late', '  dependsOn:\n    - name: broken\n'),
+      // Its source is an OCI artifact this repository does not hold: listed, never silent.
+      'clusters/dev/elsewhere.yaml': ks('elsewhere', 'apps').replace(
+        'kind: GitRepository\n    name: flux-system',
+        'kind: OCIRepository\n    name: artifact',
+      ),
       'infra/kustomization.yaml': 'resources:\n  - ns.yaml\n',
       'infra/ns.yaml': `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${NS}\n`,
       'apps/kustomization.yaml': 'resources:\n  - one.yaml\n  - two.yaml\n',
@@ -132,9 +137,13 @@ describe('apply --flux against the apiserver', () => {
       result.stdout,
       /^not attempted\s+flux-system\/late: its dependency flux-system\/broken failed$/m,
     );
+    assert.match(
+      result.stdout,
+      /^not rendered\s+Kustomization flux-system\/elsewhere: source OCIRepository flux-system\/artifact is not in this repository$/m,
+    );
     // The cluster has no Flux: the Kustomization objects themselves are left out, and said so.
     assert.match(result.stdout, /^applied\s+flux-system\/flux-system$/m);
-    assert.match(result.logs, /4 Flux Kustomization object\(s\) not applied: the cluster does not serve/);
+    assert.match(result.logs, /5 Flux Kustomization object\(s\) not applied: the cluster does not serve/);
     assert.match(
       result.logs,
       /3 of 5 Kustomizations applied; flux-system\/broken failed, flux-system\/late not-attempted|3 of 5 Kustomizations applied/,
