@@ -288,8 +288,16 @@ function fromRelease(objects: readonly Obj[], name: string): Obj[] {
     });
 }
 
-function releaseLine(stdout: string, name: string): string {
-  return stdout.split('\n').find((line) => line.startsWith(`HelmRelease apps/${name} `)) ?? '';
+/**
+ * Why the working tree's build did not render a release, from its warning. (Diffed against
+ * HEAD itself, the release has the same inputs on both sides, so the diff does not list it.)
+ */
+function notRenderedReason(logs: string, name: string): string {
+  const line =
+    logs
+      .split('\n')
+      .find((l) => l.includes(`HelmRelease apps/${name} (Kustomization`) && !l.includes(' at HEAD: ')) ?? '';
+  return /\): not rendered: (.*)$/.exec(line)?.[1] ?? '';
 }
 
 test('private OCI sources: dockerconfigjson and basic-auth secretRefs with a certSecretRef render as helm template does', async () => {
@@ -386,10 +394,15 @@ test('private OCI sources without credentials, without the CA, or without the ke
     const calls: HelmCall[] = [];
     const result = await runDiff(dir, c.extra, calls);
     for (const name of ['from-ref', 'from-repo']) {
-      const line = releaseLine(result.stdout, name);
-      const reason = /\(not rendered: (.*)\)$/.exec(line)?.[1] ?? '';
-      assert.match(reason, c.reason, `${c.name}: ${line}\n${result.stdout}`);
+      assert.match(notRenderedReason(result.logs, name), c.reason, `${c.name}: ${result.logs}`);
     }
+    // Diffed against HEAD: the same inputs on both sides, so not unknown, and said so.
+    assert.doesNotMatch(result.stdout, /^HelmRelease apps\/from-/m, c.name);
+    assert.match(
+      result.logs,
+      /2 HelmReleases not rendered in this run, with the same HelmRelease, chart source and valuesFrom objects at HEAD/,
+      c.name,
+    );
     assert.ok(!result.stdout.includes(info('auth-password')), c.name);
     // Credentials are written for helm only when the registry may be reached with them.
     const pulls = calls.filter((call) => call.args[0] === 'pull');
