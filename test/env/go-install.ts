@@ -4,8 +4,10 @@
  * so a later run skips it in milliseconds; the module and build caches live next to the
  * tools, so a changed pin rebuilds only what changed.
  *
- * Go builds run one at a time: the CI machine has two cores, and two concurrent builds of
- * large modules take longer together than one after the other and can exhaust memory.
+ * Two Go builds run at a time (`KSD_GO_BUILDS`, default 2), in the order they were queued:
+ * one build leaves a core idle while it links and while it waits on packages that depend on
+ * each other (a cold install measured 1,690 s of CPU in 1,102 s on two cores, one build at a
+ * time), and the tests that need no build yet run beside them.
  */
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -74,13 +76,20 @@ export interface GoBuildSpec {
   readonly ldflags?: string;
 }
 
-let queue: Promise<unknown> = Promise.resolve();
+const BUILD_SLOTS = Math.max(1, Number(process.env['KSD_GO_BUILDS'] ?? '2') || 2);
+let running = 0;
+const waiting: (() => void)[] = [];
 
-/** Runs `task` after every Go build queued before it has finished, whether or not they failed. */
-function serialized<T>(task: () => Promise<T>): Promise<T> {
-  const result = queue.then(task, task);
-  queue = result.catch(() => undefined);
-  return result;
+/** Runs `task` when fewer than BUILD_SLOTS Go builds run, first come first served. */
+async function inBuildSlot<T>(task: () => Promise<T>): Promise<T> {
+  if (running >= BUILD_SLOTS) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await task();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
 }
 
 /**
@@ -198,7 +207,7 @@ export async function goInstall(spec: GoInstallSpec): Promise<void> {
       return;
     }
   }
-  await serialized(async () => {
+  await inBuildSlot(async () => {
     const t0 = Date.now();
     envLog(`${spec.name}: go install ${key} (${spec.binaries.join(', ')})...`);
     mkdirSync(path.join(cacheRoot, 'tools'), { recursive: true });
@@ -251,7 +260,7 @@ export function moduleDigest(spec: GoBuildSpec): string {
 export async function goBuild(spec: GoBuildSpec): Promise<void> {
   const key = moduleDigest(spec);
   if (readStamp(spec.name) === key && allPresent(spec.binaries)) return;
-  await serialized(async () => {
+  await inBuildSlot(async () => {
     const t0 = Date.now();
     envLog(
       `${spec.name}: go build ${path.relative(cacheRoot, spec.moduleDir) || spec.moduleDir} (${spec.binaries.join(', ')}); the first build takes a while...`,
@@ -285,7 +294,7 @@ export async function goBuild(spec: GoBuildSpec): Promise<void> {
 export async function goBuildFromSource(spec: GoSourceBuildSpec): Promise<void> {
   const key = `${spec.module}@${spec.version} ${spec.ldflags ?? ''}`.trim();
   if (readStamp(spec.name) === key && allPresent(spec.binaries)) return;
-  await serialized(async () => {
+  await inBuildSlot(async () => {
     const t0 = Date.now();
     const id = `${spec.module}@${spec.version}`;
     envLog(

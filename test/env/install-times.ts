@@ -1,7 +1,8 @@
 /**
  * Measures what a first run on a fresh machine pays to install the test environment:
  * `KSD_CACHE_DIR=<empty folder> node test/env/install-times.ts` installs every component in
- * the order global setup builds them (one Go build at a time) and prints, per component, the
+ * the order global setup builds them, one component at a time (global setup runs two Go builds
+ * at a time), and prints, per component, the
  * wall time and the CPU time of the processes it ran (Go, pip, npm), then the totals.
  * CPU time is what a shared machine barely disturbs; on an idle machine a Go build's wall time
  * is about its CPU time divided by the cores (docs/test-environment.md has the results).

@@ -45,7 +45,7 @@ export const cliTools: Component = {
   name: 'cli-tools',
   async install(): Promise<void> {
     // Queued together, so the three builds run back to back ahead of the slower components'
-    // (goInstall runs one Go build at a time, in the order asked); a failure names its tool.
+    // (goInstall runs two Go builds at a time, in the order asked); a failure names its tool.
     await Promise.all(tools.map((tool) => goInstall(tool)));
   },
 };

@@ -22,7 +22,7 @@ import { oidc } from './oidc.ts';
 import { vault } from './vault.ts';
 
 /**
- * Global setup installs them all at once, and Go builds run one at a time in this order: the
+ * Global setup installs them all at once, and Go builds take their two slots in this order: the
  * tools most tests need first (sops, kustomize), the control plane next (the slow end-to-end
  * tests need it), Vault last (its tests are few and quick).
  */
