@@ -7,7 +7,7 @@ const __filename = __ksdFileURLToPath(import.meta.url);
 const __dirname = __ksdDirname(__filename);
 import {
   readStreamBounded
-} from "./chunks/chunk-ER2H63QJ.js";
+} from "./chunks/chunk-NUSM734W.js";
 import {
   EXIT_ERROR,
   commands,
@@ -18,13 +18,14 @@ import {
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-2NMJCULF.js";
+} from "./chunks/chunk-LQG4XAB2.js";
 import "./chunks/chunk-4IZBWTPB.js";
 import "./chunks/chunk-2P46L3DV.js";
 import "./chunks/chunk-TMWNBOC7.js";
+import "./chunks/chunk-RQJPFRTZ.js";
 import "./chunks/chunk-XUYS57RK.js";
 import "./chunks/chunk-XT4FYU66.js";
-import "./chunks/chunk-YWAU23D6.js";
+import "./chunks/chunk-CBTA76ZA.js";
 import "./chunks/chunk-KWHHRL7C.js";
 import "./chunks/chunk-3MPY26GB.js";
 import "./chunks/chunk-6PYYST35.js";

@@ -21,7 +21,7 @@ import {
   reportError,
   repositoryPaths,
   run
-} from "./chunks/chunk-2NMJCULF.js";
+} from "./chunks/chunk-LQG4XAB2.js";
 import {
   basicCredential,
   gitAuthEnv,
@@ -29,9 +29,10 @@ import {
 } from "./chunks/chunk-4IZBWTPB.js";
 import "./chunks/chunk-2P46L3DV.js";
 import "./chunks/chunk-TMWNBOC7.js";
+import "./chunks/chunk-RQJPFRTZ.js";
 import "./chunks/chunk-XUYS57RK.js";
 import "./chunks/chunk-XT4FYU66.js";
-import "./chunks/chunk-YWAU23D6.js";
+import "./chunks/chunk-CBTA76ZA.js";
 import "./chunks/chunk-KWHHRL7C.js";
 import "./chunks/chunk-3MPY26GB.js";
 import "./chunks/chunk-6PYYST35.js";
@@ -297,7 +298,7 @@ function createGithubReporter(host, options) {
   const reporters = {
     // The diff's rendering (kube/diff.ts) loads only when a diff is reported.
     diff: (result) => host.group("report", async () => {
-      const { publishDiff } = await import("./chunks/publish-diff-Z47W7K55.js");
+      const { publishDiff } = await import("./chunks/publish-diff-3FLOBBTV.js");
       await publishDiff(host, result, options);
     }),
     apply: (result) => {
