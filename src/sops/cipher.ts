@@ -2,7 +2,19 @@
  * Values encrypted as `ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]`: AES-256-GCM with a 32-byte
  * IV, the key path as additional data, and the Go type written beside the ciphertext.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+
+/**
+ * A file's data key: its bytes, or a KeyObject made from them once per file. node:crypto
+ * imports a byte key anew for every cipher it creates; a KeyObject skips that, which makes
+ * each value's AES-GCM about 3 µs instead of 13 µs (bench/decrypt, 2026-12-04).
+ */
+export type DataKey = Uint8Array | KeyObject;
+
+/** The KeyObject for a file's data key (a copy: wiping `dataKey` afterwards is still right). */
+export function dataKeyObject(dataKey: Uint8Array): KeyObject {
+  return createSecretKey(dataKey);
+}
 import { SopsFormatError, UserError } from '../errors.ts';
 import { formatFloatF, parseGoBool, parseGoFloat, parseGoInt } from './go-number.ts';
 import { formatGoTime } from './go-time.ts';
@@ -56,7 +68,7 @@ export function parseEncryptedValue(value: string): EncryptedValue {
 }
 
 /** AES-256-GCM open; throws DECRYPT_FAILED when the tag does not verify. */
-export function openValue(encrypted: EncryptedValue, dataKey: Uint8Array, aad: string): Buffer {
+export function openValue(encrypted: EncryptedValue, dataKey: DataKey, aad: string): Buffer {
   try {
     const decipher = createDecipheriv('aes-256-gcm', dataKey, encrypted.iv);
     decipher.setAAD(Buffer.from(aad, 'utf8'));
@@ -75,7 +87,7 @@ export function openValue(encrypted: EncryptedValue, dataKey: Uint8Array, aad: s
  * Decrypts one value and gives it back with its Go type, the way sops's `Cipher.Decrypt`
  * does. The empty string is never encrypted, so it decrypts to itself.
  */
-export function decryptValue(value: string, dataKey: Uint8Array, aad: string): TreeValue {
+export function decryptValue(value: string, dataKey: DataKey, aad: string): TreeValue {
   if (value === '') return { kind: 'str', value: '' };
   const encrypted = parseEncryptedValue(value);
   const plain = openValue(encrypted, dataKey, aad);
@@ -152,7 +164,7 @@ function plaintextOf(value: TreeValue): { type: string; bytes: Buffer } {
  */
 export function encryptValue(
   value: TreeValue,
-  dataKey: Uint8Array,
+  dataKey: DataKey,
   aad: string,
   iv: Uint8Array = randomBytes(32),
 ): string {

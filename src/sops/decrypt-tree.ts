@@ -4,7 +4,7 @@
  * handed to `mask` the moment it exists.
  */
 import { UserError, withContext } from '../errors.ts';
-import { decryptValue } from './cipher.ts';
+import { decryptValue, type DataKey } from './cipher.ts';
 import { bomHint, describePath } from './describe-path.ts';
 import { MacHasher } from './mac.ts';
 import type { Metadata } from './metadata.ts';
@@ -14,7 +14,7 @@ import { aadForPath, mapLeaves } from './walk.ts';
 
 interface WalkContext {
   readonly metadata: Metadata;
-  readonly dataKey: Uint8Array;
+  readonly dataKey: DataKey;
   readonly mac: MacHasher;
   readonly mask: (value: string) => void;
 }
@@ -88,7 +88,7 @@ function decryptLeaf(
 export function decryptBranches(
   branches: readonly Branch[],
   metadata: Metadata,
-  dataKey: Uint8Array,
+  dataKey: DataKey,
   mask: (value: string) => void = () => undefined,
 ): { branches: Branch[]; mac: string } {
   const ctx: WalkContext = { metadata, dataKey, mac: new MacHasher(metadata.macOnlyEncrypted), mask };

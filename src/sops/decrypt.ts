@@ -3,6 +3,7 @@
  * hashing it, verify the MAC, emit. Nothing is returned unless every step succeeded, so a
  * caller can never print partial plaintext.
  */
+import { dataKeyObject } from './cipher.ts';
 import { UserError } from '../errors.ts';
 import type { KeySource } from '../keys/key-source.ts';
 import { recoverDataKey } from './data-key.ts';
@@ -61,7 +62,9 @@ export async function decryptText(
   const dataKey = await recoverDataKey(metadata, options.keySources, {
     ...(options.decryptionOrder === undefined ? {} : { decryptionOrder: options.decryptionOrder }),
   });
-  const { branches, mac } = decryptBranches(loaded.branches, metadata, dataKey, options.mask);
-  if (options.ignoreMac !== true) verifyMac(metadata, mac, dataKey);
+  // One key object for every value and the MAC of the file.
+  const key = dataKeyObject(dataKey);
+  const { branches, mac } = decryptBranches(loaded.branches, metadata, key, options.mask);
+  if (options.ignoreMac !== true) verifyMac(metadata, mac, key);
   return { branches, metadata };
 }

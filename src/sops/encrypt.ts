@@ -2,7 +2,7 @@
  * Tree encryption as sops does it (`Tree.Encrypt`), with the MAC: the core of `encrypt`
  * (encrypt-file.ts), and what tests and the benchmark use to build files with known plaintext.
  */
-import { encryptValue } from './cipher.ts';
+import { dataKeyObject, encryptValue } from './cipher.ts';
 import { formatGoTime } from './go-time.ts';
 import { MacHasher } from './mac.ts';
 import type { Selection } from './metadata.ts';
@@ -23,16 +23,17 @@ export function encryptBranches(
   dataKey: Uint8Array,
 ): { branches: Branch[]; mac: string } {
   const hasher = new MacHasher(settings.macOnlyEncrypted);
+  const key = dataKeyObject(dataKey);
   const out = mapLeaves(branches, (leaf, path, comments) => {
     const encrypted = shouldBeEncrypted(settings.selection, path, comments, leaf.kind === 'comment');
     if (!settings.macOnlyEncrypted || encrypted) hasher.add(leaf);
     if (!encrypted) return leaf;
-    const value = encryptValue(leaf, dataKey, aadForPath(path));
+    const value = encryptValue(leaf, key, aadForPath(path));
     return leaf.kind === 'comment' ? { kind: 'comment', text: value } : { kind: 'str', value };
   });
   const mac = encryptValue(
     { kind: 'str', value: hasher.digest() },
-    dataKey,
+    key,
     formatGoTime(settings.lastModified, 'seconds'),
   );
   return { branches: out, mac };

@@ -4,7 +4,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { UserError } from '../errors.ts';
-import { decryptValue } from './cipher.ts';
+import { decryptValue, type DataKey } from './cipher.ts';
 import { formatFloatF } from './go-number.ts';
 import { formatGoTime } from './go-time.ts';
 import type { Metadata } from './metadata.ts';
@@ -61,7 +61,7 @@ export class MacHasher {
  * Compares the computed MAC with the one stored in the file. Throws MAC_MISMATCH, with a
  * message that says what it means and how to fix it; never prints either MAC in full.
  */
-export function verifyMac(metadata: Metadata, computed: string, dataKey: Uint8Array): void {
+export function verifyMac(metadata: Metadata, computed: string, dataKey: DataKey): void {
   const aad = formatGoTime(metadata.lastModified, 'seconds');
   let stored: TreeValue;
   try {

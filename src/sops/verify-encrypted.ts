@@ -4,6 +4,7 @@
  * and the values compared with the plaintext tree. A mismatch means the file would not give
  * back what was encrypted, so nothing is written and no original is replaced.
  */
+import { dataKeyObject } from './cipher.ts';
 import { UserError } from '../errors.ts';
 import { decryptBranches } from './decrypt-tree.ts';
 import { storeFor } from './formats.ts';
@@ -93,8 +94,9 @@ export function verifyEncrypted(
     throw new UserError('DECRYPT_FAILED', 'the encrypted output has no sops metadata when read back');
   }
   const metadata = parseMetadata(loaded.metadata);
-  const { branches, mac } = decryptBranches(loaded.branches, metadata, dataKey);
-  verifyMac(metadata, mac, dataKey);
+  const key = dataKeyObject(dataKey);
+  const { branches, mac } = decryptBranches(loaded.branches, metadata, key);
+  verifyMac(metadata, mac, key);
   // Only YAML keeps every document; the other stores write the first one, as sops does. JSON
   // (and the binary envelope) cannot hold comments.
   const kept = format === 'yaml' ? plain : plain.slice(0, 1);
