@@ -28,3 +28,14 @@ export async function findOnPath(name: string, env: Env): Promise<string | undef
   }
   return undefined;
 }
+
+/**
+ * An explicitly named tool (`kustomize-path`, `helm-path`) as an absolute path: a path is taken
+ * from the working directory (the tools run in staging folders, where a relative path would
+ * name nothing), and a bare name is looked up on PATH, as a shell would. Undefined when there
+ * is no executable file there.
+ */
+export async function resolveExplicitTool(explicit: string, env: Env): Promise<string | undefined> {
+  const file = explicit.includes('/') ? path.resolve(explicit) : await findOnPath(explicit, env);
+  return file !== undefined && (await isExecutable(file)) ? file : undefined;
+}

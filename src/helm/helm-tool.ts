@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { UserError } from '../errors.ts';
-import { findOnPath, isExecutable } from '../executable.ts';
+import { findOnPath, resolveExplicitTool } from '../executable.ts';
 import type { Env, Exec } from '../ports.ts';
 
 export interface HelmTool {
@@ -31,10 +31,11 @@ export async function resolveHelm(
   explicit: string | undefined,
   deps: { readonly exec: Exec; readonly env: Env },
 ): Promise<HelmTool> {
-  let command = explicit;
-  if (command !== undefined) {
-    if (!(await isExecutable(command))) {
-      throw new UserError('FILE_NOT_FOUND', `helm-path ${command} is not an executable file`);
+  let command: string | undefined;
+  if (explicit !== undefined) {
+    command = await resolveExplicitTool(explicit, deps.env);
+    if (command === undefined) {
+      throw new UserError('FILE_NOT_FOUND', `helm-path ${explicit} is not an executable file`);
     }
   } else {
     command = await findOnPath('helm', deps.env);

@@ -6,7 +6,7 @@
  */
 import { parseAllDocuments, parseDocument, type Document } from 'yaml';
 import { UserError } from '../errors.ts';
-import { findOnPath, isExecutable } from '../executable.ts';
+import { findOnPath, resolveExplicitTool } from '../executable.ts';
 import type { Exec } from '../ports.ts';
 import type { Host } from '../ports.ts';
 import type { KeySource } from '../keys/key-source.ts';
@@ -106,11 +106,12 @@ export async function resolveKustomize(
   deps: { readonly exec: Exec; readonly env: Readonly<Record<string, string | undefined>> },
 ): Promise<KustomizeTool> {
   if (explicit !== undefined) {
-    if (!(await isExecutable(explicit))) {
+    const command = await resolveExplicitTool(explicit, deps.env);
+    if (command === undefined) {
       throw new UserError('FILE_NOT_FOUND', `kustomize-path ${explicit} is not an executable file`);
     }
-    const version = await versionOf(deps.exec, explicit, ['version']);
-    return { command: explicit, prefix: ['build'], description: `kustomize ${version} (${explicit})` };
+    const version = await versionOf(deps.exec, command, ['version']);
+    return { command, prefix: ['build'], description: `kustomize ${version} (${command})` };
   }
   const kustomize = await findOnPath('kustomize', deps.env);
   if (kustomize !== undefined) {
