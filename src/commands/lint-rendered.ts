@@ -172,6 +172,9 @@ async function checkRoot(
         root,
         originAnnotations: true,
         remotePolicy: NO_REMOTES,
+        // As Flux builds: a root may list files beside it (`../../base/app/ks.yaml`), which
+        // kustomize's default refuses. The graph walk still keeps every file in the repository.
+        loadRestrictor: 'LoadRestrictionsNone',
         ...(graph === undefined ? {} : { graph }),
       },
       {

@@ -62,6 +62,23 @@ before(async () => {
       'apiVersion: v1\nkind: Secret\nmetadata:\n  name: token\nstringData:\n  token: "${TOKEN}"\n',
     // Clean: SOPS only, through an overlay.
     'apps/clean/kustomization.yaml': 'resources:\n  - ../patched/db.sops.yaml\n',
+    // Outside: files beside the root, as Flux repositories write them (xunholy/k8s-gitops's
+    // overlays list ../../base/...). Flux builds with LoadRestrictionsNone; with kustomize's
+    // default this root did not build and was not checked.
+    'apps/outside/kustomization.yaml': [
+      'resources:',
+      '  - ../shared-files/settings.yaml',
+      '  - ../shared-files/token2.yaml',
+      'replacements:',
+      '  - source: {kind: ConfigMap, name: shared-settings, fieldPath: data.token}',
+      '    targets:',
+      '      - select: {kind: Secret, name: token2}',
+      '        fieldPaths: [stringData.token]',
+      '',
+    ].join('\n'),
+    'apps/shared-files/settings.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared-settings\ndata:\n  token: ${CANARY}\n`,
+    'apps/shared-files/token2.yaml':
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: token2\nstringData:\n  token: "${TOKEN}"\n',
     // Broken: does not build; a warning, and the others are still checked.
     'apps/broken/kustomization.yaml': 'resources:\n  - missing.yaml\n',
   });
@@ -93,6 +110,7 @@ test('lint --rendered flags values that reach a Secret from outside SOPS, naming
   assert.deepEqual(where, [
     `${rel}/apps/patched/db.sops.yaml: Secret db key "extra" is plaintext`,
     `${rel}/apps/replaced/token.yaml: Secret token key "token" is plaintext`,
+    `${rel}/apps/shared-files/token2.yaml: Secret token2 key "token" is plaintext`,
   ]);
   const broken = findings.find(
     (f) => f.rule === 'unchecked-file' && f.file.endsWith('apps/broken/kustomization.yaml'),
