@@ -18,7 +18,7 @@ import {
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-7ZDZJWEF.js";
+} from "./chunks/chunk-VK3TO3FR.js";
 import "./chunks/chunk-4IZBWTPB.js";
 import "./chunks/chunk-2P46L3DV.js";
 import "./chunks/chunk-TMWNBOC7.js";

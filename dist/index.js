@@ -21,7 +21,7 @@ import {
   reportError,
   repositoryPaths,
   run
-} from "./chunks/chunk-7ZDZJWEF.js";
+} from "./chunks/chunk-VK3TO3FR.js";
 import {
   basicCredential,
   gitAuthEnv,

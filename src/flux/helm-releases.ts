@@ -120,7 +120,11 @@ export class UnrenderedReleases {
 
   add(release: UnrenderedRelease): void {
     const key = `${release.kind ?? 'HelmRelease'} ${release.id}`;
-    if (!this.#byId.has(key)) this.#byId.set(key, release);
+    const existing = this.#byId.get(key);
+    if (existing === undefined) this.#byId.set(key, release);
+    // Rendered by two Kustomizations from different inputs (they would fight over it in the
+    // cluster): which one it ends up as is not known, so neither digest stands.
+    else if (existing.inputs !== release.inputs) this.#byId.set(key, { ...existing, inputs: undefined });
   }
 
   list(): UnrenderedRelease[] {

@@ -61,6 +61,28 @@ describe('UnrenderedReleases', () => {
       ['apps/a: first', 'apps/b: other'],
     );
   });
+
+  // xunholy/k8s-gitops renders one HelmRelease from two Kustomizations: a diff must not take
+  // the copy that did not change for the release (it said "does not change" while the other
+  // copy showed as configured).
+  it('a release recorded twice with different inputs keeps no digest; the same digest stays', () => {
+    const list = new UnrenderedReleases();
+    const at = (id: string, inputs: string) => ({
+      id,
+      kustomization: 'flux-system/apps',
+      reason: 'r',
+      inputs,
+    });
+    list.add(at('apps/a', 'one'));
+    list.add(at('apps/a', 'two'));
+    list.add(at('apps/b', 'same'));
+    list.add(at('apps/b', 'same'));
+    list.add({ kind: 'Kustomization', id: 'apps/a', kustomization: 'apps/a', reason: 'k' });
+    assert.deepEqual(
+      list.list().map((r) => `${r.kind ?? 'HelmRelease'} ${r.id}: ${String(r.inputs)}`),
+      ['HelmRelease apps/a: undefined', 'HelmRelease apps/b: same', 'Kustomization apps/a: undefined'],
+    );
+  });
 });
 
 describe('renderHelmReleases: what cannot be rendered is said, before any helm or network', () => {
