@@ -67,8 +67,8 @@ before(async () => {
     // default this root did not build and was not checked.
     'apps/outside/kustomization.yaml': [
       'resources:',
-      '  - ../shared-files/settings.yaml',
-      '  - ../shared-files/token2.yaml',
+      '  - ../common-files/settings.yaml',
+      '  - ../common-files/token2.yaml',
       'replacements:',
       '  - source: {kind: ConfigMap, name: shared-settings, fieldPath: data.token}',
       '    targets:',
@@ -76,8 +76,8 @@ before(async () => {
       '        fieldPaths: [stringData.token]',
       '',
     ].join('\n'),
-    'apps/shared-files/settings.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared-settings\ndata:\n  token: ${CANARY}\n`,
-    'apps/shared-files/token2.yaml':
+    'apps/common-files/settings.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared-settings\ndata:\n  token: ${CANARY}\n`,
+    'apps/common-files/token2.yaml':
       'apiVersion: v1\nkind: Secret\nmetadata:\n  name: token2\nstringData:\n  token: "${TOKEN}"\n',
     // Broken: does not build; a warning, and the others are still checked.
     'apps/broken/kustomization.yaml': 'resources:\n  - missing.yaml\n',
@@ -110,7 +110,7 @@ test('lint --rendered flags values that reach a Secret from outside SOPS, naming
   assert.deepEqual(where, [
     `${rel}/apps/patched/db.sops.yaml: Secret db key "extra" is plaintext`,
     `${rel}/apps/replaced/token.yaml: Secret token key "token" is plaintext`,
-    `${rel}/apps/shared-files/token2.yaml: Secret token2 key "token" is plaintext`,
+    `${rel}/apps/common-files/token2.yaml: Secret token2 key "token" is plaintext`,
   ]);
   const broken = findings.find(
     (f) => f.rule === 'unchecked-file' && f.file.endsWith('apps/broken/kustomization.yaml'),
