@@ -108,9 +108,9 @@ test('lint --rendered flags values that reach a Secret from outside SOPS, naming
   const where = rendered.map((f) => `${f.file}: ${f.message.replace(/ in the rendering of .*$/, '')}`).sort();
   const rel = path.relative(process.cwd(), repo).split(path.sep).join('/');
   assert.deepEqual(where, [
+    `${rel}/apps/common-files/token2.yaml: Secret token2 key "token" is plaintext`,
     `${rel}/apps/patched/db.sops.yaml: Secret db key "extra" is plaintext`,
     `${rel}/apps/replaced/token.yaml: Secret token key "token" is plaintext`,
-    `${rel}/apps/common-files/token2.yaml: Secret token2 key "token" is plaintext`,
   ]);
   const broken = findings.find(
     (f) => f.rule === 'unchecked-file' && f.file.endsWith('apps/broken/kustomization.yaml'),
