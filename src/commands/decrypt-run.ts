@@ -12,8 +12,10 @@ import { createKeySources } from '../keys/key-sources.ts';
 import { decryptText } from '../sops/decrypt.ts';
 import { extractValue } from '../sops/extract.ts';
 import { formatFromPath, storeFor } from '../sops/formats.ts';
-import { emitGoJsonValue, emitJsonValue } from '../sops/stores/json.ts';
-import { emitYamlValue } from '../sops/stores/yaml-emit.ts';
+import { emitGoJsonValue, emitJsonBranch, emitJsonValue } from '../sops/stores/json.ts';
+import { emitYamlBranches, emitYamlValue } from '../sops/stores/yaml-emit.ts';
+import { yamlIndent, type StoreIndents } from '../sops/emit-encrypted.ts';
+import { indentsFor, loadSopsConfig } from './sops-config-file.ts';
 import type { Branch, Format, TreeValue } from '../sops/tree.ts';
 import { refuseOutputOverInputs } from '../output-path.ts';
 import { replaceFile, writePrivateFile } from '../private-file.ts';
@@ -60,29 +62,39 @@ function bytesOfLeaf(value: TreeValue): Uint8Array | undefined {
  * YAML store marshals it as a document, the JSON store indents it with no trailing newline,
  * the INI store prints Go's compact JSON; dotenv (and binary) refuse, as sops does.
  */
-function emitExtractedValue(value: TreeValue, format: Format): string {
-  if (format === 'yaml') return emitYamlValue(value);
-  if (format === 'json') return emitJsonValue(value);
+function emitExtractedValue(value: TreeValue, format: Format, indents: StoreIndents): string {
+  if (format === 'yaml') return emitYamlValue(value, yamlIndent(indents.yaml));
+  if (format === 'json') return emitJsonValue(value, indents.json ?? -1);
   if (format === 'ini') return emitGoJsonValue(value);
   throw new UserError('UNSUPPORTED', `--extract of a ${value.kind} cannot be written as ${format}`, {
     hint: 'pass --output-type yaml or json',
   });
 }
 
-/** Renders decrypted branches in the output format (sops's EmitPlainFile / extract). */
+/** sops's EmitPlainFile, with the YAML and JSON stores' configured indentation. */
+function emitPlain(branches: readonly Branch[], format: Format, indents: StoreIndents): string {
+  if (format === 'yaml') return emitYamlBranches(branches, yamlIndent(indents.yaml));
+  if (format === 'json' && branches[0] !== undefined) return emitJsonBranch(branches[0], indents.json ?? -1);
+  return storeFor(format).emitPlain(branches);
+}
+
+/**
+ * Renders decrypted branches in the output format (sops's EmitPlainFile / extract), indented
+ * as the `.sops.yaml` `stores` or `--indent` say, as sops -d does.
+ */
 export function renderOutput(
   branches: readonly Branch[],
   format: Format,
   extract: DecryptConfig['extract'],
+  indents: StoreIndents = {},
 ): Uint8Array {
-  const store = storeFor(format);
   const first = branches[0] ?? { kind: 'map', items: [] };
   if (extract !== undefined) {
     const value = extractValue(first, extract);
-    if (value.kind === 'map') return Buffer.from(store.emitPlain([value]), 'utf8');
+    if (value.kind === 'map') return Buffer.from(emitPlain([value], format, indents), 'utf8');
     const raw = bytesOfLeaf(value);
     if (raw !== undefined) return raw;
-    return Buffer.from(emitExtractedValue(value, format), 'utf8');
+    return Buffer.from(emitExtractedValue(value, format, indents), 'utf8');
   }
   if (format === 'binary') {
     // Binary files may hold bytes that are not UTF-8; write them as they were.
@@ -92,10 +104,15 @@ export function renderOutput(
       if (raw !== undefined) return raw;
     }
   }
-  return Buffer.from(store.emitPlain(branches), 'utf8');
+  return Buffer.from(emitPlain(branches, format, indents), 'utf8');
 }
 
-export async function runDecrypt(config: DecryptConfig, deps: DecryptDeps): Promise<void> {
+/** Runs `decrypt`; `cwd` is where `.sops.yaml` is looked for, as sops does from its working directory. */
+export async function runDecrypt(
+  config: DecryptConfig,
+  deps: DecryptDeps,
+  cwd = process.cwd(),
+): Promise<void> {
   const name = config.file === '-' ? 'stdin' : config.file;
   try {
     // Before anything is read: the plaintext must never replace the encrypted file by accident.
@@ -115,7 +132,10 @@ export async function runDecrypt(config: DecryptConfig, deps: DecryptDeps): Prom
       mask: (value) => deps.host.setSecret(value),
       ...(config.keys.decryptionOrder === undefined ? {} : { decryptionOrder: config.keys.decryptionOrder }),
     });
-    const output = renderOutput(branches, config.outputType ?? inputFormat, config.extract);
+    // As sops -d: the config's `stores` (or --indent) shape the output, not the decryption.
+    const sopsConfig = await loadSopsConfig(config.sopsConfig, cwd);
+    const indents = indentsFor(config.indent, sopsConfig) ?? {};
+    const output = renderOutput(branches, config.outputType ?? inputFormat, config.extract, indents);
     if (config.inPlace) await replaceFile(config.file, output);
     else if (config.output === undefined) deps.host.writeStdout(output);
     else await writePrivateFile(config.output, output);

@@ -13,7 +13,7 @@ export const decryptCommand: Command<DecryptConfig> = {
   name: 'decrypt',
   summary: 'decrypt a sops file, byte-identical to sops -d',
   usage: `decrypt FILE [--input-type T] [--output-type T] [--output FILE | --in-place] [--extract '["a"]["b"]'] [--ignore-mac]
-        [--age-key-file FILE]... [--pgp-key-file FILE]... [--decryption-order age,pgp]
+        [--indent N] [--config .sops.yaml] [--age-key-file FILE]... [--pgp-key-file FILE]... [--decryption-order age,pgp]
         [--vault-allowed-addresses URL]... [--aws-allowed-accounts ID]... [--aws-allowed-keys ARN]...
         [--aws-allowed-roles ARN]...`,
   flags: decryptFlags,

@@ -17,15 +17,13 @@ import type { KeySource } from '../keys/key-source.ts';
 import type { KeyRecipient } from '../keys/master-key.ts';
 import {
   azureRecipient,
-  findSopsConfig,
   kmsRecipient,
   matchRuleForFile,
-  parseSopsConfigFile,
   type MatchedRule,
   vaultRecipient,
   type SopsConfigFile,
 } from '../sops/creation-rule.ts';
-import type { StoreIndents } from '../sops/emit-encrypted.ts';
+import { indentsFor, loadSopsConfig, type ConfigSearch } from './sops-config-file.ts';
 import { encryptFileBytes, type EncryptPlan, type WrapKey } from '../sops/encrypt-file.ts';
 import { formatFromPath } from '../sops/formats.ts';
 import type { Selection } from '../sops/metadata.ts';
@@ -46,7 +44,7 @@ export interface EncryptRunOptions {
    * current folder up without a bound: lint finds a file's config that way, and a fix must
    * follow the rule its finding named.
    */
-  readonly configSearch?: { readonly from: string; readonly root: string };
+  readonly configSearch?: ConfigSearch;
 }
 
 /** Which keys and options a file was encrypted with, for a caller's message. */
@@ -57,35 +55,6 @@ export interface EncryptedWith {
   readonly sopsConfig: string | undefined;
   /** The key flags, when they replaced the rule's keys. */
   readonly flagKeys: readonly KeyRecipient[];
-}
-
-function locateSopsConfig(
-  config: EncryptConfig,
-  cwd: string,
-  options: EncryptRunOptions,
-): string | undefined {
-  if (config.sopsConfig !== undefined) return path.resolve(cwd, config.sopsConfig);
-  if (options.configSearch === undefined) return findSopsConfig(cwd);
-  const { from, root } = options.configSearch;
-  const found = findSopsConfig(from);
-  // The nearest one is outside the repository: so is every other one above `from`.
-  return found === undefined || path.relative(root, found).startsWith('..') ? undefined : found;
-}
-
-async function loadSopsConfig(
-  config: EncryptConfig,
-  cwd: string,
-  options: EncryptRunOptions = {},
-): Promise<SopsConfigFile | undefined> {
-  const file = locateSopsConfig(config, cwd, options);
-  if (file === undefined) return undefined;
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    throw new UserError('FILE_NOT_FOUND', `cannot read the sops config ${file}`, { cause });
-  }
-  return parseSopsConfigFile(text, file);
 }
 
 /** The keys given as flags, as one group (sops `keyGroups` with command-line keys). */
@@ -114,7 +83,7 @@ export async function planEncryption(
   cwd: string,
   options: EncryptRunOptions = {},
 ): Promise<{ plan: EncryptPlan; sopsConfig: SopsConfigFile | undefined; with: EncryptedWith }> {
-  const sopsConfig = await loadSopsConfig(config, cwd, options);
+  const sopsConfig = await loadSopsConfig(config.sopsConfig, cwd, options.configSearch);
   const rule =
     sopsConfig === undefined
       ? undefined
@@ -205,12 +174,6 @@ async function readPlainInput(file: string): Promise<Uint8Array> {
   }
 }
 
-/** The output indents: `--indent` for YAML and JSON alike (sops's global flag), else the config's. */
-function indentsFor(config: EncryptConfig, sopsConfig: SopsConfigFile | undefined): StoreIndents | undefined {
-  if (config.indent === undefined) return sopsConfig?.indents;
-  return { yaml: config.indent, json: config.indent, jsonBinary: config.indent };
-}
-
 /**
  * Runs `encrypt`; `cwd` is where `.sops.yaml` is looked for (unless `options` say otherwise)
  * and FILE is relative to. Returns what the file was encrypted with.
@@ -233,7 +196,7 @@ export async function runEncrypt(
     const { plan, sopsConfig, with: encryptedWith } = planned;
     checkSupported(plan);
     const { wrap, plan: pinned } = await createWrap(config, plan, deps);
-    const indents = indentsFor(config, sopsConfig);
+    const indents = indentsFor(config.indent, sopsConfig);
     await encryptFileBytes(input, inputFormat, pinned, {
       wrap,
       outputFormat,

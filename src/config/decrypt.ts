@@ -3,7 +3,7 @@ import { UserError } from '../errors.ts';
 import { parseExtractPath, type ExtractPath } from '../sops/extract.ts';
 import { parseFormat } from '../sops/format-names.ts';
 import type { Format } from '../sops/tree.ts';
-import { optional, parseBoolean, type InputReader, type ShellOptions } from './inputs.ts';
+import { optional, parseBoolean, parseIndent, type InputReader, type ShellOptions } from './inputs.ts';
 import type { KeyConfig } from '../keys/key-config.ts';
 import { keyFlags, parseKeys } from './keys.ts';
 import type { Env } from '../ports.ts';
@@ -29,6 +29,13 @@ export interface DecryptConfig {
   /** Accept a file whose MAC does not verify. Values must still authenticate. */
   readonly ignoreMac: boolean;
   readonly keys: KeyConfig;
+  /**
+   * `--indent`: spaces per level of YAML or JSON output, over the `.sops.yaml` `stores`
+   * indents, as sops's global flag.
+   */
+  readonly indent: number | undefined;
+  /** `--config` / `SOPS_CONFIG`: the `.sops.yaml` whose `stores` shape the output (else the nearest). */
+  readonly sopsConfig: string | undefined;
 }
 
 /** CLI flags of `decrypt` (names equal the Action inputs). */
@@ -40,6 +47,8 @@ export const decryptFlags = {
   'in-place': { type: 'boolean' },
   extract: { type: 'string' },
   'ignore-mac': { type: 'boolean' },
+  indent: { type: 'string' },
+  config: { type: 'string' },
 } as const;
 
 /** Reads and validates the inputs of `decrypt`. */
@@ -85,5 +94,7 @@ export function parseDecryptConfig(read: InputReader, env: Env, shell: ShellOpti
     extract: extract === undefined ? undefined : parseExtractPath(extract),
     ignoreMac: parseBoolean(read, 'ignore-mac'),
     keys: parseKeys(read, env, shell),
+    indent: parseIndent(read),
+    sopsConfig: optional(read('config')) ?? optional(env['SOPS_CONFIG'] ?? ''),
   };
 }

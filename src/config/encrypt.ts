@@ -5,7 +5,7 @@ import type { Env } from '../ports.ts';
 import { parseFormat } from '../sops/format-names.ts';
 import type { Selection } from '../sops/metadata.ts';
 import type { Format } from '../sops/tree.ts';
-import { lines, optional, parseBoolean, type InputReader, type ShellOptions } from './inputs.ts';
+import { lines, optional, parseBoolean, parseIndent, type InputReader, type ShellOptions } from './inputs.ts';
 import { keyFlags, parseKeys } from './keys.ts';
 
 /** `encrypt FILE`: the same file as `sops -e`, by the `.sops.yaml` creation rules or flags. */
@@ -128,17 +128,6 @@ function parseThreshold(text: string): number | undefined {
   return Number(text);
 }
 
-/** `--indent`: a whole number; sops refuses below -1 (JSON) or below 0 (YAML) when it emits. */
-function parseIndent(text: string): number | undefined {
-  if (text === '') return undefined;
-  if (!/^-?\d+$/.test(text) || Number(text) < -1 || Number(text) > 64) {
-    throw new UserError('USAGE', `indent is "${text}"; expected a whole number from -1 to 64`, {
-      hint: 'spaces per level of YAML or JSON output; -1 (JSON only) indents with tabs',
-    });
-  }
-  return Number(text);
-}
-
 /** Reads and validates the inputs of `encrypt`. */
 export function parseEncryptConfig(read: InputReader, env: Env, shell: ShellOptions): EncryptConfig {
   const file = read('file').trim();
@@ -176,7 +165,7 @@ export function parseEncryptConfig(read: InputReader, env: Env, shell: ShellOpti
     command: 'encrypt',
     file,
     filenameOverride,
-    indent: parseIndent(read('indent').trim()),
+    indent: parseIndent(read),
     inputType: inputType === undefined ? undefined : parseFormat(inputType, '--input-type'),
     outputType: outputType === undefined ? undefined : parseFormat(outputType, '--output-type'),
     output,

@@ -46,3 +46,18 @@ export function parseBoolean(read: InputReader, name: string): boolean {
   if (value === 'true') return true;
   throw new UserError('USAGE', `${name} is "${value}"; expected true or false`);
 }
+
+/**
+ * `indent` (encrypt and decrypt): a whole number; sops refuses below -1 (JSON) or below 0
+ * (YAML) when it emits.
+ */
+export function parseIndent(read: InputReader): number | undefined {
+  const text = read('indent').trim();
+  if (text === '') return undefined;
+  if (!/^-?\d+$/.test(text) || Number(text) < -1 || Number(text) > 64) {
+    throw new UserError('USAGE', `indent is "${text}"; expected a whole number from -1 to 64`, {
+      hint: 'spaces per level of YAML or JSON output; -1 (JSON only) indents with tabs',
+    });
+  }
+  return Number(text);
+}

@@ -168,7 +168,7 @@ function checkReserved(branches: readonly Branch[], format: Format): void {
 }
 
 /** sops's YAML `getIndentation`: 0 (or unset) is the default 4, a negative one is refused. */
-function yamlIndent(indent: number | undefined): number {
+export function yamlIndent(indent: number | undefined): number {
   if (indent !== undefined && indent < 0)
     throw new SopsFormatError('YAML negative indentation is not accepted');
   return indent === undefined || indent === 0 ? 4 : indent;
