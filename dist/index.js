@@ -21,18 +21,18 @@ import {
   reportError,
   repositoryPaths,
   run
-} from "./chunks/chunk-VK3TO3FR.js";
+} from "./chunks/chunk-H5WYQDZB.js";
 import {
   basicCredential,
   gitAuthEnv,
   serverUrlOf
 } from "./chunks/chunk-4IZBWTPB.js";
+import "./chunks/chunk-SS5GDH3L.js";
 import "./chunks/chunk-2P46L3DV.js";
 import "./chunks/chunk-TMWNBOC7.js";
 import "./chunks/chunk-RQJPFRTZ.js";
 import "./chunks/chunk-XUYS57RK.js";
 import "./chunks/chunk-XT4FYU66.js";
-import "./chunks/chunk-D4Y3RXAR.js";
 import "./chunks/chunk-KWHHRL7C.js";
 import "./chunks/chunk-3MPY26GB.js";
 import "./chunks/chunk-6PYYST35.js";

@@ -97,7 +97,8 @@ function text(value: TreeValue | undefined): string | undefined {
 
 /** A leaf that holds something worth protecting: not empty, not null, not a template. */
 function holdsValue(value: TreeValue): boolean {
-  if (value.kind === 'null' || value.kind === 'comment') return false;
+  // A boolean is never a secret, whatever a broad encrypted_regex says about its key.
+  if (value.kind === 'null' || value.kind === 'comment' || value.kind === 'bool') return false;
   if (value.kind === 'str') return value.value !== '' && !isTemplate(value.value);
   return value.kind !== 'map' && value.kind !== 'list';
 }

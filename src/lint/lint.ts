@@ -27,6 +27,7 @@ import { finding, type Finding, type Severity, type SuppressedFinding } from './
 import { matchCreationRule, parseSopsConfig, type SopsConfig } from './sops-config.ts';
 import { suppressed, waiverReason, type LintFileConfig } from './suppress.ts';
 import { listFiles } from './walk-files.ts';
+import { checkTemplateLines, isYamlTemplateName } from './check-template-file.ts';
 
 /** Files larger than this are not parsed; each one is a finding, never skipped in silence. */
 export const MAX_LINT_BYTES = 4 * 1024 * 1024;
@@ -257,6 +258,11 @@ async function lintFile(
     if (relevant || ruled) {
       out.push(...checkManifest({ file: display, text, format, creationRule, valuesFile }));
     }
+  } else if (!encrypted && creationRule !== undefined && isYamlTemplateName(base)) {
+    // `x.yaml.j2` under a rule that names YAML files: checked as the YAML it will become.
+    const asYaml = checkManifest({ file: display, text, format: 'yaml', creationRule, valuesFile: false });
+    const unparseable = asYaml.length === 1 && asYaml[0]?.finding.rule === 'unparseable-file';
+    out.push(...(unparseable ? checkTemplateLines(display, text, creationRule) : asYaml));
   } else if (encrypted || creationRule !== undefined) {
     out.push(...checkFlatFile({ file: display, text, format, creationRule }));
   }

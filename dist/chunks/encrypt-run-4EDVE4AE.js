@@ -1,0 +1,33 @@
+import { createRequire as __ksdCreateRequire } from 'node:module';
+import { fileURLToPath as __ksdFileURLToPath } from 'node:url';
+import { dirname as __ksdDirname } from 'node:path';
+const require = __ksdCreateRequire(import.meta.url);
+const __filename = __ksdFileURLToPath(import.meta.url);
+const __dirname = __ksdDirname(__filename);
+import {
+  planEncryption,
+  runEncrypt
+} from "./chunk-RTY2XCUJ.js";
+import "./chunk-BIR5BWYD.js";
+import "./chunk-EI4CSQ4S.js";
+import "./chunk-AHDGDP7U.js";
+import "./chunk-KL3X6DBL.js";
+import "./chunk-BJGDZ7UP.js";
+import "./chunk-E7ZY3RV3.js";
+import "./chunk-QEIC5DGP.js";
+import "./chunk-D4CX264I.js";
+import "./chunk-2ZU72MXY.js";
+import "./chunk-EJHSQ7DC.js";
+import "./chunk-NUSM734W.js";
+import "./chunk-SS5GDH3L.js";
+import "./chunk-KWHHRL7C.js";
+import "./chunk-3MPY26GB.js";
+import "./chunk-6PYYST35.js";
+import "./chunk-BPZOFAO5.js";
+import "./chunk-GPKKFRYI.js";
+import "./chunk-ZSIIWODD.js";
+import "./chunk-LQH3RA76.js";
+export {
+  planEncryption,
+  runEncrypt
+};
