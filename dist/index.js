@@ -21,7 +21,7 @@ import {
   reportError,
   repositoryPaths,
   run
-} from "./chunks/chunk-H5WYQDZB.js";
+} from "./chunks/chunk-V5PUVRJ5.js";
 import {
   basicCredential,
   gitAuthEnv,

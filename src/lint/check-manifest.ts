@@ -24,7 +24,7 @@ import {
 } from './source-tree.ts';
 import { parseIgnoreAnnotation, type Waiver } from './suppress.ts';
 import { isBroadPathRegex, isLiteralSecret, isSensitiveKey } from './secret-like.ts';
-import { isTemplate } from './template.ts';
+import { isReferenceTag, isTemplate } from './template.ts';
 
 /** The annotation that waives rules for one object: `<rule>[,<rule>]: <reason>`. */
 export const IGNORE_ANNOTATION = 'kustomize-sops-deploy/lint-ignore';
@@ -230,6 +230,15 @@ class ManifestChecker {
   }
 
   /** Rule `creation-rule-unencrypted` on a document; returns whether it reported. */
+  /** `key: !env_var NAME` and the like: the raw text after the key's colon (the store drops tags). */
+  private isTaggedReference(leaf: PositionedLeaf): boolean {
+    const text = this.input.text;
+    const end = text.indexOf('\n', leaf.offset);
+    const line = text.slice(leaf.offset, end === -1 ? undefined : end);
+    const colon = line.indexOf(':');
+    return colon !== -1 && isReferenceTag(line.slice(colon + 1));
+  }
+
   private checkCreationRule(doc: SourceDocument, kind: string | undefined): boolean {
     const tree = doc.tree;
     const apiVersion = text(entry(tree, 'apiVersion'));
@@ -243,6 +252,7 @@ class ManifestChecker {
       if (
         first === undefined &&
         holdsValue(leaf.value) &&
+        !this.isTaggedReference(leaf) &&
         shouldBeEncrypted(rule.selection, leaf.path, leaf.comments, false)
       ) {
         first = leaf;

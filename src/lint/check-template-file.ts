@@ -12,7 +12,7 @@ import { shouldBeEncrypted } from '../sops/selection.ts';
 import type { LocatedFinding } from './check-manifest.ts';
 import type { CreationRule } from './sops-config.ts';
 import { finding } from './rules.ts';
-import { isTemplate } from './template.ts';
+import { isReferenceTag, isTemplate } from './template.ts';
 
 /** `name.yaml.<ext>` or `name.yml.<ext>`: YAML a template engine writes. */
 export function isYamlTemplateName(base: string): boolean {
@@ -20,9 +20,8 @@ export function isYamlTemplateName(base: string): boolean {
 }
 
 // A boolean is never a secret (talos's `apidCheckExtKeyUsage: true` under a rule selecting
-// keys named like "key"); a tag that names where the value comes from is a reference
-// (recyclarr's `!env_var NAME`, Home Assistant's `!secret name`, `!include file`).
-const NOT_SECRET = /^(?:true|false|!(?:env_var|secret|include|env|ENV)\s+\S+)$/;
+// keys named like "key").
+const BOOLEAN = /^(?:true|false)$/;
 
 const KEY_LINE = /^(\s*)(?:-\s+)?(["']?)([^\s"':#][^"':#]*?)\2\s*:(?:\s+(.*))?$/;
 
@@ -54,7 +53,8 @@ export function checkTemplateLines(file: string, text: string, rule: CreationRul
     }
     if (
       value.startsWith('ENC[') ||
-      NOT_SECRET.test(value) ||
+      BOOLEAN.test(value) ||
+      isReferenceTag(value) ||
       !shouldBeEncrypted(selection, path, [], false) ||
       isTemplate(value)
     ) {

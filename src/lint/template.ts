@@ -24,3 +24,12 @@ const REFERENCE = new RegExp(
 export function isTemplate(value: string): boolean {
   return TEMPLATE.test(value) || REFERENCE.test(value);
 }
+
+/**
+ * A YAML tag that names where a value comes from rather than holding it: recyclarr's
+ * `!env_var NAME`, Home Assistant's `!secret name`, `!include file`. The sops store drops the
+ * tag, so callers test the raw text after the key.
+ */
+export function isReferenceTag(raw: string): boolean {
+  return /^!(?:env_var|secret|include|env|ENV)\s+\S+\s*(?:#.*)?$/.test(raw.trim());
+}

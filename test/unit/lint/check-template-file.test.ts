@@ -91,4 +91,16 @@ describe('a YAML template under a creation rule', () => {
       assert.deepEqual(await lintTemplate(file, text), expected);
     });
   }
+
+  // szinn/k8s-homelab's recyclarr.yaml: a plain YAML file, the same reference.
+  it('a YAML file whose selected value is a reference tag is not a finding; a literal beside it is', async () => {
+    assert.deepEqual(
+      await lintTemplate('recyclarr.yaml', 'sonarr:\n  api_key: !env_var SONARR_APIKEY\n'),
+      [],
+    );
+    assert.deepEqual(
+      await lintTemplate('recyclarr.yaml', 'sonarr:\n  api_key: !env_var SONARR_APIKEY\n  token: abc123\n'),
+      ['3:3 creation-rule-unencrypted'],
+    );
+  });
 });
