@@ -21,7 +21,7 @@ import {
   reportError,
   repositoryPaths,
   run
-} from "./chunks/chunk-V5PUVRJ5.js";
+} from "./chunks/chunk-PCRWWXSZ.js";
 import {
   basicCredential,
   gitAuthEnv,
