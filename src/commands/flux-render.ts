@@ -25,7 +25,7 @@ import {
   chartRemotePolicy,
   renderHelmReleases,
   type FluxHelmRelease,
-  type UnrenderedReleases,
+  UnrenderedReleases,
 } from '../flux/helm-releases.ts';
 import { findRepositoryRoot } from '../bounded-read.ts';
 import type { UndecryptedFiles } from '../kustomize/placeholder.ts';
@@ -329,7 +329,8 @@ function withNewline(yaml: string): string {
 /**
  * Renders every entry in Flux mode; returns the joined multi-document YAML, headed by
  * Kustomization, each followed by its HelmReleases' objects headed by HelmRelease. A
- * HelmRelease that was not rendered is named, with why, in its Kustomization's header.
+ * HelmRelease that was not rendered is named, with why, in its Kustomization's header; a
+ * Kustomization that was not rendered, in a header of its own at the end.
  */
 export async function renderFluxManifests(
   config: BuildConfig,
@@ -337,7 +338,8 @@ export async function renderFluxManifests(
   context: FluxRenderContext,
 ): Promise<string> {
   const parts: string[] = [];
-  for (const r of await renderFlux(config, deps, context)) {
+  const unrendered = context.unrendered ?? new UnrenderedReleases();
+  for (const r of await renderFlux(config, deps, { ...context, unrendered })) {
     const id = kustomizationId(r.kustomization);
     if (r.yaml.trim() !== '') {
       const notes = r.helmReleases.flatMap(({ result }) =>
@@ -355,6 +357,9 @@ export async function renderFluxManifests(
         `# HelmRelease ${result.release.id} (Kustomization ${id}): chart ${result.chart.name}${version}\n${withNewline(result.yaml)}`,
       );
     }
+  }
+  for (const k of unrendered.list()) {
+    if (k.kind === 'Kustomization') parts.push(`# Flux Kustomization ${k.id}: not rendered: ${k.reason}\n`);
   }
   return parts.join('---\n');
 }

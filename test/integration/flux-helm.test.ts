@@ -356,4 +356,13 @@ test('diff --flux --against: a Kustomization whose source is not in the reposito
     result.host.logs.join('\n'),
     /warning: .*Kustomization flux-system\/apps: not rendered: source OCIRepository flux-system\/apps-artifact is not in this repository/,
   );
+  // build says so in its output too, in a header of its own.
+  const inputs = inputsFor(dir, {});
+  const config = buildCommand.parse((name) => inputs[name] ?? '', env(dir), { stdoutIsLog: false });
+  const host = createMemoryHost();
+  assert.equal(await buildCommand.run(config, commandDeps(host)), 0);
+  assert.match(
+    Buffer.concat(host.stdout).toString('utf8'),
+    /^# Flux Kustomization flux-system\/apps: not rendered: source OCIRepository flux-system\/apps-artifact is not in this repository$/m,
+  );
 });
