@@ -27,12 +27,14 @@ export function isSensitiveKey(key: string): boolean {
 const OBJECT_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)+$/;
 
 /**
- * True when a value under a sensitive key is a literal worth a warning. Under a key that ends
+ * True when a value under a sensitive key is a literal worth a warning: four characters or
+ * more, not a template. Under a key that ends
  * in `secret` (`githubConfigSecret`, `tlsSecret`), a hyphenated object name names the Secret
  * that holds the value, as chart values do (actions-runner-controller's `githubConfigSecret`).
  */
 export function isLiteralSecret(value: string, key = ''): boolean {
-  if (value.trim() === '' || isTemplate(value)) return false;
+  // Shorter than 4 characters is no credible secret (hajimari's search shortcuts: `token: w`).
+  if (value.trim().length < 4 || isTemplate(value)) return false;
   return !(/secret$/i.test(key) && OBJECT_NAME.test(value));
 }
 

@@ -67,8 +67,8 @@ describe('lintPaths', () => {
     const dir = await repo(
       {
         '.sops.yaml': 'creation_rules:\n  - path_regex: secrets/.*\n    age: age1x\n',
-        'secrets/values.yaml': 'db:\n  password: x\n',
-        'values.yaml': 'db:\n  password: x\n',
+        'secrets/values.yaml': 'db:\n  password: hunter2\n',
+        'values.yaml': 'db:\n  password: hunter2\n',
       },
       false,
     );
@@ -117,9 +117,9 @@ describe('lintPaths', () => {
         ].join('\n'),
         'apps/secret.yaml': plainSecret,
         'broken/secret.enc.yaml': withRegex('(?<=a)b'),
-        'config/values.yaml': 'db:\n  password: x\n',
-        'secrets/values.yaml': 'db:\n  password: x\n',
-        'values/values.yaml': 'db:\n  password: x\n',
+        'config/values.yaml': 'db:\n  password: hunter2\n',
+        'secrets/values.yaml': 'db:\n  password: hunter2\n',
+        'values/values.yaml': 'db:\n  password: hunter2\n',
         // The home-ops template's regex is valid RE2 (an inline flag inside a group).
         'home/secret.enc.yaml': withRegex('((?i)(pass|secret($|[^N])|key|token|^data$|^stringData))'),
       },
@@ -184,7 +184,7 @@ describe('lintPaths', () => {
       {
         '.sops.yaml':
           "creation_rules:\n  - path_regex: ^(a+)+$\n    age: age1x\n  - path_regex: '\\.yaml$'\n    age: age1y\n",
-        [name]: 'db:\n  password: x\n',
+        [name]: 'db:\n  password: hunter2\n',
       },
       false,
     );

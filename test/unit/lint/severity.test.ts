@@ -118,6 +118,15 @@ describe('secret-like-value', () => {
       ['hr.yaml:8 warning secret-like-value', 'hr.yaml:9 warning secret-like-value'],
     ],
     [
+      // truxnell/home-cluster: hajimari's search providers have one-letter shortcuts.
+      'a value shorter than four characters is no credible secret',
+      {
+        'hr.yaml':
+          'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: hajimari\nspec:\n  values:\n    searchProviders:\n      - token: w\n      - token: abc\n      - token: abcd\n',
+      },
+      ['hr.yaml:10 warning secret-like-value'],
+    ],
+    [
       'ConfigMap reference names',
       { 'cm.yaml': configMap('  passwordSecretName: db\n  tokenPath: /var/run/token\n') },
       [],
