@@ -21,7 +21,7 @@ import {
   reportError,
   repositoryPaths,
   run
-} from "./chunks/chunk-PCRWWXSZ.js";
+} from "./chunks/chunk-QDERUPWN.js";
 import {
   basicCredential,
   gitAuthEnv,
