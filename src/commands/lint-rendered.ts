@@ -46,20 +46,84 @@ const KUSTOMIZATION_NAMES: ReadonlySet<string> = new Set(KUSTOMIZATION_FILE_NAME
 /** A pull request is untrusted: its kustomizations fetch nothing. */
 const NO_REMOTES: RemotePolicy = { kind: 'none' };
 
-/** Every folder holding a kustomization file under the paths, with its repository root. */
+/**
+ * Every folder holding a kustomization file under the paths, with its repository root, and
+ * every file under the paths (what the file rules check).
+ */
 async function kustomizationDirs(
   inputs: RenderedLintInputs,
   deps: CommandDeps,
-): Promise<Map<string, string>> {
+): Promise<{ dirs: Map<string, string>; files: Set<string> }> {
   const dirs = new Map<string, string>();
+  const files = new Set<string>();
   for (const target of inputs.paths) {
     const absolute = path.resolve(inputs.cwd, target);
     const root = await findRepositoryRoot(absolute);
     for (const file of await listFiles(absolute, deps.exec)) {
+      files.add(file);
       if (KUSTOMIZATION_NAMES.has(path.basename(file))) dirs.set(path.dirname(file), root);
     }
   }
-  return dirs;
+  return { dirs, files };
+}
+
+/**
+ * The kustomization fields through which a rendering can hold a Secret value that is in no
+ * file as it is: patches and replacements write values, generators and transformers make
+ * them, `configurations`/`crds`/`openapi` change how the others merge. Without any of them
+ * (resources, namespace, name prefixes, labels, images), every Secret in the rendering is one
+ * of its files with the same values.
+ */
+const RENDERING_FIELDS = [
+  'patches',
+  'patchesStrategicMerge',
+  'patchesJson6902',
+  'replacements',
+  'vars',
+  'secretGenerator',
+  'generators',
+  'transformers',
+  'validators',
+  'helmCharts',
+  'helmChartInflationGenerator',
+  'configurations',
+  'crds',
+  'openapi',
+] as const;
+
+function isEmpty(value: unknown): boolean {
+  return (
+    value === undefined ||
+    value === null ||
+    (Array.isArray(value) && value.length === 0) ||
+    (isRecord(value) && Object.keys(value).length === 0)
+  );
+}
+
+/**
+ * Whether building a root can show more than the file rules saw: a kustomization in its graph
+ * uses a field of RENDERING_FIELDS, or the graph reaches a file the file rules did not check
+ * (outside the linted paths). When it cannot, the build is skipped: in most repositories most
+ * roots only list resources, and building them all cost 2–3 times a plain kustomize build.
+ */
+async function rendersMoreThanItsFiles(graph: KustomizeGraph, linted: ReadonlySet<string>): Promise<boolean> {
+  if (graph.remote.length > 0) return true;
+  for (const file of graph.files.values()) {
+    const absolute = path.join(graph.root, ...file.rel.split('/'));
+    if (file.role.kind !== 'kustomization') {
+      if (!linted.has(absolute) && !linted.has(file.source)) return true;
+      continue;
+    }
+    let kustomization: unknown;
+    try {
+      kustomization = parseYaml(await readFile(file.source, 'utf8'));
+    } catch {
+      return true; // kustomize's error, found by building
+    }
+    if (!isRecord(kustomization)) return true;
+    if (RENDERING_FIELDS.some((field) => !isEmpty(kustomization[field]))) return true;
+  }
+  return false;
 }
 
 /**
@@ -234,15 +298,17 @@ export async function lintRendered(
   inputs: RenderedLintInputs,
   deps: CommandDeps,
 ): Promise<RenderedFinding[]> {
-  const dirs = await kustomizationDirs(inputs, deps);
+  const { dirs, files } = await kustomizationDirs(inputs, deps);
   if (dirs.size === 0) return [];
   const tool = await prepareKustomize(inputs.kustomize, deps);
   const { roots, graphs } = await rootsOf(dirs);
   // As many roots in flight as `build` has targets (build-run.ts): node stages each root while
   // kustomize builds others, and kustomize alone does not fill the cores.
-  const perRoot = await mapLimit(roots, availableParallelism() * 2, (dir) =>
-    checkRoot(dir, dirs.get(dir) ?? dir, inputs, tool, deps, graphs.get(dir)),
-  );
+  const perRoot = await mapLimit(roots, availableParallelism() * 2, async (dir) => {
+    const graph = graphs.get(dir);
+    if (graph !== undefined && !(await rendersMoreThanItsFiles(graph, files))) return [];
+    return checkRoot(dir, dirs.get(dir) ?? dir, inputs, tool, deps, graph);
+  });
   // A Secret a base renders is found again through each overlay: one finding each.
   const seen = new Set<string>();
   return perRoot.flat().filter(({ finding: f }) => {

@@ -12,6 +12,8 @@ import path from 'node:path';
 import { before, test } from 'node:test';
 import { lintCommand } from '../../src/commands/lint.ts';
 import { createMemoryHost } from '../../src/host/memory-host.ts';
+import { nodeExec } from '../../src/host/node-exec.ts';
+import type { Exec } from '../../src/ports.ts';
 import { commandDeps } from '../support/command-deps.ts';
 import { newAgeKey, sopsEncrypt, tool } from '../support/tools.ts';
 
@@ -184,4 +186,41 @@ test('a rendered finding is waived by the object annotation or a lint config ent
   assert.equal(without.code, 1, without.stdout);
   const files = (JSON.parse(without.stdout) as { findings: { file: string }[] }).findings.map((f) => f.file);
   assert.ok(files.length === 1 && files[0]?.endsWith('apps/by-config/secret.yaml'), without.stdout);
+});
+
+test('a root that only lists resources the file rules checked is not built; one that patches, or reaches outside the paths, is', async () => {
+  const dir = await write({
+    'apps/plain/kustomization.yaml': 'namespace: apps\nresources:\n  - cm.yaml\n  - ../common/shared.yaml\n',
+    'apps/plain/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: b\n',
+    'apps/common/shared.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\ndata:\n  a: b\n',
+    'apps/labelled/kustomization.yaml': 'labels:\n  - pairs: {team: a}\nresources:\n  - ../plain\n',
+    'apps/patched/kustomization.yaml':
+      'resources:\n  - ../plain\npatches:\n  - patch: |-\n      - op: add\n        path: /data/c\n        value: d\n    target: {kind: ConfigMap, name: cm}\n',
+  });
+  const builds: string[] = [];
+  const counting: Exec = {
+    run: (command, args, options) => {
+      if (args.includes('build')) builds.push(path.basename(options?.cwd ?? ''));
+      return nodeExec.run(command, args, options);
+    },
+  };
+  const lint = async (target: string): Promise<number> => {
+    builds.length = 0;
+    const host = createMemoryHost();
+    const inputs: Record<string, string> = {
+      path: path.join(dir, target),
+      rendered: 'true',
+      format: 'json',
+      'kustomize-path': kustomize,
+    };
+    const config = lintCommand.parse((name) => inputs[name] ?? '', {}, { stdoutIsLog: false });
+    return lintCommand.run(config, commandDeps(host, { exec: counting }));
+  };
+  // Every root of apps/ only lists resources (labels change no value), except the patched one.
+  assert.equal(await lint('apps'), 0);
+  assert.equal(builds.length, 1, `built: ${builds.join(', ')}`);
+  // Linting apps/plain alone: its graph reaches apps/common/shared.yaml, which the file rules
+  // did not read there, so it is built.
+  assert.equal(await lint('apps/plain'), 0);
+  assert.equal(builds.length, 1, `built: ${builds.join(', ')}`);
 });
