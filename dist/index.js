@@ -21,7 +21,7 @@ import {
   reportError,
   repositoryPaths,
   run
-} from "./chunks/chunk-QDERUPWN.js";
+} from "./chunks/chunk-MWXRJOBW.js";
 import {
   basicCredential,
   gitAuthEnv,

@@ -111,7 +111,14 @@ export async function ensureAgeKey(): Promise<{ file: string; recipient: string 
 
 /** Writes the repository; encrypted files are made by the real sops once and then reused. */
 export async function ensureRepo(recipient: string): Promise<string[]> {
-  await mkdir(path.join(repo, '.git'), { recursive: true });
+  // A real git repository, not just a `.git` folder: lint lists what git would track, and a
+  // marker folder inside a checkout that ignores the cache (KSD_CACHE_DIR=<clone>/.cache)
+  // made git answer for that checkout, so lint saw no file at all.
+  if (!existsSync(path.join(repo, '.git', 'HEAD'))) {
+    await rm(path.join(repo, '.git'), { recursive: true, force: true });
+    await mkdir(repo, { recursive: true });
+    await execFileAsync('git', ['init', '-q', repo]);
+  }
   const apps = Array.from({ length: APPS }, (_, i) => appName(i));
   const pending: { plain: string; file: string }[] = [];
   for (const app of apps) {

@@ -191,13 +191,21 @@ const LOAD_RESTRICTED = /is not in or below/;
  * secret masked (in every escaped form), and only through this. Its first line is the
  * message; the rest, when there is more, the report (never the same text twice).
  */
+const KUSTOMIZE_WARNING = /^# Warning: /;
+
 export function kustomizeFailure(
   what: string,
   result: { readonly stderr: string; readonly exitCode: number },
   where: { readonly registry: SecretRegistry; readonly staged: string; readonly root: string },
 ): UserError {
   const stderr = where.registry.redact(result.stderr).split(where.staged).join(where.root).trim();
-  const lines = stderr.split('\n').filter((line) => line.trim() !== '');
+  // kustomize's own deprecation notes (`# Warning: 'commonLabels' is deprecated...`) come
+  // first; the error is what follows them, so they go to the report's end.
+  const all = stderr.split('\n').filter((line) => line.trim() !== '');
+  const lines = [
+    ...all.filter((line) => !KUSTOMIZE_WARNING.test(line)),
+    ...all.filter((line) => KUSTOMIZE_WARNING.test(line)),
+  ];
   // kustomize prints its error line twice (once as the cause, once as "Error: ...").
   const unique = [...new Set(lines.map((line) => line.replace(/^Error: /, '')))];
   const first = unique[0] ?? `exit code ${String(result.exitCode)}`;

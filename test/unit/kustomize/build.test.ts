@@ -43,6 +43,15 @@ const cases: {
     report: undefined,
     hint: undefined,
   },
+  {
+    // truxnell/home-cluster: the one-line summary was kustomize's deprecation note.
+    name: "kustomize's deprecation notes are not the error; they go last in the report",
+    stderr:
+      "# Warning: 'commonLabels' is deprecated. Please use 'labels' instead.\nError: trouble configuring builtin HelmChartInflationGenerator\n",
+    message: 'build failed: trouble configuring builtin HelmChartInflationGenerator',
+    report: "# Warning: 'commonLabels' is deprecated. Please use 'labels' instead.",
+    hint: undefined,
+  },
 ];
 
 for (const { name, stderr, message, report, hint } of cases) {
