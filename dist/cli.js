@@ -18,7 +18,7 @@ import {
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-MWXRJOBW.js";
+} from "./chunks/chunk-NZBTLGAH.js";
 import "./chunks/chunk-4IZBWTPB.js";
 import "./chunks/chunk-SS5GDH3L.js";
 import "./chunks/chunk-2P46L3DV.js";

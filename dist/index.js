@@ -21,7 +21,7 @@ import {
   reportError,
   repositoryPaths,
   run
-} from "./chunks/chunk-MWXRJOBW.js";
+} from "./chunks/chunk-NZBTLGAH.js";
 import {
   basicCredential,
   gitAuthEnv,

@@ -16,7 +16,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { BuildConfig } from '../config/build.ts';
-import { errorMessage } from '../errors.ts';
+import { errorMessage, UserError } from '../errors.ts';
 import { isRecord } from '../is-record.ts';
 import { buildTarget, splitDocuments, type KustomizeTool } from '../kustomize/build.ts';
 import { KUSTOMIZATION_FILE_NAMES, walkGraph, type KustomizeGraph } from '../kustomize/graph.ts';
@@ -39,6 +39,11 @@ export interface RenderedLintInputs {
   readonly paths: readonly string[];
   readonly cwd: string;
   readonly kustomize: Pick<BuildConfig, 'kustomizePath' | 'kustomizeRelease' | 'env'>;
+  /**
+   * `rendered: auto`: when no kustomize is named and none is on PATH, the check is skipped
+   * with a note instead of failing the lint.
+   */
+  readonly ifAvailable?: boolean;
 }
 
 const KUSTOMIZATION_NAMES: ReadonlySet<string> = new Set(KUSTOMIZATION_FILE_NAMES);
@@ -300,15 +305,39 @@ export async function lintRendered(
 ): Promise<RenderedFinding[]> {
   const { dirs, files } = await kustomizationDirs(inputs, deps);
   if (dirs.size === 0) return [];
-  const tool = await prepareKustomize(inputs.kustomize, deps);
   const { roots, graphs } = await rootsOf(dirs);
+  // Only roots whose rendering can show more than their files are built (and only then is a
+  // kustomize needed).
+  const needed = await mapLimit(roots, availableParallelism() * 2, async (dir) => {
+    const graph = graphs.get(dir);
+    return graph === undefined || (await rendersMoreThanItsFiles(graph, files)) ? dir : undefined;
+  });
+  const toBuild = needed.filter((dir): dir is string => dir !== undefined);
+  if (toBuild.length === 0) return [];
+  let tool: KustomizeTool;
+  try {
+    tool = await prepareKustomize(inputs.kustomize, deps);
+  } catch (error) {
+    const named =
+      inputs.kustomize.kustomizePath !== undefined || inputs.kustomize.kustomizeRelease !== undefined;
+    if (
+      inputs.ifAvailable !== true ||
+      named ||
+      !(error instanceof UserError) ||
+      error.code !== 'FILE_NOT_FOUND'
+    ) {
+      throw error;
+    }
+    deps.host.info(
+      `lint: the rendered check is skipped: ${error.message} (rendered: auto checks the rendering when a kustomize is available; set kustomize-version to install one)`,
+    );
+    return [];
+  }
   // As many roots in flight as `build` has targets (build-run.ts): node stages each root while
   // kustomize builds others, and kustomize alone does not fill the cores.
-  const perRoot = await mapLimit(roots, availableParallelism() * 2, async (dir) => {
-    const graph = graphs.get(dir);
-    if (graph !== undefined && !(await rendersMoreThanItsFiles(graph, files))) return [];
-    return checkRoot(dir, dirs.get(dir) ?? dir, inputs, tool, deps, graph);
-  });
+  const perRoot = await mapLimit(toBuild, availableParallelism() * 2, (dir) =>
+    checkRoot(dir, dirs.get(dir) ?? dir, inputs, tool, deps, graphs.get(dir)),
+  );
   // A Secret a base renders is found again through each overlay: one finding each.
   const seen = new Set<string>();
   return perRoot.flat().filter(({ finding: f }) => {

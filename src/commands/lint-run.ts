@@ -89,7 +89,7 @@ async function checkOnce(
   // settle before either's failure is thrown, so no build is left running behind an error.
   const [files, rendered] = await Promise.allSettled([
     lintPaths(options),
-    lintRendered({ paths: config.paths, cwd, kustomize }, deps),
+    lintRendered({ paths: config.paths, cwd, kustomize, ifAvailable: kustomize.ifAvailable }, deps),
   ]);
   if (files.status === 'rejected') throw files.reason;
   if (rendered.status === 'rejected') throw rendered.reason;

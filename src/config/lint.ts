@@ -26,9 +26,12 @@ export interface LintConfig {
   readonly failOn: Severity;
   /**
    * `rendered`: also build each kustomization root without keys and check the rendering
-   * (commands/lint-rendered.ts), with this kustomize; undefined when off.
+   * (commands/lint-rendered.ts), with this kustomize; undefined when off. `auto` (the
+   * Action's default) is on with `ifAvailable`: without a kustomize it is skipped with a note.
    */
-  readonly rendered: Pick<BuildConfig, 'kustomizePath' | 'kustomizeRelease' | 'env'> | undefined;
+  readonly rendered:
+    | (Pick<BuildConfig, 'kustomizePath' | 'kustomizeRelease' | 'env'> & { readonly ifAvailable: boolean })
+    | undefined;
   /**
    * `fix`: encrypt each flagged plaintext Secret file in place (commands/lint-fix.ts) with
    * these settings, all but the file; undefined when off. Only `age` and `pgp` (and the
@@ -90,6 +93,18 @@ function parseFix(read: InputReader, env: Env, shell: ShellOptions): Omit<Encryp
   };
 }
 
+/** `rendered`: true, false (or empty), or auto: on when a kustomize can be found. */
+function parseRendered(read: InputReader, env: Env, shell: ShellOptions): LintConfig['rendered'] {
+  const value = read('rendered').trim();
+  if (value === '' || value === 'false') return undefined;
+  if (value !== 'true' && value !== 'auto') {
+    throw new UserError('USAGE', `rendered is "${value}"; expected true, false or auto`, {
+      hint: 'auto (the Action default) checks the rendering when a kustomize is available',
+    });
+  }
+  return { ...parseKustomizeChoice(read, env, shell), env, ifAvailable: value === 'auto' };
+}
+
 /** Reads and validates the inputs of `lint`. */
 export function parseLintConfig(read: InputReader, env: Env, shell: ShellOptions): LintConfig {
   const format = optional(read('format')) ?? (shell.stdoutIsLog ? 'github' : 'text');
@@ -110,7 +125,7 @@ export function parseLintConfig(read: InputReader, env: Env, shell: ShellOptions
     config: optional(read('config')),
     sarifFile: optional(read('sarif-file')),
     failOn: failOn as Severity,
-    rendered: parseBoolean(read, 'rendered') ? { ...parseKustomizeChoice(read, env, shell), env } : undefined,
+    rendered: parseRendered(read, env, shell),
     fix: parseFix(read, env, shell),
   };
 }

@@ -28,3 +28,16 @@ test('fix encrypts in place, with the recipients given (comma- or line-separated
   assert.equal(fix.sopsConfig, undefined);
   assert.equal(fix.output, undefined);
 });
+
+test('rendered: off, on, or auto (the Action default: on when a kustomize is found)', () => {
+  const cases: readonly (readonly [string, boolean | undefined])[] = [
+    ['', undefined],
+    ['false', undefined],
+    ['true', false],
+    ['auto', true],
+  ];
+  for (const [value, ifAvailable] of cases) {
+    assert.equal(parse({ rendered: value }).rendered?.ifAvailable, ifAvailable, value);
+  }
+  assert.throws(() => parse({ rendered: 'yes' }), /rendered is "yes"; expected true, false or auto/);
+});
