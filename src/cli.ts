@@ -10,6 +10,7 @@ import { readStreamBounded } from './bounded-read.ts';
 import { UserError } from './errors.ts';
 import { consoleReporter, createConsoleHost } from './host/console-host.ts';
 import { nodeExec } from './host/node-exec.ts';
+import { createSpawnerExec } from './host/spawner-exec.ts';
 import { EXIT_ERROR, reportError, run } from './run.ts';
 
 const ENVIRONMENT = `Keys also come from SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_KEY_CMD, SOPS_AGE_SSH_PRIVATE_KEY_FILE,
@@ -80,6 +81,7 @@ export async function cli(argv: readonly string[]): Promise<number> {
     return await run(config, {
       host,
       exec: nodeExec,
+      batchExec: createSpawnerExec,
       readStdin,
       reporter: consoleReporter,
       kubeClient: openKubeClient,

@@ -25,6 +25,9 @@ import { refuseOutputOverInputs } from '../output-path.ts';
 import { prepareKustomize } from './kustomize-tool.ts';
 import { writePrivateFile } from '../private-file.ts';
 
+/** From this many targets on, kustomize runs through `batchExec`. */
+const BATCH_TARGETS = 4;
+
 /**
  * Builds every target and returns the joined multi-document YAML (what `build` prints).
  * `shared.keySources` (already cached) lets several builds in one run unwrap each data key once.
@@ -87,6 +90,10 @@ export async function renderManifests(
   }
 
   const targets = await expandTargets(config.paths);
+  // Many targets: kustomize is started from a small helper process (a fork of this one costs
+  // more the more it holds); a few: directly, since starting the helper costs about one fork.
+  const batch = targets.length >= BATCH_TARGETS ? deps.batchExec?.() : undefined;
+  const exec = batch ?? deps.exec;
   // Twice the cores: while kustomize builds one target, node stages and decrypts the next,
   // so node's thread (the bottleneck: staging, decryption, spawning) is not left idle.
   const results = await mapLimit(targets, availableParallelism() * 2, async (target) => {
@@ -106,7 +113,7 @@ export async function renderManifests(
         },
         {
           host: deps.host,
-          exec: deps.exec,
+          exec,
           keySources,
           registry,
           tool,
@@ -121,7 +128,7 @@ export async function renderManifests(
     } catch (error) {
       throw withContext(`building ${nameTarget(target)}`, error);
     }
-  });
+  }).finally(() => batch?.close());
   return results
     .map((r) => r.yaml)
     .filter((y) => y.trim() !== '')

@@ -56,6 +56,12 @@ export interface CommandDeps {
    * a command shows (diffs, reports, errors) is masked with it, wherever a value moved.
    */
   readonly secrets: SecretRegistry;
+  /**
+   * For a step that starts many processes (kustomize once per build target): an Exec that
+   * starts them from a small helper process, so this large one is not forked for each
+   * (host/spawner-exec.ts); `close` it when the step is done. Absent (tests): `exec`.
+   */
+  readonly batchExec?: () => Exec & { close(): void };
 }
 
 /** A CLI flag, as node:util parseArgs takes it. Its name is the Action input's name. */

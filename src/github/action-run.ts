@@ -13,6 +13,7 @@ import { errorMessage, UserError } from '../errors.ts';
 import type { ActionsHost } from '../host/actions-host.ts';
 import { checkoutRepository } from '../git/checkout.ts';
 import { nodeExec } from '../host/node-exec.ts';
+import { createSpawnerExec } from '../host/spawner-exec.ts';
 import type { Env } from '../ports.ts';
 import { reportError, run } from '../run.ts';
 import { createGithubReporter } from './publish.ts';
@@ -95,6 +96,7 @@ export async function runAction(kit: ActionToolkit): Promise<number> {
     const code = await run(config, {
       host,
       exec: nodeExec,
+      batchExec: createSpawnerExec,
       readStdin: () => Promise.resolve(new Uint8Array()),
       reporter,
       kubeClient: openKubeClient,
