@@ -12,13 +12,14 @@ import {
   EXIT_ERROR,
   commands,
   configSecrets,
+  createSpawnerExec,
   findCommand,
   nodeExec,
   openKubeClient,
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-NZBTLGAH.js";
+} from "./chunks/chunk-HZ3YWSGZ.js";
 import "./chunks/chunk-4IZBWTPB.js";
 import "./chunks/chunk-SS5GDH3L.js";
 import "./chunks/chunk-2P46L3DV.js";
@@ -141,6 +142,7 @@ async function cli(argv) {
     return await run(config, {
       host,
       exec: nodeExec,
+      batchExec: createSpawnerExec,
       readStdin,
       reporter: consoleReporter,
       kubeClient: openKubeClient

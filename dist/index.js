@@ -15,13 +15,14 @@ import {
 } from "./chunks/chunk-3WBQCS5Z.js";
 import {
   configSecrets,
+  createSpawnerExec,
   nodeExec,
   openKubeClient,
   parseConfig,
   reportError,
   repositoryPaths,
   run
-} from "./chunks/chunk-NZBTLGAH.js";
+} from "./chunks/chunk-HZ3YWSGZ.js";
 import {
   basicCredential,
   gitAuthEnv,
@@ -424,6 +425,7 @@ async function runAction(kit) {
     const code = await run(config, {
       host,
       exec: nodeExec,
+      batchExec: createSpawnerExec,
       readStdin: () => Promise.resolve(new Uint8Array()),
       reporter,
       kubeClient: openKubeClient
