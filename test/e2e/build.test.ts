@@ -1,7 +1,7 @@
 /** The bundled CLI builds the committed demo, as the README's first command does. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -123,3 +123,25 @@ for (const [signal, ending] of signalCases) {
     await assert.rejects(readdir(privateRoot), { code: 'ENOENT' });
   });
 }
+
+test('a build of many targets (kustomize started from the helper process) prints what each target built alone prints', async () => {
+  await requireComponent('cli-tools');
+  const env = { PATH: `${toolsBin}${path.delimiter}${process.env['PATH'] ?? ''}` };
+  const key = path.join(demo, 'demo-age-key.txt');
+  const dir = await mkdtemp(path.join(tmpdir(), 'ksd-e2e-many-'));
+  await mkdir(path.join(dir, '.git'));
+  const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+  for (const name of names) await cp(path.join(demo, 'base'), path.join(dir, name), { recursive: true });
+  // Six targets: from four on, build starts kustomize from its helper process.
+  const many = await runCli(['build', path.join(dir, '*'), '--age-key-file', key], env);
+  assert.equal(many.code, 0, many.stderr);
+  const alone: string[] = [];
+  for (const name of names) {
+    // One target: kustomize is started directly.
+    const one = await runCli(['build', path.join(dir, name), '--age-key-file', key], env);
+    assert.equal(one.code, 0, one.stderr);
+    alone.push(one.stdout.toString('utf8'));
+  }
+  assert.equal(many.stdout.toString('utf8'), alone.join('---\n'));
+  assert.match(many.stdout.toString('utf8'), /DB_PASSWORD: demo-password-not-secret/);
+});
