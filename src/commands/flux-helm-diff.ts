@@ -10,7 +10,7 @@
  */
 import type { KubeConfigInputs } from '../config/kube.ts';
 import { applySetNameOf } from '../flux/apply-order.ts';
-import { releaseOf, type UnrenderedRelease } from '../flux/helm-releases.ts';
+import { releaseOf, unrenderedName, type UnrenderedRelease } from '../flux/helm-releases.ts';
 import { applySetId, labelMember } from '../kube/applyset.ts';
 import { isRecord } from '../is-record.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
@@ -67,7 +67,7 @@ export function noteHelmReleases(
       : { ...entry, reason: joinReasons(entry.reason, `from HelmRelease ${release}`) };
   });
   const notRendered = unrendered.map((r) => ({
-    name: `${r.kind ?? 'HelmRelease'} ${r.id}`,
+    name: unrenderedName(r),
     reason: `not rendered: ${r.reason}; the objects it renders are unknown`,
   }));
   return { ...report, objects: entries, ...(notRendered.length === 0 ? {} : { unrendered: notRendered }) };

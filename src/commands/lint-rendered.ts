@@ -73,60 +73,18 @@ async function kustomizationDirs(
 }
 
 /**
- * The kustomization fields through which a rendering can hold a Secret value that is in no
- * file as it is: patches and replacements write values, generators and transformers make
- * them, `configurations`/`crds`/`openapi` change how the others merge. Without any of them
- * (resources, namespace, name prefixes, labels, images), every Secret in the rendering is one
- * of its files with the same values.
- */
-const RENDERING_FIELDS = [
-  'patches',
-  'patchesStrategicMerge',
-  'patchesJson6902',
-  'replacements',
-  'vars',
-  'secretGenerator',
-  'generators',
-  'transformers',
-  'validators',
-  'helmCharts',
-  'helmChartInflationGenerator',
-  'configurations',
-  'crds',
-  'openapi',
-] as const;
-
-function isEmpty(value: unknown): boolean {
-  return (
-    value === undefined ||
-    value === null ||
-    (Array.isArray(value) && value.length === 0) ||
-    (isRecord(value) && Object.keys(value).length === 0)
-  );
-}
-
-/**
  * Whether building a root can show more than the file rules saw: a kustomization in its graph
- * uses a field of RENDERING_FIELDS, or the graph reaches a file the file rules did not check
- * (outside the linted paths). When it cannot, the build is skipped: in most repositories most
- * roots only list resources, and building them all cost 2–3 times a plain kustomize build.
+ * rewrites values (KustomizeGraph.rewritesValues: patches, replacements, generators...), or the
+ * graph reaches a file the file rules did not check (outside the linted paths). When it cannot,
+ * the build is skipped: in most repositories most roots only list resources, and building them
+ * all cost 2–3 times a plain kustomize build.
  */
-async function rendersMoreThanItsFiles(graph: KustomizeGraph, linted: ReadonlySet<string>): Promise<boolean> {
-  if (graph.remote.length > 0) return true;
+function rendersMoreThanItsFiles(graph: KustomizeGraph, linted: ReadonlySet<string>): boolean {
+  if (graph.remote.length > 0 || graph.rewritesValues) return true;
   for (const file of graph.files.values()) {
+    if (file.role.kind === 'kustomization') continue;
     const absolute = path.join(graph.root, ...file.rel.split('/'));
-    if (file.role.kind !== 'kustomization') {
-      if (!linted.has(absolute) && !linted.has(file.source)) return true;
-      continue;
-    }
-    let kustomization: unknown;
-    try {
-      kustomization = parseYaml(await readFile(file.source, 'utf8'));
-    } catch {
-      return true; // kustomize's error, found by building
-    }
-    if (!isRecord(kustomization)) return true;
-    if (RENDERING_FIELDS.some((field) => !isEmpty(kustomization[field]))) return true;
+    if (!linted.has(absolute) && !linted.has(file.source)) return true;
   }
   return false;
 }
@@ -308,11 +266,10 @@ export async function lintRendered(
   const { roots, graphs } = await rootsOf(dirs);
   // Only roots whose rendering can show more than their files are built (and only then is a
   // kustomize needed).
-  const needed = await mapLimit(roots, availableParallelism() * 2, async (dir) => {
+  const toBuild = roots.filter((dir) => {
     const graph = graphs.get(dir);
-    return graph === undefined || (await rendersMoreThanItsFiles(graph, files)) ? dir : undefined;
+    return graph === undefined || rendersMoreThanItsFiles(graph, files);
   });
-  const toBuild = needed.filter((dir): dir is string => dir !== undefined);
   if (toBuild.length === 0) return [];
   let tool: KustomizeTool;
   try {

@@ -114,12 +114,17 @@ export interface UnrenderedRelease {
   readonly inputs?: string | undefined;
 }
 
+/** How reports name a not-rendered entry: `HelmRelease ns/name` or `Kustomization ns/name`. */
+export function unrenderedName(release: Pick<UnrenderedRelease, 'kind' | 'id'>): string {
+  return `${release.kind ?? 'HelmRelease'} ${release.id}`;
+}
+
 /** The releases (and Kustomizations) a run could not render, gathered across the builds of a diff. */
 export class UnrenderedReleases {
   readonly #byId = new Map<string, UnrenderedRelease>();
 
   add(release: UnrenderedRelease): void {
-    const key = `${release.kind ?? 'HelmRelease'} ${release.id}`;
+    const key = unrenderedName(release);
     const existing = this.#byId.get(key);
     if (existing === undefined) this.#byId.set(key, release);
     // Rendered by two Kustomizations from different inputs (they would fight over it in the

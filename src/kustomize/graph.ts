@@ -64,6 +64,43 @@ export interface KustomizeGraph {
   readonly generated: ReadonlyMap<string, string>;
   /** Remote resources left to kustomize (allowed by the remote policy), for the log. */
   readonly remote: readonly string[];
+  /**
+   * Whether a kustomization of the graph uses a field through which a rendered object can hold
+   * a value that is in no file as it is (VALUE_FIELDS). Without one, every rendered object is
+   * one of the graph's files with the same values (lint --rendered builds only when needed).
+   */
+  readonly rewritesValues: boolean;
+}
+
+/**
+ * The kustomization fields that write values (patches, replacements, vars), make objects
+ * (generators, transformers, helm charts) or change how the others merge (configurations,
+ * crds, openapi). resources, namespace, name prefixes, labels and images change no value.
+ */
+const VALUE_FIELDS = [
+  'patches',
+  'patchesStrategicMerge',
+  'patchesJson6902',
+  'replacements',
+  'vars',
+  'secretGenerator',
+  'generators',
+  'transformers',
+  'validators',
+  'helmCharts',
+  'helmChartInflationGenerator',
+  'configurations',
+  'crds',
+  'openapi',
+] as const;
+
+function isEmptyField(value: unknown): boolean {
+  return (
+    value === undefined ||
+    value === null ||
+    (Array.isArray(value) && value.length === 0) ||
+    (typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0)
+  );
 }
 
 /** How the graph treats entries that are not local files. */
@@ -100,6 +137,7 @@ interface WalkState {
   readonly visited: Set<string>;
   readonly remotePolicy: RemotePolicy;
   readonly resolveHost: ResolveHost | undefined;
+  rewritesValues: boolean;
 }
 
 type Entry = { readonly where: string; readonly value: string };
@@ -422,6 +460,7 @@ async function walkKustomization(
   kustomizationRel: string,
   k: Record<string, unknown>,
 ): Promise<void> {
+  if (VALUE_FIELDS.some((field) => !isEmptyField(k[field]))) state.rewritesValues = true;
   const manifest: FileRole = { kind: 'manifest' };
   const config: FileRole = { kind: 'config' };
   const visit = (where: string, value: string, role: FileRole, options?: Parameters<typeof visitPath>[5]) =>
@@ -518,6 +557,7 @@ export async function walkGraph(target: string, options: GraphOptions = {}): Pro
     visited: new Set(),
     remotePolicy: options.remotePolicy ?? PUBLIC_REMOTES,
     resolveHost: options.resolveHost,
+    rewritesValues: false,
   };
   const realTarget = await realpath(absTarget);
   if (!inside(state.realRoot, realTarget)) {
@@ -531,6 +571,7 @@ export async function walkGraph(target: string, options: GraphOptions = {}): Pro
     dirs: state.dirs,
     generated: state.generated,
     remote: state.remote,
+    rewritesValues: state.rewritesValues,
   };
 }
 

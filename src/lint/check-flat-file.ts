@@ -12,7 +12,7 @@ import type { LocatedFinding } from './check-manifest.ts';
 import { isTemplate } from './template.ts';
 import { finding, type RuleId } from './rules.ts';
 import { checkMetadata, encProblem } from './sops-checks.ts';
-import type { CreationRule } from './sops-config.ts';
+import { describeRuleMatch, type CreationRule } from './sops-config.ts';
 
 export interface FlatFileInput {
   readonly file: string;
@@ -152,8 +152,7 @@ export function checkFlatFile(input: FlatFileInput): LocatedFinding[] {
           `key ${JSON.stringify(leaf.path.join('.'))} is plaintext, but the file's ${selection.kind} rule says it must be encrypted`,
         );
       } else if (!isTemplate(unquoted(leaf.value)) && rule !== undefined) {
-        const regex =
-          rule.pathRegex === undefined ? 'a catch-all rule' : `path_regex ${JSON.stringify(rule.pathRegex)}`;
+        const regex = describeRuleMatch(rule);
         add(
           'creation-rule-unencrypted',
           line,

@@ -10,7 +10,7 @@ import { isComment, type MapItem, type TreeMap, type TreeValue } from '../sops/t
 import { isSeq, type Node as AstNode } from 'yaml';
 import { finding, type Finding, type RuleId } from './rules.ts';
 import { checkMetadata, encProblem } from './sops-checks.ts';
-import type { CreationRule } from './sops-config.ts';
+import { describeRuleMatch, type CreationRule } from './sops-config.ts';
 import {
   astChild,
   isParseFailure,
@@ -259,8 +259,7 @@ class ManifestChecker {
       }
     });
     if (first === undefined) return false;
-    const regex =
-      rule.pathRegex === undefined ? 'a catch-all rule' : `path_regex ${JSON.stringify(rule.pathRegex)}`;
+    const regex = describeRuleMatch(rule);
     this.add(
       'creation-rule-unencrypted',
       first.offset,

@@ -10,7 +10,7 @@
 import type { Selection } from '../sops/metadata.ts';
 import { shouldBeEncrypted } from '../sops/selection.ts';
 import type { LocatedFinding } from './check-manifest.ts';
-import type { CreationRule } from './sops-config.ts';
+import { describeRuleMatch, type CreationRule } from './sops-config.ts';
 import { finding } from './rules.ts';
 import { isReferenceTag, isTemplate } from './template.ts';
 
@@ -60,8 +60,7 @@ export function checkTemplateLines(file: string, text: string, rule: CreationRul
     ) {
       continue;
     }
-    const regex =
-      rule.pathRegex === undefined ? 'a catch-all rule' : `path_regex ${JSON.stringify(rule.pathRegex)}`;
+    const regex = describeRuleMatch(rule);
     const column = indent + 1;
     return [
       {

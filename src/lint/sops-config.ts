@@ -21,6 +21,11 @@ export interface CreationRule {
   readonly selection: Selection;
 }
 
+/** How a message names a creation rule's match: `path_regex "…"`, or a catch-all rule. */
+export function describeRuleMatch(rule: CreationRule): string {
+  return rule.pathRegex === undefined ? 'a catch-all rule' : `path_regex ${JSON.stringify(rule.pathRegex)}`;
+}
+
 /** A regex of a creation rule that does not compile, at its place in the file. */
 export interface SopsConfigProblem {
   readonly line: number;

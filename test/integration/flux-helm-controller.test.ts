@@ -19,11 +19,15 @@ import { parse, parseAllDocuments } from 'yaml';
 import { buildCommand } from '../../src/commands/build.ts';
 import { diffCommand } from '../../src/commands/diff.ts';
 import { createMemoryHost } from '../../src/host/memory-host.ts';
-import { requireComponent } from '../env/state.ts';
-import { commit, fluxHelmEnv, fluxHelmInputs, fluxHelmRepo } from '../support/flux-helm-repo.ts';
+import {
+  commit,
+  fluxHelmEnv,
+  fluxHelmInputs,
+  fluxHelmRepo,
+  fluxHelmSetup,
+} from '../support/flux-helm-repo.ts';
 import { commandDeps } from '../support/command-deps.ts';
-import { helmBinary } from '../support/helm.ts';
-import { newAgeKey, tool, type AgeKey } from '../support/tools.ts';
+import type { AgeKey } from '../support/tools.ts';
 
 const PASSWORD = 'helm-controller-canary-61b0e4';
 let key: AgeKey;
@@ -32,10 +36,7 @@ let helm: string;
 let chartRepo: Readonly<Record<string, string>>;
 
 before(async () => {
-  key = await newAgeKey();
-  kustomize = await tool('kustomize');
-  helm = await helmBinary();
-  chartRepo = await requireComponent('helm-repo');
+  ({ key, kustomize, helm, chartRepo } = await fluxHelmSetup());
 });
 
 type Obj = Record<string, unknown>;

@@ -23,7 +23,7 @@ import { nodeExec } from '../../src/host/node-exec.ts';
 import type { Exec } from '../../src/ports.ts';
 import { requireComponent } from '../env/state.ts';
 import { commandDeps } from '../support/command-deps.ts';
-import { appsKustomization, commit, gitIn } from '../support/flux-helm-repo.ts';
+import { appsKustomization, commit, gitIn, indent } from '../support/flux-helm-repo.ts';
 import { helmBinary, helmTemplate, withHelmOwnership } from '../support/helm.ts';
 import { newAgeKey, sopsEncrypt, tool, type AgeKey } from '../support/tools.ts';
 
@@ -48,14 +48,6 @@ function info(name: string): string {
   const value = registry[name];
   assert.ok(value !== undefined && value !== '', `oci-registry info ${name}`);
   return value;
-}
-
-function indent(text: string, spaces: number): string {
-  return text
-    .trimEnd()
-    .split('\n')
-    .map((line) => `${' '.repeat(spaces)}${line}`)
-    .join('\n');
 }
 
 async function encrypted(plain: string, name: string): Promise<string> {

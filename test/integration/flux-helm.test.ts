@@ -22,9 +22,7 @@ import { HELM_NAME_LABEL, HELM_NAMESPACE_LABEL } from '../../src/helm/post-rende
 import { createMemoryHost, type MemoryHost } from '../../src/host/memory-host.ts';
 import type { DiffReport } from '../../src/kube/diff.ts';
 import { privateRootParent } from '../../src/private-file.ts';
-import { requireComponent } from '../env/state.ts';
 import { commandDeps } from '../support/command-deps.ts';
-import { helmBinary } from '../support/helm.ts';
 import {
   appsKustomization,
   CANARY,
@@ -35,8 +33,9 @@ import {
   fluxHelmInputs,
   fluxHelmRepo,
   valuesSecret,
+  fluxHelmSetup,
 } from '../support/flux-helm-repo.ts';
-import { newAgeKey, tool, type AgeKey } from '../support/tools.ts';
+import type { AgeKey } from '../support/tools.ts';
 
 let key: AgeKey;
 let kustomize: string;
@@ -44,10 +43,7 @@ let helm: string;
 let chartRepo: Readonly<Record<string, string>>;
 
 before(async () => {
-  key = await newAgeKey();
-  kustomize = await tool('kustomize');
-  helm = await helmBinary();
-  chartRepo = await requireComponent('helm-repo');
+  ({ key, kustomize, helm, chartRepo } = await fluxHelmSetup());
 });
 
 function inputsFor(dir: string, extra: Record<string, string>): Record<string, string> {

@@ -11,7 +11,6 @@ import { buildCommand } from '../../src/commands/build.ts';
 import { diffCommand } from '../../src/commands/diff.ts';
 import { createMemoryHost } from '../../src/host/memory-host.ts';
 import type { DiffReport } from '../../src/kube/diff.ts';
-import { requireComponent } from '../env/state.ts';
 import { commandDeps } from '../support/command-deps.ts';
 import {
   appsKustomization,
@@ -20,9 +19,9 @@ import {
   fluxHelmEnv,
   fluxHelmInputs,
   fluxHelmRepo,
+  fluxHelmSetup,
 } from '../support/flux-helm-repo.ts';
-import { helmBinary } from '../support/helm.ts';
-import { newAgeKey, tool, type AgeKey } from '../support/tools.ts';
+import type { AgeKey } from '../support/tools.ts';
 
 let key: AgeKey;
 let kustomize: string;
@@ -30,10 +29,7 @@ let helm: string;
 let chartRepo: Readonly<Record<string, string>>;
 
 before(async () => {
-  key = await newAgeKey();
-  kustomize = await tool('kustomize');
-  helm = await helmBinary();
-  chartRepo = await requireComponent('helm-repo');
+  ({ key, kustomize, helm, chartRepo } = await fluxHelmSetup());
 });
 
 const SUSPENDED_APPS = appsKustomization({ suspend: true });

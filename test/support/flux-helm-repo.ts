@@ -11,7 +11,9 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { sopsEncrypt, type AgeKey } from './tools.ts';
+import { requireComponent } from '../env/state.ts';
+import { helmBinary } from './helm.ts';
+import { newAgeKey, sopsEncrypt, tool, type AgeKey } from './tools.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -45,7 +47,8 @@ export async function gitIn(dir: string, ...args: string[]): Promise<string> {
   return stdout;
 }
 
-function indent(text: string, spaces: number): string {
+/** Each line of `text` indented by `spaces`, for YAML written inside YAML. */
+export function indent(text: string, spaces: number): string {
   return text
     .trimEnd()
     .split('\n')
@@ -203,6 +206,16 @@ export interface FluxHelmTools {
   readonly key: AgeKey;
   readonly kustomize: string;
   readonly helm: string;
+}
+
+/** What a test file over these repositories sets up once: a new age key, the tools, the chart repository. */
+export async function fluxHelmSetup(): Promise<FluxHelmTools & Pick<FluxHelmFixture, 'chartRepo'>> {
+  return {
+    key: await newAgeKey(),
+    kustomize: await tool('kustomize'),
+    helm: await helmBinary(),
+    chartRepo: await requireComponent('helm-repo'),
+  };
 }
 
 /** The command inputs for `clusters/main` of `dir` in Flux mode, charts on loopback allowed. */
