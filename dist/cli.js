@@ -19,9 +19,9 @@ import {
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-HZ3YWSGZ.js";
+} from "./chunks/chunk-MWOTFRR5.js";
 import "./chunks/chunk-4IZBWTPB.js";
-import "./chunks/chunk-SS5GDH3L.js";
+import "./chunks/chunk-2V47C34P.js";
 import "./chunks/chunk-2P46L3DV.js";
 import "./chunks/chunk-TMWNBOC7.js";
 import "./chunks/chunk-RQJPFRTZ.js";
