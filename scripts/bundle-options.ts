@@ -6,7 +6,15 @@
  * The main build bundles the Action's entry points and the CLI as ESM with shared chunks. The
  * banner gives bundled CommonJS dependencies the `require`/`__dirname` they expect. dist/bin.js
  * (the npm command) is built on its own: no banner, no bundling, old syntax, so that any Node
- * runs it far enough to say which version it needs (src/bin.ts).
+ * runs it far enough to say which version it needs (src/bin.ts). dist/launch.cjs, which bin.js
+ * loads next, is built on its own too, as CommonJS, sharing no chunk with the CLI (src/launch.ts).
+ *
+ * The single-file builds make dist/cli-<command>.cjs for the commands whose users wait mostly
+ * for start-up: the same src/cli.ts as CommonJS in one file, run by src/launch.ts through a code
+ * cache written after the run (src/host/code-cached-script.ts). Each leaves out the code that
+ * only the other commands reach: their run modules and the Kubernetes client, each loaded by a
+ * dynamic import that the command never makes, and which fails with an internal error if it
+ * ever did. Whitespace is minified (a smaller file reads faster); names are kept.
  */
 import type { BuildOptions } from 'esbuild';
 import { readFileSync } from 'node:fs';
@@ -22,8 +30,6 @@ export const mainBuild: BuildOptions = {
     index: 'src/index.ts',
     cli: 'src/cli.ts',
     post: 'src/post.ts',
-    // Loaded by dist/bin.js before cli.js, so the whole CLI comes from the compile cache.
-    'compile-cache': 'src/compile-cache.ts',
   },
   outdir: 'dist',
   bundle: true,
@@ -82,3 +88,61 @@ export const binBuild: BuildOptions = {
   target: 'es2020',
   logLevel: 'warning',
 };
+
+export const launchBuild: BuildOptions = {
+  absWorkingDir: root,
+  entryPoints: { launch: 'src/launch.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node22.17',
+  logLevel: 'warning',
+};
+
+/** The commands that also ship as one CommonJS file (dist/cli-<command>.cjs). */
+export const SINGLE_FILE_COMMANDS = ['decrypt', 'encrypt', 'lint'] as const;
+
+/** Dynamic imports that load another command's code: commands/<name>-run.ts, kube/client.ts. */
+function otherCommandsCode(command: string, importPath: string, resolveDir: string): string | undefined {
+  const file = path.resolve(resolveDir, importPath);
+  const run = /[\\/]src[\\/]commands[\\/]([a-z]+)-run\.ts$/.exec(file);
+  if (run !== null) return run[1] === command ? undefined : file;
+  return /[\\/]src[\\/]kube[\\/]client\.ts$/.test(file) ? file : undefined;
+}
+
+export function singleFileBuild(command: (typeof SINGLE_FILE_COMMANDS)[number]): BuildOptions {
+  return {
+    absWorkingDir: root,
+    bundle: true,
+    platform: 'node',
+    target: 'node22.17',
+    legalComments: 'linked',
+    logLevel: 'warning',
+    outdir: 'dist',
+    entryPoints: { [`cli-${command}`]: 'src/cli.ts' },
+    format: 'cjs',
+    outExtension: { '.js': '.cjs' },
+    minifyWhitespace: true,
+    plugins: [
+      ...(mainBuild.plugins ?? []),
+      {
+        name: 'only-this-command',
+        setup(b) {
+          b.onResolve({ filter: /(-run|client)\.ts$/ }, (args) => {
+            if (args.kind !== 'dynamic-import') return undefined;
+            const file = otherCommandsCode(command, args.path, args.resolveDir);
+            return file === undefined ? undefined : { path: file, namespace: 'left-out' };
+          });
+          b.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
+            contents: `throw new Error(${JSON.stringify(
+              `internal error: ${path.relative(root, args.path)} is not in dist/cli-${command}.cjs`,
+            )});`,
+            loader: 'js',
+          }));
+        },
+      },
+    ],
+  };
+}

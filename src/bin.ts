@@ -5,8 +5,8 @@
  * Hand-written and import-free on purpose: the CLI's modules use APIs older Node lacks (fs.glob,
  * stable from 22.17), and there they fail while loading, with a stack trace instead of a reason.
  * So this file has no static imports, keeps to syntax old Node parses (no top-level await), and
- * loads the CLI with a dynamic import only once the version is known to be enough. It is bundled
- * on its own (scripts/bundle.ts) next to dist/cli.js.
+ * loads the CLI's launcher (src/launch.ts) only once the version is known to be enough. It is
+ * bundled on its own (scripts/bundle.ts) next to dist/launch.cjs.
  */
 
 const MINIMUM_MAJOR = 22;
@@ -18,14 +18,14 @@ function supported(version: string): boolean {
 }
 
 if (supported(process.version)) {
-  // Computed specifiers, so the bundler leaves them alone. dist/compile-cache.js turns on Node's
-  // compile cache first: only modules loaded after that come from it, and the CLI's bundle is
-  // most of what start-up costs (bench/startup). It is an optimisation, so a failure to load it
-  // is ignored. Then dist/cli.js runs the CLI and sets the exit code.
-  const here = import.meta.url;
-  void import(new URL('./compile-cache.js', here).href)
-    .catch(() => undefined)
-    .then(() => import(new URL('./cli.js', here).href));
+  // The launcher (src/launch.ts) is CommonJS, required through process.getBuiltinModule (Node
+  // 22.3 and later) so that this file keeps no static import. It starts the command the quickest
+  // way it can: a cached single-file bundle, or dist/cli.js with Node's compile cache on.
+  const { createRequire } = process.getBuiltinModule('node:module');
+  const { launch } = createRequire(import.meta.url)('./launch.cjs') as {
+    launch: (dist: string) => void;
+  };
+  launch(import.meta.dirname);
 } else {
   process.stderr.write(
     `kustomize-sops-deploy needs Node.js ${String(MINIMUM_MAJOR)}.${String(MINIMUM_MINOR)} or later (this is ${process.version})\n`,

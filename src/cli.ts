@@ -1,7 +1,5 @@
 #!/usr/bin/env node
 /** The CLI shell: argv into the same input names the Action uses, then the shared run(). */
-// First, for its effect: modules loaded after it come from Node's compile cache.
-import './compile-cache.ts';
 import { parseArgs } from 'node:util';
 import packageJson from '../package.json' with { type: 'json' };
 import { configSecrets, commands, findCommand, parseConfig } from './commands/index.ts';
@@ -12,6 +10,7 @@ import { consoleReporter, createConsoleHost } from './host/console-host.ts';
 import { nodeExec } from './host/node-exec.ts';
 import { createSpawnerExec } from './host/spawner-exec.ts';
 import { EXIT_ERROR, reportError, run } from './run.ts';
+import { enableNodeCompileCache } from './compile-cache.ts';
 
 const ENVIRONMENT = `Keys also come from SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_KEY_CMD, SOPS_AGE_SSH_PRIVATE_KEY_FILE,
 ~/.config/sops/age/keys.txt, the local gpg keyring, and KSD_PGP_PASSPHRASE for protected OpenPGP keys.
@@ -98,4 +97,9 @@ export async function cli(argv: readonly string[]): Promise<number> {
   }
 }
 
-process.exitCode = await cli(process.argv.slice(2));
+// The chunks loaded from here on (each command's run) come from Node's compile cache.
+enableNodeCompileCache();
+// No top-level await: the same file is also bundled as CommonJS (dist/cli-<command>.cjs).
+void cli(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,10 +1,14 @@
-import { spawn } from 'node:child_process';
 import type { Exec, ExecOptions, ExecResult } from '../ports.ts';
 
-/** `Exec` on node:child_process, used by both shells and by tests. */
+/**
+ * `Exec` on node:child_process, used by both shells and by tests. node:child_process is taken
+ * when the first process starts, not at load: a one-file decrypt starts none, and loading it
+ * (with node:net and node:dgram) is about 2 ms of its start-up (bench/startup).
+ */
 export const nodeExec: Exec = {
   run(command: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
+      const { spawn } = process.getBuiltinModule('node:child_process');
       const child = spawn(command, args, {
         cwd: options.cwd,
         env: options.env === undefined ? process.env : { ...options.env },

@@ -16,7 +16,7 @@
  * process goes (the channel closes), and kills what it started then. A run that cannot start
  * rejects with the same `code` (ENOENT...) as node:child_process's error would have.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { Exec, ExecOptions, ExecResult } from '../ports.ts';
 
 /** The helper: runs what it is sent, answers with the exit code and the output. */
@@ -83,6 +83,8 @@ export function createSpawnerExec(): SpawnerExec {
   };
 
   const start = (): ChildProcess => {
+    // Taken here, not at load, as in node-exec.ts: most runs never start the helper.
+    const { spawn } = process.getBuiltinModule('node:child_process');
     const child = spawn(process.execPath, ['-e', HELPER], {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       serialization: 'advanced',
