@@ -23,6 +23,7 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 const undiciShim = path.join(root, 'scripts/bundle-shims/undici-proxy-agent.ts');
 const ownPackageJson = path.join(root, 'package.json');
+const importMetaUrlShim = path.join(root, 'scripts/bundle-shims/import-meta-url.ts');
 
 export const mainBuild: BuildOptions = {
   absWorkingDir: root,
@@ -124,6 +125,8 @@ export function singleFileBuild(command: (typeof SINGLE_FILE_COMMANDS)[number]):
     entryPoints: { [`cli-${command}`]: 'src/cli.ts' },
     format: 'cjs',
     outExtension: { '.js': '.cjs' },
+    inject: [importMetaUrlShim],
+    define: { 'import.meta.url': 'importMetaUrl' },
     minifyWhitespace: true,
     plugins: [
       ...(mainBuild.plugins ?? []),

@@ -17,5 +17,9 @@ await build({ ...launchBuild, outdir });
 for (const command of SINGLE_FILE_COMMANDS) {
   await build({ ...singleFileBuild(command), outdir });
   const file = path.join(outdir, `cli-${command}.cjs`);
-  writeFileSync(file, deferBuiltins(readFileSync(file, 'utf8')));
+  const source = readFileSync(file, 'utf8');
+  // esbuild replaces an `import.meta` it cannot map in CommonJS with `{}`, silently inside
+  // node_modules; every use must go through the shim instead (bundle-options.ts).
+  if (/\bimport_meta\d*=\{\}/.test(source)) throw new Error(`${file}: import.meta without its shim`);
+  writeFileSync(file, deferBuiltins(source));
 }

@@ -100,14 +100,11 @@ export function runCodeCachedScript(file: string, cacheDir: string): void {
   // The wrapper Node puts around a CommonJS module, so the bundle sees the same five names. A
   // `#!` line is only valid at the very start of a file, so inside the wrapper it is a comment.
   const body = source.startsWith('#!') ? `//${source}` : source;
-  const script = new vm.Script(
-    `(function (exports, require, module, __filename, __dirname) { ${body}\n})`,
-    {
-      filename: file,
-      ...(cachedData === undefined ? {} : { cachedData }),
-      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-    },
-  );
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) { ${body}\n})`, {
+    filename: file,
+    ...(cachedData === undefined ? {} : { cachedData }),
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
   if (name !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
     const entry = name;
     process.once('beforeExit', () => saveCache(script, cacheDir, entry, file));

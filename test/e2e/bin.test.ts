@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { repoRoot } from '../env/paths.ts';
@@ -113,8 +115,6 @@ describe('streams and exit codes (on the Node.js running the tests)', () => {
 });
 
 test('bin.js turns on the compile cache before it loads the CLI, so cli.js itself is cached', async () => {
-  const { mkdtemp, readdir, rm } = await import('node:fs/promises');
-  const { tmpdir } = await import('node:os');
   const xdg = await mkdtemp(path.join(tmpdir(), 'ksd-bin-cc-'));
   try {
     const child = spawn(process.execPath, [bin, '--version'], {
@@ -131,4 +131,109 @@ test('bin.js turns on the compile cache before it loads the CLI, so cli.js itsel
   } finally {
     await rm(xdg, { recursive: true, force: true });
   }
+});
+
+describe('decrypt, encrypt and lint run from single files with a code cache (src/launch.ts)', () => {
+  const demoSecret = path.join(repoRoot, 'examples', 'demo', 'base', 'secret.enc.yaml');
+  const demoKey = path.join(repoRoot, 'examples', 'demo', 'demo-age-key.txt');
+  const plaintext = 'demo-password-not-secret';
+  const uid = process.getuid?.() ?? 0;
+
+  function runWith(env: Record<string, string>, args: readonly string[]): Promise<Run> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [bin, ...args], {
+        env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (c: Buffer) => out.push(c));
+      child.stderr.on('data', (c: Buffer) => err.push(c));
+      child.on('error', reject);
+      child.on('close', (code) =>
+        resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }),
+      );
+    });
+  }
+
+  async function cacheEntries(xdg: string): Promise<string[]> {
+    const dir = path.join(xdg, `kustomize-sops-deploy-compile-cache-${uid}`);
+    try {
+      return (await readdir(dir)).filter((f) => f.endsWith('.v8cache')).map((f) => path.join(dir, f));
+    } catch {
+      return [];
+    }
+  }
+
+  const decrypt = ['decrypt', demoSecret, '--age-key-file', demoKey];
+
+  test('the first run writes a private cache entry, later runs use it and print the same', async () => {
+    const xdg = await mkdtemp(path.join(tmpdir(), 'ksd-bin-v8-'));
+    const esm = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...decrypt], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      const out: Buffer[] = [];
+      child.stdout.on('data', (c: Buffer) => out.push(c));
+      child.on('error', reject);
+      child.on('close', () => resolve(Buffer.concat(out).toString()));
+    });
+    assert.match(esm, new RegExp(plaintext));
+
+    const first = await runWith({ XDG_CACHE_HOME: xdg }, decrypt);
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(first.stdout, esm, 'the single file prints what dist/cli.js prints');
+    const [entry, ...more] = await cacheEntries(xdg);
+    assert.ok(entry !== undefined && more.length === 0, 'one cache entry');
+    assert.match(
+      path.basename(entry),
+      /^cli-decrypt\.cjs-[0-9a-f]{8}-\d+-\d+-\d+-v\d+\.\d+\.\d+-\w+\.v8cache$/,
+    );
+    const before = await stat(entry);
+    assert.equal(before.mode & 0o777, 0o600);
+
+    const second = await runWith({ XDG_CACHE_HOME: xdg }, decrypt);
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(second.stdout, esm);
+    const after = await stat(entry);
+    assert.deepEqual(
+      [after.ino, after.mtimeMs],
+      [before.ino, before.mtimeMs],
+      'a valid entry is not written again',
+    );
+
+    // The cache is compiled code only: the run's decrypted value is in none of its forms.
+    const cache = await readFile(entry);
+    for (const form of [
+      Buffer.from(plaintext),
+      Buffer.from(plaintext, 'utf16le'),
+      Buffer.from(Buffer.from(plaintext).toString('base64')),
+    ]) {
+      assert.equal(cache.indexOf(form), -1, 'the decrypted value is not in the cache');
+    }
+  });
+
+  test('a damaged cache entry is replaced and the command still runs', async () => {
+    const xdg = await mkdtemp(path.join(tmpdir(), 'ksd-bin-v8-'));
+    assert.equal((await runWith({ XDG_CACHE_HOME: xdg }, ['lint', '--help'])).code, 0);
+    const lintDir = path.join(repoRoot, 'examples', 'demo');
+    const first = await runWith({ XDG_CACHE_HOME: xdg }, ['lint', lintDir]);
+    const [entry] = await cacheEntries(xdg);
+    assert.ok(entry !== undefined, 'lint wrote an entry');
+    const garbage = Buffer.alloc(4096, 0x5a);
+    await writeFile(entry, garbage);
+    const again = await runWith({ XDG_CACHE_HOME: xdg }, ['lint', lintDir]);
+    assert.equal(again.code, first.code, again.stderr);
+    assert.equal(again.stdout, first.stdout);
+    assert.equal(again.stderr, first.stderr);
+    assert.notDeepEqual(await readFile(entry), garbage, 'V8 rejected the entry and it was written again');
+  });
+
+  test('NODE_DISABLE_COMPILE_CACHE=1: no cache is written, and the output is the same', async () => {
+    const xdg = await mkdtemp(path.join(tmpdir(), 'ksd-bin-v8-'));
+    const result = await runWith({ XDG_CACHE_HOME: xdg, NODE_DISABLE_COMPILE_CACHE: '1' }, decrypt);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, new RegExp(plaintext));
+    assert.deepEqual(await cacheEntries(xdg), []);
+  });
 });

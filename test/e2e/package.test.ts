@@ -72,7 +72,16 @@ before(async () => {
 test('the tarball holds dist/, action.yml and the files users look for, nothing else', () => {
   const top = new Set(packedFiles.map((f) => (f.includes('/') ? `${f.split('/')[0] ?? ''}/` : f)));
   assert.deepEqual([...top].sort(), [...packageJson.files, 'package.json'].sort());
-  for (const file of ['dist/bin.js', 'dist/cli.js', 'dist/index.js', 'dist/post.js']) {
+  for (const file of [
+    'dist/bin.js',
+    'dist/launch.cjs',
+    'dist/cli.js',
+    'dist/cli-decrypt.cjs',
+    'dist/cli-encrypt.cjs',
+    'dist/cli-lint.cjs',
+    'dist/index.js',
+    'dist/post.js',
+  ]) {
     assert.ok(packedFiles.includes(file), `${file} is packed`);
   }
   assert.equal(packageJson.dependencies, undefined, 'dist/ is self-contained: no runtime dependencies');

@@ -11,10 +11,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { repoRoot } from '../env/paths.ts';
-import { runAction, runCli } from '../support/run-dist.ts';
+import { runAction, runCli, runCliModule } from '../support/run-dist.ts';
 
 /**
  * Chunks that only the paths that need them may load, by esbuild chunk name: `config` is the
@@ -67,7 +67,10 @@ registerHooks({
     return result;
   },
 });
-process.on('exit', () => writeFileSync(process.env.KSD_MODULE_LOG, [...seen].join('\\n') + '\\n'));
+process.on('exit', () => {
+  writeFileSync(process.env.KSD_MODULE_LOG, [...seen].join('\\n') + '\\n');
+  writeFileSync(process.env.KSD_BUILTIN_LOG, process.moduleLoadList.join('\\n') + '\\n');
+});
 `;
 
 interface Traced {
@@ -76,15 +79,28 @@ interface Traced {
   loadedChunks(): Promise<string[]>;
   /** Every file of dist/ that the run loaded. */
   loadedFiles(): Promise<string[]>;
+  /** The Node.js built-in modules the process had loaded when it exited (`node:crypto`...). */
+  loadedBuiltins(): Promise<string[]>;
 }
 
 async function traced(): Promise<Traced> {
   const dir = await mkdtemp(path.join(tmpdir(), 'ksd-startup-modules-'));
   const hook = path.join(dir, 'record-modules.mjs');
   const log = path.join(dir, 'modules.txt');
+  const builtins = path.join(dir, 'builtins.txt');
   await writeFile(hook, HOOK);
   return {
-    env: { NODE_OPTIONS: `--import=${pathToFileURL(hook).href}`, KSD_MODULE_LOG: log },
+    env: {
+      NODE_OPTIONS: `--import=${pathToFileURL(hook).href}`,
+      KSD_MODULE_LOG: log,
+      KSD_BUILTIN_LOG: builtins,
+    },
+    async loadedBuiltins() {
+      return (await readFile(builtins, 'utf8'))
+        .split('\n')
+        .filter((line) => line.startsWith('NativeModule '))
+        .map((line) => `node:${line.slice('NativeModule '.length)}`);
+    },
     async loadedChunks() {
       const urls = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
       const prefix = pathToFileURL(chunksDir).href + '/';
@@ -138,12 +154,12 @@ const cases: {
   {
     name: 'CLI lint',
     own: 'lint-run',
-    run: async (env) => runCli(['lint', path.join(await lintWorkspace(), 'apps')], env),
+    run: async (env) => runCliModule(['lint', path.join(await lintWorkspace(), 'apps')], env),
   },
   {
     name: 'CLI decrypt with an age key',
     own: 'decrypt-run',
-    run: (env) => runCli(['decrypt', demoSecret, '--age-key-file', demoKey], env),
+    run: (env) => runCliModule(['decrypt', demoSecret, '--age-key-file', demoKey], env),
   },
   {
     name: 'Action decrypt with an age key',
@@ -186,7 +202,7 @@ test('the trace does see a heavy chunk when a path needs it (diff loads the Kube
     manifests,
     'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: default\n',
   );
-  const result = await runCli(
+  const result = await runCliModule(
     ['diff', '--manifests', manifests, '--kubeconfig', path.join(dir, 'missing-kubeconfig')],
     trace.env,
   );
@@ -208,4 +224,58 @@ test('the Action lint path loads no undici (scripts/bundle-shims: @actions/http-
   const loaded = await trace.loadedFiles();
   assert.ok(loaded.length > 0);
   for (const file of loaded) assert.ok(!readFileSync(file, 'utf8').includes(marker), `${file} has undici`);
+});
+
+describe('the installed command (dist/bin.js): decrypt, encrypt and lint from one file each', () => {
+  const SINGLE_FILE = ['decrypt', 'encrypt', 'lint'];
+  const RUNS = ['apply', 'build', 'decrypt', 'diff', 'encrypt', 'lint'];
+
+  test("each single-file bundle leaves out the other commands' runs and the Kubernetes client", () => {
+    for (const command of SINGLE_FILE) {
+      const source = readFileSync(path.join(repoRoot, 'dist', `cli-${command}.cjs`), 'utf8');
+      const leftOut = (module: string): boolean =>
+        source.includes(`internal error: ${module} is not in dist/cli-${command}.cjs`);
+      for (const run of RUNS) {
+        assert.equal(leftOut(`src/commands/${run}-run.ts`), run !== command, `${command}: ${run}-run`);
+      }
+      assert.ok(leftOut('src/kube/client.ts'), `${command}: kube/client`);
+      // lint --fix encrypts: what lint-fix.ts imports itself stays, only encrypt's command entry is left out.
+      if (command === 'lint')
+        assert.ok(source.includes('async function runEncrypt('), 'lint --fix has runEncrypt');
+    }
+  });
+
+  const cases: {
+    name: string;
+    args: () => Promise<string[]>;
+    /** Built-ins that this path must not load. */
+    unused: string[];
+  }[] = [
+    {
+      name: 'an age decrypt loads no node:child_process (nothing to start)',
+      args: () => Promise.resolve(['decrypt', demoSecret, '--age-key-file', demoKey]),
+      unused: ['node:child_process', 'node:net', 'node:dns/promises'],
+    },
+    {
+      name: 'a lint loads no node:crypto and no node:dns/promises (nothing to decrypt or resolve)',
+      args: async () => ['lint', path.join(await lintWorkspace(), 'apps')],
+      unused: ['node:crypto', 'node:dns/promises'],
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const trace = await traced();
+      const xdg = await mkdtemp(path.join(tmpdir(), 'ksd-startup-xdg-'));
+      // Twice: the first run writes the code cache, the second runs from it.
+      for (let run = 0; run < 2; run++) {
+        const result = await runCli(await c.args(), { ...trace.env, XDG_CACHE_HOME: xdg });
+        assert.equal(result.code, 0, result.stderr);
+        const builtins = await trace.loadedBuiltins();
+        // The run went through the single file: no chunk of dist/ was loaded as a module.
+        assert.deepEqual(await trace.loadedChunks(), []);
+        assert.ok(builtins.includes('node:vm'), 'the single file ran through node:vm');
+        for (const unused of c.unused) assert.ok(!builtins.includes(unused), `${unused} was loaded`);
+      }
+    });
+  }
 });

@@ -34,7 +34,20 @@ function runNode(
   });
 }
 
+/**
+ * The CLI as users run it: the installed command, dist/bin.js, which runs decrypt, encrypt and
+ * lint from their single-file bundles (dist/cli-<command>.cjs) and the rest from dist/cli.js.
+ */
 export function runCli(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  input?: string,
+): Promise<RunResult> {
+  return runNode('bin.js', args, env, input);
+}
+
+/** The ES module CLI itself, dist/cli.js, for tests of what its chunks load. */
+export function runCliModule(
   args: readonly string[],
   env: Record<string, string> = {},
   input?: string,
