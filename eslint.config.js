@@ -38,7 +38,11 @@ const LAYERS = [
   { name: 'flux', dirs: ['flux'] },
   { name: 'config', dirs: ['config'], files: ['config'] },
   { name: 'commands', dirs: ['commands'], files: ['run'] },
-  { name: 'shells', dirs: ['github', 'host'], files: ['cli', 'index', 'post', 'bin', 'launch', 'compile-cache'] },
+  {
+    name: 'shells',
+    dirs: ['github', 'host'],
+    files: ['cli', 'index', 'post', 'bin', 'launch', 'compile-cache'],
+  },
 ];
 
 /** Import-string patterns (gitignore style) that reach the given folder or root file. */
