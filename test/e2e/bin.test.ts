@@ -28,10 +28,10 @@ interface Run {
   readonly stderr: string;
 }
 
-function runBin(node: string, args: readonly string[]): Promise<Run> {
+function runBin(node: string, args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(node, [bin, ...args], {
-      env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home' },
+      env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
@@ -139,22 +139,8 @@ describe('decrypt, encrypt and lint run from single files with a code cache (src
   const plaintext = 'demo-password-not-secret';
   const uid = process.getuid?.() ?? 0;
 
-  function runWith(env: Record<string, string>, args: readonly string[]): Promise<Run> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [bin, ...args], {
-        env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      child.stdout.on('data', (c: Buffer) => out.push(c));
-      child.stderr.on('data', (c: Buffer) => err.push(c));
-      child.on('error', reject);
-      child.on('close', (code) =>
-        resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }),
-      );
-    });
-  }
+  const runWith = (env: Record<string, string>, args: readonly string[]): Promise<Run> =>
+    runBin(process.execPath, args, env);
 
   async function cacheEntries(xdg: string): Promise<string[]> {
     const dir = path.join(xdg, `kustomize-sops-deploy-compile-cache-${uid}`);
