@@ -11,7 +11,7 @@
  * A stream (decrypt's stdin) has no size to check first: `readStreamBounded` stops reading,
  * and closes it, as soon as it passes the cap.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { lstat, open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from './errors.ts';
@@ -266,17 +266,28 @@ export async function resolveInside(file: string, root: string, name = file): Pr
  * repository), or the target's own directory when there is none, so a path two folders up
  * fails loudly instead of reaching the whole disk.
  */
-export async function findRepositoryRoot(target: string): Promise<string> {
-  return (await findGitRoot(target)) ?? (await directoryOf(target));
+export function findRepositoryRoot(target: string): Promise<string> {
+  return Promise.resolve(findRepositoryRootSync(target));
+}
+
+/**
+ * findRepositoryRoot, synchronously: a few stat calls, each cheaper than a thread-pool round
+ * trip (a build looks it up once per target).
+ */
+export function findRepositoryRootSync(target: string): string {
+  return findGitRootSync(target) ?? directoryOf(target);
 }
 
 /** The nearest ancestor of `target` (or itself) that holds `.git`, or undefined. */
-export async function findGitRoot(target: string): Promise<string | undefined> {
-  let dir = await directoryOf(target);
+export function findGitRoot(target: string): Promise<string | undefined> {
+  return Promise.resolve(findGitRootSync(target));
+}
+
+function findGitRootSync(target: string): string | undefined {
+  let dir = directoryOf(target);
   for (;;) {
     try {
-      await lstat(path.join(dir, '.git'));
-      return dir;
+      if (lstatSync(path.join(dir, '.git'), { throwIfNoEntry: false }) !== undefined) return dir;
     } catch {
       // not here; go up
     }
@@ -286,10 +297,10 @@ export async function findGitRoot(target: string): Promise<string | undefined> {
   }
 }
 
-async function directoryOf(target: string): Promise<string> {
+function directoryOf(target: string): string {
   const start = path.resolve(target);
   try {
-    return (await stat(start)).isDirectory() ? start : path.dirname(start);
+    return statSync(start).isDirectory() ? start : path.dirname(start);
   } catch {
     return path.dirname(start);
   }

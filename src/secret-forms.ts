@@ -87,8 +87,16 @@ export function yamlSingleQuoted(value: string): string {
   return value.replaceAll("'", "''");
 }
 
+/**
+ * Printable ASCII that no form above escapes: not `"`, `\\`, `'`, `<`, `>` or `&` (space and
+ * every other printable ASCII character is Go-printable and left alone by JSON and YAML).
+ * Most values (every base64 `data` value) are this, and have no other form.
+ */
+const UNESCAPED = /^[ !#-%(-;=?-[\]-~]*$/;
+
 /** Every escaped form of `value` that differs from it (each at most once). */
 export function escapedForms(value: string): string[] {
+  if (UNESCAPED.test(value)) return [];
   const forms = new Set([
     goQuoted(value),
     jsonEscaped(value),

@@ -5,10 +5,10 @@
  * inside the repository root, symlinks resolved, because the repository is untrusted input in
  * a PR run and a `../../` entry must not pull a runner file into a Secret.
  */
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
-import { findRepositoryRoot, readFileBounded } from '../bounded-read.ts';
+import { findRepositoryRootSync, readFileBounded, tryReadFileBoundedSync } from '../bounded-read.ts';
 import { UserError } from '../errors.ts';
 import { formatFromPath } from '../sops/formats.ts';
 import type { Format } from '../sops/tree.ts';
@@ -161,12 +161,12 @@ function records(value: unknown): Record<string, unknown>[] {
  * Resolves an entry to an absolute lexical path and its real path, refusing anything that
  * leaves the root either lexically (`..`) or through a symlink.
  */
-async function resolveEntry(
+function resolveEntry(
   state: WalkState,
   dir: string,
   entry: Entry,
   kustomizationRel: string,
-): Promise<{ abs: string; real: string; isDir: boolean } | undefined> {
+): { abs: string; real: string; isDir: boolean } | undefined {
   const abs = path.resolve(dir, entry.value);
   const where = `${kustomizationRel}: ${entry.where} "${entry.value}"`;
   if (!inside(state.root, abs)) {
@@ -177,7 +177,7 @@ async function resolveEntry(
   if (inGitDir(state.root, abs)) throw gitDirRefusal(where);
   let real: string;
   try {
-    real = await realpath(abs);
+    real = realpathSync.native(abs);
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new UserError('FILE_NOT_FOUND', `${where} cannot be read`, { cause });
@@ -192,7 +192,7 @@ async function resolveEntry(
     );
   }
   if (inGitDir(state.realRoot, real)) throw gitDirRefusal(where);
-  const info = await stat(real);
+  const info = statSync(real);
   if (!info.isDirectory() && !info.isFile()) {
     // A FIFO or device (outside git, a work tree can hold one) would hang or never end.
     throw new UserError('UNSUPPORTED', `${where} is not a regular file`);
@@ -253,13 +253,13 @@ function addFile(state: WalkState, abs: string, real: string, role: FileRole, vi
   if (!state.files.has(rel)) state.files.set(rel, { rel, source: real, role, via });
 }
 
-async function findKustomizationFile(dir: string): Promise<string | undefined> {
+function findKustomizationFile(dir: string): string | undefined {
   const found: string[] = [];
   for (const name of KUSTOMIZATION_FILE_NAMES) {
     try {
-      if ((await lstat(path.join(dir, name))).isFile() || (await stat(path.join(dir, name))).isFile()) {
-        found.push(name);
-      }
+      const file = path.join(dir, name);
+      const link = lstatSync(file, { throwIfNoEntry: false });
+      if (link !== undefined && (link.isFile() || statSync(file).isFile())) found.push(name);
     } catch {
       // absent
     }
@@ -276,7 +276,7 @@ async function findKustomizationFile(dir: string): Promise<string | undefined> {
 async function generateKustomization(dir: string, dirRel: string, root: string): Promise<string[]> {
   const resources: string[] = [];
   const walk = async (current: string): Promise<void> => {
-    const entries = (await readdir(current, { withFileTypes: true })).sort((a, b) =>
+    const entries = readdirSync(current, { withFileTypes: true }).sort((a, b) =>
       a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
     );
     for (const entry of entries) {
@@ -284,7 +284,7 @@ async function generateKustomization(dir: string, dirRel: string, root: string):
       const abs = path.join(current, entry.name);
       const rel = path.relative(dir, abs).split(path.sep).join('/');
       if (entry.isDirectory()) {
-        if ((await findKustomizationFile(abs)) !== undefined) resources.push(rel);
+        if (findKustomizationFile(abs) !== undefined) resources.push(rel);
         else await walk(abs);
         continue;
       }
@@ -292,9 +292,8 @@ async function generateKustomization(dir: string, dirRel: string, root: string):
       // Flux lists only files that hold Kubernetes objects, so stray YAML (values files,
       // CI config) does not break the build.
       // Bounded and inside the root: `zero.yaml -> /dev/zero` is refused, not read forever.
-      const text = (await readFileBounded(abs, { maxBytes: MAX_MANIFEST_BYTES, root, name: rel })).toString(
-        'utf8',
-      );
+      const bounds = { maxBytes: MAX_MANIFEST_BYTES, root, name: rel };
+      const text = (tryReadFileBoundedSync(abs, bounds) ?? (await readFileBounded(abs, bounds))).toString('utf8');
       // logLevel 'error': the library's warnings go to stderr and quote the file's lines.
       const docs = parseAllDocuments(text, { logLevel: 'error' });
       const list = Array.isArray(docs) ? docs : [docs];
@@ -325,11 +324,11 @@ async function walkDirectory(
   via: string,
   allowGenerate: boolean,
 ): Promise<void> {
-  const real = await realpath(dir);
+  const real = realpathSync.native(dir);
   if (state.visited.has(real)) return;
   state.visited.add(real);
   const dirRel = toRel(state.root, dir);
-  const fileName = await findKustomizationFile(dir);
+  const fileName = findKustomizationFile(dir);
   if (fileName === undefined) {
     if (!allowGenerate) {
       throw new UserError('FILE_NOT_FOUND', `${via} is a directory with no kustomization file`, {
@@ -351,7 +350,7 @@ async function walkDirectory(
     );
     for (const resource of resources) {
       const abs = path.join(dir, resource);
-      const resolved = await resolveEntry(state, dir, { where: 'resources', value: resource }, relFile);
+      const resolved = resolveEntry(state, dir, { where: 'resources', value: resource }, relFile);
       if (resolved === undefined) continue;
       if (resolved.isDir) await walkDirectory(state, abs, `${relFile}: resources "${resource}"`, false);
       else addFile(state, abs, resolved.real, { kind: 'manifest' }, `${relFile}: resources`);
@@ -360,7 +359,7 @@ async function walkDirectory(
   }
   const fileAbs = path.join(dir, fileName);
   const kustomizationRel = toRel(state.root, fileAbs);
-  const fileReal = await realpath(fileAbs);
+  const fileReal = realpathSync.native(fileAbs);
   if (!inside(state.realRoot, fileReal)) {
     throw new UserError(
       'PATH_ESCAPE',
@@ -370,11 +369,8 @@ async function walkDirectory(
   addFile(state, fileAbs, fileReal, { kind: 'kustomization' }, via);
   let doc: Record<string, unknown>;
   try {
-    const text = await readFileBounded(fileReal, {
-      maxBytes: MAX_MANIFEST_BYTES,
-      root: state.realRoot,
-      name: kustomizationRel,
-    });
+    const bounds = { maxBytes: MAX_MANIFEST_BYTES, root: state.realRoot, name: kustomizationRel };
+    const text = tryReadFileBoundedSync(fileReal, bounds) ?? (await readFileBounded(fileReal, bounds));
     doc = record(parseYaml(text.toString('utf8'), { logLevel: 'error' }) as unknown);
   } catch (cause) {
     if (cause instanceof UserError) throw cause;
@@ -396,7 +392,7 @@ async function visitPath(
     state.remote.push(entry.value);
     return;
   }
-  const resolved = await resolveEntry(state, dir, entry, kustomizationRel);
+  const resolved = resolveEntry(state, dir, entry, kustomizationRel);
   if (resolved === undefined) {
     if (options.optional === true) return;
     throw new UserError(
@@ -423,16 +419,16 @@ async function visitWholeDir(
   kustomizationRel: string,
   entry: Entry,
 ): Promise<void> {
-  const resolved = await resolveEntry(state, dir, entry, kustomizationRel);
+  const resolved = resolveEntry(state, dir, entry, kustomizationRel);
   if (resolved === undefined || !resolved.isDir) return;
   // Every file under the chart home is checked like any other entry: a chart may not carry
   // a symlink out of the repository either.
   const walk = async (current: string): Promise<void> => {
-    for (const child of await readdir(current, { withFileTypes: true })) {
+    for (const child of readdirSync(current, { withFileTypes: true })) {
       // A vendored chart may be a git checkout: its .git/ is never copied.
       if (child.name.toLowerCase() === '.git') continue;
       const abs = path.join(current, child.name);
-      const sub = await resolveEntry(
+      const sub = resolveEntry(
         state,
         current,
         { where: entry.where, value: child.name },
@@ -534,7 +530,7 @@ export async function walkGraph(target: string, options: GraphOptions = {}): Pro
   const absTarget = path.resolve(target);
   let info;
   try {
-    info = await stat(absTarget);
+    info = statSync(absTarget);
   } catch (cause) {
     throw new UserError('FILE_NOT_FOUND', `build target ${target} does not exist`, { cause });
   }
@@ -543,13 +539,13 @@ export async function walkGraph(target: string, options: GraphOptions = {}): Pro
       hint: 'pass the directory that holds kustomization.yaml',
     });
   }
-  const root = path.resolve(options.root ?? (await findRepositoryRoot(absTarget)));
+  const root = path.resolve(options.root ?? findRepositoryRootSync(absTarget));
   if (!inside(root, absTarget)) {
     throw new UserError('PATH_ESCAPE', `build target ${target} is outside the root ${root}`);
   }
   const state: WalkState = {
     root,
-    realRoot: await realpath(root),
+    realRoot: realpathSync.native(root),
     files: new Map(),
     dirs: new Set(),
     generated: new Map(),
@@ -559,7 +555,7 @@ export async function walkGraph(target: string, options: GraphOptions = {}): Pro
     resolveHost: options.resolveHost,
     rewritesValues: false,
   };
-  const realTarget = await realpath(absTarget);
+  const realTarget = realpathSync.native(absTarget);
   if (!inside(state.realRoot, realTarget)) {
     throw new UserError('PATH_ESCAPE', `build target ${target} is a symlink that leaves the root ${root}`);
   }

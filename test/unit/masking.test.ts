@@ -2,6 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createMemoryHost } from '../../src/host/memory-host.ts';
 import { MIN_MASK_LENGTH, Redactor, SecretRegistry, maskableParts } from '../../src/masking.ts';
+import {
+  escapedForms,
+  goJsonEscaped,
+  goQuoted,
+  jsonEscaped,
+  yamlDoubleQuoted,
+  yamlSingleQuoted,
+} from '../../src/secret-forms.ts';
 
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 const atLimit = 'x'.repeat(MIN_MASK_LENGTH);
@@ -179,4 +187,22 @@ test('touches finds a secret at the very end of a text and not a prefix of one',
   assert.equal(registry.touches('pw=hunter22'), true);
   assert.equal(registry.touches('pw=hunter2'), false);
   assert.equal(registry.touches('hunt'), false);
+});
+
+test('escapedForms: the printable-ASCII shortcut gives what the five escapers give', () => {
+  // Every code point up to U+3000 alone and inside a value, against the escapers themselves.
+  for (let code = 0; code < 0x3000; code++) {
+    const char = String.fromCodePoint(code);
+    for (const value of [char, `ab${char}cd`]) {
+      const forms = new Set([
+        goQuoted(value),
+        jsonEscaped(value),
+        goJsonEscaped(value),
+        yamlDoubleQuoted(value),
+        yamlSingleQuoted(value),
+      ]);
+      forms.delete(value);
+      assert.deepEqual(escapedForms(value), [...forms], `U+${code.toString(16)}`);
+    }
+  }
 });

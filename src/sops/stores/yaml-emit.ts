@@ -1380,11 +1380,60 @@ function hexDigit(d: number): number {
   return d < 10 ? 0x30 + d : 0x41 + d - 10;
 }
 
+/** Printable ASCII without blanks: a plain scalar of these is never broken across lines. */
+const UNBROKEN = /^[\x21-\x7e]+$/;
+/** go-yaml writes a longer key as a complex key (`? key`); far below that is safe. */
+const MAX_SIMPLE_KEY = 100;
+
+/** Whether the encoder writes `value` as a plain string on one line (its own decision). */
+function plainOnOneLine(value: string): boolean {
+  if (!UNBROKEN.test(value)) return false;
+  const node = encodeScalar({ kind: 'str', value });
+  return node.style === null && node.tag === '!!str';
+}
+
+/**
+ * The shortcut for the common plaintext (a Secret or ConfigMap): block mappings of strings
+ * that are written plain on one line, nothing else (no comments, lists, empty mappings or
+ * other scalars), written directly as `key: value` lines. False when the mapping is not that
+ * simple; the caller then runs the encoder (what it writes for such a mapping is the same,
+ * which a differential test checks).
+ */
+function emitSimpleMap(map: TreeMap, column: number, indent: number, lines: string[]): boolean {
+  if (map.items.length === 0) return false;
+  const pad = ' '.repeat(column);
+  for (const item of map.items) {
+    if ('kind' in item || item.key.length > MAX_SIMPLE_KEY || !plainOnOneLine(item.key)) return false;
+    const value = item.value;
+    if (value.kind === 'str') {
+      if (!plainOnOneLine(value.value)) return false;
+      lines.push(`${pad}${item.key}: ${value.value}\n`);
+    } else if (value.kind === 'map') {
+      lines.push(`${pad}${item.key}:\n`);
+      if (!emitSimpleMap(value, column + indent, indent, lines)) return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 /**
  * Writes branches as `sops -d` does (`EmitPlainFile`): one document per branch, `---`
  * between documents, block style with `indent` spaces (sops's default is 4).
  */
 export function emitYamlBranches(branches: readonly Branch[], indent = 4): string {
+  if (branches.length === 0) return '';
+  const only = branches.length === 1 ? branches[0] : undefined;
+  if (only !== undefined) {
+    const lines: string[] = [];
+    if (emitSimpleMap(only, 0, indent, lines)) return lines.join('');
+  }
+  return emitYamlBranchesGenerally(branches, indent);
+}
+
+/** emitYamlBranches without the shortcut (exported for the shortcut's differential test). */
+export function emitYamlBranchesGenerally(branches: readonly Branch[], indent = 4): string {
   if (branches.length === 0) return '';
   const events: YamlEvent[] = [event('STREAM_START')];
   for (const branch of branches) {

@@ -28,6 +28,7 @@ import { SopsFormatError } from '../../errors.ts';
 import type { Branch, Comment, LoadedFile, MapItem, Store, TreeMap, TreeValue } from '../tree.ts';
 import { emitYamlBranches } from './yaml-emit.ts';
 import { resolvePlainScalar, resolveTaggedScalar } from './yaml-resolve.ts';
+import { parseSimpleYaml } from './yaml-simple.ts';
 
 export { resolvePlainScalar } from './yaml-resolve.ts';
 
@@ -523,6 +524,12 @@ export function branchesOfDocuments(
 }
 
 function parseBranches(source: string): Branch[] {
+  // The YAML sops writes for most manifests, read line by line (yaml-simple.ts).
+  return parseSimpleYaml(source) ?? parseBranchesGenerally(source);
+}
+
+/** Any YAML, with the `yaml` package (exported for yaml-simple.ts's differential test). */
+export function parseBranchesGenerally(source: string): Branch[] {
   const text = withGoLineBreaks(source);
   const lines = new LineCounter();
   let docs: Document.Parsed[];

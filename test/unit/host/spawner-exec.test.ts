@@ -57,3 +57,24 @@ describe('createSpawnerExec: the same results as node-exec', () => {
     );
   });
 });
+
+describe('createSpawnerExec: close', () => {
+  it('the helper has exited, and was reaped, by the time the process that closed it exits', async () => {
+    const spawner = new URL('../../../src/host/spawner-exec.ts', import.meta.url).href;
+    const script = `
+      const { createSpawnerExec } = await import(${JSON.stringify(spawner)});
+      const exec = createSpawnerExec();
+      const result = await exec.run('/bin/sh', ['-c', 'echo $PPID']);
+      const helper = Number(Buffer.from(result.stdout).toString().trim());
+      exec.close();
+      process.on('exit', () => {
+        let alive = true;
+        try { process.kill(helper, 0); } catch { alive = false; }
+        process.stdout.write(alive ? 'alive' : 'gone');
+      });
+    `;
+    const result = await nodeExec.run(process.execPath, ['--input-type=module', '-e', script]);
+    assert.equal(result.stderr, '');
+    assert.equal(Buffer.from(result.stdout).toString(), 'gone');
+  });
+});

@@ -1,7 +1,7 @@
 /** kustomizeFailure: how a failed kustomize run reads to users. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { kustomizeFailure } from '../../../src/kustomize/build.ts';
+import { KUSTOMIZE_GOGC, kustomizeEnv, kustomizeFailure } from '../../../src/kustomize/build.ts';
 import { SecretRegistry } from '../../../src/masking.ts';
 
 const STAGED = '/dev/shm/ksd-abc123/tree';
@@ -70,3 +70,16 @@ for (const { name, stderr, message, report, hint } of cases) {
     else assert.match(error.hint ?? '', hint);
   });
 }
+
+test('kustomizeEnv: no key material, and GOGC 200 unless the environment sets its own', () => {
+  const env = kustomizeEnv({
+    PATH: '/usr/bin',
+    SOPS_AGE_KEY: 'AGE-SECRET-KEY-1X',
+    AWS_SECRET_ACCESS_KEY: 'x',
+    INPUT_AGE_KEY: 'x',
+  });
+  assert.deepEqual(env, { PATH: '/usr/bin', GOGC: KUSTOMIZE_GOGC });
+  assert.equal(KUSTOMIZE_GOGC, '200');
+  assert.equal(kustomizeEnv({ GOGC: 'off' })['GOGC'], 'off');
+  assert.equal(kustomizeEnv({ GOGC: '50' })['GOGC'], '50');
+});
