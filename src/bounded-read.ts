@@ -11,7 +11,16 @@
  * A stream (decrypt's stdin) has no size to check first: `readStreamBounded` stops reading,
  * and closes it, as soon as it passes the cap.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
 import { lstat, open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from './errors.ts';

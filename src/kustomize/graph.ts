@@ -293,7 +293,9 @@ async function generateKustomization(dir: string, dirRel: string, root: string):
       // CI config) does not break the build.
       // Bounded and inside the root: `zero.yaml -> /dev/zero` is refused, not read forever.
       const bounds = { maxBytes: MAX_MANIFEST_BYTES, root, name: rel };
-      const text = (tryReadFileBoundedSync(abs, bounds) ?? (await readFileBounded(abs, bounds))).toString('utf8');
+      const text = (tryReadFileBoundedSync(abs, bounds) ?? (await readFileBounded(abs, bounds))).toString(
+        'utf8',
+      );
       // logLevel 'error': the library's warnings go to stderr and quote the file's lines.
       const docs = parseAllDocuments(text, { logLevel: 'error' });
       const list = Array.isArray(docs) ? docs : [docs];
@@ -428,12 +430,7 @@ async function visitWholeDir(
       // A vendored chart may be a git checkout: its .git/ is never copied.
       if (child.name.toLowerCase() === '.git') continue;
       const abs = path.join(current, child.name);
-      const sub = resolveEntry(
-        state,
-        current,
-        { where: entry.where, value: child.name },
-        kustomizationRel,
-      );
+      const sub = resolveEntry(state, current, { where: entry.where, value: child.name }, kustomizationRel);
       if (sub === undefined) continue;
       if (sub.isDir) await walk(abs);
       else addFile(state, abs, sub.real, { kind: 'config' }, `${kustomizationRel}: ${entry.where}`);
