@@ -6,8 +6,9 @@ function supported(version) {
   return major > MINIMUM_MAJOR || major === MINIMUM_MAJOR && minor >= MINIMUM_MINOR;
 }
 if (supported(process.version)) {
-  const here = import.meta.url;
-  void import(new URL("./compile-cache.js", here).href).catch(() => void 0).then(() => import(new URL("./cli.js", here).href));
+  const { createRequire } = process.getBuiltinModule("node:module");
+  const { launch } = createRequire(import.meta.url)("./launch.cjs");
+  launch(import.meta.dirname);
 } else {
   process.stderr.write(
     `kustomize-sops-deploy needs Node.js ${String(MINIMUM_MAJOR)}.${String(MINIMUM_MINOR)} or later (this is ${process.version})

@@ -6,8 +6,11 @@ const require = __ksdCreateRequire(import.meta.url);
 const __filename = __ksdFileURLToPath(import.meta.url);
 const __dirname = __ksdDirname(__filename);
 import {
+  privateCacheDir
+} from "./chunks/chunk-BAMWEJD2.js";
+import {
   readStreamBounded
-} from "./chunks/chunk-NUSM734W.js";
+} from "./chunks/chunk-O4OVIQ4W.js";
 import {
   EXIT_ERROR,
   commands,
@@ -19,23 +22,21 @@ import {
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-MWOTFRR5.js";
+} from "./chunks/chunk-ILFT2MQX.js";
 import "./chunks/chunk-4IZBWTPB.js";
-import "./chunks/chunk-2V47C34P.js";
 import "./chunks/chunk-2P46L3DV.js";
 import "./chunks/chunk-TMWNBOC7.js";
 import "./chunks/chunk-RQJPFRTZ.js";
 import "./chunks/chunk-XUYS57RK.js";
 import "./chunks/chunk-XT4FYU66.js";
+import "./chunks/chunk-GP3WRPTQ.js";
 import "./chunks/chunk-KWHHRL7C.js";
 import "./chunks/chunk-3MPY26GB.js";
 import "./chunks/chunk-6PYYST35.js";
 import "./chunks/chunk-BPZOFAO5.js";
-import "./chunks/chunk-PKHJGF2T.js";
-import "./chunks/chunk-BAMWEJD2.js";
 import {
   Redactor
-} from "./chunks/chunk-GPKKFRYI.js";
+} from "./chunks/chunk-3VWYDLH3.js";
 import {
   UserError
 } from "./chunks/chunk-ZSIIWODD.js";
@@ -73,6 +74,26 @@ function createConsoleHost(options = {}) {
   };
 }
 var consoleReporter = { report: () => Promise.resolve() };
+
+// src/compile-cache.ts
+import { enableCompileCache } from "node:module";
+function safeCompileCacheDir(env, uid) {
+  return privateCacheDir(env, uid, "kustomize-sops-deploy-compile-cache");
+}
+function codeCacheDir(env = process.env) {
+  if (env["NODE_DISABLE_COMPILE_CACHE"] !== void 0) return void 0;
+  const uid = typeof process.getuid === "function" ? process.getuid() : void 0;
+  return uid === void 0 ? void 0 : safeCompileCacheDir(env, uid);
+}
+function enableNodeCompileCache() {
+  if (process.env["NODE_COMPILE_CACHE"] !== void 0) return;
+  const dir = codeCacheDir();
+  if (dir === void 0) return;
+  try {
+    enableCompileCache(dir);
+  } catch {
+  }
+}
 
 // src/cli.ts
 var ENVIRONMENT = `Keys also come from SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_KEY_CMD, SOPS_AGE_SSH_PRIVATE_KEY_FILE,
@@ -157,7 +178,10 @@ async function cli(argv) {
     return EXIT_ERROR;
   }
 }
-process.exitCode = await cli(process.argv.slice(2));
+enableNodeCompileCache();
+void cli(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
 export {
   cli
 };

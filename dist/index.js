@@ -22,18 +22,18 @@ import {
   reportError,
   repositoryPaths,
   run
-} from "./chunks/chunk-MWOTFRR5.js";
+} from "./chunks/chunk-ILFT2MQX.js";
 import {
   basicCredential,
   gitAuthEnv,
   serverUrlOf
 } from "./chunks/chunk-4IZBWTPB.js";
-import "./chunks/chunk-2V47C34P.js";
 import "./chunks/chunk-2P46L3DV.js";
 import "./chunks/chunk-TMWNBOC7.js";
 import "./chunks/chunk-RQJPFRTZ.js";
 import "./chunks/chunk-XUYS57RK.js";
 import "./chunks/chunk-XT4FYU66.js";
+import "./chunks/chunk-GP3WRPTQ.js";
 import "./chunks/chunk-KWHHRL7C.js";
 import "./chunks/chunk-3MPY26GB.js";
 import "./chunks/chunk-6PYYST35.js";
@@ -52,7 +52,7 @@ import {
 import "./chunks/chunk-BPZOFAO5.js";
 import {
   maskableParts
-} from "./chunks/chunk-GPKKFRYI.js";
+} from "./chunks/chunk-3VWYDLH3.js";
 import {
   UserError,
   errorMessage
@@ -299,7 +299,7 @@ function createGithubReporter(host, options) {
   const reporters = {
     // The diff's rendering (kube/diff.ts) loads only when a diff is reported.
     diff: (result) => host.group("report", async () => {
-      const { publishDiff } = await import("./chunks/publish-diff-3FLOBBTV.js");
+      const { publishDiff } = await import("./chunks/publish-diff-WJNYXAAI.js");
       await publishDiff(host, result, options);
     }),
     apply: (result) => {
