@@ -10,7 +10,7 @@ import {
 } from "./chunks/chunk-BAMWEJD2.js";
 import {
   readStreamBounded
-} from "./chunks/chunk-O4OVIQ4W.js";
+} from "./chunks/chunk-E6UVNDUT.js";
 import {
   EXIT_ERROR,
   commands,
@@ -22,14 +22,14 @@ import {
   parseConfig,
   reportError,
   run
-} from "./chunks/chunk-ILFT2MQX.js";
+} from "./chunks/chunk-JBIAVDCU.js";
 import "./chunks/chunk-4IZBWTPB.js";
 import "./chunks/chunk-2P46L3DV.js";
 import "./chunks/chunk-TMWNBOC7.js";
 import "./chunks/chunk-RQJPFRTZ.js";
 import "./chunks/chunk-XUYS57RK.js";
 import "./chunks/chunk-XT4FYU66.js";
-import "./chunks/chunk-GP3WRPTQ.js";
+import "./chunks/chunk-LAT2WY6T.js";
 import "./chunks/chunk-KWHHRL7C.js";
 import "./chunks/chunk-3MPY26GB.js";
 import "./chunks/chunk-6PYYST35.js";

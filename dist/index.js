@@ -22,7 +22,7 @@ import {
   reportError,
   repositoryPaths,
   run
-} from "./chunks/chunk-ILFT2MQX.js";
+} from "./chunks/chunk-JBIAVDCU.js";
 import {
   basicCredential,
   gitAuthEnv,
@@ -33,7 +33,7 @@ import "./chunks/chunk-TMWNBOC7.js";
 import "./chunks/chunk-RQJPFRTZ.js";
 import "./chunks/chunk-XUYS57RK.js";
 import "./chunks/chunk-XT4FYU66.js";
-import "./chunks/chunk-GP3WRPTQ.js";
+import "./chunks/chunk-LAT2WY6T.js";
 import "./chunks/chunk-KWHHRL7C.js";
 import "./chunks/chunk-3MPY26GB.js";
 import "./chunks/chunk-6PYYST35.js";
