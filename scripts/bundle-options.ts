@@ -136,11 +136,14 @@ export function singleFileBuild(command: (typeof SINGLE_FILE_COMMANDS)[number]):
           b.onResolve({ filter: /(-run|client)\.ts$/ }, (args) => {
             if (args.kind !== 'dynamic-import') return undefined;
             const file = otherCommandsCode(command, args.path, args.resolveDir);
-            return file === undefined ? undefined : { path: file, namespace: 'left-out' };
+            // Relative, so the bundle does not depend on where the checkout is.
+            return file === undefined
+              ? undefined
+              : { path: path.relative(root, file), namespace: 'left-out' };
           });
           b.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
             contents: `throw new Error(${JSON.stringify(
-              `internal error: ${path.relative(root, args.path)} is not in dist/cli-${command}.cjs`,
+              `internal error: ${args.path} is not in dist/cli-${command}.cjs`,
             )});`,
             loader: 'js',
           }));
