@@ -25,21 +25,27 @@ const undiciShim = path.join(root, 'scripts/bundle-shims/undici-proxy-agent.ts')
 const ownPackageJson = path.join(root, 'package.json');
 const importMetaUrlShim = path.join(root, 'scripts/bundle-shims/import-meta-url.ts');
 
-export const mainBuild: BuildOptions = {
+/** What the main and the single-file builds share. */
+const bundledForNode = {
   absWorkingDir: root,
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node22.17', // the CLI's floor (package.json engines); the Action runs on node24
+  legalComments: 'linked',
+  logLevel: 'warning',
+} as const satisfies BuildOptions;
+
+export const mainBuild: BuildOptions = {
+  ...bundledForNode,
   entryPoints: {
     index: 'src/index.ts',
     cli: 'src/cli.ts',
     post: 'src/post.ts',
   },
-  outdir: 'dist',
-  bundle: true,
   splitting: true,
   format: 'esm',
-  platform: 'node',
-  target: 'node22.17', // the CLI's floor (package.json engines); the Action runs on node24
   chunkNames: 'chunks/[name]-[hash]',
-  legalComments: 'linked',
   sourcemap: false,
   banner: {
     js: [
@@ -51,7 +57,6 @@ export const mainBuild: BuildOptions = {
       'const __dirname = __ksdDirname(__filename);',
     ].join('\n'),
   },
-  logLevel: 'warning',
   plugins: [
     {
       // The CLI imports package.json for --version: bundle its name and version, not the
@@ -115,13 +120,7 @@ function otherCommandsCode(command: string, importPath: string, resolveDir: stri
 
 export function singleFileBuild(command: (typeof SINGLE_FILE_COMMANDS)[number]): BuildOptions {
   return {
-    absWorkingDir: root,
-    bundle: true,
-    platform: 'node',
-    target: 'node22.17',
-    legalComments: 'linked',
-    logLevel: 'warning',
-    outdir: 'dist',
+    ...bundledForNode,
     entryPoints: { [`cli-${command}`]: 'src/cli.ts' },
     format: 'cjs',
     outExtension: { '.js': '.cjs' },

@@ -30,7 +30,8 @@ const SUFFIX = '.v8cache';
 
 /**
  * A short hash of the bundle's folder (FNV-1a, 32 bits): two installations of different
- * versions each keep their own entry, instead of removing each other's at every run.
+ * versions each keep their own entry, instead of removing each other's at every run. Not
+ * node:crypto, which a lint would otherwise load only for this.
  */
 function folderTag(file: string): string {
   let hash = 0x811c9dc5;

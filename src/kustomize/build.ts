@@ -196,22 +196,23 @@ function renderDocuments(docs: readonly Document[]): string {
 /** kustomize's refusal of a file outside the kustomization's directory. */
 const LOAD_RESTRICTED = /is not in or below/;
 
+/** kustomize's own deprecation notes (`# Warning: 'commonLabels' is deprecated...`). */
+const KUSTOMIZE_WARNING = /^# Warning: /;
+
 /**
  * The error for a failed kustomize run. kustomize names files by their private path and may
  * quote decrypted content, so its stderr is shown with repository paths and every known
  * secret masked (in every escaped form), and only through this. Its first line is the
  * message; the rest, when there is more, the report (never the same text twice).
  */
-const KUSTOMIZE_WARNING = /^# Warning: /;
-
 export function kustomizeFailure(
   what: string,
   result: { readonly stderr: string; readonly exitCode: number },
   where: { readonly registry: SecretRegistry; readonly staged: string; readonly root: string },
 ): UserError {
   const stderr = where.registry.redact(result.stderr).split(where.staged).join(where.root).trim();
-  // kustomize's own deprecation notes (`# Warning: 'commonLabels' is deprecated...`) come
-  // first; the error is what follows them, so they go to the report's end.
+  // kustomize prints its deprecation notes first; the error is what follows them, so they go
+  // to the report's end.
   const all = stderr.split('\n').filter((line) => line.trim() !== '');
   const lines = [
     ...all.filter((line) => !KUSTOMIZE_WARNING.test(line)),

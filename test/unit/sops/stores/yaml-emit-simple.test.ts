@@ -7,17 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { emitYamlBranches, emitYamlBranchesGenerally } from '../../../../src/sops/stores/yaml-emit.ts';
 import type { MapItem, TreeMap, TreeValue } from '../../../../src/sops/tree.ts';
-
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../../support/seeded-random.ts';
 
 const TEXTS = [
   'v1',
@@ -112,7 +102,7 @@ function genMap(next: () => number, depth: number): TreeMap {
 }
 
 test('emitYamlBranches writes what the encoder writes, shortcut or not', () => {
-  const next = random(17);
+  const next = seededRandom(17);
   let simple = 0;
   const total = 8000;
   for (let i = 0; i < total; i++) {

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseBranchesGenerally } from '../../../../src/sops/stores/yaml.ts';
 import { parseSimpleYaml } from '../../../../src/sops/stores/yaml-simple.ts';
+import { seededRandom } from '../../../support/seeded-random.ts';
 
 type Outcome = { readonly ok: true; readonly tree: unknown } | { readonly ok: false };
 
@@ -79,17 +80,6 @@ test('the YAML and store fixtures read alike on both paths', () => {
   }
   assert.ok(taken > 0, 'no fixture took the shortcut');
 });
-
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SCALARS = [
   'value',
@@ -239,7 +229,7 @@ function mutate(g: Gen, lines: readonly string[]): string[] {
 }
 
 test('generated documents and near misses: the shortcut agrees with the general path', () => {
-  const next = random(17);
+  const next = seededRandom(17);
   const g: Gen = { next, pick: (items) => items[Math.floor(next() * items.length)]! };
   let taken = 0;
   const total = 6000;
